@@ -52,8 +52,8 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
     /*
      * How it works (the design of Go's sync/map.go, Go 1.20; names kept so a reader can compare).
      *
-     * Two hash maps share entry objects. `read` is an immutable snapshot, replaced as a whole through an atomic
-     * reference: lookups in it take no lock. `dirty` holds every live key, including the ones not yet in `read`,
+     * Two tables share entry objects. `read` is an immutable snapshot, replaced as a whole through an atomic
+     * reference: lookups in it take no lock (see ReadOnly for why it is not a HashMap). `dirty` holds every live key, including the ones not yet in `read`,
      * and is only touched under `mu`. An Entry is a box for one key's value, updated by CAS, so overwriting a
      * key that `read` already has is a lock-free CAS, and both maps see the new value at once.
      *
@@ -68,7 +68,7 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
      * Entry.p states (Go's entry.p; we store the value itself, as values are never null):
      *   null      deleted; if dirty != null the entry is in dirty too.
      *   EXPUNGED  deleted, dirty != null, and the entry is not in dirty.
-     *   a value   live; in read.m if the key is in read, and in dirty if dirty != null.
+     *   a value   live; in read's table if the key is in read, and in dirty if dirty != null.
      *
      * Memory ordering: Go's atomics are sequentially consistent, and so is every access here that happens
      * outside `mu` (volatile loads, CAS, volatile stores). HotSpot compiles a volatile load to the same
@@ -79,7 +79,7 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
     /** Entry.p of a deleted entry that is not in {@code dirty}: Go's {@code expunged}. Never a user value. */
     private static final Object EXPUNGED = new Object();
 
-    private static final ReadOnly<?, ?> EMPTY = new ReadOnly<>(new HashMap<>(), false);
+    private static final ReadOnly<?, ?> EMPTY = new ReadOnly<>(new Entry[1], false);
 
     private static final VarHandle READ;
     private static final VarHandle P;
@@ -99,14 +99,14 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
 
     /**
      * The lock-free part: loaded with a volatile read by any thread ({@link #loadReadOnly}), stored (volatile)
-     * only under {@link #mu}. The HashMap inside is never modified once published here. {@code null} until the
+     * only under {@link #mu}. The table inside is never modified once published here. {@code null} until the
      * first write, read as {@link #EMPTY}.
      */
     @SuppressWarnings("unused") // accessed through READ
     private ReadOnly<K, V> read;
 
     /**
-     * Every live key (entries shared with {@code read.m}), plus keys added since the last promotion; null after
+     * Every live key (entries shared with read's table), plus keys added since the last promotion; null after
      * a promotion until the next new key. Only read or written under {@link #mu}.
      */
     private HashMap<K, Entry> dirty;
@@ -118,24 +118,82 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
     public SyncMap() {
     }
 
-    /** Go's {@code readOnly}: an immutable map plus whether {@code dirty} holds keys that it lacks. */
+    /**
+     * Go's {@code readOnly}: an immutable map plus whether {@code dirty} holds keys that it lacks.
+     *
+     * <p>Go's read map is a Go map of {@code *entry}. Here it is an open-addressed table of the entries
+     * themselves (linear probing, at most half full), built once when dirty is promoted and never changed: a
+     * lookup is then table slot → entry → value, the same chain of loads as in ConcurrentHashMap, where a
+     * HashMap of entries would add its own node in between. Building it makes a promotion O(n) instead of Go's
+     * O(1); the misses that trigger a promotion (at least len(dirty) of them) still pay for it.
+     */
     private static final class ReadOnly<K, V> {
-        final HashMap<K, Entry> m;
+        /** Length a power of two, at least one slot always null (so probing ends); never written after build. */
+        final Entry[] table;
         final boolean amended;
 
-        ReadOnly(HashMap<K, Entry> m, boolean amended) {
-            this.m = m;
+        ReadOnly(Entry[] table, boolean amended) {
+            this.table = table;
             this.amended = amended;
+        }
+
+        /** The entry of {@code key}, or null. No lock, no allocation. */
+        Entry get(Object key) {
+            int h = spread(key.hashCode());
+            Entry[] t = table;
+            int mask = t.length - 1;
+            for (int i = h & mask; ; i = (i + 1) & mask) {
+                Entry e = t[i];
+                if (e == null) {
+                    return null;
+                }
+                if (e.hash == h && (e.key == key || key.equals(e.key))) {
+                    return e;
+                }
+            }
+        }
+
+        /** A table holding every entry of {@code dirty}. */
+        static Entry[] tableOf(HashMap<?, Entry> dirty) {
+            int capacity = Integer.highestOneBit(Math.max(1, dirty.size()) * 2) << 1; // > 2n: at most half full
+            Entry[] t = new Entry[capacity];
+            int mask = capacity - 1;
+            for (Entry e : dirty.values()) {
+                int i = e.hash & mask;
+                while (t[i] != null) {
+                    i = (i + 1) & mask;
+                }
+                t[i] = e;
+            }
+            return t;
         }
     }
 
-    /** Go's {@code entry}: one key's slot, shared by {@code read.m} and {@code dirty}. */
+    /**
+     * The table hash: the key's hash code times 2^32/φ (Knuth's multiplicative hashing), the high half folded
+     * onto the low half. Linear probing needs every key bit to reach the low bits that pick the slot, or keys
+     * that differ only in high bits pile up in one cluster; the product's high half depends on all of them.
+     */
+    static int spread(int h) {
+        h *= 0x9E3779B9;
+        return h ^ (h >>> 16);
+    }
+
+    /** Go's {@code entry}: one key's slot, shared by read's table and {@code dirty}. */
     static final class Entry {
+        /** The key, for the read table (which stores entries, not key/entry pairs). */
+        final Object key;
+
+        /** {@code spread(key.hashCode())}, computed once. */
+        final int hash;
+
         /** null, EXPUNGED or the value; see the state table above. Accessed only through {@link #P}. */
         @SuppressWarnings("unused")
         private Object p;
 
-        Entry(Object value) {
+        Entry(Object key, Object value) {
+            this.key = key;
+            this.hash = spread(key.hashCode());
             // Plain store: the entry is published by the HashMap put under mu (readers reach it only after
             // unlocking mu or through a volatile store of read).
             P.set(this, value);
@@ -272,13 +330,13 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
         Objects.requireNonNull(key, "key");
         // Hot path: no lock, no allocation, no lambda.
         ReadOnly<K, V> read = loadReadOnly();
-        Entry e = read.m.get(key);
+        Entry e = read.get(key);
         if (e == null && read.amended) {
             mu.lock();
             try {
                 // Avoid reporting a spurious miss if dirty got promoted while we were blocked on mu.
                 read = loadReadOnlyLocked();
-                e = read.m.get(key);
+                e = read.get(key);
                 if (e == null && read.amended) {
                     e = dirty.get(key);
                     // Count a miss whether or not the key was found: it takes the slow path until promoted.
@@ -302,7 +360,7 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
         ReadOnly<K, V> read = loadReadOnly();
-        Entry e = read.m.get(key);
+        Entry e = read.get(key);
         if (e != null) {
             Object previous = e.trySwap(value);
             if (previous != EXPUNGED) {
@@ -313,7 +371,7 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
         mu.lock();
         try {
             read = loadReadOnlyLocked();
-            e = read.m.get(key);
+            e = read.get(key);
             if (e != null) {
                 if (e.unexpungeLocked()) {
                     // The entry was expunged, so dirty != null and it is not in dirty: put it back.
@@ -326,9 +384,9 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
                 if (!read.amended) {
                     // The first new key since the last promotion: make dirty and mark read incomplete.
                     dirtyLocked();
-                    READ.setVolatile(this, new ReadOnly<>(read.m, true)); // volatile: lock-free readers must see amended
+                    READ.setVolatile(this, new ReadOnly<>(read.table, true)); // volatile: lock-free readers must see amended
                 }
-                dirty.put(key, new Entry(value));
+                dirty.put(key, new Entry(key, value));
             }
         } finally {
             mu.unlock();
@@ -353,7 +411,7 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
         Objects.requireNonNull(value, "value");
         // Avoid locking if it's a clean hit.
         ReadOnly<K, V> read = loadReadOnly();
-        Entry e = read.m.get(key);
+        Entry e = read.get(key);
         if (e != null) {
             Object actual = e.tryLoadOrStore(value);
             if (actual != EXPUNGED) {
@@ -364,7 +422,7 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
         mu.lock();
         try {
             read = loadReadOnlyLocked();
-            e = read.m.get(key);
+            e = read.get(key);
             if (e != null) {
                 if (e.unexpungeLocked()) {
                     dirty.put(key, e);
@@ -376,9 +434,9 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
             } else {
                 if (!read.amended) {
                     dirtyLocked();
-                    READ.setVolatile(this, new ReadOnly<>(read.m, true)); // volatile: as in swap
+                    READ.setVolatile(this, new ReadOnly<>(read.table, true)); // volatile: as in swap
                 }
-                dirty.put(key, new Entry(value));
+                dirty.put(key, new Entry(key, value));
                 actual = null;
             }
         } finally {
@@ -392,12 +450,12 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
     public V loadAndDelete(Object key) {
         Objects.requireNonNull(key, "key");
         ReadOnly<K, V> read = loadReadOnly();
-        Entry e = read.m.get(key);
+        Entry e = read.get(key);
         if (e == null && read.amended) {
             mu.lock();
             try {
                 read = loadReadOnlyLocked();
-                e = read.m.get(key);
+                e = read.get(key);
                 if (e == null && read.amended) {
                     e = dirty.remove(key);
                     // Count a miss: this key takes the slow path until dirty is promoted.
@@ -424,7 +482,7 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
         Objects.requireNonNull(old, "old");
         Objects.requireNonNull(value, "value");
         ReadOnly<K, V> read = loadReadOnly();
-        Entry e = read.m.get(key);
+        Entry e = read.get(key);
         if (e != null) {
             return e.tryCompareAndSwap(old, value);
         } else if (!read.amended) {
@@ -433,7 +491,7 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
         mu.lock();
         try {
             read = loadReadOnlyLocked();
-            e = read.m.get(key);
+            e = read.get(key);
             if (e != null) {
                 return e.tryCompareAndSwap(old, value);
             } else if ((e = dirty != null ? dirty.get(key) : null) != null) {
@@ -453,12 +511,12 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(old, "old");
         ReadOnly<K, V> read = loadReadOnly();
-        Entry e = read.m.get(key);
+        Entry e = read.get(key);
         if (e == null && read.amended) {
             mu.lock();
             try {
                 read = loadReadOnlyLocked();
-                e = read.m.get(key);
+                e = read.get(key);
                 if (e == null && read.amended) {
                     // Keep the entry in dirty: the "compare" is still to do; a deleted entry is expunged when
                     // dirty is promoted and copied again.
@@ -489,12 +547,12 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
     @SuppressWarnings("unchecked")
     public void range(BiPredicate<? super K, ? super V> f) {
         Objects.requireNonNull(f, "f");
-        for (Map.Entry<K, Entry> me : promoteForRange().m.entrySet()) {
-            Object v = me.getValue().load();
+        for (Entry e : promoteForRange().table) {
+            Object v = e == null ? null : e.load();
             if (v == null) {
                 continue;
             }
-            if (!f.test(me.getKey(), (V) v)) {
+            if (!f.test((K) e.key, (V) v)) {
                 break;
             }
         }
@@ -511,7 +569,7 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
             try {
                 read = loadReadOnlyLocked();
                 if (read.amended) {
-                    read = new ReadOnly<>(dirty, false);
+                    read = new ReadOnly<>(ReadOnly.tableOf(dirty), false);
                     READ.setVolatile(this, read); // volatile: publishes dirty to lock-free readers
                     dirty = null;
                     misses = 0;
@@ -529,21 +587,22 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
         if (misses < dirty.size()) {
             return;
         }
-        READ.setVolatile(this, new ReadOnly<>(dirty, false)); // volatile: publishes dirty; never modified again
+        READ.setVolatile(this, new ReadOnly<>(ReadOnly.tableOf(dirty), false)); // volatile: publishes the table
         dirty = null;
         misses = 0;
     }
 
     /** Go's {@code dirtyLocked}: creates dirty as a copy of read without its deleted entries (expunging them). */
+    @SuppressWarnings("unchecked")
     private void dirtyLocked() {
         if (dirty != null) {
             return;
         }
         ReadOnly<K, V> read = loadReadOnlyLocked();
-        dirty = new HashMap<>(Math.max(16, (int) (read.m.size() / 0.75f) + 1));
-        for (Map.Entry<K, Entry> me : read.m.entrySet()) {
-            if (!me.getValue().tryExpungeLocked()) {
-                dirty.put(me.getKey(), me.getValue());
+        dirty = new HashMap<>(Math.max(16, read.table.length)); // the table is at most half full
+        for (Entry e : read.table) {
+            if (e != null && !e.tryExpungeLocked()) {
+                dirty.put((K) e.key, e);
             }
         }
     }
@@ -591,7 +650,7 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
         ReadOnly<K, V> read = loadReadOnly();
-        Entry e = read.m.get(key);
+        Entry e = read.get(key);
         if (e != null) {
             return (V) e.tryReplace(value);
         } else if (!read.amended) {
@@ -600,7 +659,7 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
         mu.lock();
         try {
             read = loadReadOnlyLocked();
-            e = read.m.get(key);
+            e = read.get(key);
             if (e == null && (e = dirty != null ? dirty.get(key) : null) != null) {
                 missLocked(); // as compareAndSwap: the key set did not change
             }
@@ -614,8 +673,8 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
     @Override
     public int size() {
         int n = 0;
-        for (Entry e : promoteForRange().m.values()) {
-            if (e.load() != null) {
+        for (Entry e : promoteForRange().table) {
+            if (e != null && e.load() != null) {
                 n++;
             }
         }
@@ -624,8 +683,8 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
 
     @Override
     public boolean isEmpty() {
-        for (Entry e : promoteForRange().m.values()) {
-            if (e.load() != null) {
+        for (Entry e : promoteForRange().table) {
+            if (e != null && e.load() != null) {
                 return false;
             }
         }
@@ -635,8 +694,10 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
     /** Weakly consistent: deletes key by key; a key stored concurrently may survive. */
     @Override
     public void clear() {
-        for (Map.Entry<K, Entry> me : promoteForRange().m.entrySet()) {
-            loadAndDelete(me.getKey());
+        for (Entry e : promoteForRange().table) {
+            if (e != null) {
+                loadAndDelete(e.key);
+            }
         }
     }
 
@@ -652,17 +713,18 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
     /** Weakly consistent, as {@link #range}: walks the read map after promoting dirty. */
     @Override
     Iterator<Map.Entry<K, V>> entryIterator() {
-        Iterator<Map.Entry<K, Entry>> it = promoteForRange().m.entrySet().iterator();
+        Entry[] table = promoteForRange().table;
         return new Iterator<>() {
+            private int i;
             private Map.Entry<K, V> next = advance();
 
             @SuppressWarnings("unchecked")
             private Map.Entry<K, V> advance() {
-                while (it.hasNext()) {
-                    Map.Entry<K, Entry> me = it.next();
-                    Object v = me.getValue().load();
+                while (i < table.length) {
+                    Entry e = table[i++];
+                    Object v = e == null ? null : e.load();
                     if (v != null) {
-                        return new AbstractMap.SimpleImmutableEntry<>(me.getKey(), (V) v);
+                        return new AbstractMap.SimpleImmutableEntry<>((K) e.key, (V) v);
                     }
                 }
                 return null;
