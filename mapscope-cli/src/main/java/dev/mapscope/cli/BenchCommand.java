@@ -28,11 +28,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
         description = {
-                "Measures the safe maps (SyncMap, RwLockMap, ShardedMap, SerialMap) beside ConcurrentHashMap and "
-                        + "Collections.synchronizedMap on this machine, and prints read and write throughput, "
-                        + "the ratio to ConcurrentHashMap and when to use each.",
-                "Workload: get and overwriting put over 65,536 present keys drawn Zipf-like (s=0.99, seed 42); "
-                        + "each map runs in its own JVM. The default run takes about 15 seconds."})
+                "Measures the safe maps against ConcurrentHashMap on this machine and says which to use when.",
+                "Prints read and write throughput of SyncMap, RwLockMap, ShardedMap, SerialMap, ConcurrentHashMap "
+                        + "and Collections.synchronizedMap, and each one's ratio to ConcurrentHashMap. Workload: "
+                        + "get, and put over a present key, on 65,536 keys drawn from a Zipf-like distribution "
+                        + "with a fixed seed; each map runs in a JVM of its own. The default run takes about 15 "
+                        + "seconds."})
 public final class BenchCommand implements Callable<Integer> {
 
     /** The maps in table order; ConcurrentHashMap first, as the reference. */
@@ -58,7 +59,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--precise",
             description = "A longer, steadier run: 5s per measurement and three rounds per map, the median kept "
-                    + "(about 4 minutes for one mix).")
+                    + "(about 2.5 minutes for one mix).")
     boolean precise;
 
     @Option(names = "--threads", paramLabel = "N",
