@@ -24,8 +24,9 @@ import java.util.function.Function;
  *
  * <p><b>Thread safety.</b> Every method may be called from any thread. Every single-key operation is
  * linearizable: it runs entirely under its shard's lock. {@code compute}, {@code computeIfAbsent},
- * {@code computeIfPresent} and {@code merge} run their function exactly once under the shard's write lock (it
- * must not use this map: such a call throws {@link IllegalStateException} when it lands in the same shard).
+ * {@code computeIfPresent} and {@code merge} run their function exactly once under the shard's write lock; the
+ * function should not use this map: reading a key of another shard from inside it can deadlock against a
+ * thread that does the reverse (writing from inside it fails as in {@link RwLockMap}).
  * Whole-map operations take one shard at a time and are <em>not</em> atomic: {@code size} and {@code isEmpty}
  * add up per-shard counts taken at different instants; {@code clear}, {@code putAll} and {@code replaceAll}
  * proceed shard by shard, so a concurrent reader may see some shards done and others not; iteration,

@@ -9,14 +9,16 @@ import org.junit.jupiter.api.Test;
 class SafeMapContractTest {
 
     @Test
-    void rwLockMapRefusesCallsFromInsideItsOwnComputeInsteadOfDeadlocking() {
+    void rwLockMapComputeMayReadTheMapAndAWriteFromInsideFailsWithoutChangingIt() {
         RwLockMap<String, Integer> map = new RwLockMap<>();
         map.put("a", 1);
-        assertThatThrownBy(() -> map.compute("b", (k, v) -> map.get("a")))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("not reentrant");
-        assertThat(map).containsOnlyKeys("a");
-        // The lock was released: other threads and later calls proceed.
+        // The lock is reentrant: a read from inside the function works.
+        assertThat(map.compute("b", (k, v) -> map.get("a") + 1)).isEqualTo(2);
+        // A write from inside it is caught by HashMap: the inner put stays, the compute's result does not.
+        assertThatThrownBy(() -> map.compute("c", (k, v) -> map.put("d", 4)))
+                .isInstanceOf(java.util.ConcurrentModificationException.class);
+        assertThat(map).containsOnlyKeys("a", "b", "d").doesNotContainKey("c");
+        // The lock was released: later calls proceed.
         assertThat(map.merge("a", 2, Integer::sum)).isEqualTo(3);
     }
 
