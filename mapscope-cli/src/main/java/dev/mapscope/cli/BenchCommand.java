@@ -136,8 +136,8 @@ public final class BenchCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        out.println("Ratios are total operations per second relative to ConcurrentHashMap, from one run; on a busy "
-                + "or shared machine they move by 10-20%: use --precise for a steadier figure.");
+        out.println("vs CHM: total operations per second relative to ConcurrentHashMap in the same run. One short run "
+                + "on a busy or shared machine can be off by a factor of two; use --precise for a steadier figure.");
         out.flush();
         return 0;
     }
@@ -207,10 +207,15 @@ public final class BenchCommand implements Callable<Integer> {
                 "use this when");
         for (int m = 0; m < MAPS.size(); m++) {
             double total = results[m][0] + results[m][1];
-            out.printf(Locale.ROOT, "%-18s %12s %12s %7.2fx  %s%n", MAPS.get(m), formatRate(results[m][0]),
-                    formatRate(results[m][1]), total / reference, USE_WHEN[m]);
+            out.printf(Locale.ROOT, "%-18s %12s %12s %8s  %s%n", MAPS.get(m), formatRate(results[m][0]),
+                    formatRate(results[m][1]), formatRatio(total / reference), USE_WHEN[m]);
         }
         out.flush();
+    }
+
+    /** 1.0512 → "1.05x"; below 0.01, "<0.01x" rather than a misleading "0.00x". */
+    static String formatRatio(double ratio) {
+        return ratio < 0.01 ? "<0.01x" : String.format(Locale.ROOT, "%.2fx", ratio);
     }
 
     /** 41234567 → "41.2 M", 853000 → "853 k". */

@@ -42,7 +42,7 @@ class BenchCommandTest {
         for (int i = 0; i < rows.size(); i++) {
             assertThat(rows.get(i))
                     .startsWith(BenchCommand.MAPS.get(i) + " ")
-                    .matches("\\S+ +[0-9.]+ ?[kMG]? +[0-9.]+ ?[kMG]? +[0-9]+\\.[0-9]{2}x  \\S.*")
+                    .matches("\\S+ +[0-9.]+ ?[kMG]? +[0-9.]+ ?[kMG]? +(<0\\.01|[0-9]+\\.[0-9]{2})x  \\S.*")
                     .endsWith(BenchCommand.USE_WHEN[i]);
         }
         assertThat(rows.get(0)).contains(" 1.00x ");
@@ -82,6 +82,8 @@ class BenchCommandTest {
         assertThatThrownBy(() -> BenchCommand.parseDuration("5ms")).isInstanceOf(BenchCommand.UsageError.class);
         assertThat(BenchCommand.formatRate(41_234_567)).isEqualTo("41.2 M");
         assertThat(BenchCommand.formatRate(853_000)).isEqualTo("853 k");
+        assertThat(BenchCommand.formatRatio(1.0512)).isEqualTo("1.05x");
+        assertThat(BenchCommand.formatRatio(0.004)).isEqualTo("<0.01x");
     }
 
     @Test
