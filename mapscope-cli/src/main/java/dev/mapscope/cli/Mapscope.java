@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         description = "Finds, explains and helps fix unsafe concurrent use of hash maps in Java.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                BenchCommand.class,
         })
 public final class Mapscope implements Runnable {
 
