@@ -72,19 +72,19 @@ final class AttachCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Target target = Target.of(pid);
         target.checkAttachable();
-        Path agent = AgentJar.locate();
-        if (report != null) {
-            Outputs.checkWritable(report);
-        }
-        if (html != null) {
-            Outputs.checkWritable(html);
-        }
         session = new Session(pid);
         session.createPrivate();
         Session.Status previous = session.readStatus();
         if (previous != null && previous.attached() && !stale(previous, target)) {
             throw new UserError("mapscope is already attached to pid " + pid + " (since " + previous.since()
                     + "); see it with `mapscope status " + pid + "` or end it with `mapscope detach " + pid + "`");
+        }
+        Path agent = AgentJar.locate();
+        if (report != null) {
+            Outputs.checkWritable(report);
+        }
+        if (html != null) {
+            Outputs.checkWritable(html);
         }
         session.clearPrevious();
         load(target, agent, err);

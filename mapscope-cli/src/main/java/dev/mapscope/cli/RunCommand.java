@@ -183,7 +183,9 @@ final class RunCommand implements Callable<Integer> {
         if (message == null) {
             return "it could not be started";
         }
-        int i = message.indexOf(", error=2");
-        return i >= 0 ? "no such program" : message;
+        if (message.contains("error=2,")) {
+            return "no such program";
+        }
+        return message.contains("error=13,") ? "permission denied" : message;
     }
 }
