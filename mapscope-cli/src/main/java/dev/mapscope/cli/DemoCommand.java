@@ -79,13 +79,15 @@ final class DemoCommand implements Callable<Integer> {
             }
             String[] lines = result.stdout().strip().split("\n");
             out.println("      the program says: " + (lines.length > 1 ? lines[lines.length - 2] : lines[0]).strip());
-            LiveFindings live = new LiveFindings(findingsFile, out, frames);
-            live.poll();
-            Findings found = live.findings();
-            out.println();
-            out.println("      mapscope: " + (found.list().isEmpty() ? "no map races seen in this run"
+            Findings found = Files.exists(findingsFile) ? Findings.read(findingsFile) : new Findings();
+            out.println("      mapscope found: " + (found.list().isEmpty() ? "no map races in this run"
                     : TextReport.races(found.list().size()) + " (" + found.occurrences() + " occurrence"
                     + (found.occurrences() == 1 ? "" : "s") + ")"));
+            int number = 0;
+            for (Finding f : found.list()) {
+                out.println();
+                TextReport.printFinding(f, ++number, frames, out);
+            }
             for (Finding f : found.list()) {
                 if (f.mapClass().contains("ConcurrentHashMap")) {
                     quietConcurrent = false;

@@ -109,7 +109,13 @@ final class RunCommand implements Callable<Integer> {
         }
         err.flush();
         int status = process.exitValue();
-        return failOnRace && !findings.list().isEmpty() ? Mapscope.RACE_FOUND : status;
+        if (failOnRace && !findings.list().isEmpty()) {
+            err.println("mapscope: exit status " + Mapscope.RACE_FOUND + " (--fail-on-race); the program's own was "
+                    + status + ".");
+            err.flush();
+            return Mapscope.RACE_FOUND;
+        }
+        return status;
     }
 
     private void summarize(Findings findings, Path findingsFile, PrintWriter err) {
