@@ -70,6 +70,10 @@ final class RunCommand implements Callable<Integer> {
         ProcessBuilder pb = new ProcessBuilder().inheritIO();
         List<String> cmd = withAgent(command, agent, options, pb.environment(), err);
         pb.command(cmd);
+        String program = cmd.get(0);
+        if (program.contains("/") ? !Files.isExecutable(Path.of(program)) : ReproCommand.findOnPath(program) == null) {
+            throw new UserError("cannot start '" + program + "': no such program");
+        }
         Process process;
         try {
             process = pb.start();
@@ -186,12 +190,6 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private static String firstSentence(String message) {
-        if (message == null) {
-            return "it could not be started";
-        }
-        if (message.contains("error=2,")) {
-            return "no such program";
-        }
-        return message.contains("error=13,") ? "permission denied" : message;
+        return message == null ? "it could not be started" : message;
     }
 }
