@@ -34,8 +34,9 @@ import picocli.CommandLine.Spec;
 final class AttachCommand implements Callable<Integer> {
 
     /** How long the agent may take to install and write its first status (Byte Buddy retransforms the maps). */
-    static final Duration START_TIMEOUT = Duration.ofSeconds(20);
-    static final Duration DETACH_TIMEOUT = Duration.ofSeconds(15);
+    static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    /** Restoring the bytecode retransforms every instrumented class; on a loaded 2-core machine that took 14 s once. */
+    static final Duration DETACH_TIMEOUT = Duration.ofSeconds(30);
 
     @Spec
     CommandSpec spec;
@@ -90,8 +91,7 @@ final class AttachCommand implements Callable<Integer> {
         load(target, agent, err);
         Session.Status status = awaitStart(target);
         out.printf("attached to pid %d (mode %s, watching %s); the agent writes to %s%n", pid, status.mode(),
-                status.instrumented().isEmpty() ? "the JDK maps" : String.join(", ", status.instrumented()),
-                session.dir());
+                watched(status.instrumented()), session.dir());
         out.println(duration == null ? "watching until Ctrl-C; then mapscope detaches and the JVM keeps running."
                 : "watching for " + DurationConverter.format(duration) + "; then mapscope detaches and the JVM keeps"
                 + " running (Ctrl-C detaches earlier).");
@@ -215,6 +215,17 @@ final class AttachCommand implements Callable<Integer> {
         }
         out.flush();
         err.flush();
+    }
+
+    /** The map classes among the instrumented ones (the agent also instruments lock classes, to see happens-before). */
+    static String watched(java.util.List<String> instrumented) {
+        java.util.List<String> maps = new java.util.ArrayList<>();
+        for (String c : instrumented) {
+            if (c.endsWith("Map")) {
+                maps.add(c.startsWith("java.util.") ? c.substring("java.util.".length()) : c);
+            }
+        }
+        return maps.isEmpty() ? "the JDK maps" : String.join(", ", maps);
     }
 
     /** A status left by an earlier process with the same pid (pids are reused): it started after that session. */

@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         footerHeading = "%nExamples:%n",
         footer = {"  mapscope demo",
-                  "  mapscope demo --out /tmp/mapscope-demo --frames 4"})
+                  "  mapscope demo --out /tmp/mapscope-demo"})
 final class DemoCommand implements Callable<Integer> {
 
     @Spec
@@ -31,10 +31,8 @@ final class DemoCommand implements Callable<Integer> {
             description = "where the findings and the HTML report go (default: ${DEFAULT-VALUE})")
     Path outDir;
 
-    @Option(names = "--frames", paramLabel = "N", defaultValue = "5",
-            description = "stack frames per thread in the printed findings (default: ${DEFAULT-VALUE}; the HTML"
-                    + " report has them all)")
-    int frames;
+    /** Findings printed per program; the HTML report has them all, with full stacks. */
+    private static final int SHOWN = 3;
 
     /** One demo program: what it is, in a sentence, and how to start it. */
     private record Program(String file, String title, String mainClass, List<String> args) {
@@ -85,8 +83,11 @@ final class DemoCommand implements Callable<Integer> {
                     + (found.occurrences() == 1 ? "" : "s") + ")"));
             int number = 0;
             for (Finding f : found.list()) {
-                out.println();
-                TextReport.printFinding(f, ++number, frames, out);
+                if (number == SHOWN) {
+                    out.printf("      ... and %d more in the HTML report%n", found.list().size() - SHOWN);
+                    break;
+                }
+                TextReport.printBrief(f, ++number, "      ", out);
             }
             for (Finding f : found.list()) {
                 if (f.mapClass().contains("ConcurrentHashMap")) {
@@ -111,10 +112,18 @@ final class DemoCommand implements Callable<Integer> {
         out.println("findings:    " + all);
         out.println();
         out.println("Next:");
-        out.printf("  %s report %s              the same findings as text%n", name, shown);
-        out.printf("  %s run -- java -cp app.jar com.example.Main    your own program under the agent%n", name);
-        out.printf("  %s attach <pid> --for 30s                      a JVM that is already running%n", name);
-        out.printf("  %s repro                                       how often the race shows at all (~1 min)%n", name);
+        String[][] next = {
+                {name + " report " + shown, "the same findings, with full stacks"},
+                {name + " run -- java -cp app.jar com.example.Main", "your own program under the agent"},
+                {name + " attach <pid> --for 30s", "a JVM that is already running"},
+                {name + " repro", "how often the race shows at all (about a minute)"}};
+        int width = 0;
+        for (String[] n : next) {
+            width = Math.max(width, n[0].length());
+        }
+        for (String[] n : next) {
+            out.printf("  %-" + width + "s   %s%n", n[0], n[1]);
+        }
         out.flush();
         return 0;
     }

@@ -140,9 +140,48 @@ final class Findings {
         return v == null ? fallback : v;
     }
 
-    /** The findings, last line per id, in the order the ids first appeared. */
+    /**
+     * The findings, one per pair of code paths, in the order they first appeared: the last line per id, then ids
+     * with the same kind, operation and pair of stacks merged into one, their counts added. The agent may give
+     * one pair of code paths several ids (one per map instance, say); a reader wants to see the code once.
+     */
     List<Finding> list() {
-        return List.copyOf(byId.values());
+        Map<String, Finding> byPaths = new LinkedHashMap<>();
+        for (Finding f : byId.values()) {
+            byPaths.merge(pathKey(f), f, (a, b) -> new Finding(a.id(), a.kind(), a.mapClass(), a.backingOf(),
+                    a.mapId(), a.allocatedAt() != null ? a.allocatedAt() : b.allocatedAt(), a.operation(), a.bucket(),
+                    a.keyHash(), a.threads(), a.count() + b.count(), later(a.time(), b.time())));
+        }
+        return List.copyOf(byPaths.values());
+    }
+
+    /** How many ids were read (before merging the ids of one pair of code paths). */
+    int ids() {
+        return byId.size();
+    }
+
+    /** What makes two findings the same to a reader: kind, map class, operation, and the two stacks in either order. */
+    static String pathKey(Finding f) {
+        List<String> stacks = new ArrayList<>();
+        for (Finding.Racer r : f.threads()) {
+            StringBuilder b = new StringBuilder(r.operation()).append('@');
+            for (String frame : r.stack()) {
+                // Frames of lambda classes come and go with inlining and class names vary between runs.
+                if (!frame.contains("$$Lambda")) {
+                    b.append(frame).append('<');
+                }
+            }
+            stacks.add(b.toString());
+        }
+        stacks.sort(null);
+        return f.kind() + "|" + f.mapClass() + "|" + f.operation() + "|" + String.join("|", stacks);
+    }
+
+    private static String later(String a, String b) {
+        if (a == null) {
+            return b;
+        }
+        return b != null && b.compareTo(a) > 0 ? b : a;
     }
 
     /** The total number of occurrences: the sum of the counts. */

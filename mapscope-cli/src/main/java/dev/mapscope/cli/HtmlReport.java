@@ -99,12 +99,14 @@ final class HtmlReport {
             Finding.Racer r = f.threads().get(i);
             b.append("<div class=\"thread\"><h3>").append(escape("\"" + r.name() + "\"")).append(" <span class=\"role\">(id ")
                     .append(r.id()).append(", ").append(escape(r.operation() == null ? "?" : r.operation()))
-                    .append(i == 0 ? ", saw the race" : ", the other writer").append(")</span></h3>\n<ol class=\"stack\">\n");
+                    .append(i == 0 ? ", saw the race" : ", the other writer").append(")</span></h3>\n");
+            if (r.stack().isEmpty()) {
+                b.append("<p class=\"nostack\">(no stack recorded)</p></div>\n");
+                continue;
+            }
+            b.append("<ol class=\"stack\">\n");
             for (String frame : r.stack()) {
                 b.append(Finding.isJdkFrame(frame) ? "<li>" : "<li class=\"user\">").append(escape(frame)).append("</li>\n");
-            }
-            if (r.stack().isEmpty()) {
-                b.append("<li>(no stack recorded)</li>\n");
             }
             b.append("</ol></div>\n");
         }

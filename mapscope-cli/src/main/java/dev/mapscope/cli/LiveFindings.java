@@ -7,8 +7,9 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Prints findings as the agent appends them to a file: each new finding once, in full, when its id first
- * appears; later lines for the same id (higher counts) only update the totals for the summary.
+ * Prints findings as the agent appends them to a file: each new pair of code paths once, in full, when it
+ * first appears; later lines for the same id (higher counts), or other ids with the same code paths, only update the
+ * totals for the summary.
  */
 final class LiveFindings {
     private final FindingsTail tail;
@@ -30,7 +31,7 @@ final class LiveFindings {
         for (String line : tail.poll()) {
             try {
                 Finding f = findings.accept(line);
-                if (f != null && shown.add(f.id())) {
+                if (f != null && shown.add(Findings.pathKey(f))) {
                     out.println();
                     TextReport.printFinding(f, shown.size(), frames, out);
                     fresh++;

@@ -43,7 +43,8 @@ final class StatusCommand implements Callable<Integer> {
         out.printf("mode:         %s%n", s.mode());
         out.printf("since:        %s%n", s.since());
         out.printf("findings:     %d%s%n", s.findings(), s.dropped() > 0 ? " (" + s.dropped() + " dropped)" : "");
-        out.printf("instrumented: %s%n", s.instrumented().isEmpty() ? "-" : String.join(", ", s.instrumented()));
+        out.printf("watching:     %s%n", s.instrumented().isEmpty() ? "-"
+                : AttachCommand.watched(s.instrumented()) + " (" + s.instrumented().size() + " classes instrumented)");
         out.printf("session:      %s%n", session.dir());
         out.flush();
         return 0;

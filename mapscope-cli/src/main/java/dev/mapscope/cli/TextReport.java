@@ -61,6 +61,21 @@ final class TextReport {
         out.flush();
     }
 
+    /** One finding in three lines: what, and where each thread's own code called the map. */
+    static void printBrief(Finding f, int number, String indent, PrintWriter out) {
+        String map = f.mapClass().startsWith("java.util.") ? f.mapClass().substring("java.util.".length()) : f.mapClass();
+        out.printf("%s[%d] %s on %s.%s%s%n", indent, number, f.kind(), map, f.operation(),
+                f.count() > 1 ? ", seen " + f.count() + " times" : "");
+        int width = 0;
+        for (Finding.Racer r : f.threads()) {
+            width = Math.max(width, r.name().length());
+        }
+        for (Finding.Racer r : f.threads()) {
+            out.printf("%s    %-" + width + "s  %s%n", indent, r.name(), r.stack().isEmpty() ? "(no stack recorded)"
+                    : "at " + Finding.callSite(r.stack()));
+        }
+    }
+
     static String races(int n) {
         return n == 1 ? "1 map race" : n + " map races";
     }

@@ -101,9 +101,8 @@ public final class QuoteService {
                 cached++;
             }
         }
-        System.out.printf("served %d quotes for %d symbols on %d worker threads (total %d.%02d); "
-                        + "counters saw %d requests; cache holds %d of %d symbols%n",
-                requests, symbols, workers, cents / 100, cents % 100, counted, cached, symbols);
+        System.out.printf("served %d quotes (total %d.%02d) on %d threads; the cache holds %d of %d symbols%n",
+                counted, cents / 100, cents % 100, workers, cached, symbols);
         System.out.println("{\"program\":\"quotes\",\"requests\":" + requests + ",\"symbols\":" + symbols
                 + ",\"counted\":" + counted + ",\"cached\":" + cached + ",\"lost\":" + (symbols - cached) + "}");
     }
