@@ -93,6 +93,14 @@ class EndToEndTest {
             assertThat(String.join("\n", findings.get(0).threads().get(0).stack()))
                     .contains("dev.mapscope.demo.RacyTarget");
             assertThat(html).exists();
+            if (Runtime.version().feature() >= 21) {
+                // The target runs on this JDK: mapscope says beforehand that it will warn about a dynamic agent.
+                assertThat(r.err()).contains("mapscope: note: pid " + pid + " runs Java " + Runtime.version().feature()
+                        + ", so it will print a warning on its own stderr that an agent was loaded dynamically.",
+                        "-XX:+EnableDynamicAgentLoading");
+            } else {
+                assertThat(r.err()).doesNotContain("EnableDynamicAgentLoading");
+            }
 
             Thread.sleep(500);
             assertThat(target.process.isAlive()).as("the target still runs after the detach").isTrue();
