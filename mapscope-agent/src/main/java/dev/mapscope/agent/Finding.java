@@ -14,6 +14,8 @@ public final class Finding {
     static final int TEXT_FRAMES = 12;
     /** frames of each stack that identify a code path (the id) */
     static final int PATH_FRAMES = 12;
+    /** the agent code that runs on application threads (the advice calls it) */
+    static final String BOOT_PACKAGE = "dev.mapscope.agent.boot.";
 
     private final String id;
     private final String kind;
@@ -140,17 +142,18 @@ public final class Finding {
             return out;
         }
         // A thread caught inside the agent (its stack taken while it reports) shows the JDK code the agent
-        // called above the agent's frames: everything down to the deepest agent frame is the agent's.
+        // called above the agent's frames: everything down to the deepest agent frame is the agent's. Only
+        // the boot package runs on application threads, so only its frames can appear here.
         int from = 0;
         for (int i = 0; i < stack.length; i++) {
-            if (stack[i].getClassName().startsWith("dev.mapscope.agent.")) {
+            if (stack[i].getClassName().startsWith(BOOT_PACKAGE)) {
                 from = i + 1;
             }
         }
         for (int i = from; i < stack.length; i++) {
             StackTraceElement e = stack[i];
             String c = e.getClassName();
-            if (c.startsWith("dev.mapscope.agent.") || (c.equals("java.lang.Thread") && e.getMethodName().equals("getStackTrace"))) {
+            if (c.startsWith(BOOT_PACKAGE) || (c.equals("java.lang.Thread") && e.getMethodName().equals("getStackTrace"))) {
                 continue;
             }
             if (out.size() == MAX_FRAMES) {
@@ -182,7 +185,7 @@ public final class Finding {
         }
         for (StackTraceElement e : stack) {
             String c = e.getClassName();
-            if (c.startsWith("dev.mapscope.agent.") || c.equals("java.lang.Thread") || isMapFrame(c)) {
+            if (c.startsWith(BOOT_PACKAGE) || c.equals("java.lang.Thread") || isMapFrame(c)) {
                 continue;
             }
             if (c.equals("java.util.HashSet") || c.equals("java.util.LinkedHashSet")) {
@@ -203,11 +206,19 @@ public final class Finding {
                 || c.equals("java.util.Map");
     }
 
+    /** The JDK collections that wrap or delegate to an instrumented map. */
+    static boolean isCollectionFrame(String c) {
+        return c.startsWith("java.util.Collections$") || c.equals("java.util.HashSet")
+                || c.equals("java.util.LinkedHashSet") || c.equals("java.util.TreeSet")
+                || c.equals("java.util.AbstractCollection") || c.equals("java.util.AbstractSet")
+                || c.equals("java.util.SequencedMap") || c.equals("java.util.NavigableMap");
+    }
+
     /** The first frame above the map's own frames (the caller that wrote the map), or null. */
     static String caller(List<String> stack) {
         for (String f : stack) {
             String c = f.substring(0, f.lastIndexOf('.', f.indexOf('(')));
-            if (!isMapFrame(c) && !c.startsWith("java.util.Collections$")) {
+            if (!isMapFrame(c) && !isCollectionFrame(c)) {
                 return f;
             }
         }
