@@ -21,11 +21,7 @@ final class Jvm {
     static String demoClassPath() {
         Set<String> entries = new LinkedHashSet<>();
         add(entries, dev.mapscope.demo.SeedRace.class);
-        try {
-            add(entries, Class.forName("dev.mapscope.maps.GoMap", false, Jvm.class.getClassLoader()));
-        } catch (ClassNotFoundException e) {
-            // This build has no GoMap; the seed program says so if asked for it.
-        }
+        add(entries, dev.mapscope.maps.GoMap.class);
         return String.join(File.pathSeparator, entries);
     }
 

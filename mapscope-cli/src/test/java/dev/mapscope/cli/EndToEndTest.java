@@ -123,7 +123,7 @@ class EndToEndTest {
     void reproPrintsTheTable() {
         Cli.Result r = Cli.run("repro", "--runs", "1", "--threads", "4", "--writes", "50");
         assertThat(r.exit()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("perturbation", "HashMap lost entries", "agent reported", "none",
+        assertThat(r.out()).contains("perturbation", "HashMap damaged", "GoMap check fired", "agent reported", "none",
                 "Thread.yield() before each write");
         assertThat(r.out()).containsPattern("none\\s+\\d/1 \\(\\d+%\\)");
         assertThat(r.err()).contains("progress: ");

@@ -1,5 +1,6 @@
 package dev.mapscope.demo;
 
+import dev.mapscope.maps.GoMap;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -32,7 +33,7 @@ enum MapChoice {
     Map<Integer, Integer> create() {
         return switch (this) {
             case HASHMAP -> new HashMap<>();
-            case GOMAP -> GoMaps.create();
+            case GOMAP -> new GoMap<>();
         };
     }
 }
