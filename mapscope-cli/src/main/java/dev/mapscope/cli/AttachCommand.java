@@ -102,10 +102,15 @@ final class AttachCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(onCtrlC);
         long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
         String why = "time is up";
+        int polls = 0;
         while (duration == null || System.nanoTime() - deadline < 0) {
             live.poll();
             if (!target.alive()) {
                 why = "the process ended";
+                break;
+            }
+            if (++polls % 5 == 0 && endedElsewhere()) {
+                why = "the session was ended by `mapscope detach " + pid + "`";
                 break;
             }
             Thread.sleep(200);
@@ -113,6 +118,12 @@ final class AttachCommand implements Callable<Integer> {
         finish(out, err, why);
         Runtime.getRuntime().removeShutdownHook(onCtrlC);
         return 0;
+    }
+
+    /** Whether the agent already says it is detached (someone ran `mapscope detach` from another terminal). */
+    private boolean endedElsewhere() {
+        Session.Status s = session.readStatus();
+        return s != null && !s.attached();
     }
 
     /** Attaches, warns about JDK 21+'s dynamic-agent message, loads the agent with the session, detaches the tool. */
@@ -176,10 +187,12 @@ final class AttachCommand implements Callable<Integer> {
         }
         finished = true;
         out.println();
-        out.println("mapscope: " + why + "; detaching from pid " + pid + "...");
+        out.println("mapscope: " + why + (endedElsewhere() ? "." : "; detaching from pid " + pid + "..."));
         out.flush();
         Session.Status s = null;
-        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+        if (endedElsewhere()) {
+            out.println("detached: the original bytecode is restored and pid " + pid + " keeps running.");
+        } else if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
             try {
                 s = session.command("detach", st -> !st.attached(), DETACH_TIMEOUT);
             } catch (InterruptedException e) {
@@ -211,7 +224,8 @@ final class AttachCommand implements Callable<Integer> {
             err.println("mapscope: " + e.getMessage());
         }
         if (report == null && html == null && !findings.list().isEmpty()) {
-            out.println("render them again with: mapscope report " + session.findingsFile() + " --html races.html");
+            out.println("render them again with: " + Mapscope.name() + " report " + session.findingsFile()
+                    + " --html races.html");
         }
         out.flush();
         err.flush();

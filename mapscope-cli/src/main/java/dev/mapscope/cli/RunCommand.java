@@ -131,8 +131,8 @@ final class RunCommand implements Callable<Integer> {
             err.printf("mapscope: %s found, %d occurrence%s in all.%n", TextReport.races(findings.list().size()),
                     findings.occurrences(), findings.occurrences() == 1 ? "" : "s");
             if (report != null) {
-                err.println("mapscope: findings kept in " + findingsFile + "; render them with: mapscope report "
-                        + findingsFile + " --html report.html");
+                err.println("mapscope: findings kept in " + findingsFile + "; render them with: " + Mapscope.name()
+                        + " report " + findingsFile + " --html report.html");
             }
         }
         Findings.Summary s = findings.summary();

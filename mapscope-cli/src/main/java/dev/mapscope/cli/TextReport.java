@@ -37,7 +37,7 @@ final class TextReport {
                 f.count() > 1 ? "  (seen " + f.count() + " times)" : "");
         out.println("    " + f.kindExplanation());
         out.println("    map:       " + f.mapDescription() + (f.mapId() == null ? "" : "  " + f.mapId()));
-        out.println("    allocated: " + (f.allocatedAt() == null ? "unknown (created before the agent was loaded?)"
+        out.println("    allocated: " + (f.allocatedAt() == null ? "not recorded"
                 : f.allocatedAt()));
         if (f.bucket() >= 0 || f.keyHash() != -1) {
             out.println("    bucket:    " + (f.bucket() >= 0 ? f.bucket() : "unknown")
