@@ -120,6 +120,35 @@ class EndToEndTest {
     }
 
     @Test
+    void statusAndDetachFromAnotherTerminalEndTheAttachSession() throws Exception {
+        try (RacyJvm target = RacyJvm.start()) {
+            String pid = Long.toString(target.pid());
+            java.util.concurrent.CompletableFuture<Cli.Result> attach =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> Cli.run("attach", pid, "--for", "2m"));
+            Session session = new Session(target.pid());
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (session.readStatus() == null || !session.readStatus().attached()) {
+                assertThat(System.nanoTime() - deadline).as("the agent started").isNegative();
+                assertThat(attach).isNotDone();
+                Thread.sleep(100);
+            }
+            Cli.Result status = Cli.run("status", pid);
+            assertThat(status.exit()).as(status.toString()).isZero();
+            assertThat(status.out()).contains("pid:          " + pid, "state:        attached", "HashMap");
+
+            Cli.Result detach = Cli.run("detach", pid);
+            assertThat(detach.exit()).as(detach.toString()).isZero();
+            assertThat(detach.out()).startsWith("detached from pid " + pid
+                    + ": the original bytecode is restored and the JVM keeps running.");
+
+            Cli.Result attached = attach.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(attached.exit()).as(attached.toString()).isZero();
+            assertThat(attached.out()).contains("mapscope: the session was ended by `mapscope detach " + pid + "`.");
+            assertThat(target.process.isAlive()).isTrue();
+        }
+    }
+
+    @Test
     void reproPrintsTheTable() {
         Cli.Result r = Cli.run("repro", "--runs", "1", "--threads", "4", "--writes", "50");
         assertThat(r.exit()).as(r.toString()).isZero();
