@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         footerHeading = "%nExamples:%n",
         footer = {"  mapscope attach 12345 --for 30s",
-                  "  mapscope attach 12345 --for 5m --mode overlap --report findings.jsonl --html races.html",
+                  "  mapscope attach 12345 --for 5m --mode overlap --html races.html",
                   "  mapscope attach $(pgrep -f my-service.jar)        until Ctrl-C"})
 final class AttachCommand implements Callable<Integer> {
 
