@@ -196,7 +196,8 @@ final class ReproCommand implements Callable<Integer> {
         }
         int lost = result.path("lost").asInt();
         return switch (col) {
-            case HASHMAP -> new Outcome(lost > 0 || result.path("size").asInt() != result.path("expected").asInt(), lost);
+            case HASHMAP -> new Outcome(lost > 0 || result.path("size").asInt() != result.path("expected").asInt()
+                    || result.hasNonNull("checkError"), lost);
             case GOMAP -> new Outcome(result.path("error").asText("").startsWith("concurrent map"), lost);
             case AGENT -> new Outcome(Files.exists(findingsFile) && !Findings.read(findingsFile).list().isEmpty(), lost);
         };

@@ -20,9 +20,28 @@ class SeedRaceTest {
 
     @Test
     void theLastLineIsOneJsonObjectWithTheCounts() {
-        String json = new SeedRace.Result(10, 8, 9, "concurrent map writes").toJson(MapChoice.GOMAP, 10, 1);
+        String json = new SeedRace.Result(10, 8, 9, "concurrent map writes", null).toJson(MapChoice.GOMAP, 10, 1);
         assertThat(json).isEqualTo("{\"program\":\"seed\",\"map\":\"GoMap\",\"threads\":10,\"writes\":1,"
-                + "\"expected\":10,\"present\":8,\"size\":9,\"lost\":2,\"error\":\"concurrent map writes\"}");
+                + "\"expected\":10,\"present\":8,\"size\":9,\"lost\":2,\"error\":\"concurrent map writes\","
+                + "\"checkError\":null}");
+    }
+
+    @Test
+    void aMapThatFailsWhenReadBackIsAResultNotACrash() throws InterruptedException {
+        java.util.Map<Integer, Integer> broken = new HashMap<>() {
+            @Override
+            public boolean containsKey(Object key) {
+                if (Integer.valueOf(3).equals(key)) {
+                    throw new ArrayIndexOutOfBoundsException("Index 56 out of bounds for length 32");
+                }
+                return super.containsKey(key);
+            }
+        };
+        SeedRace.Result r = SeedRace.race(broken, 2, 5, false);
+        assertThat(r.present()).isEqualTo(3);
+        assertThat(r.size()).isEqualTo(-1);
+        assertThat(r.checkError()).isEqualTo("reading the map back failed: java.lang.ArrayIndexOutOfBoundsException:"
+                + " Index 56 out of bounds for length 32");
     }
 
     @Test
