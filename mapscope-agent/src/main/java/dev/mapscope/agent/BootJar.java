@@ -15,6 +15,24 @@ import java.util.jar.JarFile;
 final class BootJar {
     static final String RESOURCE = "META-INF/mapscope/mapscope-agent-boot.jar";
     static final String PROBE = "dev.mapscope.agent.boot.MapWatch";
+    /**
+     * Every boot class, loaded and initialised before any advice is installed. Loaded later, on first use,
+     * a boot class would be loaded from inside instrumented code: the class-file hook (Byte Buddy) runs on
+     * that load, writes HashMaps, the advice calls back into the class being loaded, and the JVM answers
+     * ClassCircularityError, which it then keeps answering for that constant-pool entry (seen on the first
+     * ThreadState of a thread started right after an attach).
+     */
+    private static final String[] CLASSES = {
+        "dev.mapscope.agent.boot.Sink",
+        "dev.mapscope.agent.boot.Race",
+        "dev.mapscope.agent.boot.ThreadState",
+        "dev.mapscope.agent.boot.Clocks",
+        "dev.mapscope.agent.boot.Clocks$Stripe",
+        "dev.mapscope.agent.boot.Locks",
+        "dev.mapscope.agent.boot.Sharing",
+        "dev.mapscope.agent.boot.Sharing$MapState",
+        PROBE,
+    };
 
     private BootJar() {
     }
@@ -33,8 +51,12 @@ final class BootJar {
             Files.copy(in, jar, StandardCopyOption.REPLACE_EXISTING);
         }
         inst.appendToBootstrapClassLoaderSearch(new JarFile(jar.toFile()));
-        if (!onBootstrapPath()) {
-            throw new IllegalStateException("the boot classes did not load from " + jar);
+        try {
+            for (String c : CLASSES) {
+                Class.forName(c, true, null);
+            }
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("the boot classes did not load from " + jar + " (" + e.getMessage() + ")");
         }
     }
 

@@ -113,6 +113,9 @@ final class Reporter implements Sink {
                 key = findings.size();
                 isNew = true;
                 writeLine(f.json());
+                if (options.haltOnRace) {
+                    close(); // the summary, and no other finding: this one is the reason for exit 66
+                }
             }
         }
         if (isNew && options.stderr) {
@@ -123,7 +126,6 @@ final class Reporter implements Sink {
             l.accept(f);
         }
         if (isNew && options.haltOnRace) {
-            close();
             err.println("mapscope: halting the JVM with exit status 66 (halt-on-race=true)");
             err.flush();
             Runtime.getRuntime().halt(66);

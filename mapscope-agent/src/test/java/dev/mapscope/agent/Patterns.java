@@ -30,8 +30,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * The programs the agent is judged by: racy ones it must report and correct ones it must stay quiet on.
  * Each pattern is a method whose name starts with {@code racy} or {@code quiet}; its writes happen in
  * lambdas of that method, so a finding's stack names the pattern. Run as a main class in a JVM with the
- * agent: {@code Patterns [names...] [wait]} (no names: all of them; {@code wait}: read a line from stdin
- * first, for attach tests).
+ * agent: {@code Patterns [names...]} (no names: all of them); a name {@code wait} prints {@code ready} and
+ * reads a line from stdin, for attach tests.
  */
 public final class Patterns {
     static final int WRITERS = 4;
@@ -41,25 +41,20 @@ public final class Patterns {
     }
 
     public static void main(String[] args) throws Exception {
-        List<String> names = new ArrayList<>();
-        boolean wait = false;
-        for (String a : args) {
-            if (a.equals("wait")) {
-                wait = true;
-            } else {
-                names.add(a);
-            }
-        }
-        if (wait) {
-            System.out.println("ready");
-            System.out.flush();
-            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-        }
+        List<String> names = new ArrayList<>(List.of(args));
         if (names.isEmpty()) {
             names.addAll(all());
         }
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String n : names) {
-            run(n);
+            if (n.equals("wait")) {
+                System.out.println("ready");
+                System.out.flush();
+                in.readLine();
+            } else {
+                run(n);
+                System.out.println("ran " + n);
+            }
         }
         System.out.println("done");
     }

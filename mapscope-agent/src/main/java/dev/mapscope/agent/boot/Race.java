@@ -29,7 +29,7 @@ public final class Race {
     /** one of AT_WRITE, AT_NOW, AT_UNKNOWN */
     public final String otherStackAt;
 
-    Race(String kind, Object map, String operation, int keyHash, int bucket, Thread thread,
+    public Race(String kind, Object map, String operation, int keyHash, int bucket, Thread thread,
             StackTraceElement[] stack, Thread other, String otherOperation, StackTraceElement[] otherStack,
             String otherStackAt) {
         this.kind = kind;
