@@ -74,7 +74,7 @@ final class GoMapInvariants {
         }
         for (int s = 0; s < GoMap.bucketCnt; s++) {
           int top = t.tophash[(b << GoMap.bucketCntBits) + s] & 0xFF;
-          int slot = (b << (GoMap.bucketCntBits + 1)) + s;
+          int slot = GoMap.keyAt(b, s);
           boolean evacState = top >= GoMap.evacuatedX && top <= GoMap.evacuatedEmpty;
           require(evac == evacState, what + " " + i + " (bucket " + b + " slot " + s + "): tophash " + top
               + (evac ? " in an evacuated chain" : " is an evacuation state in a live chain"));
@@ -91,10 +91,10 @@ final class GoMapInvariants {
                 + ((int) hash & (n - 1)));
             require(keys.add(new Wrapped(key)), "key " + key + " is stored twice");
             Object found = h.mapaccess2(key);
-            require(found == t.slots[slot + GoMap.bucketCnt], "key " + key + " is not found by a lookup");
+            require(found == t.slots[slot + 1], "key " + key + " is not found by a lookup");
           } else if (!evac || (h.flags & GoMap.oldIterator) == 0) {
             // Deleted slots, and evacuated ones when no iterator may need them, must not keep garbage alive.
-            require(t.slots[slot] == null && t.slots[slot + GoMap.bucketCnt] == null,
+            require(t.slots[slot] == null && t.slots[slot + 1] == null,
                 what + " " + i + ": empty or evacuated slot " + s + " of bucket " + b + " still references a key or elem");
           }
         }

@@ -121,7 +121,7 @@ final class GoMapIterator<K, V> {
           // Go: emptyRest is hard to use here, as we start iterating in the middle of a bucket.
           continue;
         }
-        int s = (b << (GoMap.bucketCntBits + 1)) + offi;
+        int s = GoMap.keyAt(b, offi);
         Object k = t.slots[s];
         if (checkBucket != noCheck && !h.isSameSizeGrow()) {
           // The iterator started during a growth to a larger size that is not done yet, and this is an old
@@ -134,7 +134,7 @@ final class GoMapIterator<K, V> {
         if (top != GoMap.evacuatedX && top != GoMap.evacuatedY) {
           // This is the golden data, we can return it.
           key = k;
-          elem = t.slots[s + GoMap.bucketCnt];
+          elem = t.slots[s + 1];
         } else {
           // The table has grown since the iterator started: the golden data for this key is now somewhere
           // else. Look it up in the current table; this handles keys deleted, updated, or deleted and
