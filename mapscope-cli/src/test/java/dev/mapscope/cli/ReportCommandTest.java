@@ -42,7 +42,7 @@ class ReportCommandTest {
                 "at com.example.quotes.QuoteCache.put(QuoteCache.java:50)",
                 "allocated: com.example.quotes.QuoteCache.<init>(QuoteCache.java:42)",
                 "java.util.HashMap (inside a java.util.HashSet)", "bucket:    17, key hash 12345",
-                "allocated: unknown");
+                "allocated: not recorded");
         assertThat(r.err()).isEmpty();
     }
 
