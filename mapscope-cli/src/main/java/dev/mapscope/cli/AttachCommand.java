@@ -116,7 +116,7 @@ final class AttachCommand implements Callable<Integer> {
             Thread.sleep(200);
         }
         finish(out, err, why);
-        Runtime.getRuntime().removeShutdownHook(onCtrlC);
+        Shutdown.removeHook(onCtrlC);
         return 0;
     }
 

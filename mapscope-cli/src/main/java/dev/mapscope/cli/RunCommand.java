@@ -84,10 +84,13 @@ final class RunCommand implements Callable<Integer> {
         AtomicBoolean finished = new AtomicBoolean();
         // Ctrl-C reaches the program too (same process group); print what was found before this JVM exits.
         Thread onInterrupt = new Thread(() -> {
-            if (!finished.get()) {
+            if (finished.compareAndSet(false, true)) {
                 try {
-                    process.waitFor(java.util.concurrent.TimeUnit.SECONDS.toMillis(5),
-                            java.util.concurrent.TimeUnit.MILLISECONDS);
+                    // Ctrl-C already reached the program; a kill aimed at mapscope alone did not: pass it on.
+                    if (!process.waitFor(2, java.util.concurrent.TimeUnit.SECONDS)) {
+                        process.destroy();
+                        process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+                    }
                 } catch (InterruptedException ignored) {
                     Thread.currentThread().interrupt();
                 }
@@ -99,9 +102,11 @@ final class RunCommand implements Callable<Integer> {
         while (!process.waitFor(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
             live.poll();
         }
+        if (!finished.compareAndSet(false, true)) {
+            return process.exitValue(); // the shutdown hook is printing the summary; this JVM is ending
+        }
+        Shutdown.removeHook(onInterrupt);
         live.poll();
-        finished.set(true);
-        Runtime.getRuntime().removeShutdownHook(onInterrupt);
         Findings findings = live.findings();
         summarize(findings, findingsFile, err);
         if (html != null) {
