@@ -137,6 +137,10 @@ final class AttachCommand implements Callable<Integer> {
         }
         try {
             String version = vm.getSystemProperties().getProperty("java.specification.version", "0");
+            if (feature(version) > 0 && feature(version) < 17) {
+                throw new UserError("pid " + pid + " runs Java " + version + "; the mapscope agent needs Java 17 or"
+                        + " newer");
+            }
             if (feature(version) >= 21 && !target.hasFlag("-XX:+EnableDynamicAgentLoading")) {
                 err.println("mapscope: note: pid " + pid + " runs Java " + version + ", so it will print a warning on"
                         + " its own stderr that an agent was loaded dynamically. That is expected. Starting it with"

@@ -67,6 +67,14 @@ class SessionTest {
     }
 
     @Test
+    void javaVersionsAreReadFromTheSpecificationVersion() {
+        assertThat(AttachCommand.feature("1.8")).isEqualTo(8);
+        assertThat(AttachCommand.feature("17")).isEqualTo(17);
+        assertThat(AttachCommand.feature("25")).isEqualTo(25);
+        assertThat(AttachCommand.feature("?")).isZero();
+    }
+
+    @Test
     void attachDisabledIsOneSentence() throws Exception {
         try (RacyJvm target = RacyJvm.start("-XX:+DisableAttachMechanism")) {
             Cli.Result r = Cli.run("attach", Long.toString(target.pid()), "--for", "1s");
