@@ -31,6 +31,8 @@ final class Agent {
     private static Thread flusher;
     private static boolean hooked;
     private static final List<String> ERRORS = new ArrayList<>();
+    /** the types the current installation transformed; guarded by itself */
+    private static final Set<String> TRANSFORMED = new java.util.TreeSet<>();
     /** kept across detach and reload: the JUnit extension subscribes once */
     static final List<Consumer<Finding>> LISTENERS = Reporter.newListeners();
 
@@ -54,11 +56,17 @@ final class Agent {
         r.open();
         MapWatch.start(o.sharing, r);
         try {
-            transformer = Installer.install(inst, o.sharing, ERRORS);
+            synchronized (TRANSFORMED) {
+                TRANSFORMED.clear();
+            }
+            transformer = Installer.install(inst, o.sharing, ERRORS, TRANSFORMED);
         } catch (RuntimeException | Error e) {
             MapWatch.stop();
             r.close();
             throw e;
+        }
+        for (String e : errors()) {
+            System.err.println("mapscope: could not instrument " + e + " (that class is not watched)");
         }
         reporter = r;
         options = o;
@@ -87,7 +95,8 @@ final class Agent {
         }
         MapWatch.stop();
         try {
-            transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+            transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION,
+                    new Installer.ByName(Installer.typeNames(options.sharing)));
         } finally {
             transformer = null;
             reporter.close();
@@ -146,11 +155,10 @@ final class Agent {
                 .append(",\"dropped\":").append(reporter == null ? 0 : reporter.dropped())
                 .append(",\"instrumented\":[");
         if (state.equals("attached")) {
-            Set<String> names = Installer.typeNames(options.sharing);
             boolean first = true;
-            for (Class<?> c : inst.getAllLoadedClasses()) {
-                if (names.contains(c.getName())) {
-                    b.append(first ? "" : ",").append(Json.str(c.getName()));
+            synchronized (TRANSFORMED) {
+                for (String name : TRANSFORMED) {
+                    b.append(first ? "" : ",").append(Json.str(name));
                     first = false;
                 }
             }

@@ -20,6 +20,8 @@ import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
@@ -90,21 +92,25 @@ final class Installer {
     }
 
     /** Installs the advice and retransforms the loaded types; returns the transformer that undoes it. */
-    static ResettableClassFileTransformer install(Instrumentation inst, boolean sharing, List<String> errors) {
-        Set<String> names = typeNames(sharing);
-        List<Class<?>> loaded = new ArrayList<>();
-        for (Class<?> c : inst.getAllLoadedClasses()) {
-            if (names.contains(c.getName())) {
-                loaded.add(c);
+    static ResettableClassFileTransformer install(Instrumentation inst, boolean sharing, List<String> errors,
+            Set<String> transformed) {
+        // Load every target first. A class first loaded while a transformer runs on the same thread (Byte
+        // Buddy loads TreeMap while it transforms) is not shown to any transformer (the JVM's re-entrancy
+        // guard), so it would stay uninstrumented; found by the TreeMap pattern test.
+        for (String name : typeNames(sharing)) {
+            try {
+                Class.forName(name, false, null);
+            } catch (ClassNotFoundException e) {
+                // not in this JDK (a nested class renamed): nothing to instrument
             }
         }
         AgentBuilder b = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                .with(new AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Explicit(loaded.toArray(new Class<?>[0])))
+                .with(new ByName(typeNames(sharing)))
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .ignore(nameStartsWith("net.bytebuddy.").or(nameStartsWith("dev.mapscope.agent.")))
-                .with(new ErrorListener(errors));
+                .with(new Recorder(errors, transformed));
 
         // HashMap, and through it LinkedHashMap, HashSet, LinkedHashSet.
         b = b.type(named("java.util.HashMap")).transform((builder, type, loader, module, pd) -> builder
@@ -176,12 +182,49 @@ final class Installer {
         return Advice.to(advice).on(isMethod().and(not(isAbstract())).and(methods));
     }
 
-    /** Collects transformation errors instead of printing them into the application's output. */
-    static final class ErrorListener extends AgentBuilder.Listener.Adapter {
-        private final List<String> errors;
+    /**
+     * Retransforms the loaded classes among the named ones. The list is taken when Byte Buddy asks, after
+     * its transformer is registered: a class loaded in between (Byte Buddy itself loads TreeMap while it
+     * sets up) would otherwise be neither retransformed nor seen at load.
+     */
+    static final class ByName implements AgentBuilder.RedefinitionStrategy.DiscoveryStrategy {
+        private final Set<String> names;
 
-        ErrorListener(List<String> errors) {
+        ByName(Set<String> names) {
+            this.names = names;
+        }
+
+        @Override
+        public Iterable<Iterable<Class<?>>> resolve(Instrumentation instrumentation) {
+            List<Class<?>> loaded = new ArrayList<>();
+            for (Class<?> c : instrumentation.getAllLoadedClasses()) {
+                if (names.contains(c.getName())) {
+                    loaded.add(c);
+                }
+            }
+            return List.of(loaded);
+        }
+    }
+
+    /**
+     * Collects the names of the transformed types (for status.json) and the transformation errors, instead
+     * of printing them into the application's output.
+     */
+    static final class Recorder extends AgentBuilder.Listener.Adapter {
+        private final List<String> errors;
+        private final Set<String> transformed;
+
+        Recorder(List<String> errors, Set<String> transformed) {
             this.errors = errors;
+            this.transformed = transformed;
+        }
+
+        @Override
+        public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded,
+                DynamicType dynamicType) {
+            synchronized (transformed) {
+                transformed.add(type.getName());
+            }
         }
 
         @Override
@@ -189,6 +232,7 @@ final class Installer {
             synchronized (errors) {
                 errors.add(typeName + ": " + throwable);
             }
+
         }
     }
 }

@@ -26,6 +26,8 @@ class AttachIT {
             Attach.load(Long.toString(jvm.process.pid()), Jvm.agentJar().toString(), "session=" + session + ",stderr=false");
             assertThat(Files.readString(session.resolve("status.json")))
                     .contains("\"state\":\"attached\"").contains("\"mode\":\"full\"").contains("\"java.util.HashMap\"")
+                    .contains("\"java.util.TreeMap\"").contains("\"java.util.concurrent.CountDownLatch$Sync\"")
+                    .contains("\"java.util.concurrent.FutureTask\"").contains("\"java.lang.Thread\"")
                     .contains("\"pid\":" + jvm.process.pid());
 
             proceed(jvm);
