@@ -10,7 +10,21 @@ record Finding(String id, String kind, String mapClass, String backingOf, String
                String operation, int bucket, long keyHash, List<Racer> threads, long count, String time) {
 
     /** One of the two threads of a finding: {@code threads[0]} detected the race, {@code threads[1]} is the other. */
-    record Racer(String name, long id, String operation, List<String> stack) {
+    record Racer(String name, long id, String operation, List<String> stack, String stackAt) {
+        /**
+         * What the stack shows, when it is not the thread's own write (protocol field {@code stackAt}): "now" is
+         * where the thread was when the race was found, "unknown" means it ended before anyone asked.
+         */
+        String stackNote() {
+            if (stackAt == null) {
+                return "";
+            }
+            return switch (stackAt) {
+                case "now" -> "stack when the race was found";
+                case "unknown" -> "not recorded; the thread has ended";
+                default -> "";
+            };
+        }
     }
 
     /** The map's class, with the collection it backs when there is one: "java.util.HashMap (inside a java.util.HashSet)". */

@@ -122,7 +122,7 @@ final class Findings {
                 stack.add(frame.asText());
             }
             threads.add(new Finding.Racer(text(t, "name"), t.path("id").asLong(-1), text(t, "operation"),
-                    List.copyOf(stack)));
+                    List.copyOf(stack), text(t, "stackAt")));
         }
         return new Finding(text(n, "id"), textOr(n, "kind", "unknown"), textOr(n, "mapClass", "unknown map"),
                 text(n, "backingOf"), text(n, "mapId"), text(n, "allocatedAt"), textOr(n, "operation", "?"),

@@ -99,7 +99,8 @@ final class HtmlReport {
             Finding.Racer r = f.threads().get(i);
             b.append("<div class=\"thread\"><h3>").append(escape("\"" + r.name() + "\"")).append(" <span class=\"role\">(id ")
                     .append(r.id()).append(", ").append(escape(r.operation() == null ? "?" : r.operation()))
-                    .append(i == 0 ? ", saw the race" : ", the other writer").append(")</span></h3>\n");
+                    .append(i == 0 ? ", saw the race" : ", the other writer")
+                    .append(r.stackNote().isEmpty() ? "" : "; " + escape(r.stackNote())).append(")</span></h3>\n");
             if (r.stack().isEmpty()) {
                 b.append("<p class=\"nostack\">(no stack recorded)</p></div>\n");
                 continue;

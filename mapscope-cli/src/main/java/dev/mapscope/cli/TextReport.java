@@ -45,8 +45,9 @@ final class TextReport {
         }
         for (int i = 0; i < f.threads().size(); i++) {
             Finding.Racer r = f.threads().get(i);
-            out.printf("    thread \"%s\" (id %d), %s%s:%n", r.name(), r.id(), r.operation(),
-                    i == 0 ? ", saw the race" : ", the other writer");
+            out.printf("    thread \"%s\" (id %d), %s%s%s:%n", r.name(), r.id(), r.operation(),
+                    i == 0 ? ", saw the race" : ", the other writer",
+                    r.stackNote().isEmpty() || r.stack().isEmpty() ? "" : " (" + r.stackNote() + ")");
             int shown = Math.min(frames, r.stack().size());
             for (int k = 0; k < shown; k++) {
                 out.println("        at " + r.stack().get(k));
@@ -55,7 +56,8 @@ final class TextReport {
                 out.println("        ... " + (r.stack().size() - shown) + " more");
             }
             if (r.stack().isEmpty()) {
-                out.println("        (no stack recorded)");
+                out.println("        (no stack recorded" + ("unknown".equals(r.stackAt()) ? ": the thread has ended" : "")
+                        + ")");
             }
         }
         out.flush();

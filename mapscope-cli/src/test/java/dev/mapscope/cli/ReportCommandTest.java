@@ -42,7 +42,8 @@ class ReportCommandTest {
                 "at com.example.quotes.QuoteCache.put(QuoteCache.java:50)",
                 "allocated: com.example.quotes.QuoteCache.<init>(QuoteCache.java:42)",
                 "java.util.HashMap (inside a java.util.HashSet)", "bucket:    17, key hash 12345",
-                "allocated: not recorded");
+                "allocated: not recorded",
+                "thread \"main <&> \"quoted\"\" (id 1), add, the other writer (stack when the race was found):");
         assertThat(r.err()).isEmpty();
     }
 
