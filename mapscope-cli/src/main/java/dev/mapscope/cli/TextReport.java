@@ -73,7 +73,8 @@ final class TextReport {
             width = Math.max(width, r.name().length());
         }
         for (Finding.Racer r : f.threads()) {
-            out.printf("%s    %-" + width + "s  %s%n", indent, r.name(), r.stack().isEmpty() ? "(no stack recorded)"
+            out.printf("%s    %-" + width + "s  %s%n", indent, r.name(), r.stack().isEmpty()
+                    ? "(" + (r.stackNote().isEmpty() ? "no stack recorded" : "stack " + r.stackNote()) + ")"
                     : "at " + Finding.callSite(r.stack()));
         }
     }
