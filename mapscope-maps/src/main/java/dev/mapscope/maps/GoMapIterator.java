@@ -144,7 +144,9 @@ final class GoMapIterator<K, V> {
           }
         }
         this.bucket = bucket;
-        this.table = t;
+        if (this.table != t) {
+          this.table = t; // skip the reference store (and its GC write barrier) when unchanged, as Go (issue 14921)
+        }
         this.bptr = b;
         this.i = i + 1;
         this.checkBucket = checkBucket;
