@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
                 ReproCommand.class,
                 AgentPathCommand.class,
                 CompletionCommand.class,
+                BenchCommand.class,
         })
 public final class Mapscope implements Runnable {
     /*

@@ -1,0 +1,118 @@
+package dev.mapscope.cli;
+
+import dev.mapscope.maps.RwLockMap;
+import dev.mapscope.maps.SerialMap;
+import dev.mapscope.maps.ShardedMap;
+import dev.mapscope.maps.SyncMap;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One measurement of {@code mapscope bench}, run in a JVM of its own so that each map's code is compiled with a
+ * profile of that map alone (as JMH forks): in one JVM the measuring loop's {@code get}/{@code put} call sites
+ * would turn megamorphic after the first map and penalize the later ones. Not a user command.
+ *
+ * <p>Arguments: map, read percent, threads, warm-up ms, measurement ms. Prints one line:
+ * {@code RESULT reads writes nanos}.
+ */
+public final class BenchWorker {
+    static final String RESULT = "mapscope-bench-result";
+
+    /** 0 = warming up, 1 = measuring, 2 = stop. Written by the main thread, polled by the workers. */
+    private static volatile int phase;
+
+    private BenchWorker() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String impl = args[0];
+        int readPercent = Integer.parseInt(args[1]);
+        int threads = Integer.parseInt(args[2]);
+        long warmupMs = Long.parseLong(args[3]);
+        long measureMs = Long.parseLong(args[4]);
+
+        BenchWorkload workload = new BenchWorkload();
+        Map<Integer, Integer> map = create(impl);
+        for (Integer k : workload.keys) {
+            map.put(k, k);
+        }
+        long[][] counts = new long[threads][3];
+        Thread[] ts = new Thread[threads];
+        for (int t = 0; t < threads; t++) {
+            Integer[] keys = workload.keySequence(t + 1);
+            boolean[] reads = BenchWorkload.readSequence(readPercent, t + 1);
+            long[] out = counts[t];
+            ts[t] = new Thread(() -> run(map, keys, reads, out), "bench-" + t);
+        }
+        for (Thread t : ts) {
+            t.start();
+        }
+        TimeUnit.MILLISECONDS.sleep(warmupMs);
+        long start = System.nanoTime();
+        phase = 1;
+        TimeUnit.MILLISECONDS.sleep(measureMs);
+        phase = 2;
+        long nanos = System.nanoTime() - start;
+        long reads = 0;
+        long writes = 0;
+        for (int t = 0; t < threads; t++) {
+            ts[t].join();
+            reads += counts[t][0];
+            writes += counts[t][1];
+        }
+        if (map instanceof SerialMap<?, ?> s) {
+            s.close();
+        }
+        System.out.println(RESULT + " " + reads + " " + writes + " " + nanos);
+    }
+
+    /** The measured loop: array indexing and one map call per operation; checks the phase every 64 ops. */
+    private static void run(Map<Integer, Integer> map, Integer[] keys, boolean[] isRead, long[] out) {
+        long reads = 0;
+        long writes = 0;
+        int seen = 0;
+        int acc = 0; // every answer is folded in and published, so the JIT cannot drop a call
+        for (int i = 0; ; i++) {
+            if ((i & 63) == 0) {
+                int p = phase;
+                if (p != seen) {
+                    if (p == 2) {
+                        break;
+                    }
+                    seen = p;
+                    reads = 0; // the measurement starts now: forget the warm-up's counts
+                    writes = 0;
+                }
+            }
+            int j = i & (BenchWorkload.OPS - 1);
+            Integer key = keys[j];
+            if (isRead[j]) {
+                Integer v = map.get(key);
+                acc ^= v == null ? 1 : v;
+                reads++;
+            } else {
+                Integer v = map.put(key, key);
+                acc ^= v == null ? 1 : v;
+                writes++;
+            }
+        }
+        out[0] = reads;
+        out[1] = writes;
+        out[2] = acc;
+    }
+
+    static Map<Integer, Integer> create(String impl) {
+        return switch (impl) {
+            case "ConcurrentHashMap" -> new ConcurrentHashMap<>();
+            case "synchronizedMap" -> Collections.synchronizedMap(new HashMap<>());
+            case "SyncMap" -> new SyncMap<>();
+            case "RwLockMap" -> new RwLockMap<>();
+            case "ShardedMap" -> new ShardedMap<>();
+            case "SerialMap" -> new SerialMap<>();
+            default -> throw new IllegalArgumentException("unknown map " + impl);
+        };
+    }
+}

@@ -1,0 +1,108 @@
+package dev.mapscope.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+/** {@code mapscope bench}: a tiny real run checks the table's shape; bad flags get one clear sentence. */
+class BenchCommandTest {
+
+    record Run(int status, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new Mapscope());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int status = cli.execute(args);
+        return new Run(status, out.toString(), err.toString());
+    }
+
+    @Test
+    void aTinyRunPrintsOneRowPerMapWithRatesRatioAndAdvice() {
+        Run r = run("bench", "--duration", "40ms", "--threads", "1", "--mix", "balanced", "--progress", "plain");
+
+        assertThat(r.status()).as(r.err()).isZero();
+        List<String> lines = Arrays.asList(r.out().split("\n"));
+        assertThat(lines.get(0)).startsWith("mapscope bench: 1 thread, 65536 keys").contains("40ms per measurement");
+        assertThat(lines).contains("mix balanced: 50% reads, 50% writes");
+        int header = lines.indexOf(lines.stream().filter(l -> l.startsWith("map ")).findFirst().orElseThrow());
+        assertThat(lines.get(header)).contains("read ops/s", "write ops/s", "vs CHM", "use this when");
+        List<String> rows = lines.subList(header + 1, header + 1 + BenchCommand.MAPS.size());
+        for (int i = 0; i < rows.size(); i++) {
+            assertThat(rows.get(i))
+                    .startsWith(BenchCommand.MAPS.get(i) + " ")
+                    .matches("\\S+ +[0-9.]+ ?[kMG]? +[0-9.]+ ?[kMG]? +(<0\\.01|[0-9]+\\.[0-9]{2})x  \\S.*")
+                    .endsWith(BenchCommand.USE_WHEN[i]);
+        }
+        assertThat(rows.get(0)).contains(" 1.00x ");
+        // Plain progress: one line per measurement on stderr, nothing that would garble a log.
+        assertThat(r.err().lines()).hasSize(6).allMatch(l -> l.matches("bench: [1-6]/6 \\S+ balanced: .+ ops/s"));
+        assertThat(r.err()).doesNotContain("\r").doesNotContain("\u001b");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "--threads|0|--threads must be a whole number from 1 to 1024, not '0'",
+            "--threads|two|--threads must be a whole number from 1 to 1024, not 'two'",
+            "--mix|80/30|--mix must be read-mostly, balanced, write-heavy, all, or read/write percentages adding up to 100 such as 80/20, not '80/30'",
+            "--mix|mostly|--mix must be read-mostly, balanced, write-heavy, all, or read/write percentages adding up to 100 such as 80/20, not 'mostly'",
+            "--duration|5|--duration must be a time from 10ms to 10m such as 500ms, 2s or 1.5s, not '5'",
+            "--duration|1h|--duration must be a time from 10ms to 10m such as 500ms, 2s or 1.5s, not '1h'",
+            "--progress|fancy|--progress must be auto, bar, plain or none, not 'fancy'",
+    })
+    void aBadValueGetsOneSentenceNamingTheFlagAndExitStatus2(String flag, String value, String message) {
+        Run r = run("bench", flag, value);
+
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("mapscope bench: " + message + System.lineSeparator());
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void mixesDurationsAndThreadsParse() throws Exception {
+        assertThat(BenchCommand.parseMixes(List.of("all"))).extracting(BenchCommand.Mix::readPercent)
+                .containsExactly(90, 50, 10);
+        assertThat(BenchCommand.parseMixes(List.of("80/20", "Write-Heavy"))).containsExactly(
+                new BenchCommand.Mix("80/20", 80), new BenchCommand.Mix("write-heavy", 10));
+        assertThat(BenchCommand.parseDuration("1.5s")).isEqualTo(1500);
+        assertThat(BenchCommand.parseDuration("250ms")).isEqualTo(250);
+        assertThat(BenchCommand.parseDuration("2m")).isEqualTo(120_000);
+        assertThat(BenchCommand.parseThreads(null)).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThatThrownBy(() -> BenchCommand.parseDuration("5ms")).isInstanceOf(BenchCommand.UsageError.class);
+        assertThat(BenchCommand.formatRate(41_234_567)).isEqualTo("41.2 M");
+        assertThat(BenchCommand.formatRate(853_000)).isEqualTo("853 k");
+        assertThat(BenchCommand.formatRatio(1.0512)).isEqualTo("1.05x");
+        assertThat(BenchCommand.formatRatio(0.004)).isEqualTo("<0.01x");
+    }
+
+    @Test
+    void theBarRedrawsInPlaceAndClearsItselfButPlainModeNeverUsesCarriageReturns() {
+        StringWriter bar = new StringWriter();
+        BenchProgress p = BenchProgress.create("bar", new PrintWriter(bar), 2);
+        p.step("SyncMap read-mostly");
+        p.done("SyncMap read-mostly", 1e6);
+        p.step("RwLockMap read-mostly");
+        p.done("RwLockMap read-mostly", 1e6);
+        p.finish();
+        assertThat(bar.toString()).startsWith("\r[").contains("1/2 SyncMap", "2/2 RwLockMap").endsWith("\r")
+                .doesNotContain("\n");
+
+        StringWriter none = new StringWriter();
+        BenchProgress q = BenchProgress.create("none", new PrintWriter(none), 1);
+        q.step("x");
+        q.done("x", 1);
+        q.finish();
+        assertThat(none.toString()).isEmpty();
+    }
+}

@@ -1,0 +1,225 @@
+package dev.mapscope.maps;
+
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * N independent {@link RwLockMap}s ("shards"), a key's shard chosen by its hash: Go's sharded map. Threads that
+ * touch keys in different shards never contend, so writes scale with the shard count instead of serializing
+ * on one lock. Use it for write-heavy or balanced workloads from several threads when you want lock-based
+ * simplicity (atomic {@code compute} per key) with less contention than {@link RwLockMap}. It does not help a
+ * single hot key, and whole-map operations visit every shard.
+ *
+ * <p><b>Shard count.</b> A power of two, given to the constructor. The default is the smallest power of two
+ * that is at least 4 × {@code availableProcessors()} (8 on 2 cores, 64 on 16): at most P threads hold a shard
+ * lock at any time, so an operation finds its shard held by another thread with probability at most
+ * (P−1)/N under uniform keys; N ≥ 4P keeps that below 1/4, and an empty shard costs about 150 bytes. More
+ * shards do not help skewed keys: a hot key stays in one shard whatever N is.
+ *
+ * <p><b>Nulls.</b> Keys and values must not be {@code null} ({@link NullPointerException}).
+ *
+ * <p><b>Thread safety.</b> Every method may be called from any thread. Every single-key operation is
+ * linearizable: it runs entirely under its shard's lock. {@code compute}, {@code computeIfAbsent},
+ * {@code computeIfPresent} and {@code merge} run their function exactly once under the shard's write lock; the
+ * function should not use this map: reading a key of another shard from inside it can deadlock against a
+ * thread that does the reverse (writing from inside it fails as in {@link RwLockMap}).
+ * Whole-map operations take one shard at a time and are <em>not</em> atomic: {@code size} and {@code isEmpty}
+ * add up per-shard counts taken at different instants; {@code clear}, {@code putAll} and {@code replaceAll}
+ * proceed shard by shard, so a concurrent reader may see some shards done and others not; iteration,
+ * {@code forEach}, {@code containsValue}, {@code equals}, {@code hashCode} and {@code toString} see each shard
+ * as a snapshot taken when the walk reaches it (consistent per shard, not across shards).
+ */
+public final class ShardedMap<K, V> extends AbstractSafeMap<K, V> {
+
+    /** The largest shard count accepted: 2^16 shards. */
+    public static final int MAX_SHARDS = 1 << 16;
+
+    /** 2^32 / φ: multiplying by it scrambles every hash bit into the top bits (Knuth's multiplicative hashing). */
+    private static final int GOLDEN = 0x9E3779B9;
+
+    private final RwLockMap<K, V>[] shards;
+
+    /** 32 − log2(shard count); as a long shift so that one shard (shift 32) selects shard 0. */
+    private final int shift;
+
+    /** Creates a map with {@link #defaultShardCount()} shards. */
+    public ShardedMap() {
+        this(defaultShardCount());
+    }
+
+    /**
+     * Creates a map with {@code shardCount} shards.
+     *
+     * @throws IllegalArgumentException if {@code shardCount} is not a power of two between 1 and {@link #MAX_SHARDS}
+     */
+    @SuppressWarnings("unchecked")
+    public ShardedMap(int shardCount) {
+        if (shardCount < 1 || shardCount > MAX_SHARDS || Integer.bitCount(shardCount) != 1) {
+            throw new IllegalArgumentException(
+                    "shard count must be a power of two between 1 and " + MAX_SHARDS + ", got " + shardCount);
+        }
+        shards = new RwLockMap[shardCount];
+        for (int i = 0; i < shardCount; i++) {
+            shards[i] = new RwLockMap<>();
+        }
+        shift = 32 - Integer.numberOfTrailingZeros(shardCount);
+    }
+
+    /** The smallest power of two ≥ 4 × available processors (see the class comment). */
+    public static int defaultShardCount() {
+        int wanted = 4 * Runtime.getRuntime().availableProcessors();
+        return Math.min(MAX_SHARDS, Integer.highestOneBit(Math.max(1, wanted - 1)) << 1);
+    }
+
+    /** The number of shards. */
+    public int shardCount() {
+        return shards.length;
+    }
+
+    /**
+     * The shard of {@code key}. The top bits of a multiplicative hash pick the shard, because each shard's
+     * HashMap indexes its table with the low bits of the (spread) hash: picking the shard by low bits too would
+     * leave each shard using only 1/N of its buckets.
+     */
+    private RwLockMap<K, V> shard(Object key) {
+        int h = Objects.requireNonNull(key, "key").hashCode() * GOLDEN;
+        return shards[(int) ((h & 0xFFFF_FFFFL) >>> shift)];
+    }
+
+    @Override
+    public V get(Object key) {
+        return shard(key).get(key);
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+        return shard(key).containsKey(key);
+    }
+
+    @Override
+    public V put(K key, V value) {
+        return shard(key).put(key, value);
+    }
+
+    @Override
+    public V putIfAbsent(K key, V value) {
+        return shard(key).putIfAbsent(key, value);
+    }
+
+    @Override
+    public V remove(Object key) {
+        return shard(key).remove(key);
+    }
+
+    @Override
+    public boolean remove(Object key, Object value) {
+        return shard(key).remove(key, value);
+    }
+
+    @Override
+    public boolean replace(K key, V oldValue, V newValue) {
+        return shard(key).replace(key, oldValue, newValue);
+    }
+
+    @Override
+    public V replace(K key, V value) {
+        return shard(key).replace(key, value);
+    }
+
+    @Override
+    public V computeIfAbsent(K key, Function<? super K, ? extends V> mappingFunction) {
+        return shard(key).computeIfAbsent(key, mappingFunction);
+    }
+
+    @Override
+    public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
+        return shard(key).computeIfPresent(key, remappingFunction);
+    }
+
+    @Override
+    public V compute(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
+        return shard(key).compute(key, remappingFunction);
+    }
+
+    @Override
+    public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> remappingFunction) {
+        return shard(key).merge(key, value, remappingFunction);
+    }
+
+    /** Not atomic: the sum of per-shard sizes taken one shard at a time. */
+    @Override
+    public int size() {
+        long n = 0;
+        for (RwLockMap<K, V> s : shards) {
+            n += s.size();
+        }
+        return (int) Math.min(n, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public boolean isEmpty() {
+        for (RwLockMap<K, V> s : shards) {
+            if (!s.isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public boolean containsValue(Object value) {
+        Objects.requireNonNull(value, "value");
+        for (RwLockMap<K, V> s : shards) {
+            if (s.containsValue(value)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Not atomic: clears one shard at a time. */
+    @Override
+    public void clear() {
+        for (RwLockMap<K, V> s : shards) {
+            s.clear();
+        }
+    }
+
+    /** Not atomic: one shard at a time; the function must not use this map. */
+    @Override
+    public void replaceAll(BiFunction<? super K, ? super V, ? extends V> function) {
+        Objects.requireNonNull(function, "function");
+        for (RwLockMap<K, V> s : shards) {
+            s.replaceAll(function);
+        }
+    }
+
+    /** Shard after shard, each shard a snapshot taken when the walk reaches it. */
+    @Override
+    Iterator<Map.Entry<K, V>> entryIterator() {
+        return new Iterator<>() {
+            private int next; // the next shard to snapshot
+            private Iterator<Map.Entry<K, V>> current = java.util.Collections.emptyIterator();
+
+            @Override
+            public boolean hasNext() {
+                while (!current.hasNext() && next < shards.length) {
+                    current = shards[next++].entryIterator();
+                }
+                return current.hasNext();
+            }
+
+            @Override
+            public Map.Entry<K, V> next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return current.next();
+            }
+        };
+    }
+}

@@ -1,0 +1,85 @@
+package dev.mapscope.maps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+/** Contract details the conformance suites do not cover: lock re-entry, shard counts, Go-style answers. */
+class SafeMapContractTest {
+
+    @Test
+    void rwLockMapComputeMayReadTheMapAndAWriteFromInsideFailsWithoutChangingIt() {
+        RwLockMap<String, Integer> map = new RwLockMap<>();
+        map.put("a", 1);
+        // The lock is reentrant: a read from inside the function works.
+        assertThat(map.compute("b", (k, v) -> map.get("a") + 1)).isEqualTo(2);
+        // A write from inside it is caught by HashMap: the inner put stays, the compute's result does not.
+        assertThatThrownBy(() -> map.compute("c", (k, v) -> map.put("d", 4)))
+                .isInstanceOf(java.util.ConcurrentModificationException.class);
+        assertThat(map).containsOnlyKeys("a", "b", "d").doesNotContainKey("c");
+        // The lock was released: later calls proceed.
+        assertThat(map.merge("a", 2, Integer::sum)).isEqualTo(3);
+    }
+
+    @Test
+    void shardedMapRejectsABadShardCountWithOneSentence() {
+        assertThatThrownBy(() -> new ShardedMap<>(12)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("shard count must be a power of two between 1 and 65536, got 12");
+        assertThatThrownBy(() -> new ShardedMap<>(0)).hasMessageEndingWith("got 0");
+        int n = ShardedMap.defaultShardCount();
+        assertThat(Integer.bitCount(n)).isEqualTo(1);
+        assertThat(n).isGreaterThanOrEqualTo(4 * Runtime.getRuntime().availableProcessors());
+        assertThat(n).isLessThan(8 * Runtime.getRuntime().availableProcessors());
+        assertThat(new ShardedMap<>().shardCount()).isEqualTo(n);
+    }
+
+    @Test
+    void shardedMapSpreadsKeysOverAllShards() throws Exception {
+        ShardedMap<Integer, Integer> map = new ShardedMap<>(16);
+        for (int i = 0; i < 1600; i++) {
+            map.put(i * 16, i); // keys equal modulo 16: a low-bits shard choice would use one shard
+        }
+        java.lang.reflect.Field f = ShardedMap.class.getDeclaredField("shards");
+        f.setAccessible(true);
+        for (RwLockMap<?, ?> shard : (RwLockMap<?, ?>[]) f.get(map)) {
+            assertThat(shard.size()).isBetween(50, 150);
+        }
+    }
+
+    @Test
+    void syncMapGoOperationsAnswerLikeGo() {
+        SyncMap<String, String> m = new SyncMap<>();
+        assertThat(m.load("k")).isNull();
+        assertThat(m.loadOrStore("k", "v1")).isEqualTo("v1"); // stored: returns the given value
+        assertThat(m.loadOrStore("k", "v2")).isEqualTo("v1"); // loaded
+        assertThat(m.swap("k", "v3")).isEqualTo("v1");
+        assertThat(m.compareAndSwap("k", "v1", "x")).isFalse();
+        assertThat(m.compareAndSwap("k", new String("v3"), "v4")).isTrue(); // compared with equals
+        assertThat(m.compareAndDelete("k", "v3")).isFalse();
+        assertThat(m.compareAndDelete("k", "v4")).isTrue();
+        assertThat(m.compareAndSwap("k", "v4", "v5")).isFalse(); // absent: no swap
+        m.store("k", "v6");
+        assertThat(m.loadAndDelete("k")).isEqualTo("v6");
+        assertThat(m.loadAndDelete("k")).isNull();
+        m.delete("k");
+        assertThat(m).isEmpty();
+        assertThatThrownBy(() -> m.store("k", null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> m.load(null)).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void syncMapRangeMayUseTheMap() {
+        SyncMap<Integer, Integer> m = new SyncMap<>();
+        for (int i = 0; i < 10; i++) {
+            m.store(i, i);
+        }
+        m.range((k, v) -> {
+            m.delete(k);
+            m.store(k + 100, v);
+            return true;
+        });
+        assertThat(m.size()).isEqualTo(10);
+        assertThat(m.keySet()).allMatch(k -> k >= 100);
+    }
+}
