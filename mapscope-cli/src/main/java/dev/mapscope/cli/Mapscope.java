@@ -1,5 +1,7 @@
 package dev.mapscope.cli;
 
+import java.io.PrintWriter;
+import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,21 +10,104 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "mapscope 0.1.0",
         description = "Finds, explains and helps fix unsafe concurrent use of hash maps in Java.",
+        footerHeading = "%nStart here:%n",
+        footer = {"  mapscope demo                          see it find races in two small programs",
+                  "  mapscope run -- java -cp app.jar Main  run your program under the agent",
+                  "  mapscope attach <pid> --for 30s        watch a running JVM, then detach",
+                  "  mapscope <command> --help              every option, with an example"},
         subcommands = {
                 CommandLine.HelpCommand.class,
+                DemoCommand.class,
+                RunCommand.class,
+                AttachCommand.class,
+                DetachCommand.class,
+                StatusCommand.class,
+                ReportCommand.class,
+                ReproCommand.class,
+                AgentPathCommand.class,
+                CompletionCommand.class,
                 BenchCommand.class,
         })
 public final class Mapscope implements Runnable {
+    /*
+     * Exit statuses: 0 success, 1 a problem the user can fix (UserError: one sentence on stderr), 2 bad
+     * command-line input (picocli's usage error status), 66 races found with --fail-on-race (the agent's
+     * halt-on-race status, so scripts see one number for "a map race was found"); `run` otherwise exits with
+     * the program's own status. Set MAPSCOPE_DEBUG=1 to see the stack trace of an unexpected error.
+     */
+
+    /** Exit status when races were found and the user asked to fail on them. */
+    static final int RACE_FOUND = 66;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** How the user started mapscope ("./mapscope" from the launcher), for the commands we suggest. */
+    static String name() {
+        String n = System.getProperty("mapscope.name", "mapscope");
+        return n.isBlank() || n.length() > 40 ? "mapscope" : n;
+    }
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Mapscope()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with mapscope's error handling installed; tests execute it with their own writers. */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Mapscope());
+        cl.setParameterExceptionHandler(Mapscope::onBadInput);
+        cl.setExecutionExceptionHandler(Mapscope::onFailure);
+        // `mapscope run java -cp x Main` without `--`: everything from the program on belongs to the program.
+        cl.getSubcommands().get("run").setStopAtPositional(true);
+        return cl;
     }
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    private static int onBadInput(CommandLine.ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        PrintWriter err = cl.getErr();
+        boolean topLevel = cl.getCommandSpec().parent() == null;
+        if (topLevel && e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+                && !u.getUnmatched().get(0).startsWith("-")) {
+            err.println("mapscope: unknown command '" + u.getUnmatched().get(0) + "'; the commands are: "
+                    + String.join(", ", cl.getSubcommands().keySet()) + ".");
+        } else {
+            err.println("mapscope: " + sentence(e.getMessage()));
+            if (e instanceof CommandLine.UnmatchedArgumentException u) {
+                CommandLine.UnmatchedArgumentException.printSuggestions(u, err);
+            }
+        }
+        err.println("Try 'mapscope " + (topLevel ? "" : cl.getCommandName() + " ") + "--help'.");
+        err.flush();
+        return cl.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    private static int onFailure(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        PrintWriter err = cl.getErr();
+        if (e instanceof UserError u) {
+            err.println("mapscope: " + u.getMessage());
+            err.flush();
+            return u.exitCode();
+        }
+        err.println("mapscope: unexpected error: " + e + " (set MAPSCOPE_DEBUG=1 to see where it happened)");
+        if (System.getenv("MAPSCOPE_DEBUG") != null) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return 70;
+    }
+
+    /** Picocli's messages start with a capital and may end without a full stop; ours are lowercase sentences. */
+    private static String sentence(String message) {
+        String m = message.strip();
+        if (m.isEmpty()) {
+            return "bad input.";
+        }
+        m = m.substring(0, 1).toLowerCase(Locale.ROOT) + m.substring(1);
+        return m.endsWith(".") ? m : m + ".";
     }
 }

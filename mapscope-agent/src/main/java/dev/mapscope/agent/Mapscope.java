@@ -1,0 +1,112 @@
+package dev.mapscope.agent;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Programmatic access to the agent from inside the JVM it watches: install it by self-attach, subscribe to
+ * findings, detach. Used by the JUnit extension.
+ */
+public final class Mapscope {
+    /** Names the agent jar when this class was not loaded from it (a build's classes directory). */
+    public static final String JAR_PROPERTY = "mapscope.agent.jar";
+
+    private Mapscope() {
+    }
+
+    /** True if the agent is installed in this JVM (by -javaagent, by attach, or by {@link #install}). */
+    public static boolean isInstalled() {
+        return BootJar.onBootstrapPath() && Agent.installed();
+    }
+
+    /**
+     * Installs the agent into this JVM unless it is there already. Self-attach is used when the JVM allows
+     * it ({@code -Djdk.attach.allowAttachSelf=true}); otherwise a short-lived helper JVM attaches to this
+     * one. Throws IllegalStateException with one sentence when neither works.
+     */
+    public static void install(String options) {
+        if (isInstalled()) {
+            return;
+        }
+        Path jar = agentJar();
+        String pid = Long.toString(ProcessHandle.current().pid());
+        String opts = options == null ? "" : options;
+        if (Boolean.getBoolean("jdk.attach.allowAttachSelf")) {
+            try {
+                Attach.load(pid, jar.toString(), opts);
+            } catch (Exception e) {
+                throw new IllegalStateException("self-attach to pid " + pid + " failed: " + e.getMessage());
+            }
+        } else {
+            attachFromHelper(pid, jar, opts);
+        }
+        if (!isInstalled()) {
+            throw new IllegalStateException("the agent did not install into pid " + pid + " (see the mapscope: lines above)");
+        }
+    }
+
+    private static void attachFromHelper(String pid, Path jar, String opts) {
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-cp", jar.toString(), Attach.class.getName(), pid, jar.toString(), opts);
+        pb.redirectErrorStream(true);
+        try {
+            Process p = pb.start();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("attaching to pid " + pid + " from a helper JVM failed: "
+                        + new String(out).strip() + " (or add -javaagent:" + jar + " to the JVM's arguments)");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + java + " to attach to pid " + pid + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while attaching to pid " + pid);
+        }
+    }
+
+    /** The agent jar: the jar this class came from, or the {@value #JAR_PROPERTY} system property. */
+    public static Path agentJar() {
+        String prop = System.getProperty(JAR_PROPERTY);
+        if (prop != null) {
+            return Paths.get(prop).toAbsolutePath();
+        }
+        try {
+            Path p = Paths.get(Mapscope.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (Files.isRegularFile(p) && p.toString().endsWith(".jar")) {
+                return p;
+            }
+        } catch (URISyntaxException | RuntimeException e) {
+            // fall through to the error
+        }
+        throw new IllegalStateException("cannot find the agent jar: mapscope-agent classes are not loaded from a jar"
+                + " and -D" + JAR_PROPERTY + " is not set");
+    }
+
+    /** Calls {@code listener} on the detecting thread for every new finding and every repeat of one. */
+    public static Subscription subscribe(Consumer<Finding> listener) {
+        Agent.LISTENERS.add(listener);
+        return () -> Agent.LISTENERS.remove(listener);
+    }
+
+    /** The findings of the current installation so far. */
+    public static List<Finding> findings() {
+        return Agent.findings();
+    }
+
+    /** Detaches: the original bytecode of every instrumented class is restored. False if not installed. */
+    public static boolean detach() {
+        return Agent.detach();
+    }
+
+    /** Ends a subscription. */
+    public interface Subscription extends AutoCloseable {
+        @Override
+        void close();
+    }
+}

@@ -1,0 +1,3 @@
+module mapscope.dev/gomapbench
+
+go 1.19

@@ -1,0 +1,271 @@
+package dev.mapscope.cli;
+
+import com.sun.tools.attach.AgentInitializationException;
+import com.sun.tools.attach.AgentLoadException;
+import com.sun.tools.attach.AttachNotSupportedException;
+import com.sun.tools.attach.VirtualMachine;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "attach",
+        header = "Watch a running JVM for map races, then detach.",
+        description = {"Loads the agent into a running JVM, prints each map race as it happens, then detaches: the"
+                + " original bytecode is restored and the JVM keeps running.",
+                "Watches for --for DURATION, or until Ctrl-C. No network port is opened in the target: the agent is"
+                + " loaded through the JVM's attach mechanism (same user only) and talks through files in a"
+                + " directory only you can read."},
+        mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {"  mapscope attach 12345 --for 30s",
+                  "  mapscope attach 12345 --for 5m --mode overlap --html races.html",
+                  "  mapscope attach $(pgrep -f my-service.jar)        until Ctrl-C"})
+final class AttachCommand implements Callable<Integer> {
+
+    /** How long the agent may take to install and write its first status (Byte Buddy retransforms the maps). */
+    static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    /** Restoring the bytecode retransforms every instrumented class; on a loaded 2-core machine that took 14 s once. */
+    static final Duration DETACH_TIMEOUT = Duration.ofSeconds(30);
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "PID", description = "the process id of the JVM to watch")
+    long pid;
+
+    @Option(names = "--for", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "how long to watch before detaching: 30s, 5m, 1h (default: until Ctrl-C)")
+    Duration duration;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "copy the findings (JSON lines) to FILE at the end")
+    Path report;
+
+    @Option(names = "--html", paramLabel = "FILE", description = "write an HTML report to FILE at the end")
+    Path html;
+
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "full",
+            description = "full (both tiers) or overlap (only overlapping writes, Go's check; the cheapest)"
+                    + " (default: ${DEFAULT-VALUE})")
+    RunCommand.Mode mode;
+
+    @Option(names = "--frames", paramLabel = "N", defaultValue = "8",
+            description = "stack frames per thread when a finding is printed (default: ${DEFAULT-VALUE})")
+    int frames;
+
+    private Session session;
+    private LiveFindings live;
+    private boolean finished;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Target target = Target.of(pid);
+        target.checkAttachable();
+        session = new Session(pid);
+        session.createPrivate();
+        Session.Status previous = session.readStatus();
+        if (previous != null && previous.attached() && !stale(previous, target)) {
+            throw new UserError("mapscope is already attached to pid " + pid + " (since " + previous.since()
+                    + "); see it with `mapscope status " + pid + "` or end it with `mapscope detach " + pid + "`");
+        }
+        Path agent = AgentJar.locate();
+        if (report != null) {
+            Outputs.checkWritable(report);
+        }
+        if (html != null) {
+            Outputs.checkWritable(html);
+        }
+        session.clearPrevious();
+        load(target, agent, err);
+        Session.Status status = awaitStart(target);
+        out.printf("attached to pid %d (mode %s, watching %s); the agent writes to %s%n", pid, status.mode(),
+                watched(status.instrumented()), session.dir());
+        out.println(duration == null ? "watching until Ctrl-C; then mapscope detaches and the JVM keeps running."
+                : "watching for " + DurationConverter.format(duration) + "; then mapscope detaches and the JVM keeps"
+                + " running (Ctrl-C detaches earlier).");
+        out.flush();
+
+        live = new LiveFindings(session.findingsFile(), out, frames);
+        Thread onCtrlC = new Thread(() -> finish(out, err, "interrupted"), "mapscope-detach-on-exit");
+        Runtime.getRuntime().addShutdownHook(onCtrlC);
+        long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
+        String why = "time is up";
+        int polls = 0;
+        while (duration == null || System.nanoTime() - deadline < 0) {
+            live.poll();
+            if (!target.alive()) {
+                why = "the process ended";
+                break;
+            }
+            if (++polls % 5 == 0 && endedElsewhere()) {
+                why = "the session was ended by `mapscope detach " + pid + "`";
+                break;
+            }
+            Thread.sleep(200);
+        }
+        finish(out, err, why);
+        Shutdown.removeHook(onCtrlC);
+        return 0;
+    }
+
+    /** Whether the agent already says it is detached (someone ran `mapscope detach` from another terminal). */
+    private boolean endedElsewhere() {
+        Session.Status s = session.readStatus();
+        return s != null && !s.attached();
+    }
+
+    /** Attaches, warns about JDK 21+'s dynamic-agent message, loads the agent with the session, detaches the tool. */
+    private void load(Target target, Path agent, PrintWriter err) {
+        VirtualMachine vm;
+        try {
+            vm = VirtualMachine.attach(Long.toString(pid));
+        } catch (AttachNotSupportedException | IOException e) {
+            throw new UserError("cannot attach to pid " + pid + ": " + e.getMessage()
+                    + " (is it a HotSpot JVM of this user that is not suspended?)");
+        }
+        try {
+            String version = vm.getSystemProperties().getProperty("java.specification.version", "0");
+            if (feature(version) > 0 && feature(version) < 17) {
+                throw new UserError("pid " + pid + " runs Java " + version + "; the mapscope agent needs Java 17 or"
+                        + " newer");
+            }
+            if (feature(version) >= 21 && !target.hasFlag("-XX:+EnableDynamicAgentLoading")) {
+                err.println("mapscope: note: pid " + pid + " runs Java " + version + ", so it will print a warning on"
+                        + " its own stderr that an agent was loaded dynamically. That is expected. Starting it with"
+                        + " -XX:+EnableDynamicAgentLoading allows dynamic agents explicitly and silences the warning"
+                        + " (a future JDK will refuse them without it, JEP 451).");
+                err.flush();
+            }
+            if (session.dir().toString().contains(",")) {
+                throw new UserError("the session directory must not contain a comma (the agent's option separator): "
+                        + session.dir());
+            }
+            String options = "session=" + session.dir() + ",mode=" + mode + ",stderr=false";
+            vm.loadAgent(agent.toString(), options);
+        } catch (AgentInitializationException e) {
+            throw new UserError("the agent failed to start in pid " + pid + " (its agentmain returned "
+                    + e.returnValue() + "); the target's stderr says why");
+        } catch (AgentLoadException | IOException e) {
+            throw new UserError("cannot load the agent into pid " + pid + ": " + e.getMessage());
+        } finally {
+            try {
+                vm.detach();
+            } catch (IOException ignored) {
+                // the tool's connection only; the agent stays loaded either way
+            }
+        }
+    }
+
+    private Session.Status awaitStart(Target target) throws InterruptedException {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            Session.Status s = session.readStatus();
+            if (s != null && s.attached()) {
+                return s;
+            }
+            if (!target.alive()) {
+                throw new UserError("pid " + pid + " ended while the agent was starting");
+            }
+            Thread.sleep(50);
+        }
+        throw new UserError("the agent was loaded into pid " + pid + " but wrote no status to " + session.dir()
+                + " within " + DurationConverter.format(START_TIMEOUT) + "; the target's stderr may say why");
+    }
+
+    /** Detaches through the control file, prints the summary, writes the reports; once, from Ctrl-C or the end. */
+    private synchronized void finish(PrintWriter out, PrintWriter err, String why) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        out.println();
+        out.println("mapscope: " + why + (endedElsewhere() ? "." : "; detaching from pid " + pid + "..."));
+        out.flush();
+        Session.Status s = null;
+        if (endedElsewhere()) {
+            out.println("detached: the original bytecode is restored and pid " + pid + " keeps running.");
+        } else if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            try {
+                s = session.command("detach", st -> !st.attached(), DETACH_TIMEOUT);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (s == null) {
+                err.println("mapscope: the agent in pid " + pid + " did not confirm the detach within "
+                        + DurationConverter.format(DETACH_TIMEOUT) + "; check with `mapscope status " + pid + "`.");
+            } else {
+                out.println("detached: the original bytecode is restored and pid " + pid + " keeps running.");
+            }
+        }
+        live.poll();
+        Findings findings = live.findings();
+        out.println(findings.list().isEmpty() ? "no map races seen while attached."
+                : TextReport.races(findings.list().size()) + " seen while attached, " + findings.occurrences()
+                + " occurrence" + (findings.occurrences() == 1 ? "" : "s") + " in all.");
+        try {
+            if (report != null && Files.exists(session.findingsFile())) {
+                Files.copy(session.findingsFile(), report, StandardCopyOption.REPLACE_EXISTING);
+                out.println("findings: " + report.toAbsolutePath());
+            }
+            if (html != null) {
+                HtmlReport.write(Files.exists(session.findingsFile()) ? Findings.read(session.findingsFile())
+                        : new Findings(), "pid " + pid, html);
+                out.println("HTML report: " + html.toAbsolutePath());
+            }
+        } catch (IOException | UserError e) {
+            err.println("mapscope: " + e.getMessage());
+        }
+        if (report == null && html == null && !findings.list().isEmpty()) {
+            out.println("render them again with: " + Mapscope.name() + " report " + session.findingsFile()
+                    + " --html races.html");
+        }
+        out.flush();
+        err.flush();
+    }
+
+    /** The map classes among the instrumented ones (the agent also instruments lock classes, to see happens-before). */
+    static String watched(java.util.List<String> instrumented) {
+        java.util.List<String> maps = new java.util.ArrayList<>();
+        for (String c : instrumented) {
+            if (c.endsWith("Map")) {
+                maps.add(c.startsWith("java.util.") ? c.substring("java.util.".length()) : c);
+            }
+        }
+        return maps.isEmpty() ? "the JDK maps" : String.join(", ", maps);
+    }
+
+    /** A status left by an earlier process with the same pid (pids are reused): it started after that session. */
+    static boolean stale(Session.Status s, Target target) {
+        if (s.since() == null) {
+            return false;
+        }
+        try {
+            Instant since = Instant.parse(s.since());
+            return target.started().map(start -> start.isAfter(since.plusSeconds(1))).orElse(false);
+        } catch (DateTimeParseException e) {
+            return false;
+        }
+    }
+
+    static int feature(String specVersion) {
+        try {
+            String v = specVersion.startsWith("1.") ? specVersion.substring(2) : specVersion;
+            int dot = v.indexOf('.');
+            return Integer.parseInt(dot < 0 ? v : v.substring(0, dot));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.mapscope.cli;
+
+import java.util.List;
+
+/**
+ * One finding as the agent writes it (docs/AGENT-PROTOCOL.md, {@code "type":"finding"}). Strings the agent
+ * writes as {@code null} stay {@code null}; {@code bucket} and {@code keyHash} are -1 when unknown.
+ */
+record Finding(String id, String kind, String mapClass, String backingOf, String mapId, String allocatedAt,
+               String operation, int bucket, long keyHash, List<Racer> threads, long count, String time) {
+
+    /** One of the two threads of a finding: {@code threads[0]} detected the race, {@code threads[1]} is the other. */
+    record Racer(String name, long id, String operation, List<String> stack, String stackAt) {
+        /**
+         * What the stack shows, when it is not the thread's own write (protocol field {@code stackAt}): "now" is
+         * where the thread was when the race was found, "unknown" means it ended before anyone asked.
+         */
+        String stackNote() {
+            if (stackAt == null) {
+                return "";
+            }
+            return switch (stackAt) {
+                case "now" -> "stack when the race was found";
+                case "unknown" -> "not recorded; the thread has ended";
+                default -> "";
+            };
+        }
+    }
+
+    /** The map's class, with the collection it backs when there is one: "java.util.HashMap (inside a java.util.HashSet)". */
+    String mapDescription() {
+        return backingOf == null ? mapClass : mapClass + " (inside a " + backingOf + ")";
+    }
+
+    /** What {@link #kind} means, in one line. */
+    String kindExplanation() {
+        return switch (kind) {
+            case "concurrent-write" -> "two threads were inside a write to this map at the same moment"
+                    + " (Go stops with \"fatal error: concurrent map writes\" here)";
+            case "unsynchronized-write" -> "two threads wrote this map with no lock or other happens-before order"
+                    + " between their writes";
+            default -> "reported by the agent as " + kind;
+        };
+    }
+
+    /** The first frame of {@code stack} outside the JDK, or the first frame: where the user's code called the map. */
+    static String callSite(List<String> stack) {
+        for (String frame : stack) {
+            if (!isJdkFrame(frame)) {
+                return frame;
+            }
+        }
+        return stack.isEmpty() ? "(no stack)" : stack.get(0);
+    }
+
+    static boolean isJdkFrame(String frame) {
+        return frame.startsWith("java.") || frame.startsWith("javax.") || frame.startsWith("jdk.")
+                || frame.startsWith("sun.") || frame.startsWith("com.sun.");
+    }
+}

@@ -1,0 +1,152 @@
+package dev.mapscope.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * Findings as one self-contained HTML page: inline CSS, no script, no external resource, so that it can be
+ * mailed or attached to a ticket. Each finding shows the map, the operation, the counts and both threads'
+ * stacks side by side; frames outside the JDK (the user's code) are highlighted.
+ */
+final class HtmlReport {
+    private HtmlReport() {
+    }
+
+    /** Renders {@code findings}, read from {@code source}, into {@code target}; an unwritable target is a {@link UserError}. */
+    static void write(Findings findings, String source, Path target) {
+        Outputs.checkWritable(target);
+        try {
+            Files.writeString(target, render(findings, source), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UserError("cannot write the HTML report " + target + ": " + e.getMessage());
+        }
+    }
+
+    static String render(Findings findings, String source) {
+        StringBuilder body = new StringBuilder();
+        int n = findings.list().size();
+        if (n == 0) {
+            body.append("<div class=\"empty\"><strong>No map races were recorded.</strong> The agent reports a map"
+                    + " only when two threads write it without a common lock; maps written by one thread, or"
+                    + " always under one lock, stay quiet.</div>\n");
+        } else {
+            body.append("<p class=\"intro\">Each finding is one pair of code paths that wrote the same map from two"
+                    + " threads without synchronization. The left stack is the thread that saw the race, the right one"
+                    + " the other writer; <strong style=\"color:var(--user)\">highlighted</strong> frames are outside"
+                    + " the JDK.</p>\n");
+        }
+        int number = 0;
+        for (Finding f : findings.list()) {
+            appendFinding(body, f, ++number);
+        }
+        if (n > 0) {
+            body.append("<ul class=\"notes\">\n")
+                    .append("<li>To fix a finding, make every write to that map go through one lock, or replace the map"
+                            + " with <code>java.util.concurrent.ConcurrentHashMap</code> (it is safe for concurrent"
+                            + " writers; compound check-then-put steps need <code>computeIfAbsent</code> or"
+                            + " <code>merge</code>).</li>\n")
+                    .append("<li>An unknown allocation site means the map was created before the agent was"
+                            + " loaded (for example when it was attached to a running JVM).</li>\n");
+            Findings.Summary s = findings.summary();
+            if (s != null && s.dropped() > 0) {
+                body.append("<li>The agent dropped ").append(s.dropped())
+                        .append(" finding(s) when it reached its memory bound.</li>\n");
+            }
+            if (findings.truncatedTail()) {
+                body.append("<li>The last line of the findings file was cut off and is not shown.</li>\n");
+            }
+            body.append("</ul>\n");
+        }
+        String subtitle = (n == 0 ? "no map races" : TextReport.races(n) + ", " + findings.occurrences()
+                + " occurrence" + (findings.occurrences() == 1 ? "" : "s")) + " \u00b7 from " + source
+                + " \u00b7 generated " + Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        return template()
+                .replace("{{title}}", "mapscope report")
+                .replace("{{subtitle}}", escape(subtitle))
+                .replace("{{body}}", body);
+    }
+
+    private static void appendFinding(StringBuilder b, Finding f, int number) {
+        String kindClass = switch (f.kind()) {
+            case "concurrent-write", "unsynchronized-write" -> f.kind();
+            default -> "other";
+        };
+        b.append("<section class=\"finding\" id=\"finding-").append(number).append("\">\n<h2><span class=\"num\">#")
+                .append(number).append("</span> <span class=\"kind ").append(kindClass).append("\">")
+                .append(escape(f.kind())).append("</span> <code>").append(escape(f.mapClass())).append('.')
+                .append(escape(f.operation())).append("</code><span class=\"count\">seen ").append(f.count())
+                .append(f.count() == 1 ? " time" : " times").append("</span></h2>\n");
+        b.append("<p class=\"explain\">").append(escape(capitalize(f.kindExplanation()))).append(".</p>\n");
+        b.append("<table class=\"meta\">\n");
+        row(b, "map", f.mapDescription() + (f.mapId() == null ? "" : "  \u2014  " + f.mapId()));
+        row(b, "allocated at", f.allocatedAt() == null ? "unknown" : f.allocatedAt());
+        row(b, "operation", f.operation());
+        if (f.bucket() >= 0 || f.keyHash() != -1) {
+            row(b, "bucket / key hash", (f.bucket() >= 0 ? String.valueOf(f.bucket()) : "unknown") + " / "
+                    + (f.keyHash() != -1 ? String.valueOf(f.keyHash()) : "unknown"));
+        }
+        if (f.time() != null) {
+            row(b, "last seen", f.time());
+        }
+        b.append("</table>\n<div class=\"threads\">\n");
+        for (int i = 0; i < f.threads().size(); i++) {
+            Finding.Racer r = f.threads().get(i);
+            b.append("<div class=\"thread\"><h3>").append(escape("\"" + r.name() + "\"")).append(" <span class=\"role\">(id ")
+                    .append(r.id()).append(", ").append(escape(r.operation() == null ? "?" : r.operation()))
+                    .append(i == 0 ? ", saw the race" : ", the other writer")
+                    .append(r.stackNote().isEmpty() ? "" : "; " + escape(r.stackNote())).append(")</span></h3>\n");
+            if (r.stack().isEmpty()) {
+                b.append("<p class=\"nostack\">(no stack recorded)</p></div>\n");
+                continue;
+            }
+            b.append("<ol class=\"stack\">\n");
+            for (String frame : r.stack()) {
+                b.append(Finding.isJdkFrame(frame) ? "<li>" : "<li class=\"user\">").append(escape(frame)).append("</li>\n");
+            }
+            b.append("</ol></div>\n");
+        }
+        b.append("</div>\n</section>\n");
+    }
+
+    private static void row(StringBuilder b, String name, String value) {
+        b.append("<tr><th>").append(escape(name)).append("</th><td><code>").append(escape(value))
+                .append("</code></td></tr>\n");
+    }
+
+    private static String capitalize(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    static String escape(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 16);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '&' -> b.append("&amp;");
+                case '"' -> b.append("&quot;");
+                case '\'' -> b.append("&#39;");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    private static String template() {
+        try (InputStream in = HtmlReport.class.getResourceAsStream("report.html")) {
+            if (in == null) {
+                throw new IllegalStateException("report.html is missing from the mapscope jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

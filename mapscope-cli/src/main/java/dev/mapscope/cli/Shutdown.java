@@ -1,0 +1,16 @@
+package dev.mapscope.cli;
+
+/** Shutdown hooks that print what was found when the user presses Ctrl-C. */
+final class Shutdown {
+    private Shutdown() {
+    }
+
+    /** Removes {@code hook}, unless the JVM is already shutting down (then the hook runs, and must). */
+    static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // Ctrl-C arrived just as the work ended: the hook finishes the job.
+        }
+    }
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# GoMap's performance in one sitting: the JMH comparison of GoMap, java.util.HashMap and fastutil's
+# Object2ObjectOpenHashMap (get hit/miss, put growing/presized, remove, iterate; Integer and String keys;
+# 1K and 1M entries; allocation through -prof gc), the same maps with Long keys at 1M, then Go's own map on
+# the same work (int64 keys, 1M entries) with Debian's golang-go. Prints both and a table of ratios.
+#
+#   scripts/bench-gomap.sh                    # the full run recorded in docs/GOMAP.md (about 15 minutes)
+#   JMH_ARGS='-f 1 -wi 1 -i 1 -w 1s -r 1s' scripts/bench-gomap.sh   # a quicker, rougher run
+#
+# Results also land in mapscope-bench/target/bench-gomap/ (jmh.csv, jmh-long.csv, go.txt, ratios.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+JMH_ARGS=${JMH_ARGS:-"-f 1 -wi 2 -i 3 -w 1s -r 1s"}
+out=mapscope-bench/target/bench-gomap
+command -v go >/dev/null || { echo "bench-gomap: the Go benchmark needs Go: apt-get install -y golang-go" >&2; exit 2; }
+
+mvn -B -ntp -q -pl mapscope-bench -am package -DskipTests
+mkdir -p "$out"
+jar=mapscope-bench/target/benchmarks.jar
+
+echo "== machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
+echo "== JMH: GoMap vs HashMap vs fastutil ($JMH_ARGS -prof gc)"
+# shellcheck disable=SC2086
+java -jar "$jar" 'dev.mapscope.bench.GoMap(Get|Put|Iterate)Bench' $JMH_ARGS -prof gc \
+  -rf csv -rff "$out/jmh.csv" | tee "$out/jmh.txt" | grep -E '^(Benchmark|GoMap)' | grep -v '·gc\.' | grep -v ':gc\.'
+
+echo "== JMH: Long keys, 1M entries (the Java side of the Go comparison)"
+# shellcheck disable=SC2086
+java -jar "$jar" 'dev.mapscope.bench.GoMap(Get|Put)Bench' $JMH_ARGS -p keyType=Long -p size=1000000 \
+  -rf csv -rff "$out/jmh-long.csv" | tee "$out/jmh-long.txt" | grep -E '^(Benchmark|GoMap)'
+
+echo "== Go $(go env GOVERSION): the built-in map, int64 keys, 1M entries"
+(cd mapscope-bench/go && GOPROXY=off GOFLAGS=-mod=mod go test -run '^$' -bench . -benchtime 1s -count 3) \
+  | tee "$out/go.txt"
+
+# Ratios: HashMap's time divided by GoMap's (above 1.0 means GoMap is faster), and GoMap's bytes allocated per op.
+awk -F, '
+  function unq(s) { gsub(/"/, "", s); return s }
+  FNR == 1 { next }
+  {
+    name = unq($1); score = unq($5) + 0; impl = unq($8); kt = unq($9); size = unq($10)
+    split(name, parts, ":"); sub(/.*\./, "", parts[1]); bench = parts[1]
+    key = bench " | " kt " | " size
+    if (!(key in seen)) { seen[key] = 1; order[++n] = key }
+    if (name ~ /alloc\.rate\.norm/) { alloc[key, impl] = score } else if (parts[2] == "") { s[key, impl] = score }
+  }
+  END {
+    print "| benchmark | keys | entries | GoMap | HashMap | fastutil | HashMap time / GoMap time | GoMap bytes/op |"
+    print "|---|---|---|---|---|---|---|---|"
+    for (i = 1; i <= n; i++) {
+      k = order[i]
+      if (s[k, "GoMap"] == "") continue
+      printf "| %s | %.1f | %.1f | %.1f | %.2f | %.1f |\n", k, s[k, "GoMap"], s[k, "HashMap"], s[k, "fastutil"],
+        s[k, "HashMap"] / s[k, "GoMap"], alloc[k, "GoMap"]
+    }
+  }' "$out/jmh.csv" "$out/jmh-long.csv" | tee "$out/ratios.md"
+echo "(scores: ns per operation, iterate: us per full iteration; lower is better)"
