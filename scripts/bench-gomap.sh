@@ -34,7 +34,9 @@ echo "== Go $(go env GOVERSION): the built-in map, int64 keys, 1M entries"
 (cd mapscope-bench/go && GOPROXY=off GOFLAGS=-mod=mod go test -run '^$' -bench . -benchtime 1s -count 3) \
   | tee "$out/go.txt"
 
-# Ratios: HashMap's time divided by GoMap's (above 1.0 means GoMap is faster), and GoMap's bytes allocated per op.
+# Ratios: HashMap's time divided by GoMap's (above 1.0 means GoMap is faster), and bytes allocated per op
+# (-prof gc counts the whole iteration on the benchmark thread, so put/remove include the maps' tables and the
+# untimed refills; "-" where the run had no -prof gc).
 awk -F, '
   function unq(s) { gsub(/"/, "", s); return s }
   FNR == 1 { next }
@@ -46,13 +48,15 @@ awk -F, '
     if (name ~ /alloc\.rate\.norm/) { alloc[key, impl] = score } else if (parts[2] == "") { s[key, impl] = score }
   }
   END {
-    print "| benchmark | keys | entries | GoMap | HashMap | fastutil | HashMap time / GoMap time | GoMap bytes/op |"
-    print "|---|---|---|---|---|---|---|---|"
+    print "| benchmark | keys | entries | GoMap | HashMap | fastutil | HashMap time / GoMap time | B/op GoMap | B/op HashMap |"
+    print "|---|---|---|---|---|---|---|---|---|"
     for (i = 1; i <= n; i++) {
       k = order[i]
       if (s[k, "GoMap"] == "") continue
-      printf "| %s | %.1f | %.1f | %.1f | %.2f | %.1f |\n", k, s[k, "GoMap"], s[k, "HashMap"], s[k, "fastutil"],
-        s[k, "HashMap"] / s[k, "GoMap"], alloc[k, "GoMap"]
+      ga = ((k, "GoMap") in alloc) ? sprintf("%.1f", alloc[k, "GoMap"]) : "-"
+      ha = ((k, "HashMap") in alloc) ? sprintf("%.1f", alloc[k, "HashMap"]) : "-"
+      printf "| %s | %.1f | %.1f | %.1f | %.2f | %s | %s |\n", k, s[k, "GoMap"], s[k, "HashMap"], s[k, "fastutil"],
+        s[k, "HashMap"] / s[k, "GoMap"], ga, ha
     }
   }' "$out/jmh.csv" "$out/jmh-long.csv" | tee "$out/ratios.md"
 echo "(scores: ns per operation, iterate: us per full iteration; lower is better)"
