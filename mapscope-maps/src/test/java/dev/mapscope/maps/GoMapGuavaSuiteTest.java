@@ -8,8 +8,9 @@ import com.google.common.collect.testing.features.MapFeature;
 import java.util.Map;
 import junit.framework.Test;
 import junit.framework.TestSuite;
-import org.junit.runner.RunWith;
-import org.junit.runners.AllTests;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * Guava testlib's conformance suite for {@link Map}, run over GoMap with every feature GoMap claims: general
@@ -17,10 +18,15 @@ import org.junit.runners.AllTests;
  * Not claimed: FAILS_FAST_ON_CONCURRENT_MODIFICATION (Go semantics: the iterating thread may modify the map),
  * KNOWN_ORDER (iteration order is random), SERIALIZABLE (not implemented).
  */
-@RunWith(AllTests.class)
-public class GoMapGuavaSuiteTest {
+class GoMapGuavaSuiteTest {
 
-  public static Test suite() {
+  /** The testlib suites as JUnit 5 dynamic tests (see {@link TestlibSuites}). */
+  @TestFactory
+  Stream<DynamicNode> conformance() {
+    return TestlibSuites.toDynamic(suite());
+  }
+
+  static TestSuite suite() {
     TestSuite suite = new TestSuite("GoMap");
     suite.addTest(MapTestSuiteBuilder.using(new TestStringMapGenerator() {
           @Override

@@ -14,12 +14,8 @@ import java.util.function.Supplier;
 import java.util.Collections;
 import java.util.stream.Stream;
 import junit.framework.Test;
-import junit.framework.TestFailure;
-import junit.framework.TestResult;
 import junit.framework.TestSuite;
-import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
-import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -31,31 +27,10 @@ import org.junit.jupiter.api.TestFactory;
  */
 class SafeMapConformanceTest {
 
-    /**
-     * The testlib suites as JUnit 5 dynamic tests. Run by the vintage engine (a JUnit 3 {@code suite()}
-     * method), the same 4,635 tests took 45–55 s in Surefire, which also counted them as 0 tests run; as
-     * dynamic tests they take 13–20 s (on 2 busy cores) and are counted.
-     */
+    /** The testlib suites as JUnit 5 dynamic tests (see {@link TestlibSuites}). */
     @TestFactory
     Stream<DynamicNode> conformance() {
-        return toDynamic(suite());
-    }
-
-    private static Stream<DynamicNode> toDynamic(TestSuite suite) {
-        return Collections.list(suite.tests()).stream().map(t -> t instanceof TestSuite child
-                ? DynamicContainer.dynamicContainer(child.getName(), toDynamic(child))
-                : DynamicTest.dynamicTest(t.toString(), () -> run(t)));
-    }
-
-    private static void run(Test test) throws Throwable {
-        TestResult result = new TestResult();
-        test.run(result);
-        for (TestFailure f : Collections.list(result.errors())) {
-            throw f.thrownException();
-        }
-        for (TestFailure f : Collections.list(result.failures())) {
-            throw f.thrownException();
-        }
+        return TestlibSuites.toDynamic(suite());
     }
 
     static TestSuite suite() {
