@@ -156,6 +156,12 @@ public final class Finding {
             if (c.startsWith(BOOT_PACKAGE) || (c.equals("java.lang.Thread") && e.getMethodName().equals("getStackTrace"))) {
                 continue;
             }
+            // A lambda's hidden proxy class ("Foo$$Lambda$42/0x...call") shows in another thread's stack taken
+            // with Thread.getStackTrace but not in a thread's own stack: dropping it keeps the finding id the
+            // same for one code path whichever way its stack was taken (seen on JDK 17 with the quote demo).
+            if (c.contains("$$Lambda")) {
+                continue;
+            }
             if (out.size() == MAX_FRAMES) {
                 break;
             }

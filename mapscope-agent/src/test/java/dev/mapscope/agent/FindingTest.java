@@ -24,6 +24,19 @@ class FindingTest {
                 "com.example.Cache.put(Cache.java:6)");
     }
 
+    /**
+     * The quote demo once produced two ids for one pair of code paths: the other thread's stack, taken with
+     * Thread.getStackTrace, held the lambda's hidden proxy frame that the writer's own stack did not.
+     */
+    @Test
+    void aLambdaProxyFrameDoesNotChangeTheCodePath() {
+        StackTraceElement[] own = {f("java.util.HashMap", "put", 1), f("com.example.Quotes", "lambda$main$2", 2),
+            f("java.util.concurrent.FutureTask", "run", 3)};
+        StackTraceElement[] seen = {f("java.util.HashMap", "put", 1), f("com.example.Quotes", "lambda$main$2", 2),
+            f("com.example.Quotes$$Lambda$42/0x00007f99ac13de28", "call", -1), f("java.util.concurrent.FutureTask", "run", 3)};
+        assertThat(Finding.frames(seen)).isEqualTo(Finding.frames(own));
+    }
+
     @Test
     void theIdDoesNotDependOnWhichThreadDetected() {
         List<String> a = List.of("java.util.HashMap.putVal(HashMap.java:5)", "com.example.A.put(A.java:1)");
