@@ -39,6 +39,7 @@ echo "== Go $(go env GOVERSION): the built-in map, int64 keys, 1M entries"
 # untimed refills; "-" where the run had no -prof gc).
 awk -F, '
   function unq(s) { gsub(/"/, "", s); return s }
+  { sub(/\r$/, "") }   # JMH writes its CSV with CRLF line ends; the last field would keep the CR
   FNR == 1 { next }
   {
     name = unq($1); score = unq($5) + 0; impl = unq($8); kt = unq($9); size = unq($10)

@@ -27,8 +27,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
+        header = "Measure the safe maps against ConcurrentHashMap; say which to use when.",
         description = {
-                "Measures the safe maps against ConcurrentHashMap on this machine and says which to use when.",
                 "Prints read and write throughput of SyncMap, RwLockMap, ShardedMap, SerialMap, ConcurrentHashMap "
                         + "and Collections.synchronizedMap, and each one's ratio to ConcurrentHashMap. Workload: "
                         + "get, and put over a present key, on 65,536 keys drawn from a Zipf-like distribution "

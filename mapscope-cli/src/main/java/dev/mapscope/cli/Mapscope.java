@@ -24,9 +24,9 @@ import picocli.CommandLine.Command;
                 StatusCommand.class,
                 ReportCommand.class,
                 ReproCommand.class,
+                BenchCommand.class,
                 AgentPathCommand.class,
                 CompletionCommand.class,
-                BenchCommand.class,
         })
 public final class Mapscope implements Runnable {
     /*
