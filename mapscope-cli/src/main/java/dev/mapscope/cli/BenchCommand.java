@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
-        header = "Measure the safe maps against ConcurrentHashMap; say which to use when.",
+        header = "Measure the safe maps against ConcurrentHashMap here.",
         description = {
                 "Prints read and write throughput of SyncMap, RwLockMap, ShardedMap, SerialMap, ConcurrentHashMap "
                         + "and Collections.synchronizedMap, and each one's ratio to ConcurrentHashMap. Workload: "
