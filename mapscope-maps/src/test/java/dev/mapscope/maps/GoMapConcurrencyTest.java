@@ -137,6 +137,48 @@ class GoMapConcurrencyTest {
     assertThat(readWrite).as("read/write errors in %d tries", TRIES).isGreaterThan(0);
   }
 
+  /**
+   * Regression guard for the opaque read of {@code flags}: with a plain read, C2 hoisted the check out of a
+   * caller's tight loop of {@code get} calls, and such a reader ran 5 s beside a writer without an error
+   * (measured while tuning get; see {@code GoMap.flagsOpaque}). The reader's hot loop here has no call or
+   * volatile access that would pin the load inside it, so it is caught only if every get re-reads flags.
+   */
+  @Test
+  void aReaderInATightLoopStillSeesTheWriter() throws Exception {
+    GoMap<Integer, Integer> map = new GoMap<>();
+    for (int i = 0; i < 1000; i++) {
+      map.put(i, i);
+    }
+    long deadline = System.nanoTime() + 12_000_000_000L;
+    Racer reader = new Racer("reader", () -> {
+      long sum = 0;
+      while (System.nanoTime() < deadline) {
+        for (int i = 0; i < 1_000_000; i++) {
+          sum += map.get(7);
+        }
+      }
+      if (sum == 42) {
+        System.out.print("");
+      }
+    });
+    Racer writer = new Racer("writer", () -> {
+      for (int i = 0; reader.isAlive(); i++) {
+        map.put(i & 1023, i); // overwrites: the map stays the same size, hashWriting is set on every put
+      }
+    });
+    reader.start();
+    // Let the reader's loop reach C2 first: the hoisting happens in compiled code only, and a writer that
+    // starts at once is caught by the interpreted or C1-compiled loop whatever the read's mode.
+    Thread.sleep(2_000);
+    writer.start();
+    reader.join();
+    writer.join();
+    assertThat(reader.failure.get())
+        .as("a compiled reader looping on get for up to 10 s beside a writer")
+        .isInstanceOf(ConcurrentMapError.class)
+        .hasMessageStartingWith(ConcurrentMapError.CONCURRENT_MAP_READ_AND_MAP_WRITE);
+  }
+
   @Test
   void anIteratorRacingAWriterIsSometimesCaught() throws Exception {
     int caught = 0;
