@@ -1,5 +1,6 @@
 package dev.mapscope.bench;
 
+import dev.mapscope.cli.BenchWorkload;
 import dev.mapscope.maps.RwLockMap;
 import dev.mapscope.maps.SerialMap;
 import dev.mapscope.maps.ShardedMap;
@@ -23,7 +24,7 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Which safe map for which read/write mix? Throughput of one operation (a {@code get}, or a {@code put} that
- * overwrites a present key) over 65,536 pre-filled keys drawn Zipf-like ({@link SafeMapWorkload}), for each
+ * overwrites a present key) over 65,536 pre-filled keys drawn Zipf-like ({@link BenchWorkload}, the workload of {@code mapscope bench}), for each
  * map beside {@code ConcurrentHashMap} and {@code Collections.synchronizedMap(HashMap)}, in one run so that the
  * ratios are side by side. Run with {@code -t 1} and {@code -t 2}, and {@code -prof gc} to see allocation per
  * operation (SyncMap's reads and overwrites of present keys allocate nothing).
@@ -44,14 +45,14 @@ public class SafeMapBench {
     public String mix;
 
     Map<Integer, Integer> map;
-    SafeMapWorkload workload;
+    BenchWorkload workload;
 
     /** Seeds each thread's sequences differently but reproducibly. */
     final AtomicLong threadSeeds = new AtomicLong(1);
 
     @Setup(Level.Trial)
     public void setUp() {
-        workload = new SafeMapWorkload(42);
+        workload = new BenchWorkload();
         map = create(impl);
         for (Integer k : workload.keys) {
             map.put(k, k);
@@ -88,14 +89,19 @@ public class SafeMapBench {
         public void setUp(SafeMapBench bench) {
             long seed = bench.threadSeeds.getAndIncrement();
             keys = bench.workload.keySequence(seed);
-            reads = SafeMapWorkload.readSequence(SafeMapWorkload.readPercent(bench.mix), seed);
+            reads = BenchWorkload.readSequence(SafeMapBench.readPercent(bench.mix), seed);
         }
     }
 
     @Benchmark
     public Integer op(Ops ops) {
-        int i = ops.next++ & (SafeMapWorkload.OPS - 1);
+        int i = ops.next++ & (BenchWorkload.OPS - 1);
         Integer key = ops.keys[i];
         return ops.reads[i] ? map.get(key) : map.put(key, key);
+    }
+
+    /** "90/10" → 90. */
+    static int readPercent(String mix) {
+        return Integer.parseInt(mix.substring(0, mix.indexOf('/')));
     }
 }

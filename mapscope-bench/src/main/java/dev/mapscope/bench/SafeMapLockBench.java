@@ -1,5 +1,6 @@
 package dev.mapscope.bench;
 
+import dev.mapscope.cli.BenchWorkload;
 import java.util.HashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,14 +39,14 @@ public class SafeMapLockBench {
     final StampedLock stamped = new StampedLock();
     ReentrantReadWriteLock rw;
     int kind; // 0 StampedLock, 1 synchronized, 2 ReentrantReadWriteLock (either fairness): resolved once
-    SafeMapWorkload workload;
+    BenchWorkload workload;
     final AtomicLong threadSeeds = new AtomicLong(1);
 
     @Setup(Level.Trial)
     public void setUp() {
         rw = new ReentrantReadWriteLock(lock.endsWith("-fair"));
         kind = lock.equals("StampedLock") ? 0 : lock.equals("synchronized") ? 1 : 2;
-        workload = new SafeMapWorkload(42);
+        workload = new BenchWorkload();
         for (Integer k : workload.keys) {
             map.put(k, k);
         }
@@ -61,13 +62,13 @@ public class SafeMapLockBench {
         public void setUp(SafeMapLockBench bench) {
             long seed = bench.threadSeeds.getAndIncrement();
             keys = bench.workload.keySequence(seed);
-            reads = SafeMapWorkload.readSequence(SafeMapWorkload.readPercent(bench.mix), seed);
+            reads = BenchWorkload.readSequence(SafeMapBench.readPercent(bench.mix), seed);
         }
     }
 
     @Benchmark
     public Integer op(Ops ops) {
-        int i = ops.next++ & (SafeMapWorkload.OPS - 1);
+        int i = ops.next++ & (BenchWorkload.OPS - 1);
         Integer key = ops.keys[i];
         boolean read = ops.reads[i];
         switch (kind) {
