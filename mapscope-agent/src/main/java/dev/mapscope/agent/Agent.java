@@ -93,6 +93,7 @@ final class Agent {
         if (transformer == null) {
             return false;
         }
+        Commands.detaching();
         MapWatch.stop();
         try {
             transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION,

@@ -60,7 +60,7 @@ final class Session {
             }
             if (command.equals("detach")) {
                 Agent.detach(); // writes status.json with "state":"detached" and stops this loop
-            } else {
+            } else if (!Commands.run(dir, command)) {
                 // "status", and anything unknown: the status file is the answer either way
                 Agent.writeStatus(dir, "attached");
             }

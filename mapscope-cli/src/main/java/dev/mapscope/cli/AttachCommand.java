@@ -1,9 +1,5 @@
 package dev.mapscope.cli;
 
-import com.sun.tools.attach.AgentInitializationException;
-import com.sun.tools.attach.AgentLoadException;
-import com.sun.tools.attach.AttachNotSupportedException;
-import com.sun.tools.attach.VirtualMachine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -88,8 +84,8 @@ final class AttachCommand implements Callable<Integer> {
             Outputs.checkWritable(html);
         }
         session.clearPrevious();
-        load(target, agent, err);
-        Session.Status status = awaitStart(target);
+        Attachment.load(target, session, agent, mode, err);
+        Session.Status status = Attachment.awaitStart(target, session);
         out.printf("attached to pid %d (mode %s, watching %s); the agent writes to %s%n", pid, status.mode(),
                 watched(status.instrumented()), session.dir());
         out.println(duration == null ? "watching until Ctrl-C; then mapscope detaches and the JVM keeps running."
@@ -124,64 +120,6 @@ final class AttachCommand implements Callable<Integer> {
     private boolean endedElsewhere() {
         Session.Status s = session.readStatus();
         return s != null && !s.attached();
-    }
-
-    /** Attaches, warns about JDK 21+'s dynamic-agent message, loads the agent with the session, detaches the tool. */
-    private void load(Target target, Path agent, PrintWriter err) {
-        VirtualMachine vm;
-        try {
-            vm = VirtualMachine.attach(Long.toString(pid));
-        } catch (AttachNotSupportedException | IOException e) {
-            throw new UserError("cannot attach to pid " + pid + ": " + e.getMessage()
-                    + " (is it a HotSpot JVM of this user that is not suspended?)");
-        }
-        try {
-            String version = vm.getSystemProperties().getProperty("java.specification.version", "0");
-            if (feature(version) > 0 && feature(version) < 17) {
-                throw new UserError("pid " + pid + " runs Java " + version + "; the mapscope agent needs Java 17 or"
-                        + " newer");
-            }
-            if (feature(version) >= 21 && !target.hasFlag("-XX:+EnableDynamicAgentLoading")) {
-                err.println("mapscope: note: pid " + pid + " runs Java " + version + ", so it will print a warning on"
-                        + " its own stderr that an agent was loaded dynamically. That is expected. Starting it with"
-                        + " -XX:+EnableDynamicAgentLoading allows dynamic agents explicitly and silences the warning"
-                        + " (a future JDK will refuse them without it, JEP 451).");
-                err.flush();
-            }
-            if (session.dir().toString().contains(",")) {
-                throw new UserError("the session directory must not contain a comma (the agent's option separator): "
-                        + session.dir());
-            }
-            String options = "session=" + session.dir() + ",mode=" + mode + ",stderr=false";
-            vm.loadAgent(agent.toString(), options);
-        } catch (AgentInitializationException e) {
-            throw new UserError("the agent failed to start in pid " + pid + " (its agentmain returned "
-                    + e.returnValue() + "); the target's stderr says why");
-        } catch (AgentLoadException | IOException e) {
-            throw new UserError("cannot load the agent into pid " + pid + ": " + e.getMessage());
-        } finally {
-            try {
-                vm.detach();
-            } catch (IOException ignored) {
-                // the tool's connection only; the agent stays loaded either way
-            }
-        }
-    }
-
-    private Session.Status awaitStart(Target target) throws InterruptedException {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() - deadline < 0) {
-            Session.Status s = session.readStatus();
-            if (s != null && s.attached()) {
-                return s;
-            }
-            if (!target.alive()) {
-                throw new UserError("pid " + pid + " ended while the agent was starting");
-            }
-            Thread.sleep(50);
-        }
-        throw new UserError("the agent was loaded into pid " + pid + " but wrote no status to " + session.dir()
-                + " within " + DurationConverter.format(START_TIMEOUT) + "; the target's stderr may say why");
     }
 
     /** Detaches through the control file, prints the summary, writes the reports; once, from Ctrl-C or the end. */

@@ -1,0 +1,88 @@
+package dev.mapscope.agent;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The control-file requests besides {@code status} and {@code detach} (docs/AGENT-PROTOCOL.md, "Requests"):
+ * a line {@code VERB ID ARGS}. A handler writes its results as {@code ID.*} files in the session directory and
+ * {@code ID.done} last; a handler that throws leaves {@code ID.error} holding one sentence instead.
+ */
+final class Commands {
+    /** One verb's work. Runs on the control thread, so it must hand anything long to a thread of its own. */
+    interface Handler {
+        void run(Path sessionDir, String id, String args) throws Exception;
+    }
+
+    /** Every verb, registered once here; guarded by Commands.class. */
+    private static final Map<String, Handler> VERBS = new HashMap<>();
+    /** Run at detach, before the bytecode is restored: features stop their threads and remove their advice. */
+    private static final List<Runnable> ON_DETACH = new ArrayList<>();
+
+    private Commands() {
+    }
+
+    static synchronized void register(String verb, Handler handler) {
+        VERBS.put(verb, handler);
+    }
+
+    static synchronized void onDetach(Runnable stop) {
+        ON_DETACH.add(stop);
+    }
+
+    /** Runs every detach hook; one that fails does not keep the others from running. */
+    static void detaching() {
+        List<Runnable> hooks;
+        synchronized (Commands.class) {
+            hooks = new ArrayList<>(ON_DETACH);
+        }
+        for (Runnable r : hooks) {
+            try {
+                r.run();
+            } catch (Throwable e) {
+                // never into the application; the feature's own files say what it managed
+            }
+        }
+    }
+
+    /** Runs {@code line} if its verb is registered; returns false for an unknown verb. */
+    static boolean run(Path dir, String line) {
+        String[] parts = line.split(" ", 3);
+        Handler h;
+        synchronized (Commands.class) {
+            h = VERBS.get(parts[0]);
+        }
+        if (h == null) {
+            return false;
+        }
+        if (parts.length < 2 || !parts[1].matches("[A-Za-z0-9_-]{1,64}")) {
+            return true; // no usable id: nowhere to answer; the CLI times out with its own sentence
+        }
+        String id = parts[1];
+        try {
+            h.run(dir, id, parts.length > 2 ? parts[2] : "");
+        } catch (Throwable e) {
+            String why = e.getMessage() == null ? e.toString() : e.getMessage();
+            writeAtomically(dir.resolve(id + ".error"), why.strip() + "\n");
+        }
+        return true;
+    }
+
+    /** Writes {@code text} to {@code file} by a rename, so the CLI never reads half a file. */
+    static void writeAtomically(Path file, String text) {
+        try {
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.write(tmp, text.getBytes(StandardCharsets.UTF_8));
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            // the CLI times out with its own sentence; the application must not notice
+        }
+    }
+}
