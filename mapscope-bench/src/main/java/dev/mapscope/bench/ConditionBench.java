@@ -20,9 +20,13 @@ import org.apache.commons.jexl3.JexlBuilder;
 import org.apache.commons.jexl3.JexlContext;
 import org.apache.commons.jexl3.JexlEngine;
 import org.apache.commons.jexl3.JexlExpression;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -49,7 +53,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * the JIT sees many node classes at each call site (an agent that has armed several probes), not one.
  *
  * <p>Run: {@code java -jar mapscope-bench/target/benchmarks.jar ConditionBench -f 1 -wi 3 -i 5 -w 1s -r 1s}
- * (add {@code -prof gc} for the allocation per evaluation).
+ * (add {@code -prof gc} for the allocation per evaluation). Besides the wall-clock score, each benchmark
+ * reports its thread's CPU time per operation ({@link Cpu}), which is what to compare on a busy machine.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -161,7 +166,8 @@ public class ConditionBench {
      * reused Matcher; what compiling conditions to bytecode could at best reach.
      */
     @Benchmark
-    public boolean java() {
+    public boolean java(Cpu cpu) {
+        cpu.tick();
         return javaTest(next());
     }
 
@@ -182,25 +188,60 @@ public class ConditionBench {
     }
 
     @Benchmark
-    public boolean mapscope() {
+    public boolean mapscope(Cpu cpu) {
+        cpu.tick();
         return mapscope.test(next());
     }
 
     @Benchmark
-    public boolean mapscopePolluted(Polluted polluted) {
+    public boolean mapscopePolluted(Polluted polluted, Cpu cpu) {
+        cpu.tick();
         return mapscope.test(next());
     }
 
     @Benchmark
-    public Object jexl() {
+    public Object jexl(Cpu cpu) {
+        cpu.tick();
         next();
         return jexl.evaluate(jexlContext);
     }
 
     @Benchmark
-    public Object cel() throws Exception {
+    public Object cel(Cpu cpu) throws Exception {
+        cpu.tick();
         next();
         return cel.eval(celVariables);
+    }
+
+    /**
+     * The benchmark thread's CPU time per operation, beside JMH's wall-clock score: on a shared machine the
+     * thread is descheduled for long stretches, which inflates wall time but not CPU time. Reported as the
+     * secondary results {@code cpuNanos} and {@code ops} of each iteration (cpuNanos / ops = CPU ns per
+     * operation), sampled every 65,536 operations so that reading the clock costs nothing measurable.
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Cpu {
+        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+        public long cpuNanos;
+        public long ops;
+        private long start;
+        private long n;
+
+        @Setup(Level.Iteration)
+        public void start() {
+            cpuNanos = 0;
+            ops = 0;
+            n = 0;
+            start = THREADS.getCurrentThreadCpuTime();
+        }
+
+        void tick() {
+            if ((++n & 0xFFFF) == 0) {
+                cpuNanos = THREADS.getCurrentThreadCpuTime() - start;
+                ops = n;
+            }
+        }
     }
 
     /** Runs every condition many times before measuring, so that call sites in the node tree see many classes. */
