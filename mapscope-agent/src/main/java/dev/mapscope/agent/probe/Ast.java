@@ -32,6 +32,8 @@ final class Ast {
     /** the source span [start, end) of the whole expression, set by the parser */
     int start;
     int end;
+    /** levels of operators from here down to the leaves (1 for a leaf): evaluation recurses this deep */
+    int height = 1;
     String op;
     Ast left;
     Ast right;
@@ -76,6 +78,7 @@ final class Ast {
         Ast a = new Ast(Kind.UNARY, type, pos);
         a.op = op;
         a.left = operand;
+        a.height = operand.height + 1;
         return a;
     }
 
@@ -84,6 +87,7 @@ final class Ast {
         a.op = op;
         a.left = left;
         a.right = right;
+        a.height = Math.max(left.height, right.height) + 1;
         return a;
     }
 
@@ -92,6 +96,7 @@ final class Ast {
         a.op = op;
         a.left = left;
         a.pattern = pattern;
+        a.height = left.height + 1;
         return a;
     }
 
@@ -101,6 +106,7 @@ final class Ast {
         a.left = left;
         a.ints = ints;
         a.texts = texts;
+        a.height = left.height + 1;
         return a;
     }
 

@@ -35,8 +35,19 @@ final class Parser {
         {"class", "map.class"}, {"index", "bucket"},
     };
 
+    /** Longest condition accepted, in chars. */
+    static final int MAX_LENGTH = 10_000;
+    /**
+     * Deepest nesting accepted, of parentheses and unary operators while parsing and of operators in the tree:
+     * parsing, compiling and evaluating recurse once per level, and evaluation runs on the application's
+     * thread inside its map operation, whose stack may already be deep.
+     */
+    static final int MAX_DEPTH = 100;
+
     private final String src;
     private final Lexer lex;
+    /** parentheses and unary operators open around the token being read */
+    private int depth;
     private Parser(String src) {
         this.src = src;
         this.lex = new Lexer(src);
@@ -46,6 +57,9 @@ final class Parser {
         Parser p = new Parser(source);
         if (source.isBlank()) {
             throw p.error("the condition is empty", 0);
+        }
+        if (source.length() > MAX_LENGTH) {
+            throw p.error("the condition is longer than " + MAX_LENGTH + " characters", MAX_LENGTH);
         }
         p.lex.next();
         Ast e = p.or();
@@ -151,6 +165,20 @@ final class Parser {
 
     private Ast unary() {
         int opPos = lex.tokPos;
+        if (lex.isSym("!") || lex.isSym("-") || lex.isSym("(")) {
+            if (++depth > MAX_DEPTH) { // parsing and compiling recurse once per level: keep far from the stack's end
+                throw error("the condition nests deeper than " + MAX_DEPTH + " parentheses and unary operators", opPos);
+            }
+            try {
+                return nested(opPos);
+            } finally {
+                depth--;
+            }
+        }
+        return primary();
+    }
+
+    private Ast nested(int opPos) {
         if (lex.isSym("!")) {
             lex.next();
             Ast operand = unary();
@@ -312,6 +340,10 @@ final class Parser {
 
     /** Records the source span of {@code a}: from {@code start} to the end of the last token read. */
     private Ast span(Ast a, int start) {
+        if (a.height > MAX_DEPTH) {
+            // evaluation recurses once per level inside the application's map operation: keep it shallow
+            throw error("the condition has more than " + MAX_DEPTH + " levels of operators; write long lists as 'in [...]'", a.pos);
+        }
         a.start = start;
         a.end = lex.prevEnd;
         return a;

@@ -226,6 +226,27 @@ class ConditionTest {
     }
 
     @Test
+    void sizeAndDepthAreBounded() {
+        // 99 comparisons joined by 98 ||: 100 levels (a comparison and its operands are two), accepted
+        String longList = "bucket == 0" + " || bucket == 1".repeat(98);
+        assertThat(Condition.parse(longList).test(subject)).isFalse();
+        assertThat(Condition.parse("(".repeat(99) + "bucket == 17" + ")".repeat(99)).test(subject)).isTrue();
+        assertThat(Condition.parse("!".repeat(98) + "true").test(subject)).isTrue();
+
+        assertThatThrownBy(() -> Condition.parse(longList + " || bucket == 2"))
+                .hasMessage("the condition has more than 100 levels of operators; write long lists as 'in [...]'")
+                .extracting(e -> ((ConditionException) e).position()).isEqualTo(longList.length() + 1);
+        assertThatThrownBy(() -> Condition.parse("(".repeat(101) + "true" + ")".repeat(101)))
+                .hasMessage("the condition nests deeper than 100 parentheses and unary operators")
+                .extracting(e -> ((ConditionException) e).position()).isEqualTo(100);
+        assertThatThrownBy(() -> Condition.parse("-".repeat(200) + "1 == 1"))
+                .hasMessage("the condition nests deeper than 100 parentheses and unary operators");
+        assertThatThrownBy(() -> Condition.parse("(".repeat(100_000)))
+                .hasMessage("the condition is longer than 10000 characters")
+                .extracting(e -> ((ConditionException) e).position()).isEqualTo(10_000);
+    }
+
+    @Test
     void caretPointsAtThePosition() {
         ConditionException e = (ConditionException) catchThrowable("bucket == 1 && bukcet == 2");
         assertThat(e.caret()).isEqualTo("bucket == 1 && bukcet == 2\n               ^");
