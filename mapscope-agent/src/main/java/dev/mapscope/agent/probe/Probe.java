@@ -257,6 +257,11 @@ final class Probe extends ProbeHook {
         try {
             arm();
         } catch (Throwable e) {
+            try {
+                disarm(); // frees the slot, and removes advice installed before the failure
+            } catch (Throwable ignored) {
+                // the error below is what the user needs
+            }
             armError = e.getMessage() == null ? e.toString() : e.getMessage();
             Probes.write(dir.resolve(id + ".error"), armError.strip() + "\n");
             Probes.ended(this);
