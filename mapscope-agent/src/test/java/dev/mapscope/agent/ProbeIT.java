@@ -131,6 +131,40 @@ class ProbeIT {
     }
 
     @Test
+    void concurrentHashMapAndTreeMapWithTwoProbesArmedAtOnce() throws Exception {
+        try (ProbeSession s = ProbeSession.start(dir)) {
+            String chm = s.request("probe", "on=put,get,remove,resize,clear",
+                    "map=field:dev.mapscope.agent.ProbeTarget.CHM", "limit=100000", "rate=100000",
+                    "capture=op,key,keyHash,bucket");
+            String tree = s.request("probe", "on=put,get,remove,clear", "map=class:java.util.TreeMap",
+                    "if=key ~ \"^t\"", "limit=100000", "rate=100000", "capture=op,key,keyHash,bucket");
+            assertThat(s.file(chm, "armed")).contains("\"java.util.concurrent.ConcurrentHashMap\"").contains("\"slot\":0");
+            assertThat(s.file(tree, "armed")).contains("\"java.util.TreeMap\"").contains("\"slot\":1");
+            s.run("chmcycle 20");
+            s.run("treecycle 5");
+            s.send("probe-stop", chm);
+            s.send("probe-stop", tree);
+            s.file(chm, "done");
+            s.file(tree, "done");
+            List<String> c = s.hits(chm);
+            assertThat(c.stream().filter(h -> h.contains("\"op\":\"put\""))).hasSize(20);
+            assertThat(c.stream().filter(h -> h.contains("\"op\":\"get\""))).hasSize(20);
+            assertThat(c.stream().filter(h -> h.contains("\"op\":\"remove\""))).hasSize(20);
+            assertThat(c.stream().filter(h -> h.contains("\"op\":\"resize\""))).hasSize(1); // 16 -> 32 bins at 13
+            assertThat(c.stream().filter(h -> h.contains("\"op\":\"clear\""))).hasSize(1);
+            String x3 = c.stream().filter(h -> h.contains("\"op\":\"put\"") && h.contains("\"key\":\"x3\""))
+                    .findFirst().orElseThrow();
+            int h = "x3".hashCode();
+            assertThat(x3).contains("\"keyHash\":" + ((h ^ (h >>> 16)) & 0x7fffffff) + ",");
+            List<String> t = s.hits(tree);
+            assertThat(t.stream().filter(x -> x.contains("\"op\":\"put\""))).hasSize(5);
+            assertThat(t.stream().filter(x -> x.contains("\"op\":\"get\""))).hasSize(5);
+            assertThat(t.stream().filter(x -> x.contains("\"op\":\"remove\""))).hasSize(5);
+            assertThat(t.get(0)).contains("\"bucket\":-1").contains("\"keyHash\":" + "t0".hashCode());
+        }
+    }
+
+    @Test
     void sameBucketDetectorFindsTwoThreadsAndStaysQuietForOne() throws Exception {
         try (ProbeSession s = ProbeSession.start(dir)) {
             String quiet = s.request("probe", "on=put", "map=field:dev.mapscope.agent.ProbeTarget.SAME",

@@ -21,6 +21,7 @@ public final class ProbeTarget {
     static final Map<Integer, Integer> SAME = new HashMap<>(16);
     static final GoMap<Integer, Integer> GO = new GoMap<>();
     static final Map<String, Integer> CHM = new ConcurrentHashMap<>();
+    static final Map<String, Integer> TREE = new java.util.TreeMap<>();
     static final String NOT_A_MAP = "text";
     static Map<String, Integer> nullMap;
     static final Holder HOLDER = new Holder();
@@ -92,6 +93,27 @@ public final class ProbeTarget {
                     for (int i = 0; i < n; i++) {
                         CHM.put("c" + i, i);
                     }
+                    break;
+                case "chmcycle":
+                    // put n (growing the 16-bin table), get, remove each, then clear
+                    for (int i = 0; i < n; i++) {
+                        CHM.put("x" + i, i);
+                    }
+                    for (int i = 0; i < n; i++) {
+                        CHM.get("x" + i);
+                        CHM.remove("x" + i);
+                    }
+                    CHM.clear();
+                    break;
+                case "treecycle":
+                    for (int i = 0; i < n; i++) {
+                        TREE.put("t" + i, i);
+                        TREE.get("t" + i);
+                    }
+                    for (int i = 0; i < n; i++) {
+                        TREE.remove("t" + i);
+                    }
+                    TREE.clear();
                     break;
                 case "collide":
                     for (int i = 0; i < 5; i++) {

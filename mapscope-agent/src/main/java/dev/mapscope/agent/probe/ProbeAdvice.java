@@ -157,7 +157,7 @@ final class ProbeAdvice {
         }
     }
 
-    /** TreeMap.getEntry(Object) (get, containsKey) and remove(Object): key first. The op is bound. */
+    /** TreeMap.get(Object) and containsKey(Object). */
     static final class TreeGet {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static void enter(@Slot int slot, @Advice.This Object map, @Advice.Argument(0) Object key) {
@@ -165,6 +165,7 @@ final class ProbeAdvice {
         }
     }
 
+    /** TreeMap.remove(Object). */
     static final class TreeRemove {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static void enter(@Slot int slot, @Advice.This Object map, @Advice.Argument(0) Object key) {

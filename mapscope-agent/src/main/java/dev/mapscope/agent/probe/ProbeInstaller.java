@@ -108,8 +108,9 @@ final class ProbeInstaller {
             b = b.type(named(TREE_MAP)).transform((builder, type, loader, module, pd) -> {
                 builder = visit(builder, mapping, ops, ProbeHook.PUT, ProbeAdvice.TreePut.class,
                         named("put").and(takesArguments(3)));
+                // get and containsKey, not getEntry: remove(Object) calls getEntry too, and would count as a get
                 builder = visit(builder, mapping, ops, ProbeHook.GET, ProbeAdvice.TreeGet.class,
-                        named("getEntry").and(takesArguments(1)));
+                        namedOneOf("get", "containsKey").and(takesArguments(1)));
                 builder = visit(builder, mapping, ops, ProbeHook.REMOVE, ProbeAdvice.TreeRemove.class,
                         named("remove").and(takesArguments(1)));
                 return visit(builder, mapping, ops, ProbeHook.CLEAR, ProbeAdvice.TreeClear.class, named("clear"));
