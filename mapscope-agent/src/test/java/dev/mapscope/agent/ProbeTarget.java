@@ -165,13 +165,16 @@ public final class ProbeTarget {
     private static void writers(int threads, int writes) throws InterruptedException {
         Thread[] t = new Thread[threads];
         for (int k = 0; k < threads; k++) {
-            int base = k;
             t[k] = new Thread(() -> {
                 for (int i = 0; i < writes; i++) {
                     synchronized (SAME) {
-                        SAME.put((i % 4) * 64 + 0 * base, i); // 0, 64, 128, 192: bucket 0 of 16
+                        SAME.put((i % 4) * 64, i); // 0, 64, 128, 192: bucket 0 of 16
                     }
-                    Thread.yield();
+                    // no Thread.yield here: on a loaded machine each yield can cost a time slice (the test
+                    // took 71 s once); the window of the test (1 s) covers two threads that do not interleave
+                    for (int spin = 0; spin < 1000; spin++) {
+                        Thread.onSpinWait();
+                    }
                 }
             }, "writer-" + k);
             t[k].start();
