@@ -11,7 +11,6 @@ import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -52,18 +51,13 @@ final class InspectCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PID", description = "the process id of the JVM")
     long pid;
 
-    static final class Which {
-        @Option(names = "--field", paramLabel = "CLASS.STATICFIELD[.FIELD...]", required = true,
-                description = "a static field holding the map, or a path of fields from one to it")
-        String field;
+    @Option(names = "--field", paramLabel = "CLASS.STATICFIELD[.FIELD...]",
+            description = "a static field holding the map, or a path of fields from one to it")
+    String field;
 
-        @Option(names = "--map", paramLabel = "ID", required = true,
-                description = "a map id from a finding, profile or probe, e.g. java.util.HashMap@1b6d3586")
-        String map;
-    }
-
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Which which;
+    @Option(names = "--map", paramLabel = "ID",
+            description = "a map id from a finding, profile or probe, e.g. java.util.HashMap@1b6d3586")
+    String map;
 
     @Option(names = "--html", paramLabel = "FILE", description = "also write the picture as an HTML page")
     Path html;
@@ -87,7 +81,7 @@ final class InspectCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String args = checkedArgs();
-        String source = which.field != null ? "field " + which.field : "id " + which.map;
+        String source = field != null ? "field " + field : "id " + map;
         if (duration != null && watch == null) {
             throw new UserError("--for needs --watch: one inspection takes no time to bound", 2);
         }
@@ -130,18 +124,21 @@ final class InspectCommand implements Callable<Integer> {
 
     /** The request's arguments, after checking the field path or the map id; a mistake is a usage error. */
     String checkedArgs() {
-        if (which.field != null) {
-            if (!FIELD_PATH.matcher(which.field).matches()) {
-                throw new UserError("bad --field '" + which.field + "': write CLASS.STATICFIELD[.FIELD...], for"
+        if ((field == null) == (map == null)) {
+            throw new UserError("name the map with either --field CLASS.STATICFIELD[.FIELD...] or --map ID", 2);
+        }
+        if (field != null) {
+            if (!FIELD_PATH.matcher(field).matches()) {
+                throw new UserError("bad --field '" + field + "': write CLASS.STATICFIELD[.FIELD...], for"
                         + " example com.example.Cache.ENTRIES", 2);
             }
-            return "field=" + URLEncoder.encode(which.field, StandardCharsets.UTF_8);
+            return "field=" + URLEncoder.encode(field, StandardCharsets.UTF_8);
         }
-        if (!MAP_ID.matcher(which.map).matches()) {
-            throw new UserError("bad --map '" + which.map + "': a map id is a class name, '@' and a hex identity"
+        if (!MAP_ID.matcher(map).matches()) {
+            throw new UserError("bad --map '" + map + "': a map id is a class name, '@' and a hex identity"
                     + " hash, as findings print it, for example java.util.HashMap@1b6d3586", 2);
         }
-        return "map=" + URLEncoder.encode(which.map, StandardCharsets.UTF_8);
+        return "map=" + URLEncoder.encode(map, StandardCharsets.UTF_8);
     }
 
     /** One inspect request: sends it, waits for ID.done, reads ID.json, removes the request's files. */

@@ -1,0 +1,457 @@
+package dev.mapscope.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mapscope.agent.probe.Capture;
+import dev.mapscope.agent.probe.Condition;
+import dev.mapscope.agent.probe.ConditionException;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+@Command(name = "probe",
+        header = "A conditional breakpoint on map operations that does not stop the JVM: each hit is printed.",
+        description = {"Arms a probe in a running JVM: on each chosen operation of the selected maps the agent tests"
+                + " the --if condition and, when it holds, records what --capture asks for. Hits stream here as"
+                + " they happen (and to --report as JSON lines); the probe disarms itself after --limit hits, when"
+                + " more than --rate hits come in one second, after --for, or on Ctrl-C, and its advice is removed.",
+                "Everything is checked before the JVM is touched: a mistake in the condition is shown with a caret"
+                + " under it. The condition language is in docs/PROBES.md: comparisons (== != < <= > >=), regular"
+                + " expression match (~), && || ! and parentheses, integer arithmetic, over the names thread.name,"
+                + " thread.id, keyHash, bucket, key, value.class, map.size, map.class, map.id, op.",
+                "--same-bucket-within 1ms is the same-bucket detector: it reports a write only when another thread"
+                + " wrote the same bucket of the same map less than that long before, with both threads' stacks.",
+                "Uses a session left by `mapscope attach`, or loads the agent and detaches again at the end."},
+        mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {"  mapscope probe 12345 --on put --if 'bucket == 17' --capture thread,keyHash,key --limit 20",
+                  "  mapscope probe 12345 --on put,remove --map class:HashMap"
+                  + " --if 'thread.name ~ \"worker-.*\" && keyHash % 2 == 0'",
+                  "  mapscope probe 12345 --on resize --map field:com.example.Cache.ENTRIES --for 30s",
+                  "  mapscope probe 12345 --on put --same-bucket-within 1ms --report pairs.jsonl"})
+final class ProbeCommand implements Callable<Integer> {
+
+    /** The operations a probe can be armed on (the agent's advice points). */
+    static final List<String> OPERATIONS = List.of("put", "get", "remove", "resize", "clear");
+    /** How long the agent may take to install the probe's advice (a retransformation of the map classes). */
+    static final Duration ARM_TIMEOUT = Duration.ofSeconds(60);
+    /** How long Ctrl-C waits for the agent to disarm and write ID.done. */
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern NAME = Pattern.compile(
+            "\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*(\\.\\p{javaJavaIdentifierStart}"
+                    + "\\p{javaJavaIdentifierPart}*)*");
+    private static final Pattern FIELD_PATH = Pattern.compile(
+            "\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*(\\.\\p{javaJavaIdentifierStart}"
+                    + "\\p{javaJavaIdentifierPart}*)+");
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "PID", description = "the process id of the JVM")
+    long pid;
+
+    @Option(names = "--on", paramLabel = "OPERATION[,OPERATION]", required = true, split = ",",
+            description = "the operations to probe: put, get, remove, resize, clear")
+    List<String> on;
+
+    @Option(names = "--map", paramLabel = "SELECTOR", defaultValue = "any",
+            description = "which maps: any, class:java.util.HashMap (or HashMap), id:java.util.HashMap@1b6d3586,"
+                    + " field:com.example.Cache.ENTRIES[.field...] (default: ${DEFAULT-VALUE})")
+    String map;
+
+    @Option(names = "--if", paramLabel = "EXPRESSION",
+            description = "record a hit only when this holds, e.g. 'bucket == 17 && thread.name ~ \"w-.*\"'")
+    String condition;
+
+    @Option(names = "--capture", paramLabel = "WHAT[,WHAT]", defaultValue = "thread,op,keyHash,bucket,stack",
+            description = "what each hit records: thread, thread.name, thread.id, keyHash, bucket, key, value.class,"
+                    + " map.size, map.class, map.id, op, stack (default: ${DEFAULT-VALUE})")
+    String capture;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "100",
+            description = "disarm after N hits (default: ${DEFAULT-VALUE})")
+    int limit;
+
+    @Option(names = "--rate", paramLabel = "N", defaultValue = "1000",
+            description = "disarm when more than N hits come within one second (default: ${DEFAULT-VALUE})")
+    int rate;
+
+    @Option(names = "--for", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "disarm after this long: 30s, 5m (default: at the limit or on Ctrl-C)")
+    Duration duration;
+
+    @Option(names = "--same-bucket-within", paramLabel = "DURATION", converter = Micros.class,
+            description = "report a write only when another thread wrote the same bucket less than DURATION before"
+                    + " (1ms, 200us), with both stacks")
+    Long sameBucketMicros;
+
+    @Option(names = "--frames", paramLabel = "N", defaultValue = "8",
+            description = "stack frames captured per hit (default: ${DEFAULT-VALUE})")
+    int frames;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "also write every hit to FILE, as JSON lines")
+    Path report;
+
+    private Attachment attachment;
+    private String id;
+    private FindingsTail tail;
+    private BufferedWriter copy;
+    private PrintWriter out;
+    private long hits;
+    private boolean finished;
+    /** Counted down when {@link #finish} has printed everything, so that a Ctrl-C's finish is not cut short. */
+    private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+
+    @Override
+    public Integer call() throws Exception {
+        out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        String args = checkedArgs();
+        if (report != null) {
+            Outputs.checkWritable(report);
+        }
+        Thread onCtrlC = new Thread(() -> finish("stopped"), "mapscope-probe-stop");
+        try (Attachment a = Attachment.open(pid, RunCommand.Mode.overlap, err)) {
+            if (report != null) {
+                copy = Files.newBufferedWriter(report, StandardCharsets.UTF_8);
+            }
+            synchronized (this) {
+                attachment = a;
+                id = Attachment.newId("probe");
+                tail = new FindingsTail(a.result(id, "hits.jsonl"));
+            }
+            a.send("probe", id, args, ARM_TIMEOUT);
+            Runtime.getRuntime().addShutdownHook(onCtrlC);
+            JsonNode armed = awaitArmed(a);
+            out.println(armedLine(armed));
+            out.flush();
+            while (!Files.exists(a.result(id, "done"))) {
+                if (!a.target().alive()) {
+                    drain();
+                    throw new UserError("pid " + pid + " ended while the probe was armed, after "
+                            + InspectText.plural(hits, "hit"));
+                }
+                if (Files.exists(a.result(id, "error"))) {
+                    a.awaitDone(id, STOP_TIMEOUT); // throws with the agent's sentence
+                }
+                drain();
+                if (finishing()) {
+                    ended.await(); // Ctrl-C: the hook stops the probe and prints the end
+                    return 0;
+                }
+                Thread.sleep(50);
+            }
+            finish(null);
+        } finally {
+            Shutdown.removeHook(onCtrlC);
+            closeCopy();
+        }
+        return 0;
+    }
+
+    /** Checks every option, as the agent would, and returns the request's arguments. */
+    String checkedArgs() {
+        Set<String> ops = new LinkedHashSet<>();
+        for (String op : on) {
+            String o = op.strip().toLowerCase(Locale.ROOT);
+            if (!OPERATIONS.contains(o)) {
+                throw new UserError("unknown operation '" + op + "' for --on; the operations are put, get, remove,"
+                        + " resize and clear", 2);
+            }
+            ops.add(o);
+        }
+        checkSelector(map);
+        if (condition != null) {
+            try {
+                Condition.parse(condition);
+            } catch (ConditionException e) {
+                throw caret("the --if expression", condition, e);
+            }
+        }
+        try {
+            Capture.parse(capture);
+        } catch (ConditionException e) {
+            throw caret("the --capture list", capture, e);
+        }
+        positive("--limit", limit);
+        positive("--rate", rate);
+        positive("--frames", frames);
+        if (sameBucketMicros != null && !ops.contains("put") && !ops.contains("remove")
+                && !ops.contains("clear")) {
+            throw new UserError("--same-bucket-within compares writes, and --on " + String.join(",", ops)
+                    + " has none; add put (or remove, clear) to --on", 2);
+        }
+        List<String> a = new ArrayList<>();
+        a.add("on=" + enc(String.join(",", ops)));
+        a.add("map=" + enc(map.strip()));
+        if (condition != null && !condition.isBlank()) {
+            a.add("if=" + enc(condition));
+        }
+        a.add("capture=" + enc(capture.strip()));
+        a.add("limit=" + limit);
+        a.add("rate=" + rate);
+        if (duration != null) {
+            a.add("duration=" + duration.toMillis());
+        }
+        a.add("stack=" + frames);
+        if (sameBucketMicros != null) {
+            a.add("same-bucket-within=" + sameBucketMicros);
+        }
+        return String.join(" ", a);
+    }
+
+    static void checkSelector(String selector) {
+        String s = selector.strip();
+        int colon = s.indexOf(':');
+        String kind = colon < 0 ? s : s.substring(0, colon);
+        String value = colon < 0 ? "" : s.substring(colon + 1);
+        boolean ok = switch (kind) {
+            case "any" -> colon < 0;
+            case "class" -> NAME.matcher(value).matches();
+            case "id" -> InspectCommand.MAP_ID.matcher(value).matches();
+            case "field" -> FIELD_PATH.matcher(value).matches();
+            default -> false;
+        };
+        if (!ok) {
+            throw new UserError("bad --map selector '" + selector + "': write any, class:NAME, id:MAPID (as findings"
+                    + " print it, e.g. id:java.util.HashMap@1b6d3586) or field:CLASS.STATICFIELD[.FIELD...]", 2);
+        }
+    }
+
+    /** A usage error whose first line is the sentence and whose next two show the text with a caret under it. */
+    static UserError caret(String what, String text, ConditionException e) {
+        int at = Math.max(0, Math.min(e.position(), text.length()));
+        String why = e.getMessage() == null ? "it cannot be read" : e.getMessage().strip();
+        if (why.endsWith(".")) {
+            why = why.substring(0, why.length() - 1);
+        }
+        return new UserError(what + " is malformed at character " + (at + 1) + ": " + why + "\n    "
+                + text.replace('\t', ' ').replace('\n', ' ') + "\n    " + " ".repeat(at) + "^", 2);
+    }
+
+    private static void positive(String option, int value) {
+        if (value <= 0) {
+            throw new UserError(option + " must be a positive whole number, got " + value, 2);
+        }
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    /** Waits for ID.armed; an ID.error becomes a {@link UserError} with the agent's sentence. */
+    private JsonNode awaitArmed(Attachment a) throws InterruptedException {
+        long deadline = System.nanoTime() + ARM_TIMEOUT.toNanos();
+        Path armed = a.result(id, "armed");
+        while (!Files.exists(armed)) {
+            if (Files.exists(a.result(id, "error")) || Files.exists(a.result(id, "done"))) {
+                a.awaitDone(id, STOP_TIMEOUT); // the error's sentence, or done without arming (ended at once)
+                return JSON.createObjectNode();
+            }
+            if (!a.target().alive()) {
+                throw new UserError("pid " + pid + " ended before the probe was armed");
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                throw new UserError("the agent in pid " + pid + " did not arm the probe within "
+                        + DurationConverter.format(ARM_TIMEOUT) + "; check it with `mapscope status " + pid + "`");
+            }
+            Thread.sleep(20);
+        }
+        try {
+            return JSON.readTree(Files.readString(armed, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return JSON.createObjectNode();
+        }
+    }
+
+    private String armedLine(JsonNode armed) {
+        List<String> classes = new ArrayList<>();
+        for (JsonNode c : armed.path("classes")) {
+            classes.add(ProbeText.shortClass(c.asText()));
+        }
+        StringBuilder b = new StringBuilder("probe armed in pid ").append(pid).append(": ")
+                .append(String.join(",", on)).append(" on ")
+                .append(armed.path("maps").asText(map));
+        if (!classes.isEmpty()) {
+            b.append(" (").append(String.join(", ", classes)).append(')');
+        }
+        if (condition != null) {
+            b.append(" if ").append(condition);
+        }
+        if (sameBucketMicros != null) {
+            b.append(", a write to a bucket another thread wrote less than ").append(sameBucketMicros)
+                    .append(" \u00b5s before");
+        }
+        b.append("; stops after ").append(InspectText.plural(limit, "hit"))
+                .append(duration == null ? "" : " or " + DurationConverter.format(duration))
+                .append(", or on Ctrl-C.");
+        return b.toString();
+    }
+
+    private synchronized boolean finishing() {
+        return finished;
+    }
+
+    /** Prints and copies the hits appended since the last call. */
+    private synchronized void drain() {
+        if (tail == null) {
+            return;
+        }
+        for (String line : tail.poll()) {
+            JsonNode h;
+            try {
+                h = JSON.readTree(line);
+            } catch (IOException e) {
+                continue; // not a hit; the agent writes whole lines, so this is not a torn one
+            }
+            hits++;
+            out.print(ProbeText.hit(h, frames));
+            if (copy != null) {
+                try {
+                    copy.write(line);
+                    copy.newLine();
+                    copy.flush();
+                } catch (IOException e) {
+                    throw new UserError("cannot write the hits to " + report + ": " + e.getMessage());
+                }
+            }
+        }
+        out.flush();
+    }
+
+    /**
+     * Ends the probe once: on Ctrl-C ({@code why} "stopped") sends probe-stop and waits for ID.done; then prints
+     * the remaining hits and the agent's closing sentence. When the process ends, also detaches (the normal path
+     * detaches in call's try-with-resources).
+     */
+    private void finish(String why) {
+        Attachment a;
+        synchronized (this) {
+            if (finished || attachment == null) {
+                return;
+            }
+            finished = true;
+            a = attachment;
+        }
+        try {
+            end(a, why);
+        } finally {
+            ended.countDown();
+        }
+    }
+
+    private void end(Attachment a, String why) {
+        try {
+            if (why != null && a.target().alive() && !Files.exists(a.result(id, "done"))) {
+                a.send("probe-stop", id, "", STOP_TIMEOUT);
+                a.awaitDone(id, STOP_TIMEOUT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (UserError e) {
+            out.println("mapscope: " + e.getMessage());
+        }
+        drain();
+        out.println(closing(a));
+        if (report != null) {
+            out.println("hits: " + report.toAbsolutePath());
+        }
+        out.flush();
+        if (why != null) {
+            closeCopy();
+            try {
+                a.close();
+            } catch (InterruptedException | UserError e) {
+                // exiting anyway; `mapscope status` shows what is left
+            }
+        }
+    }
+
+    private String closing(Attachment a) {
+        JsonNode done;
+        try {
+            done = JSON.readTree(Files.readString(a.result(id, "done"), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return "the probe ended after " + InspectText.plural(hits, "hit") + " (the agent's summary is"
+                    + " unreadable)";
+        }
+        String message = done.path("message").asText("");
+        if (message.isBlank()) {
+            message = switch (done.path("reason").asText("")) {
+                case "limit" -> "the probe disarmed itself after its limit of " + InspectText.plural(limit, "hit");
+                case "rate" -> "the probe disarmed itself: more than " + rate + " hits came within one second";
+                case "time" -> "the probe disarmed itself: its time was up";
+                case "stopped" -> "the probe was stopped";
+                case "detached" -> "the probe ended because the agent detached";
+                default -> "the probe ended";
+            };
+        }
+        StringBuilder b = new StringBuilder("mapscope: ").append(message.strip());
+        if (b.charAt(b.length() - 1) != '.') {
+            b.append('.');
+        }
+        long evaluations = done.path("evaluations").asLong(-1);
+        b.append(' ').append(InspectText.plural(done.path("hits").asLong(hits), "hit"));
+        if (evaluations >= 0) {
+            b.append(" from ").append(InspectText.plural(evaluations, "evaluation"));
+        }
+        long dropped = done.path("dropped").asLong();
+        if (dropped > 0) {
+            b.append(", ").append(dropped).append(" dropped (the agent's buffer was full)");
+        }
+        return b.append('.').toString();
+    }
+
+    private synchronized void closeCopy() {
+        if (copy != null) {
+            try {
+                copy.close();
+            } catch (IOException ignored) {
+                // every line was flushed as it was written
+            }
+            copy = null;
+        }
+    }
+
+    /** Durations for --same-bucket-within, in microseconds: 1ms, 200us (or 200µs), 2s. */
+    static final class Micros implements ITypeConverter<Long> {
+        private static final Pattern FORM = Pattern.compile("(\\d{1,9})(us|\u00b5s|ms|s)");
+
+        @Override
+        public Long convert(String value) {
+            Matcher m = FORM.matcher(value.strip().toLowerCase(Locale.ROOT));
+            if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+                throw new TypeConversionException("'" + value + "' is not a short positive duration; write for"
+                        + " example 1ms or 200us");
+            }
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> n * 1_000;
+                case "s" -> n * 1_000_000;
+                default -> n;
+            };
+        }
+    }
+}
