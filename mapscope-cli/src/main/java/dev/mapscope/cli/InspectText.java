@@ -70,7 +70,7 @@ final class InspectText {
         if (go.growing() && go.oldTophash() != null && go.oldTophash().length > 0) {
             long[] old = new long[go.oldTophash().length];
             for (int i = 0; i < old.length; i++) {
-                old[i] = MapTable.Go.evacuated(go.oldTophash(), i) ? 0 : MapTable.Go.occupied(go.oldTophash(), i);
+                old[i] = go.evacuated(i) ? 0 : MapTable.Go.occupied(go.oldTophash(), i);
             }
             b.append("  old array (2^").append(go.oldB()).append(" buckets, evacuated ones drawn empty):\n");
             for (String line : HeatMap.of(old, "occupied slots", true).terminal(color).split("\n")) {
@@ -134,7 +134,7 @@ final class InspectText {
                     + longestOverflow + ", at bucket " + at + ".");
             if (go.growing()) {
                 long oldBuckets = 1L << Math.max(0, go.oldB());
-                s.add(go.oldB() == go.b()
+                s.add(go.sameSizeGrow() || go.oldB() == go.b()
                         ? "A same-size grow is in progress (too many overflow buckets): " + go.nevacuate() + " of "
                           + oldBuckets + " old buckets are repacked (nevacuate = " + go.nevacuate() + ")."
                         : "The map is growing from 2^" + go.oldB() + " to 2^" + go.b() + " buckets: " + go.nevacuate()

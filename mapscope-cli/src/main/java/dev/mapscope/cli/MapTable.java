@@ -29,8 +29,8 @@ record MapTable(String map, String mapClass, String kind, long size, int capacit
      * GoMap's header and buckets. {@code tophash[i]} holds bucket i's tophash bytes followed by those of its
      * overflow buckets (8 per bucket); {@code overflow[i]} is the length of bucket i's overflow chain.
      */
-    record Go(int b, long count, boolean growing, int oldB, long nevacuate, long noverflow, int[][] tophash,
-              int[] overflow, int[][] oldTophash) {
+    record Go(int b, long count, boolean growing, boolean sameSizeGrow, int oldB, long nevacuate, long noverflow,
+              int[][] tophash, int[] overflow, int[][] oldTophash, boolean[] oldEvacuated) {
         /** Slots of a bucket (Go's bucketCnt). */
         static final int SLOTS = 8;
         /** Go's minTopHash: tophash values below it mark empty (0, 1) or evacuated (2, 3, 4) slots. */
@@ -50,12 +50,18 @@ record MapTable(String map, String mapClass, String kind, long size, int capacit
             return n;
         }
 
-        /** Whether every slot of an old bucket carries an evacuated mark (2, 3 or 4). */
-        static boolean evacuated(int[][] table, int i) {
-            if (table == null || i >= table.length || table[i] == null || table[i].length == 0) {
+        /**
+         * Whether old bucket {@code i} has been evacuated: as the agent says, else by Go's own test (the first
+         * tophash carries an evacuated mark, 2, 3 or 4).
+         */
+        boolean evacuated(int i) {
+            if (oldEvacuated != null && i < oldEvacuated.length) {
+                return oldEvacuated[i];
+            }
+            if (oldTophash == null || i >= oldTophash.length || oldTophash[i] == null || oldTophash[i].length == 0) {
                 return false;
             }
-            int t = table[i][0];
+            int t = oldTophash[i][0];
             return t >= 2 && t <= 4;
         }
     }
@@ -91,10 +97,18 @@ record MapTable(String map, String mapClass, String kind, long size, int capacit
         Go go = null;
         JsonNode g = n.path("go");
         if (g.isObject()) {
+            boolean[] evacuated = null;
+            if (g.path("oldEvacuated").isArray()) {
+                evacuated = new boolean[g.path("oldEvacuated").size()];
+                for (int i = 0; i < evacuated.length; i++) {
+                    evacuated[i] = g.path("oldEvacuated").get(i).asBoolean();
+                }
+            }
             go = new Go(g.path("B").asInt(), g.path("count").asLong(n.path("size").asLong()),
-                    g.path("growing").asBoolean(), g.path("oldB").asInt(-1), g.path("nevacuate").asLong(),
-                    g.path("noverflow").asLong(), table(g.path("tophash")), ints(g.path("overflow")),
-                    g.has("oldTophash") && g.path("oldTophash").isArray() ? table(g.path("oldTophash")) : null);
+                    g.path("growing").asBoolean(), g.path("sameSizeGrow").asBoolean(), g.path("oldB").asInt(-1),
+                    g.path("nevacuate").asLong(), g.path("noverflow").asLong(),
+                    g.path("tophash").isArray() ? table(g.path("tophash")) : null, ints(g.path("overflow")),
+                    g.path("oldTophash").isArray() ? table(g.path("oldTophash")) : null, evacuated);
         }
         return new MapTable(n.path("map").asText("?"), n.path("class").asText("?"), n.path("kind").asText("hash"),
                 n.path("size").asLong(), capacity, n.path("threshold").asLong(-1), chains, trees,

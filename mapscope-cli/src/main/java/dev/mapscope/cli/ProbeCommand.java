@@ -98,8 +98,8 @@ final class ProbeCommand implements Callable<Integer> {
             description = "disarm when more than N hits come within one second (default: ${DEFAULT-VALUE})")
     int rate;
 
-    @Option(names = "--for", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "disarm after this long: 30s, 5m (default: at the limit or on Ctrl-C)")
+    @Option(names = "--for", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "60s",
+            description = "disarm after this long at most: 30s, 5m (default: ${DEFAULT-VALUE})")
     Duration duration;
 
     @Option(names = "--same-bucket-within", paramLabel = "DURATION", converter = Micros.class,
@@ -198,10 +198,9 @@ final class ProbeCommand implements Callable<Integer> {
         positive("--limit", limit);
         positive("--rate", rate);
         positive("--frames", frames);
-        if (sameBucketMicros != null && !ops.contains("put") && !ops.contains("remove")
-                && !ops.contains("clear")) {
-            throw new UserError("--same-bucket-within compares writes, and --on " + String.join(",", ops)
-                    + " has none; add put (or remove, clear) to --on", 2);
+        if (sameBucketMicros != null && !ops.equals(Set.of("put"))) {
+            throw new UserError("--same-bucket-within compares puts, so it needs --on put alone, not --on "
+                    + String.join(",", ops), 2);
         }
         List<String> a = new ArrayList<>();
         a.add("on=" + enc(String.join(",", ops)));
@@ -212,9 +211,7 @@ final class ProbeCommand implements Callable<Integer> {
         a.add("capture=" + enc(capture.strip()));
         a.add("limit=" + limit);
         a.add("rate=" + rate);
-        if (duration != null) {
-            a.add("duration=" + duration.toMillis());
-        }
+        a.add("duration=" + duration.toMillis());
         a.add("stack=" + frames);
         if (sameBucketMicros != null) {
             a.add("same-bucket-within=" + sameBucketMicros);
@@ -305,7 +302,7 @@ final class ProbeCommand implements Callable<Integer> {
                     .append(" \u00b5s before");
         }
         b.append("; stops after ").append(InspectText.plural(limit, "hit"))
-                .append(duration == null ? "" : " or " + DurationConverter.format(duration))
+                .append(" or ").append(DurationConverter.format(duration))
                 .append(", or on Ctrl-C.");
         return b.toString();
     }
@@ -409,17 +406,12 @@ final class ProbeCommand implements Callable<Integer> {
             };
         }
         StringBuilder b = new StringBuilder("mapscope: ").append(message.strip());
-        if (b.charAt(b.length() - 1) != '.') {
-            b.append('.');
+        if (b.charAt(b.length() - 1) == '.') {
+            b.setLength(b.length() - 1);
         }
         long evaluations = done.path("evaluations").asLong(-1);
-        b.append(' ').append(InspectText.plural(done.path("hits").asLong(hits), "hit"));
         if (evaluations >= 0) {
-            b.append(" from ").append(InspectText.plural(evaluations, "evaluation"));
-        }
-        long dropped = done.path("dropped").asLong();
-        if (dropped > 0) {
-            b.append(", ").append(dropped).append(" dropped (the agent's buffer was full)");
+            b.append("; ").append(InspectText.plural(evaluations, "operation")).append(" checked");
         }
         return b.append('.').toString();
     }

@@ -75,8 +75,9 @@ class ProbeBadInputTest {
     @Test
     void sameBucketNeedsAWrite() {
         assertOneSentence(Cli.run("probe", PID, "--on", "get", "--same-bucket-within", "1ms"), 2,
-                "mapscope: --same-bucket-within compares writes, and --on get has none; add put (or remove, clear)"
-                        + " to --on");
+                "mapscope: --same-bucket-within compares puts, so it needs --on put alone, not --on get");
+        assertOneSentence(Cli.run("probe", PID, "--on", "put,remove", "--same-bucket-within", "1ms"), 2,
+                "mapscope: --same-bucket-within compares puts, so it needs --on put alone, not --on put,remove");
         assertOneSentence(Cli.run("probe", PID, "--on", "put", "--same-bucket-within", "soon"), 2,
                 "mapscope: invalid value for option '--same-bucket-within': 'soon' is not a short positive duration;"
                         + " write for example 1ms or 200us.");
