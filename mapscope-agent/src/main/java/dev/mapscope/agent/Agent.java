@@ -78,6 +78,7 @@ final class Agent {
         flusher = new Thread(() -> flushLoop(r), "mapscope-flush");
         flusher.setDaemon(true);
         flusher.start();
+        ProbeCommands.register(inst);
         if (o.session != null) {
             session = new Session(o.session);
             session.start();

@@ -104,6 +104,44 @@ public final class Mapscope {
         return Agent.detach();
     }
 
+    /**
+     * Arms a probe in this JVM, as {@code mapscope probe} does by attach: {@code args} are the arguments of a
+     * {@code probe} request (docs/AGENT-PROTOCOL.md), e.g. {@code "on=put map=class:java.util.HashMap
+     * limit=10"}, values percent-encoded. The probe's files ({@code ID.armed}, {@code ID.hits.jsonl},
+     * {@code ID.done}) go to a new private temporary directory ({@link #probe(Path, String)} to choose one).
+     * Returns once the advice is installed. Throws IllegalStateException when the agent is not installed,
+     * IllegalArgumentException with one sentence for a bad argument.
+     */
+    public static dev.mapscope.agent.probe.Probes.Handle probe(String args) {
+        try {
+            return probe(Files.createTempDirectory("mapscope-probe-"), args);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create a directory for the probe's files: " + e.getMessage());
+        }
+    }
+
+    /** {@link #probe(String)} with the probe's files in {@code dir}. */
+    public static dev.mapscope.agent.probe.Probes.Handle probe(Path dir, String args) {
+        java.lang.instrument.Instrumentation inst = ProbeCommands.instrumentation();
+        if (!isInstalled() || inst == null) {
+            throw new IllegalStateException("the agent is not installed in this JVM: call Mapscope.install first");
+        }
+        String id = "probe-" + PROBES.incrementAndGet();
+        dev.mapscope.agent.probe.Probes.Handle h = dev.mapscope.agent.probe.Probes.probe(inst, dir, id, args);
+        try {
+            if (!h.awaitArmed(120_000)) {
+                h.stop(10_000);
+                throw new IllegalStateException(h.error() != null ? h.error() : "the probe was not armed within 120 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while arming a probe");
+        }
+        return h;
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger PROBES = new java.util.concurrent.atomic.AtomicInteger();
+
     /** Ends a subscription. */
     public interface Subscription extends AutoCloseable {
         @Override
