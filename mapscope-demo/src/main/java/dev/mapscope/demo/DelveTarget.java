@@ -57,6 +57,9 @@ public final class DelveTarget {
     /** Refilled a key at a time every round under its monitor: often between two sizes (Go's incremental growth). */
     static volatile GoMap<Integer, Long> goLedger = new GoMap<>();
 
+    /** Accounts closed so far: none in this demo, so it stays null (what `inspect` says of a null field). */
+    static Map<Integer, Long> closedAccounts;
+
     /**
      * The keys of {@link #BALANCES}: 17, 273, 529, ... (17 + 256j, all in bucket 17), then the even numbers
      * 2, 4, ..., 120, each alone in the bucket of its own number (17 is odd, so none of them joins it).
