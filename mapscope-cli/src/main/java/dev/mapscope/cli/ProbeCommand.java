@@ -36,9 +36,10 @@ import picocli.CommandLine.TypeConversionException;
                 + " they happen (and to --report as JSON lines); the probe disarms itself after --limit hits, when"
                 + " more than --rate hits come in one second, after --for, or on Ctrl-C, and its advice is removed.",
                 "Everything is checked before the JVM is touched: a mistake in the condition is shown with a caret"
-                + " under it. The condition language is in docs/PROBES.md: comparisons (== != < <= > >=), regular"
-                + " expression match (~), && || ! and parentheses, integer arithmetic, over the names thread.name,"
-                + " thread.id, keyHash, bucket, key, value.class, map.size, map.class, map.id, op.",
+                + " under it. The condition language (docs/CONDITIONS.md) has comparisons (== != < <= > >=), regular"
+                + " expression matches (~ !~), in [...] lists, && || ! and parentheses and integer arithmetic, over"
+                + " the names thread.name, thread.id, keyHash, bucket, key, value.class, map.size, map.class, map.id"
+                + " and op; no calls, so a condition cannot change the program.",
                 "--same-bucket-within 1ms is the same-bucket detector: it reports a write only when another thread"
                 + " wrote the same bucket of the same map less than that long before, with both threads' stacks.",
                 "Uses a session left by `mapscope attach`, or loads the agent and detaches again at the end."},

@@ -71,9 +71,11 @@ final class ProbeText {
         appendStack(b, h.path("stack"), frames, "      ");
         JsonNode other = h.path("sameBucket");
         if (other.isObject()) {
+            boolean stack = other.path("stack").isArray() && other.path("stack").size() > 0;
             b.append("    the same bucket was written ").append(nanos(other.path("gapNanos").asLong()))
-                    .append(" earlier by thread ").append(thread(other)).append(other.path("stack").isArray()
-                            && other.path("stack").size() > 0 ? ":" : "").append('\n');
+                    .append(" earlier by thread ").append(thread(other))
+                    .append(!stack ? "" : "now".equals(other.path("stackAt").asText())
+                            ? "; its stack at this hit (not at its write):" : ":").append('\n');
             appendStack(b, other.path("stack"), frames, "      ");
         }
         return b.toString();

@@ -26,10 +26,11 @@ class ProbeTextTest {
     void aSameBucketPairShowsBothThreads() throws Exception {
         String hit = "{\"n\":1,\"op\":\"put\",\"thread\":{\"name\":\"w-1\",\"id\":31},\"bucket\":17,"
                 + "\"stack\":[\"x.Y.put(Y.java:9)\"],\"sameBucket\":{\"gapNanos\":8200,"
-                + "\"thread\":{\"name\":\"w-2\",\"id\":32},\"stack\":[\"x.Y.put(Y.java:9)\"]}}";
+                + "\"thread\":{\"name\":\"w-2\",\"id\":32},\"stack\":[\"x.Y.put(Y.java:9)\"],\"stackAt\":\"now\"}}";
         assertThat(ProbeText.hit(JSON.readTree(hit), 8)).isEqualTo("#1  put  bucket 17  thread \"w-1\" (id 31)\n"
                 + "      at x.Y.put(Y.java:9)\n"
-                + "    the same bucket was written 8.2 \u00b5s earlier by thread \"w-2\" (id 32):\n"
+                + "    the same bucket was written 8.2 \u00b5s earlier by thread \"w-2\" (id 32); its stack at this hit (not at"
+                + " its write):\n"
                 + "      at x.Y.put(Y.java:9)\n");
     }
 
