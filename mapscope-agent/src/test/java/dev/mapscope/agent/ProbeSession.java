@@ -39,11 +39,6 @@ final class ProbeSession implements AutoCloseable {
         commands++;
         String word = command.split(" ")[0];
         await(() -> count(jvm.output(), "ok ") >= commands);
-        for (String line : jvm.output().split("\n")) {
-            if (line.startsWith("ok " + word)) {
-                // the last such line is this command's (commands are numbered by the count above)
-            }
-        }
         String[] lines = jvm.output().split("\n");
         for (int i = lines.length - 1; i >= 0; i--) {
             if (lines[i].startsWith("ok " + word)) {
@@ -66,6 +61,11 @@ final class ProbeSession implements AutoCloseable {
             int eq = kv.indexOf('=');
             line.append(' ').append(kv, 0, eq + 1).append(URLEncoder.encode(kv.substring(eq + 1), StandardCharsets.UTF_8));
         }
+        control(line.toString());
+    }
+
+    /** Writes one line to the control file (atomically) and waits until the agent has acted on it. */
+    void control(String line) throws Exception {
         Path tmp = session.resolve("control.tmp");
         Files.writeString(tmp, line + "\n");
         Files.move(tmp, session.resolve("control"), StandardCopyOption.ATOMIC_MOVE);
@@ -95,6 +95,14 @@ final class ProbeSession implements AutoCloseable {
                 throw new AssertionError("condition not met within 60 s; child output:\n" + jvm.output());
             }
             Thread.sleep(20);
+        }
+    }
+
+    boolean statusContains(String text) {
+        try {
+            return Files.readString(session.resolve("status.json")).contains(text);
+        } catch (IOException e) {
+            return false;
         }
     }
 

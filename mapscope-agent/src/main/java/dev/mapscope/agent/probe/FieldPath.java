@@ -17,7 +17,7 @@ final class FieldPath {
     }
 
     /** The object at {@code path}; throws IllegalArgumentException with one sentence for every mistake. */
-    static Object resolve(Instrumentation inst, String path, String key) {
+    static Object resolve(Instrumentation inst, String path, String as) {
         String[] parts = path.split("\\.");
         Class<?> c = null;
         int next = 0;
@@ -26,34 +26,32 @@ final class FieldPath {
             next = i;
         }
         if (c == null) {
-            throw new IllegalArgumentException("no class loaded in this JVM matches " + key + "=" + path
+            throw new IllegalArgumentException("no class loaded in this JVM matches " + as
                     + " (the path is CLASS.STATICFIELD[.FIELD...] and the class must be loaded)");
         }
         Field f = field(c, parts[next]);
         String where = c.getName() + "." + parts[next];
         if (f == null) {
-            throw new IllegalArgumentException("class " + c.getName() + " has no field " + parts[next] + " ("
-                    + key + "=" + path + ")");
+            throw new IllegalArgumentException("class " + c.getName() + " has no field " + parts[next] + " (" + as + ")");
         }
         if (!Modifier.isStatic(f.getModifiers())) {
-            throw new IllegalArgumentException("field " + where + " is not static (" + key + "=" + path
-                    + "): the path starts at a static field");
+            throw new IllegalArgumentException("field " + where + " is not static (" + as + "): the path starts at a static field");
         }
         Object v = read(inst, f, null);
         for (int i = next + 1; i < parts.length; i++) {
             if (v == null) {
-                throw new IllegalArgumentException("field " + where + " is null (" + key + "=" + path + ")");
+                throw new IllegalArgumentException("field " + where + " is null (" + as + ")");
             }
             Field g = field(v.getClass(), parts[i]);
             if (g == null || Modifier.isStatic(g.getModifiers())) {
                 throw new IllegalArgumentException("class " + v.getClass().getName() + " has no instance field "
-                        + parts[i] + " (" + key + "=" + path + ")");
+                        + parts[i] + " (" + as + ")");
             }
             where = where + "." + parts[i];
             v = read(inst, g, v);
         }
         if (v == null) {
-            throw new IllegalArgumentException("field " + where + " is null (" + key + "=" + path + ")");
+            throw new IllegalArgumentException("field " + where + " is null (" + as + ")");
         }
         return v;
     }

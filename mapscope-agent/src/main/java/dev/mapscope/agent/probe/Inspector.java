@@ -56,7 +56,7 @@ final class Inspector {
         }
         Object map;
         if (field != null) {
-            map = FieldPath.resolve(inst, field, "field");
+            map = FieldPath.resolve(inst, field, "field=" + field);
             if (!(map instanceof Map)) {
                 throw new IllegalArgumentException("field " + field + " holds a " + map.getClass().getName() + ", not a map");
             }

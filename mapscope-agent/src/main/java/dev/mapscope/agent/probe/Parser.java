@@ -253,7 +253,7 @@ final class Parser {
             int i = e.getIndex();
             int pos = i < 0 ? quotePos : i >= charPos.length ? endPos : charPos[i];
             String what = e.getDescription();
-            throw error("invalid pattern \"" + regex + "\": " + lowerFirst(what), pos);
+            throw error("invalid pattern \"" + abbreviate(regex) + "\": " + lowerFirst(what), pos);
         }
     }
 
@@ -397,13 +397,13 @@ final class Parser {
         tokText = text;
         boolean valid = !digits.isEmpty() && digits.chars().allMatch(ch -> hex ? Character.digit(ch, 16) >= 0 : ch >= '0' && ch <= '9');
         if (!valid) {
-            throw error("malformed number '" + text + "'", start);
+            throw error("malformed number '" + abbreviate(text) + "'", start);
         }
         try {
             // Hex literals are 64-bit patterns (0xFFFFFFFFFFFFFFFF is -1); decimal ones must fit in a long.
             tokInt = hex ? Long.parseUnsignedLong(digits, 16) : Long.parseLong(digits);
         } catch (NumberFormatException e) {
-            throw error("integer " + text + " does not fit in 64 bits", start);
+            throw error("integer " + abbreviate(text) + " does not fit in 64 bits", start);
         }
     }
 
@@ -447,8 +447,7 @@ final class Parser {
             case EOF: return "the end of the condition";
             case STRING: return "the string " + quote(tokText);
             case INT: return "the number " + tokText;
-            case NAME: return "'" + tokText + "'";
-            default: return "'" + tokText + "'";
+            default: return "'" + abbreviate(tokText) + "'";
         }
     }
 
@@ -467,8 +466,23 @@ final class Parser {
         return "\"" + abbreviate(s) + "\"";
     }
 
-    private static String abbreviate(String s) {
-        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    /** User text as a message quotes it: at most 40 chars, control characters escaped, so the sentence stays one line. */
+    static String abbreviate(String s) {
+        String cut = s.length() > 40 ? s.substring(0, 40) + "..." : s;
+        StringBuilder sb = new StringBuilder(cut.length());
+        for (int i = 0; i < cut.length(); i++) {
+            char c = cut.charAt(i);
+            if (c == '\n') {
+                sb.append("\\n");
+            } else if (c == '\t') {
+                sb.append("\\t");
+            } else if (Character.isISOControl(c)) {
+                sb.append(String.format("\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 
     private static String quoteChar(char c) {

@@ -115,7 +115,7 @@ public final class Probes {
             families = 1 << family(target.getClass());
         } else if (sel.startsWith("field:") && sel.length() > 6) {
             kind = ProbeHook.INSTANCE;
-            target = FieldPath.resolve(inst, sel.substring(6), "map=field:");
+            target = FieldPath.resolve(inst, sel.substring(6), "map=" + sel);
             if (family(target.getClass()) < 0) {
                 throw new IllegalArgumentException("field " + sel.substring(6) + " holds a " + target.getClass().getName()
                         + ", not a map mapscope can probe (HashMap, LinkedHashMap, ConcurrentHashMap, TreeMap, GoMap)");
