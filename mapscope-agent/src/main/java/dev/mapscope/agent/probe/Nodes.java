@@ -29,8 +29,9 @@ final class Nodes {
     }
 
     /**
-     * Thrown by a division or remainder by zero and caught by the comparison around it, which is then false.
-     * One preallocated instance without a stack trace: throwing it allocates nothing.
+     * Thrown by a division or remainder by zero and caught by the comparison around it, which is then false;
+     * also ends a regex match that ran out of steps (see {@link Subject#MATCH_STEPS}). One preallocated
+     * instance without a stack trace: throwing it allocates nothing.
      */
     static final class Undefined extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -278,7 +279,10 @@ final class Nodes {
         }
     }
 
-    /** {@code ~} (find anywhere, like awk and Go's regexp.MatchString) and {@code !~}. */
+    /**
+     * {@code ~} (find anywhere, like awk and Go's regexp.MatchString) and {@code !~}; a match abandoned after
+     * {@link Subject#MATCH_STEPS} reads makes the comparison false, like a division by zero.
+     */
     static final class Match extends Bool {
         private final Str left;
         private final Pattern pattern;
@@ -292,7 +296,8 @@ final class Nodes {
 
         @Override
         boolean test(Subject s) {
-            return s.find(pattern, left.eval(s)) != negate;
+            int found = s.find(pattern, left.eval(s));
+            return found >= 0 && (found == 1) != negate; // an abandoned match (-1) is false either way
         }
     }
 

@@ -102,6 +102,13 @@ public final class Subject {
 
     private static final int MEMO = 4;
 
+    /**
+     * Character reads one regex match may make before it is abandoned (and its comparison is false): enough
+     * for any pattern without nested repetition over a 200-char key (200 start positions x a few hundred
+     * reads), and a bound of well under a millisecond for those with it, like {@code (a+)+b}.
+     */
+    public static final int MATCH_STEPS = 100_000;
+
     // Raw facts: plain fields written by begin() on the owning thread only.
     private Thread thread;
     private String op;
@@ -124,8 +131,9 @@ public final class Subject {
     private final Pattern[] memoPattern = new Pattern[MEMO];
     private final Matcher[] memoMatcher = new Matcher[MEMO];
     private final String[] memoInput = new String[MEMO];
-    private final boolean[] memoResult = new boolean[MEMO];
+    private final int[] memoResult = new int[MEMO];
     private int memoNext;
+    private final BoundedText bounded = new BoundedText();
 
     /** An empty subject; call {@link #begin} before each use. */
     public Subject() {
@@ -162,6 +170,7 @@ public final class Subject {
         for (int i = 0; i < MEMO; i++) {
             memoInput[i] = null;
         }
+        bounded.reset("", 0);
     }
 
     public int keyHash() {
@@ -268,25 +277,75 @@ public final class Subject {
         }
     }
 
-    /** Whether {@code pattern} finds a match in {@code input}; memoised by the input's identity. */
-    boolean find(Pattern pattern, String input) {
-        for (int i = 0; i < MEMO; i++) {
-            if (memoPattern[i] == pattern) {
-                if (memoInput[i] != input) {
-                    memoResult[i] = memoMatcher[i].reset(input).find();
-                    memoInput[i] = input;
-                }
-                return memoResult[i];
-            }
+    /**
+     * Whether {@code pattern} finds a match in {@code input}: 1 yes, 0 no, -1 abandoned after {@link
+     * #MATCH_STEPS} character reads (a pattern that backtracks exponentially must not hang the application's
+     * thread inside its map operation). Memoised by the input's identity.
+     */
+    int find(Pattern pattern, String input) {
+        int i = 0;
+        while (i < MEMO && memoPattern[i] != pattern) {
+            i++;
         }
-        // A pattern this subject has not seen (or was evicted): take the next slot, round robin. This
-        // allocates one Matcher per slot and pattern, so conditions with at most 4 patterns allocate only once.
-        int i = memoNext;
-        memoNext = (i + 1) % MEMO;
-        memoPattern[i] = pattern;
-        memoMatcher[i] = pattern.matcher(input);
+        if (i == MEMO) {
+            // A pattern this subject has not seen (or has evicted): take the next slot, round robin. This
+            // allocates one Matcher per slot and pattern, so a subject serving conditions with at most 4
+            // patterns allocates only on the first operations.
+            i = memoNext;
+            memoNext = (i + 1) % MEMO;
+            memoPattern[i] = pattern;
+            memoMatcher[i] = pattern.matcher(bounded);
+            memoInput[i] = null;
+        } else if (memoInput[i] == input) {
+            return memoResult[i];
+        }
+        int result;
+        bounded.reset(input, MATCH_STEPS);
+        try {
+            result = memoMatcher[i].reset(bounded).find() ? 1 : 0;
+        } catch (Nodes.Undefined stepsExhausted) {
+            result = -1;
+        }
         memoInput[i] = input;
-        return memoResult[i] = memoMatcher[i].find();
+        memoResult[i] = result;
+        return result;
+    }
+
+    /**
+     * The matcher's view of the input: counts character reads and gives up (by throwing the preallocated
+     * {@link Nodes.Undefined}) when a match has read more than its budget. Reused, so matching allocates nothing.
+     */
+    private static final class BoundedText implements CharSequence {
+        private String text = "";
+        private int budget;
+
+        void reset(String text, int budget) {
+            this.text = text;
+            this.budget = budget;
+        }
+
+        @Override
+        public char charAt(int index) {
+            if (--budget < 0) {
+                throw Nodes.Undefined.INSTANCE;
+            }
+            return text.charAt(index);
+        }
+
+        @Override
+        public int length() {
+            return text.length();
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return text.subSequence(start, end);
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
     }
 
     static String describe(Object key) {
