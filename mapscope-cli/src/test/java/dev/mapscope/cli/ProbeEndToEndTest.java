@@ -145,6 +145,35 @@ class ProbeEndToEndTest {
     }
 
     @Test
+    void ctrlCStopsTheProbeAndPrintsItsEnd() throws Exception {
+        // The command in a JVM of its own, so that a signal reaches its shutdown hook as it would from a terminal.
+        Process cli = new ProcessBuilder(Jvm.java(), "-cp", System.getProperty("java.class.path"),
+                "dev.mapscope.cli.Mapscope", "probe", pid, "--on", "get", "--map", "field:" + BALANCES)
+                .redirectErrorStream(true).start();
+        java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(cli.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8));
+        String first = out.readLine();
+        assertThat(first).startsWith("probe armed in pid " + pid + ": get on ");
+        // SIGTERM takes the same shutdown path as Ctrl-C's SIGINT (Process.destroy would also close our pipes).
+        assertThat(cli.toHandle().destroy()).isTrue();
+        StringBuilder rest = new StringBuilder();
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+            rest.append(line).append('\n');
+        }
+        assertThat(cli.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(rest).contains("mapscope: the probe was stopped with 0 hits");
+        assertThat(rest).doesNotContain("Exception");
+    }
+
+    @Test
+    void inspectWatchRedraws() {
+        Cli.Result r = Cli.run("inspect", pid, "--field", BALANCES, "--no-color", "--watch", "200ms", "--for", "1s");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out().lines().filter(l -> l.startsWith("--- ") && l.endsWith(", every 200ms ---")).count())
+                .isBetween(2L, 6L);
+    }
+
+    @Test
     void inspectShowsAGoMapsTophash() throws Exception {
         Cli.Result r = Cli.run("inspect", pid, "--field", "dev.mapscope.demo.DelveTarget.GO_BALANCES", "--no-color");
         assertThat(r.exit()).as(r.toString()).isZero();
