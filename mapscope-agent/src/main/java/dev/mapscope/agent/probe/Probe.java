@@ -71,6 +71,7 @@ final class Probe extends ProbeHook {
     /** Per thread and probe: the reusable event and the re-entrancy flag. Owned by its thread. */
     static final class ProbeThread {
         final ProbeEvent event = new ProbeEvent();
+        final Subject subject = new Subject();
         final Thread thread = Thread.currentThread();
         boolean busy;
         /** written by the owning thread only (plain); summed by the writer thread after the advice is gone */
@@ -106,11 +107,12 @@ final class Probe extends ProbeHook {
                 t.evaluations++;
                 e.set(code, map, key, value, hash, table, seed, b);
                 e.thread = t.thread;
-                if (check.test(e)) {
-                    matched(e);
+                if (check.test(e, t.subject)) {
+                    matched(e, t.subject);
                 }
             } finally {
                 e.clear();
+                t.subject.clear();
                 t.busy = false;
             }
         } catch (Throwable ignored) {
@@ -133,13 +135,13 @@ final class Probe extends ProbeHook {
     }
 
     /** The condition held. Runs with the agent's guard set: the JDK code used here is not watched. */
-    private void matched(ProbeEvent e) {
+    private void matched(ProbeEvent e, Subject subject) {
         boolean was = ProbeGate.enterAgent();
         try {
             long now = System.nanoTime();
             SameBucket.Earlier earlier = null;
             if (sameBucket != null) {
-                earlier = sameBucket.write(e.map, e.bucket(), e.thread, now);
+                earlier = sameBucket.write(e.map, subject.bucket(), e.thread, now);
                 if (earlier == null) {
                     return;
                 }
@@ -161,7 +163,7 @@ final class Probe extends ProbeHook {
                 return;
             }
             String mapId = MapRegistry.remember(e.map);
-            String line = check.json(e, n, epochBase + (now - nanoBase), mapId, request.stack, earlier);
+            String line = check.json(subject, n, epochBase + (now - nanoBase), mapId, request.stack, earlier);
             if (!queue.offer(line)) {
                 dropped.incrementAndGet();
             }

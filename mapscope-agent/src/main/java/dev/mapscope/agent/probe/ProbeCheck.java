@@ -1,130 +1,90 @@
 package dev.mapscope.agent.probe;
 
-import java.util.List;
+import dev.mapscope.agent.probe.Subject.Name;
 
 /**
  * A probe's condition and capture list: what decides a hit, and what a hit writes (one JSON line of
- * ID.hits.jsonl, only the captured names besides n, epochNanos, op and map).
+ * ID.hits.jsonl: n, epochNanos, op and map, then only the captured names).
  */
 final class ProbeCheck {
-    static final int THREAD = 1;
-    static final int KEY_HASH = 1 << 1;
-    static final int BUCKET = 1 << 2;
-    static final int KEY = 1 << 3;
-    static final int VALUE_CLASS = 1 << 4;
-    static final int MAP_SIZE = 1 << 5;
-    static final int MAP_CLASS = 1 << 6;
-    static final int MAP_ID = 1 << 7;
-    static final int OP = 1 << 8;
-    static final int STACK = 1 << 9;
-    static final int MAP_CAPACITY = 1 << 10;
-    static final List<String> NAMES = List.of("thread", "thread.name", "thread.id", "keyHash", "bucket", "key",
-            "value.class", "map.size", "map.class", "map.id", "op", "stack", "map.capacity");
+    final Condition condition;
+    final Capture capture;
+    /** the key hash and bucket are computed for the Subject only when something reads them */
+    final boolean needsHash;
 
-    private final int capture;
-
-    private ProbeCheck(int capture) {
+    private ProbeCheck(Condition condition, Capture capture, boolean sameBucket) {
+        this.condition = condition;
         this.capture = capture;
+        int read = condition.mask() | capture.mask();
+        this.needsHash = sameBucket || (read & (Name.KEY_HASH.bit() | Name.BUCKET.bit())) != 0;
     }
 
-    static ProbeCheck of(String condition, String capture) {
-        if (!condition.isBlank()) {
-            throw new IllegalArgumentException("conditions (if=) are not supported by this agent build yet");
+    /** Parses the condition (if=) and the capture list; a mistake is one sentence with its position. */
+    static ProbeCheck of(String condition, String capture, boolean sameBucket) {
+        Condition c;
+        try {
+            c = condition.isBlank() ? Condition.ALWAYS : Condition.parse(condition);
+        } catch (ConditionException e) {
+            throw new IllegalArgumentException("if=" + condition + " is not a valid condition: " + e.getMessage()
+                    + " (at character " + (e.position() + 1) + ")");
         }
-        return new ProbeCheck(captureBits(capture));
+        Capture k;
+        try {
+            k = Capture.parse(capture);
+        } catch (ConditionException e) {
+            throw new IllegalArgumentException("capture=" + capture + " is not a valid capture list: " + e.getMessage()
+                    + " (at character " + (e.position() + 1) + ")");
+        }
+        return new ProbeCheck(c, k, sameBucket);
     }
 
-    static int captureBits(String list) {
-        int bits = 0;
-        for (String n : list.split(",")) {
-            String name = n.strip();
-            if (name.isEmpty()) {
-                continue;
+    /** Fills {@code s} from {@code e} and tests the condition. Allocates nothing. */
+    boolean test(ProbeEvent e, Subject s) {
+        int keyHash = 0;
+        int bucket = 0;
+        if (needsHash) {
+            keyHash = e.keyHash();
+            bucket = e.bucket();
+        }
+        s.begin(e.thread, e.opName(), e.map, e.key, e.value, keyHash, bucket);
+        return condition.test(s);
+    }
+
+    /** One line of ID.hits.jsonl for hit number {@code n}; {@code s} holds the operation (see #test). */
+    String json(Subject s, long n, long epochNanos, String mapId, int stackDepth, SameBucket.Earlier earlier) {
+        StringBuilder b = new StringBuilder(256);
+        b.append("{\"n\":").append(n).append(",\"epochNanos\":").append(epochNanos).append(",\"op\":");
+        JsonText.str(b, s.op()).append(",\"map\":");
+        JsonText.str(b, mapId);
+        boolean name = capture.uses(Name.THREAD_NAME);
+        boolean id = capture.uses(Name.THREAD_ID);
+        if (name || id) {
+            b.append(",\"thread\":{");
+            if (name) {
+                JsonText.str(b.append("\"name\":"), s.threadName());
             }
-            switch (name) {
-                case "thread":
-                case "thread.name":
-                case "thread.id":
-                    bits |= THREAD;
-                    break;
-                case "keyHash":
-                    bits |= KEY_HASH;
-                    break;
-                case "bucket":
-                    bits |= BUCKET;
-                    break;
-                case "key":
-                    bits |= KEY;
-                    break;
-                case "value.class":
-                    bits |= VALUE_CLASS;
-                    break;
-                case "map.size":
-                    bits |= MAP_SIZE;
-                    break;
-                case "map.class":
-                    bits |= MAP_CLASS;
-                    break;
-                case "map.id":
-                    bits |= MAP_ID;
-                    break;
-                case "op":
-                    bits |= OP;
-                    break;
-                case "stack":
-                    bits |= STACK;
-                    break;
-                case "map.capacity":
-                    bits |= MAP_CAPACITY;
+            if (id) {
+                b.append(name ? "," : "").append("\"id\":").append(s.threadId());
+            }
+            b.append('}');
+        }
+        for (Name k : capture.names()) {
+            switch (k) {
+                case THREAD_NAME:
+                case THREAD_ID:
+                case OP:
+                case STACK:
                     break;
                 default:
-                    throw new IllegalArgumentException("capture names an unknown value " + name + " (names: "
-                            + String.join(", ", NAMES) + ")");
+                    b.append(",\"").append(k.text()).append("\":");
+                    if (k.isInteger()) {
+                        b.append(s.integer(k));
+                    } else {
+                        JsonText.str(b, s.string(k));
+                    }
             }
         }
-        return bits;
-    }
-
-    /** The condition: true when the operation is a hit. Allocates nothing. */
-    boolean test(ProbeEvent e) {
-        return true;
-    }
-
-    /** One line of ID.hits.jsonl for hit number {@code n}. */
-    @SuppressWarnings("deprecation") // Thread.getId: threadId() is JDK 19+
-    String json(ProbeEvent e, long n, long epochNanos, String mapId, int stackDepth, SameBucket.Earlier earlier) {
-        StringBuilder b = new StringBuilder(256);
-        b.append("{\"n\":").append(n).append(",\"epochNanos\":").append(epochNanos).append(",\"op\":\"")
-                .append(e.opName()).append("\",\"map\":");
-        JsonText.str(b, mapId);
-        if ((capture & THREAD) != 0) {
-            thread(b.append(",\"thread\":"), e.thread);
-        }
-        if ((capture & KEY_HASH) != 0) {
-            b.append(",\"keyHash\":").append(e.keyHash());
-        }
-        if ((capture & BUCKET) != 0) {
-            b.append(",\"bucket\":").append(e.bucket());
-        }
-        if ((capture & KEY) != 0) {
-            JsonText.str(b.append(",\"key\":"), e.keyString());
-        }
-        if ((capture & VALUE_CLASS) != 0) {
-            JsonText.str(b.append(",\"value.class\":"), e.valueClass());
-        }
-        if ((capture & MAP_SIZE) != 0) {
-            b.append(",\"map.size\":").append(e.mapSize());
-        }
-        if ((capture & MAP_CAPACITY) != 0) {
-            b.append(",\"map.capacity\":").append(e.capacity());
-        }
-        if ((capture & MAP_CLASS) != 0) {
-            JsonText.str(b.append(",\"map.class\":"), e.map.getClass().getName());
-        }
-        if ((capture & MAP_ID) != 0) {
-            JsonText.str(b.append(",\"map.id\":"), mapId);
-        }
-        if ((capture & STACK) != 0) {
+        if (capture.uses(Name.STACK)) {
             stack(b.append(",\"stack\":"), Thread.currentThread().getStackTrace(), stackDepth);
         }
         if (earlier != null) {
@@ -136,7 +96,7 @@ final class ProbeCheck {
         return b.append('}').toString();
     }
 
-    @SuppressWarnings("deprecation")
+    @SuppressWarnings("deprecation") // Thread.getId: threadId() is JDK 19+
     private static void thread(StringBuilder b, Thread t) {
         JsonText.str(b.append("{\"name\":"), t.getName()).append(",\"id\":").append(t.getId()).append('}');
     }

@@ -1,16 +1,14 @@
 package dev.mapscope.agent.probe;
 
 import dev.mapscope.agent.boot.MapWatch;
-import java.util.Map;
 
 /**
  * One map operation as a probe saw it, reused by its thread for every operation (nothing allocated until a
- * condition holds). Raw values are stored as the advice passed them; the derived ones (key hash, bucket,
- * map size, strings) are computed only when asked.
+ * condition holds). Raw values are stored as the advice passed them; the key hash and the bucket, which
+ * depend on the map's family, are computed here only when the condition, the capture or the same-bucket
+ * detector reads them; the other derived values are the {@link Subject}'s business.
  */
 final class ProbeEvent {
-    static final int KEY_CHARS = 200;
-
     int code;
     Object map;
     Object key;
@@ -113,41 +111,5 @@ final class ProbeEvent {
         }
         int kh = keyHash();
         return kh == -1 && hash == MapWatch.NO_HASH ? -1 : (table.length - 1) & kh;
-    }
-
-    /** key.toString(), at most KEY_CHARS characters; null for no key. */
-    String keyString() {
-        if (!hasKey()) {
-            return null;
-        }
-        try {
-            String s = String.valueOf(key);
-            return s.length() <= KEY_CHARS ? s : s.substring(0, KEY_CHARS);
-        } catch (Throwable e) {
-            return "(toString threw " + e.getClass().getName() + ")";
-        }
-    }
-
-    String valueClass() {
-        return value == null ? null : value.getClass().getName();
-    }
-
-    int mapSize() {
-        try {
-            return map instanceof Map ? ((Map<?, ?>) map).size() : -1;
-        } catch (Throwable e) {
-            return -1;
-        }
-    }
-
-    /** The table's length (buckets), for map.capacity: 2^B for GoMap, 0 before the first write, -1 TreeMap. */
-    int capacity() {
-        if (family() == ProbeAdvice.GO) {
-            return 1 << b;
-        }
-        if (family() == ProbeAdvice.TREE) {
-            return -1;
-        }
-        return table == null ? 0 : table.length;
     }
 }

@@ -17,7 +17,7 @@ final class ProbeRequest {
     static final long DEFAULT_DURATION_MILLIS = 60_000;
     static final int DEFAULT_STACK = 16;
     static final int MAX_STACK = 256;
-    static final String DEFAULT_CAPTURE = "thread,keyHash,bucket,key";
+    static final String DEFAULT_CAPTURE = "thread,op,keyHash,bucket";
 
     /** bit (1 << op) per operation */
     int ops = 1 << ProbeHook.PUT;

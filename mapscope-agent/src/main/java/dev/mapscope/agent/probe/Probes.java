@@ -33,7 +33,7 @@ public final class Probes {
      */
     public static Handle probe(Instrumentation inst, Path dir, String id, String args) {
         ProbeRequest r = ProbeRequest.parse(args);
-        ProbeCheck check = ProbeCheck.of(r.condition, r.capture);
+        ProbeCheck check = ProbeCheck.of(r.condition, r.capture, r.sameBucketMicros > 0);
         Probe p = select(inst, dir, id, r, check);
         synchronized (ARMED) {
             if (ARMED.containsKey(id)) {
