@@ -70,8 +70,6 @@ class ProbeEndToEndTest {
         Cli.Result r = Cli.run("probe", pid, "--on", "put", "--map", "field:" + BALANCES,
                 "--if", "bucket == 17 && thread.name == \"writer-1\"", "--capture", "thread.name,bucket,key",
                 "--limit", "5", "--report", report.toString());
-        // TODO(probe-agent merge): remove once the agent evaluates conditions; until then it refuses them.
-        org.junit.jupiter.api.Assumptions.assumeFalse(r.err().contains("not supported by this agent build yet"));
         assertThat(r.exit()).as(r.toString()).isZero();
         List<String> lines = r.out().lines().toList();
         assertThat(lines.get(0)).startsWith("probe armed in pid " + pid + ": put on ");
@@ -79,8 +77,9 @@ class ProbeEndToEndTest {
         assertThat(hitLines).hasSize(5).allSatisfy(l -> assertThat(l).contains("  bucket 17  key \"",
                 "  thread \"writer-1\"").doesNotContain("keyHash", "(id "));
         assertThat(r.out()).doesNotContain("      at ");
-        assertThat(lines.get(lines.size() - 1)).startsWith("mapscope: the probe disarmed itself after its limit of"
+        assertThat(lines.get(lines.size() - 2)).startsWith("mapscope: the probe disarmed itself after its limit of"
                 + " 5 hits; ").endsWith(" operations checked.");
+        assertThat(lines.get(lines.size() - 1)).isEqualTo("hits: " + report.toAbsolutePath());
         List<JsonNode> hits = hits(report);
         assertThat(hits).hasSize(5);
         for (JsonNode h : hits) {
