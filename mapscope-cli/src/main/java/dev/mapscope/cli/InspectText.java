@@ -119,8 +119,9 @@ final class InspectText {
         }
         if (t.go() != null) {
             MapTable.Go go = t.go();
-            s.add(String.format(Locale.ROOT, "%d entries in 2^%d = %d buckets of 8 slots, %.1f per bucket (Go grows"
-                    + " the table beyond 6.5).", size, go.b(), buckets, size / (double) buckets));
+            s.add(String.format(Locale.ROOT, "%s in 2^%d = %s of 8 slots, %.1f per bucket (Go grows the table"
+                    + " beyond 6.5).", plural(size, "entry"), go.b(), plural(buckets, "bucket"),
+                    size / (double) buckets));
             int longestOverflow = 0;
             int at = -1;
             for (int i = 0; go.overflow() != null && i < go.overflow().length; i++) {
@@ -145,15 +146,19 @@ final class InspectText {
                 s.add("No growth is in progress.");
             }
         } else {
-            String load = String.format(Locale.ROOT, "%d entries in %d buckets, load factor %.2f", size, buckets,
-                    size / (double) buckets);
+            String load = String.format(Locale.ROOT, "%s in %s, load factor %.2f", plural(size, "entry"),
+                    plural(buckets, "bucket"), size / (double) buckets);
             s.add(load + (t.threshold() > 0 ? " (the table doubles beyond " + t.threshold() + " entries)." : "."));
         }
         if (entries > 0) {
             double expected = 100 * Math.exp(-entries / (double) buckets);
-            s.add(String.format(Locale.ROOT, "%s (%d%%) %s empty; well-spread hashes would leave about %d%%.",
-                    plural(empty, "bucket"), Math.round(100.0 * empty / buckets), empty == 1 ? "is" : "are",
-                    Math.round(expected)));
+            boolean growing = t.go() != null && t.go().growing();
+            s.add(String.format(Locale.ROOT, growing
+                            ? "%s (%d%%) of the new array %s empty, most of them waiting for old buckets that are"
+                              + " not evacuated yet."
+                            : "%s (%d%%) %s empty; well-spread hashes would leave about " + Math.round(expected)
+                              + "%%.",
+                    plural(empty, "bucket"), Math.round(100.0 * empty / buckets), empty == 1 ? "is" : "are"));
             List<Integer> fullest = t.fullest(buckets);
             int top = fullest.get(0);
             long longest = v[top];
@@ -164,7 +169,8 @@ final class InspectText {
                 }
             }
             String where = tied.size() == 1 ? "bucket " + top
-                    : tied.size() <= 3 ? "buckets " + join(tied) : tied.size() + " buckets, the first " + top;
+                    : tied.size() <= 3 ? "buckets " + join(tied) : tied.size() + " buckets (the first is bucket "
+                    + top + ")";
             s.add("The longest " + (t.go() != null ? "bucket holds " : "chain has ") + plural(longest, "entry")
                     + ", in " + where + (t.trees().contains(top) ? " (a tree bin)" : "") + ".");
             double share = longest / (double) entries;
