@@ -168,8 +168,29 @@ final class ProbeCommand implements Callable<Integer> {
         } finally {
             Shutdown.removeHook(onCtrlC);
             closeCopy();
+            if (!finishing()) {
+                removeFiles(); // refused, or the target ended: nothing more will read them
+            }
         }
         return 0;
+    }
+
+    /** Deletes this probe's files from the session directory once they are printed (and copied to --report). */
+    private void removeFiles() {
+        Attachment a;
+        synchronized (this) {
+            a = attachment;
+        }
+        if (a == null) {
+            return;
+        }
+        for (String name : new String[] {"armed", "hits.jsonl", "done", "error"}) {
+            try {
+                Files.deleteIfExists(a.result(id, name));
+            } catch (IOException ignored) {
+                // left in the private session directory; harmless
+            }
+        }
     }
 
     /** Checks every option, as the agent would, and returns the request's arguments. */
@@ -377,6 +398,7 @@ final class ProbeCommand implements Callable<Integer> {
             out.println("hits: " + report.toAbsolutePath());
         }
         out.flush();
+        removeFiles();
         if (why != null) {
             closeCopy();
             try {

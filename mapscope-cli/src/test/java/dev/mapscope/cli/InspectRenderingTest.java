@@ -69,6 +69,9 @@ class InspectRenderingTest {
                 "1 overflow bucket in all; the longest overflow chain is 1, at bucket 1.",
                 "The map is growing from 2^2 to 2^3 buckets: 2 of 4 old buckets are evacuated (nevacuate = 2)");
         assertThat(InspectText.tophash(new int[] {0, 1, 2, 3, 4, 5, 255, -1})).isEqualTo(".. .. ev ev ev 05 ff ??");
+        String html = InspectHtml.render(t, "id dev.mapscope.maps.GoMap@5e2de80c");
+        assertThat(html).contains("<th>tophash</th>", "<tr id=\"bucket-1\" class=\"hot\"><td>1</td><td>10</td>",
+                "from 2^2, nevacuate 2");
     }
 
     @Test

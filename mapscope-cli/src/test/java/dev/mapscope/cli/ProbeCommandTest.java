@@ -71,6 +71,9 @@ class ProbeCommandTest {
             assertThat(r.out()).contains("mapscope: the probe disarmed itself after its limit of 3 hits; 120"
                     + " operations checked.");
             assertThat(Files.readString(report)).isEqualTo(hit(1, 17) + hit(2, 17) + hit(3, 17));
+            for (String name : List.of("armed", "hits.jsonl", "done")) {
+                assertThat(agent.session.dir().resolve(sent.id() + "." + name)).doesNotExist();
+            }
         }
     }
 
