@@ -24,9 +24,10 @@ final class InspectText {
             b.append(", read in ").append(ProbeText.nanos(t.readNanos()));
         }
         b.append('\n');
-        b.append(HeatMap.of(t.perBucket(), t.go() == null ? "entries" : "occupied slots", true).terminal(color));
+        String map = HeatMap.of(t.perBucket(), t.go() == null ? "entries" : "occupied slots", true).terminal(color);
+        b.append(t.trees().isEmpty() ? map : markTrees(map, t.perBucket().length, t.trees()));
         if (!t.trees().isEmpty()) {
-            b.append("  tree bins: ").append(bucketList(t, new ArrayList<>(t.trees()), 12)).append('\n');
+            b.append("  tree bins (T): ").append(bucketList(t, new ArrayList<>(t.trees()), 12)).append('\n');
         }
         List<Integer> fullest = t.fullest(Integer.MAX_VALUE);
         if (!fullest.isEmpty()) {
@@ -38,6 +39,42 @@ final class InspectText {
         b.append('\n');
         for (String line : wrap(String.join(" ", reading(t)), 98)) {
             b.append("  ").append(line).append('\n');
+        }
+        return b.toString();
+    }
+
+    /**
+     * Adds under each row of {@code map} ({@link HeatMap#terminal}: a title line, then rows of {@link HeatMap#ROW}
+     * cells after a label) a line with a T under every cell that holds a tree bin.
+     */
+    static String markTrees(String map, int buckets, java.util.Set<Integer> trees) {
+        int k = 1;
+        while ((buckets + k - 1) / k > HeatMap.MAX_CELLS) {
+            k *= 2;
+        }
+        int cells = (buckets + k - 1) / k;
+        int label = 2 + Integer.toString(Math.max(0, (cells - 1) * k)).length() + 1;
+        String[] lines = map.split("\n", -1);
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < lines.length; i++) {
+            b.append(lines[i]).append(i < lines.length - 1 ? "\n" : "");
+            int row = i - 1;
+            if (row < 0 || row * HeatMap.ROW >= cells) {
+                continue;
+            }
+            StringBuilder marks = new StringBuilder(" ".repeat(label));
+            boolean any = false;
+            for (int c = row * HeatMap.ROW; c < Math.min(cells, (row + 1) * HeatMap.ROW); c++) {
+                boolean tree = false;
+                for (int bucket = c * k; bucket < Math.min(buckets, c * k + k) && !tree; bucket++) {
+                    tree = trees.contains(bucket);
+                }
+                marks.append(tree ? 'T' : ' ');
+                any |= tree;
+            }
+            if (any) {
+                b.append(marks.toString().stripTrailing()).append('\n');
+            }
         }
         return b.toString();
     }

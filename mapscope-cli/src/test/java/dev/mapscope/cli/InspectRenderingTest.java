@@ -30,7 +30,9 @@ class InspectRenderingTest {
         assertThat(row.charAt(17)).isEqualTo('@');
         assertThat(row.charAt(0)).isEqualTo('.');
         assertThat(row.charAt(2)).isNotEqualTo('.').isNotEqualTo(row.charAt(17));
-        assertThat(text).contains("  tree bins: bucket 17 (40)\n",
+        assertThat(lines[3]).isEqualTo(" ".repeat(6 + 17) + "T");
+        assertThat(lines[4]).startsWith("   64 ");
+        assertThat(text).contains("  tree bins (T): bucket 17 (40)\n",
                 "  fullest:   bucket 17 (40, tree), bucket 2 (1), bucket 4 (1), bucket 6 (1), bucket 8 (1),"
                 + " bucket 10 (1) and 55 more\n");
         String reading = String.join(" ", InspectText.reading(t));

@@ -133,7 +133,7 @@ class ProbeEndToEndTest {
         Cli.Result r = Cli.run("inspect", pid, "--field", BALANCES, "--no-color", "--html", html.toString());
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.out()).contains("bucket heat map: 256 buckets, hottest bucket 17 with 40 entries",
-                "tree bins: bucket 17 (40)");
+                "tree bins (T): bucket 17 (40)");
         assertThat(r.out().replaceAll("\\s+", " ")).contains(
                 "The longest chain has 40 entries, in bucket 17 (a tree bin).",
                 "Bucket 17 holds 40% of the entries: its keys collide");
