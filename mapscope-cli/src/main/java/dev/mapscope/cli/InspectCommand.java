@@ -30,9 +30,10 @@ import picocli.CommandLine.Spec;
                 "Uses a session left by `mapscope attach`, or loads the agent and detaches again afterwards."},
         mixinStandardHelpOptions = true,
         footerHeading = "%nExamples:%n",
-        footer = {"  mapscope inspect 12345 --field com.example.Cache.ENTRIES",
-                  "  mapscope inspect 12345 --field com.example.Registry.INSTANCE.byName --html buckets.html",
-                  "  mapscope inspect 12345 --map java.util.HashMap@1b6d3586 --watch 1s --for 30s"})
+        footer = {"  mapscope inspect 4242 --field com.example.Cache.ENTRIES",
+                  "  mapscope inspect 4242 --field com.example.Registry.INSTANCE.byName \\",
+                  "      --html buckets.html",
+                  "  mapscope inspect 4242 --map java.util.HashMap@1b6d3586 --watch 1s --for 30s"})
 final class InspectCommand implements Callable<Integer> {
 
     /** How long one inspection may take: the agent reads the table on its control thread. */

@@ -45,11 +45,11 @@ import picocli.CommandLine.TypeConversionException;
                 "Uses a session left by `mapscope attach`, or loads the agent and detaches again at the end."},
         mixinStandardHelpOptions = true,
         footerHeading = "%nExamples:%n",
-        footer = {"  mapscope probe 12345 --on put --if 'bucket == 17' --capture thread,keyHash,key --limit 20",
-                  "  mapscope probe 12345 --on put,remove --map class:HashMap"
-                  + " --if 'thread.name ~ \"worker-.*\" && keyHash % 2 == 0'",
-                  "  mapscope probe 12345 --on resize --map field:com.example.Cache.ENTRIES --for 30s",
-                  "  mapscope probe 12345 --on put --same-bucket-within 1ms --report pairs.jsonl"})
+        footer = {"  mapscope probe 4242 --on put --if 'bucket == 17' --capture thread,key",
+                  "  mapscope probe 4242 --on put,remove --map class:HashMap \\",
+                  "      --if 'thread.name ~ \"worker-.*\" && keyHash %% 2 == 0'",
+                  "  mapscope probe 4242 --on resize --map field:com.example.Cache.ENTRIES",
+                  "  mapscope probe 4242 --on put --same-bucket-within 1ms --report pairs.jsonl"})
 final class ProbeCommand implements Callable<Integer> {
 
     /** The operations a probe can be armed on (the agent's advice points). */
@@ -73,7 +73,7 @@ final class ProbeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PID", description = "the process id of the JVM")
     long pid;
 
-    @Option(names = "--on", paramLabel = "OPERATION[,OPERATION]", required = true, split = ",",
+    @Option(names = "--on", paramLabel = "OPERATION", required = true, split = ",",
             description = "the operations to probe: put, get, remove, resize, clear")
     List<String> on;
 
