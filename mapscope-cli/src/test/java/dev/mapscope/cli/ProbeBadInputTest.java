@@ -115,4 +115,15 @@ class ProbeBadInputTest {
         assertOneSentence(Cli.run("inspect", PID, "--field", "a.B.C"), 1,
                 "mapscope: no process with pid " + PID + " is running");
     }
+
+    @Test
+    void helpHasExamplesThatFitATerminal() {
+        for (String command : List.of("probe", "inspect")) {
+            Cli.Result r = Cli.run(command, "--help");
+            assertThat(r.exit()).as(command).isZero();
+            assertThat(r.out()).as(command).containsPattern("Examples?:\\n  mapscope " + command);
+            assertThat(r.out().lines()).as(command).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(80));
+            assertThat(r.err()).as(command).isEmpty();
+        }
+    }
 }
