@@ -281,6 +281,7 @@ final class Probe extends ProbeHook {
                     + " probes can be armed at once in one JVM; stop one with probe-stop first");
         }
         slot = s;
+        warmUp();
         ProbeInstaller.Installed in;
         synchronized (Probes.INSTALL) {
             in = ProbeInstaller.install(inst, s, request.ops, families);
@@ -306,6 +307,46 @@ final class Probe extends ProbeHook {
         b.append("],\"slot\":").append(s).append("}\n");
         Probes.write(dir.resolve(id + ".armed"), b.toString());
         armed = true;
+    }
+
+    /**
+     * Runs the hit path once on a map of our own, without recording anything, so that every class it needs is
+     * loaded and initialised before the advice is installed. A class first loaded from inside the advice
+     * would be loaded while a map method runs: the class-file hook then uses maps, the advice re-enters, and
+     * the JVM answers ClassCircularityError for that class (see BootJar), printed by the instrumentation
+     * layer as "transform method call failed" (seen in the first benchmark run before this warm-up).
+     */
+    private void warmUp() {
+        boolean was = ProbeGate.enterAgent();
+        try {
+            ProbeThread t = new ProbeThread();
+            java.util.HashMap<Object, Object> own = new java.util.HashMap<>();
+            own.put("k", "v");
+            ProbeEvent e = t.event;
+            for (int family = 0; family < ProbeInstaller.DECLARING.length; family++) {
+                e.set(family << 3 | PUT, own, "k", "v", MapWatch.NO_HASH, new Object[16], 1L, 4);
+                e.thread = t.thread;
+                check.test(e, t.subject);
+                e.keyHash();
+                e.bucket();
+            }
+            String line = check.json(t.subject, 0, epochBase, MapRegistry.id(own), request.stack,
+                    new SameBucket.Earlier(t.thread, 0));
+            StringBuilder b = new StringBuilder();
+            ProbeCheck.stack(b, Thread.currentThread().getStackTrace(), 2);
+            HitQueue q = new HitQueue(2);
+            q.offer(line);
+            q.poll();
+            if (sameBucket != null) {
+                sameBucket.write(own, 0, t.thread, 0);
+                sameBucket.write(own, 0, t.thread, 1);
+            }
+            windowStart.compareAndSet(windowStart.get(), System.nanoTime());
+            e.clear();
+            t.subject.clear();
+        } finally {
+            ProbeGate.leaveAgent(was);
+        }
     }
 
     /** Clears the slot, removes the advice, frees the slot. On the probe's thread (or at detach). */

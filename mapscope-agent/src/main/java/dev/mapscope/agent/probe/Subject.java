@@ -143,7 +143,7 @@ public final class Subject {
      * Starts a new operation: stores the raw facts and forgets the derived values of the previous one.
      * Allocates nothing.
      *
-     * @param thread the thread doing the operation (not null)
+     * @param thread the thread doing the operation
      * @param op the operation's name as the user writes it, e.g. {@code "put"} (use a constant string)
      * @param map the map object
      * @param key the key object, or null when the operation has none
@@ -185,13 +185,15 @@ public final class Subject {
         return op;
     }
 
+    /** The thread's id, or -1 if {@link #begin} was given no thread. */
     public long threadId() {
-        return thread.getId();
+        return thread == null ? -1 : thread.getId();
     }
 
+    /** The thread's name, or {@code ""} if {@link #begin} was given no thread. */
     public String threadName() {
         if ((done & Name.THREAD_NAME.bit()) == 0) {
-            threadName = thread.getName();
+            threadName = thread == null ? "" : thread.getName();
             done |= Name.THREAD_NAME.bit();
         }
         return threadName;
@@ -304,6 +306,8 @@ public final class Subject {
         try {
             result = memoMatcher[i].reset(bounded).find() ? 1 : 0;
         } catch (Nodes.Undefined stepsExhausted) {
+            result = -1;
+        } catch (StackOverflowError deep) { // java.util.regex recurses per repetition; the map's caller may be deep
             result = -1;
         }
         memoInput[i] = input;
