@@ -333,23 +333,36 @@ final class ProbeCommand implements Callable<Integer> {
         return finished;
     }
 
-    /** Prints and copies the hits appended since the last call. */
+    /**
+     * Prints and copies the hits appended since the last call, each batch in the order the hits matched
+     * ({@code n}): the agent's writer may append two racing hits the other way round.
+     */
     private synchronized void drain() {
         if (tail == null) {
             return;
         }
+        List<JsonNode> batch = new ArrayList<>();
+        List<String> raw = new ArrayList<>();
         for (String line : tail.poll()) {
-            JsonNode h;
             try {
-                h = JSON.readTree(line);
+                batch.add(JSON.readTree(line));
+                raw.add(line);
             } catch (IOException e) {
-                continue; // not a hit; the agent writes whole lines, so this is not a torn one
+                // not a hit; the agent writes whole lines, so this is not a torn one
             }
+        }
+        Integer[] order = new Integer[batch.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (x, y) -> Long.compare(batch.get(x).path("n").asLong(),
+                batch.get(y).path("n").asLong()));
+        for (int i : order) {
             hits++;
-            out.print(ProbeText.hit(h, frames));
+            out.print(ProbeText.hit(batch.get(i), frames));
             if (copy != null) {
                 try {
-                    copy.write(line);
+                    copy.write(raw.get(i));
                     copy.newLine();
                     copy.flush();
                 } catch (IOException e) {
