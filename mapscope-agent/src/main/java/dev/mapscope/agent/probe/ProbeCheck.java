@@ -44,7 +44,7 @@ final class ProbeCheck {
         int bucket = 0;
         if (needsHash) {
             keyHash = e.keyHash();
-            bucket = e.bucket();
+            bucket = e.bucket(keyHash);
         }
         s.begin(e.thread, e.opName(), e.map, e.key, e.value, keyHash, bucket);
         return condition.test(s);

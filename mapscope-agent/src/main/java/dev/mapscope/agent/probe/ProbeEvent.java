@@ -92,24 +92,22 @@ final class ProbeEvent {
         return x ^ (x >>> 32);
     }
 
-    /** The bucket the operation uses, -1 when the map has no table yet, no buckets (TreeMap) or no key. */
-    int bucket() {
+    /**
+     * The bucket the operation uses, given its {@link #keyHash()}: {@code (n - 1) & keyHash} for the hash
+     * tables, {@code hash & (2^B - 1)} for GoMap (the low bits of its hash are those of keyHash); -1 when the
+     * map has no table yet, no buckets (TreeMap) or the operation no key.
+     */
+    int bucket(int keyHash) {
         if (!hasKey()) {
             return -1;
         }
-        if (family() == ProbeAdvice.GO) {
-            int h;
-            try {
-                h = key == null ? 0 : key.hashCode();
-            } catch (Throwable e) {
-                return -1;
-            }
-            return (int) goHash(h) & ((1 << b) - 1);
+        int f = family();
+        if (f == ProbeAdvice.GO) {
+            return keyHash & ((1 << b) - 1);
         }
-        if (table == null || table.length == 0) {
+        if (f == ProbeAdvice.TREE || table == null || table.length == 0) {
             return -1;
         }
-        int kh = keyHash();
-        return kh == -1 && hash == MapWatch.NO_HASH ? -1 : (table.length - 1) & kh;
+        return (table.length - 1) & keyHash;
     }
 }
