@@ -52,7 +52,7 @@ public final class Capture {
                 Name n = Name.of(item);
                 if (n == null) {
                     String suggestion = Parser.closest(item);
-                    throw new ConditionException("unknown capture '" + Parser.abbreviate(item) + "'; "
+                    throw new ConditionException("unknown capture '" + Lexer.abbreviate(item) + "'; "
                             + (suggestion != null ? "did you mean " + suggestion + "?" : "the names are thread, " + Parser.names() + ", stack"),
                             itemPos, list);
                 }

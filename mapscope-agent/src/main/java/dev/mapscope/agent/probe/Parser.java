@@ -10,8 +10,9 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * Lexer and recursive-descent parser for conditions; checks types as it goes, so that every mistake is
- * reported with the position of the token that shows it. Grammar and precedence (Go's, from loose to tight):
+ * Recursive-descent parser for conditions (tokens from {@link Lexer}); checks types as it goes, so that
+ * every mistake is reported with the position of the token that shows it. Grammar and precedence (Go's,
+ * from loose to tight):
  * <pre>
  * condition  = or
  * or         = and { "||" and }
@@ -26,12 +27,6 @@ import java.util.regex.PatternSyntaxException;
  * </pre>
  */
 final class Parser {
-    private enum Tok { NAME, INT, STRING, SYM, EOF }
-
-    private static final String[] SYMBOLS = {
-        "||", "&&", "==", "!=", "<=", ">=", "<<", ">>", "!~",
-        "<", ">", "~", "!", "+", "-", "*", "/", "%", "&", "|", "^", "(", ")", "[", "]", ","
-    };
     /** Words users reach for, mapped to the name they most likely mean. */
     private static final String[][] ALIASES = {
         {"hash", "keyHash"}, {"key.hash", "keyHash"}, {"hashcode", "keyHash"}, {"thread", "thread.name"},
@@ -41,18 +36,10 @@ final class Parser {
     };
 
     private final String src;
-    private int at; // lexer: next unread char
-    private int prevEnd; // end of the previous token: where the expression just parsed ends
-
-    // The current token.
-    private Tok tok;
-    private int tokPos;
-    private String tokText; // NAME and SYM: as written; INT: as written; STRING: the decoded value
-    private long tokInt;
-    private int[] tokCharPos; // STRING: source position of each decoded char
-
+    private final Lexer lex;
     private Parser(String src) {
         this.src = src;
+        this.lex = new Lexer(src);
     }
 
     static Ast parse(String source) {
@@ -60,13 +47,13 @@ final class Parser {
         if (source.isBlank()) {
             throw p.error("the condition is empty", 0);
         }
-        p.next();
+        p.lex.next();
         Ast e = p.or();
-        if (p.tok != Tok.EOF) {
-            if (p.isSym(")")) {
-                throw p.error("')' has no matching '('", p.tokPos);
+        if (p.lex.tok != Lexer.Tok.EOF) {
+            if (p.lex.isSym(")")) {
+                throw p.error("')' has no matching '('", p.lex.tokPos);
             }
-            throw p.error("unexpected " + p.describeToken() + " after a complete condition; join conditions with && or ||", p.tokPos);
+            throw p.error("unexpected " + p.lex.describeToken() + " after a complete condition; join conditions with && or ||", p.lex.tokPos);
         }
         if (e.type != Type.BOOL) {
             throw p.error("the condition must be true or false, but " + p.describe(e) + " is " + e.type.article
@@ -79,9 +66,9 @@ final class Parser {
 
     private Ast or() {
         Ast left = and();
-        while (isSym("||")) {
-            int opPos = tokPos;
-            next();
+        while (lex.isSym("||")) {
+            int opPos = lex.tokPos;
+            lex.next();
             Ast right = and();
             left = span(Ast.binary("||", bool("||", left), bool("||", right), Type.BOOL, opPos), left.start);
         }
@@ -90,9 +77,9 @@ final class Parser {
 
     private Ast and() {
         Ast left = comparison();
-        while (isSym("&&")) {
-            int opPos = tokPos;
-            next();
+        while (lex.isSym("&&")) {
+            int opPos = lex.tokPos;
+            lex.next();
             Ast right = comparison();
             left = span(Ast.binary("&&", bool("&&", left), bool("&&", right), Type.BOOL, opPos), left.start);
         }
@@ -102,48 +89,48 @@ final class Parser {
     private Ast comparison() {
         Ast left = sum();
         Ast result;
-        int opPos = tokPos;
-        if (isSym("==") || isSym("!=")) {
-            String op = tokText;
-            next();
+        int opPos = lex.tokPos;
+        if (lex.isSym("==") || lex.isSym("!=")) {
+            String op = lex.tokText;
+            lex.next();
             Ast right = sum();
             if (left.type != right.type) {
                 throw error("'" + op + "' compares two values of one type, but " + describe(left) + " is " + left.type.article
                         + " and " + describe(right) + " is " + right.type.article, right.start);
             }
             result = Ast.binary(op, left, right, Type.BOOL, opPos);
-        } else if (isSym("<") || isSym("<=") || isSym(">") || isSym(">=")) {
-            String op = tokText;
-            next();
+        } else if (lex.isSym("<") || lex.isSym("<=") || lex.isSym(">") || lex.isSym(">=")) {
+            String op = lex.tokText;
+            lex.next();
             Ast right = sum();
             result = Ast.binary(op, integer(op, left), integer(op, right), Type.BOOL, opPos);
-        } else if (isSym("~") || isSym("!~")) {
-            String op = tokText;
-            next();
+        } else if (lex.isSym("~") || lex.isSym("!~")) {
+            String op = lex.tokText;
+            lex.next();
             if (left.type != Type.STRING) {
                 throw error("'" + op + "' matches a string against a pattern, but " + describe(left) + " is " + left.type.article, left.start);
             }
             result = Ast.match(op, left, pattern(op), opPos);
-        } else if (tok == Tok.NAME && tokText.equals("in")) {
-            next();
+        } else if (lex.tok == Lexer.Tok.NAME && lex.tokText.equals("in")) {
+            lex.next();
             result = in(left, opPos);
         } else {
             return left;
         }
         span(result, left.start);
-        if (tok == Tok.SYM && Arrays.asList("==", "!=", "<", "<=", ">", ">=", "~", "!~").contains(tokText)
-                || tok == Tok.NAME && tokText.equals("in")) {
-            throw error("comparisons do not chain; join them with &&, e.g. 1 <= bucket && bucket <= 3", tokPos);
+        if (lex.tok == Lexer.Tok.SYM && Arrays.asList("==", "!=", "<", "<=", ">", ">=", "~", "!~").contains(lex.tokText)
+                || lex.tok == Lexer.Tok.NAME && lex.tokText.equals("in")) {
+            throw error("comparisons do not chain; join them with &&, e.g. 1 <= bucket && bucket <= 3", lex.tokPos);
         }
         return result;
     }
 
     private Ast sum() {
         Ast left = product();
-        while (isSym("+") || isSym("-") || isSym("|") || isSym("^")) {
-            String op = tokText;
-            int opPos = tokPos;
-            next();
+        while (lex.isSym("+") || lex.isSym("-") || lex.isSym("|") || lex.isSym("^")) {
+            String op = lex.tokText;
+            int opPos = lex.tokPos;
+            lex.next();
             Ast right = product();
             left = span(Ast.binary(op, integer(op, left), integer(op, right), Type.INT, opPos), left.start);
         }
@@ -152,10 +139,10 @@ final class Parser {
 
     private Ast product() {
         Ast left = unary();
-        while (isSym("*") || isSym("/") || isSym("%") || isSym("&") || isSym("<<") || isSym(">>")) {
-            String op = tokText;
-            int opPos = tokPos;
-            next();
+        while (lex.isSym("*") || lex.isSym("/") || lex.isSym("%") || lex.isSym("&") || lex.isSym("<<") || lex.isSym(">>")) {
+            String op = lex.tokText;
+            int opPos = lex.tokPos;
+            lex.next();
             Ast right = unary();
             left = span(Ast.binary(op, integer(op, left), integer(op, right), Type.INT, opPos), left.start);
         }
@@ -163,45 +150,45 @@ final class Parser {
     }
 
     private Ast unary() {
-        int opPos = tokPos;
-        if (isSym("!")) {
-            next();
+        int opPos = lex.tokPos;
+        if (lex.isSym("!")) {
+            lex.next();
             Ast operand = unary();
             if (operand.type != Type.BOOL) {
                 throw error("'!' negates a condition, but " + describe(operand) + " is " + operand.type.article, operand.start);
             }
             return span(Ast.unary("!", operand, Type.BOOL, opPos), opPos);
         }
-        if (isSym("-")) {
-            next();
+        if (lex.isSym("-")) {
+            lex.next();
             return span(Ast.unary("-", integer("-", unary()), Type.INT, opPos), opPos);
         }
         return primary();
     }
 
     private Ast primary() {
-        int start = tokPos;
-        switch (tok) {
+        int start = lex.tokPos;
+        switch (lex.tok) {
             case INT: {
-                long v = tokInt;
-                next();
+                long v = lex.tokInt;
+                lex.next();
                 return span(Ast.integer(v, start), start);
             }
             case STRING: {
-                String v = tokText;
-                next();
+                String v = lex.tokText;
+                lex.next();
                 return span(Ast.string(v, start), start);
             }
             case NAME: {
-                String word = tokText;
-                next();
+                String word = lex.tokText;
+                lex.next();
                 if (word.equals("true") || word.equals("false")) {
                     return span(Ast.bool(word.equals("true"), start), start);
                 }
                 if (word.equals("in")) {
                     throw error("expected a name, a number, a string or '(' but found 'in'", start);
                 }
-                if (isSym("(")) {
+                if (lex.isSym("(")) {
                     throw error("calls are not part of the condition language: '" + word + "(...)' cannot be used", start);
                 }
                 Name name = Name.of(word);
@@ -214,46 +201,46 @@ final class Parser {
                 return span(Ast.name(name, start), start);
             }
             case SYM:
-                if (isSym("(")) {
-                    next();
+                if (lex.isSym("(")) {
+                    lex.next();
                     Ast inner = or();
-                    if (!isSym(")")) {
-                        if (tok == Tok.EOF) {
+                    if (!lex.isSym(")")) {
+                        if (lex.tok == Lexer.Tok.EOF) {
                             throw error("'(' is never closed", start);
                         }
-                        throw error("expected ')' to close the '(' at " + start + " but found " + describeToken(), tokPos);
+                        throw error("expected ')' to close the '(' at " + start + " but found " + lex.describeToken(), lex.tokPos);
                     }
-                    next();
+                    lex.next();
                     // the parentheses belong to the span, so that messages quote "(a + b)" whole
                     inner.start = start;
-                    inner.end = prevEnd;
+                    inner.end = lex.prevEnd;
                     return inner;
                 }
                 break;
             default:
                 break;
         }
-        throw error("expected a name, a number, a string or '(' but found " + describeToken(), tokPos);
+        throw error("expected a name, a number, a string or '(' but found " + lex.describeToken(), lex.tokPos);
     }
 
     private Pattern pattern(String op) {
-        if (tok != Tok.STRING) {
+        if (lex.tok != Lexer.Tok.STRING) {
             throw error("'" + op + "' needs a pattern in quotes on its right, e.g. thread.name ~ \"worker-.*\", but found "
-                    + describeToken(), tokPos);
+                    + lex.describeToken(), lex.tokPos);
         }
-        String regex = tokText;
-        int[] charPos = tokCharPos;
-        int quotePos = tokPos;
-        int endPos = at - 1; // the closing quote
+        String regex = lex.tokText;
+        int[] charPos = lex.tokCharPos;
+        int quotePos = lex.tokPos;
+        int endPos = lex.at - 1; // the closing quote
         try {
             Pattern p = Pattern.compile(regex);
-            next();
+            lex.next();
             return p;
         } catch (PatternSyntaxException e) {
             int i = e.getIndex();
             int pos = i < 0 ? quotePos : i >= charPos.length ? endPos : charPos[i];
             String what = e.getDescription();
-            throw error("invalid pattern \"" + abbreviate(regex) + "\": " + lowerFirst(what), pos);
+            throw error("invalid pattern \"" + Lexer.abbreviate(regex) + "\": " + lowerFirst(what), pos);
         }
     }
 
@@ -261,43 +248,43 @@ final class Parser {
         if (left.type == Type.BOOL) {
             throw error("'in' looks for a value in a list, but " + describe(left) + " is a condition", left.start);
         }
-        if (!isSym("[")) {
-            throw error("'in' needs a list in brackets, e.g. bucket in [1, 2, 3], but found " + describeToken(), tokPos);
+        if (!lex.isSym("[")) {
+            throw error("'in' needs a list in brackets, e.g. bucket in [1, 2, 3], but found " + lex.describeToken(), lex.tokPos);
         }
-        int open = tokPos;
-        next();
+        int open = lex.tokPos;
+        lex.next();
         List<Long> ints = new ArrayList<>();
         List<String> texts = new ArrayList<>();
-        if (isSym("]")) {
+        if (lex.isSym("]")) {
             throw error("the list after 'in' is empty", open);
         }
         while (true) {
-            int itemPos = tokPos;
+            int itemPos = lex.tokPos;
             boolean negative = false;
-            if (isSym("-")) {
+            if (lex.isSym("-")) {
                 negative = true;
-                next();
+                lex.next();
             }
-            if (left.type == Type.INT && tok == Tok.INT) {
-                ints.add(negative ? -tokInt : tokInt);
-            } else if (left.type == Type.STRING && tok == Tok.STRING && !negative) {
-                texts.add(tokText);
-            } else if (tok == Tok.EOF) {
+            if (left.type == Type.INT && lex.tok == Lexer.Tok.INT) {
+                ints.add(negative ? -lex.tokInt : lex.tokInt);
+            } else if (left.type == Type.STRING && lex.tok == Lexer.Tok.STRING && !negative) {
+                texts.add(lex.tokText);
+            } else if (lex.tok == Lexer.Tok.EOF) {
                 throw error("'[' is never closed", open);
             } else {
                 throw error("the list after 'in' holds " + (left.type == Type.INT ? "integer" : "string")
-                        + " literals only, like " + describe(left) + ", not " + describeToken(), itemPos);
+                        + " literals only, like " + describe(left) + ", not " + lex.describeToken(), itemPos);
             }
-            next();
-            if (isSym("]")) {
-                next();
+            lex.next();
+            if (lex.isSym("]")) {
+                lex.next();
                 break;
             }
-            if (!isSym(",")) {
-                throw error(tok == Tok.EOF ? "'[' is never closed" : "expected ',' or ']' in the list but found " + describeToken(),
-                        tok == Tok.EOF ? open : tokPos);
+            if (!lex.isSym(",")) {
+                throw error(lex.tok == Lexer.Tok.EOF ? "'[' is never closed" : "expected ',' or ']' in the list but found " + lex.describeToken(),
+                        lex.tok == Lexer.Tok.EOF ? open : lex.tokPos);
             }
-            next();
+            lex.next();
         }
         long[] intArray = null;
         if (left.type == Type.INT) {
@@ -326,129 +313,16 @@ final class Parser {
     /** Records the source span of {@code a}: from {@code start} to the end of the last token read. */
     private Ast span(Ast a, int start) {
         a.start = start;
-        a.end = prevEnd;
+        a.end = lex.prevEnd;
         return a;
     }
 
     // ---- lexer ----
 
-    private boolean isSym(String s) {
-        return tok == Tok.SYM && tokText.equals(s);
-    }
-
-    private void next() {
-        prevEnd = at;
-        while (at < src.length() && Character.isWhitespace(src.charAt(at))) {
-            at++;
-        }
-        tokPos = at;
-        if (at >= src.length()) {
-            tok = Tok.EOF;
-            tokText = "";
-            return;
-        }
-        char c = src.charAt(at);
-        if (Character.isLetter(c) || c == '_') {
-            int start = at;
-            while (at < src.length()) {
-                char d = src.charAt(at);
-                if (Character.isLetterOrDigit(d) || d == '_') {
-                    at++;
-                } else if (d == '.' && at + 1 < src.length() && (Character.isLetter(src.charAt(at + 1)) || src.charAt(at + 1) == '_')) {
-                    at++;
-                } else {
-                    break;
-                }
-            }
-            tok = Tok.NAME;
-            tokText = src.substring(start, at);
-        } else if (c >= '0' && c <= '9') {
-            number();
-        } else if (c == '"' || c == '\'') {
-            string(c);
-        } else {
-            for (String s : SYMBOLS) {
-                if (src.startsWith(s, at)) {
-                    at += s.length();
-                    tok = Tok.SYM;
-                    tokText = s;
-                    return;
-                }
-            }
-            if (c == '=') {
-                throw error("'=' is not an operator; write '==' to compare", at);
-            }
-            throw error("unexpected character " + quoteChar(c), at);
-        }
-    }
-
-    private void number() {
-        int start = at;
-        boolean hex = src.startsWith("0x", at) || src.startsWith("0X", at);
-        if (hex) {
-            at += 2;
-        }
-        while (at < src.length() && Character.isLetterOrDigit(src.charAt(at))) {
-            at++;
-        }
-        String text = src.substring(start, at);
-        String digits = hex ? text.substring(2) : text;
-        tok = Tok.INT;
-        tokText = text;
-        boolean valid = !digits.isEmpty() && digits.chars().allMatch(ch -> hex ? Character.digit(ch, 16) >= 0 : ch >= '0' && ch <= '9');
-        if (!valid) {
-            throw error("malformed number '" + abbreviate(text) + "'", start);
-        }
-        try {
-            // Hex literals are 64-bit patterns (0xFFFFFFFFFFFFFFFF is -1); decimal ones must fit in a long.
-            tokInt = hex ? Long.parseUnsignedLong(digits, 16) : Long.parseLong(digits);
-        } catch (NumberFormatException e) {
-            throw error("integer " + abbreviate(text) + " does not fit in 64 bits", start);
-        }
-    }
-
-    private void string(char quote) {
-        int start = at++;
-        StringBuilder value = new StringBuilder();
-        int[] pos = new int[Math.max(8, src.length() - start)];
-        while (true) {
-            if (at >= src.length()) {
-                throw error("the string starting here is never closed", start);
-            }
-            char c = src.charAt(at);
-            if (c == quote) {
-                at++;
-                break;
-            }
-            if (c == '\\' && at + 1 < src.length() && (src.charAt(at + 1) == quote || src.charAt(at + 1) == '\\')) {
-                // \" (or \') is the quote, \\ one backslash; any other backslash stays, so "\d+" is a regex as written
-                pos[value.length()] = at;
-                value.append(src.charAt(at + 1));
-                at += 2;
-                continue;
-            }
-            pos[value.length()] = at;
-            value.append(c);
-            at++;
-        }
-        tok = Tok.STRING;
-        tokText = value.toString();
-        tokCharPos = Arrays.copyOf(pos, value.length());
-    }
-
     // ---- messages ----
 
     private ConditionException error(String message, int pos) {
-        return new ConditionException(message, Math.max(0, Math.min(pos, src.length())), src);
-    }
-
-    private String describeToken() {
-        switch (tok) {
-            case EOF: return "the end of the condition";
-            case STRING: return "the string " + quote(tokText);
-            case INT: return "the number " + tokText;
-            default: return "'" + abbreviate(tokText) + "'";
-        }
+        return lex.error(message, pos);
     }
 
     /** How an operand is named in a message: its text when short, else its position. */
@@ -456,37 +330,10 @@ final class Parser {
         switch (e.kind) {
             case NAME: return e.name.text();
             case INT: return Long.toString(e.number);
-            case STRING: return quote(e.text);
+            case STRING: return Lexer.quote(e.text);
             case BOOL: return e.number != 0 ? "true" : "false";
-            default: return "'" + abbreviate(src.substring(e.start, e.end)) + "'";
+            default: return "'" + Lexer.abbreviate(src.substring(e.start, e.end)) + "'";
         }
-    }
-
-    private static String quote(String s) {
-        return "\"" + abbreviate(s) + "\"";
-    }
-
-    /** User text as a message quotes it: at most 40 chars, control characters escaped, so the sentence stays one line. */
-    static String abbreviate(String s) {
-        String cut = s.length() > 40 ? s.substring(0, 40) + "..." : s;
-        StringBuilder sb = new StringBuilder(cut.length());
-        for (int i = 0; i < cut.length(); i++) {
-            char c = cut.charAt(i);
-            if (c == '\n') {
-                sb.append("\\n");
-            } else if (c == '\t') {
-                sb.append("\\t");
-            } else if (Character.isISOControl(c)) {
-                sb.append(String.format("\\u%04x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
-    }
-
-    private static String quoteChar(char c) {
-        return c >= ' ' && c < 0x7f ? "'" + c + "'" : String.format("U+%04X", (int) c);
     }
 
     private static String lowerFirst(String s) {
