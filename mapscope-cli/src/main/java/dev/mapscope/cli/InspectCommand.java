@@ -2,15 +2,12 @@ package dev.mapscope.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -38,13 +35,6 @@ final class InspectCommand implements Callable<Integer> {
 
     /** How long one inspection may take: the agent reads the table on its control thread. */
     static final Duration TIMEOUT = Duration.ofSeconds(30);
-
-    /** Java identifiers joined by dots: a class name, then a static field, then instance fields. */
-    private static final Pattern FIELD_PATH =
-            Pattern.compile("\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*"
-                    + "(\\.\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)+");
-    /** A map id as findings, profiles and probes print it: the class name, '@', the identity hash in hex. */
-    static final Pattern MAP_ID = Pattern.compile("[\\p{javaJavaIdentifierPart}.$]+@[0-9a-f]{1,8}");
 
     @Spec
     CommandSpec spec;
@@ -129,17 +119,17 @@ final class InspectCommand implements Callable<Integer> {
             throw new UserError("name the map with either --field CLASS.STATICFIELD[.FIELD...] or --map ID", 2);
         }
         if (field != null) {
-            if (!FIELD_PATH.matcher(field).matches()) {
+            if (!ProbeArgs.FIELD_PATH.matcher(field).matches()) {
                 throw new UserError("bad --field '" + field + "': write CLASS.STATICFIELD[.FIELD...], for"
                         + " example com.example.Cache.ENTRIES", 2);
             }
-            return "field=" + URLEncoder.encode(field, StandardCharsets.UTF_8);
+            return "field=" + ProbeArgs.enc(field);
         }
-        if (!MAP_ID.matcher(map).matches()) {
+        if (!ProbeArgs.MAP_ID.matcher(map).matches()) {
             throw new UserError("bad --map '" + map + "': a map id is a class name, '@' and a hex identity"
                     + " hash, as findings print it, for example java.util.HashMap@1b6d3586", 2);
         }
-        return "map=" + URLEncoder.encode(map, StandardCharsets.UTF_8);
+        return "map=" + ProbeArgs.enc(map);
     }
 
     /** One inspect request: sends it, waits for ID.done, reads ID.json, removes the request's files. */

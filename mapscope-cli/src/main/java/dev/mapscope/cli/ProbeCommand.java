@@ -2,32 +2,22 @@ package dev.mapscope.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mapscope.agent.probe.Capture;
-import dev.mapscope.agent.probe.Condition;
-import dev.mapscope.agent.probe.ConditionException;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.TypeConversionException;
 
 @Command(name = "probe",
         header = "A conditional breakpoint on map operations that does not stop the JVM: each hit is printed.",
@@ -52,20 +42,12 @@ import picocli.CommandLine.TypeConversionException;
                   "  mapscope probe 4242 --on put --same-bucket-within 1ms --report pairs.jsonl"})
 final class ProbeCommand implements Callable<Integer> {
 
-    /** The operations a probe can be armed on (the agent's advice points). */
-    static final List<String> OPERATIONS = List.of("put", "get", "remove", "resize", "clear");
     /** How long the agent may take to install the probe's advice (a retransformation of the map classes). */
     static final Duration ARM_TIMEOUT = Duration.ofSeconds(60);
     /** How long Ctrl-C waits for the agent to disarm and write ID.done. */
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern NAME = Pattern.compile(
-            "\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*(\\.\\p{javaJavaIdentifierStart}"
-                    + "\\p{javaJavaIdentifierPart}*)*");
-    private static final Pattern FIELD_PATH = Pattern.compile(
-            "\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*(\\.\\p{javaJavaIdentifierStart}"
-                    + "\\p{javaJavaIdentifierPart}*)+");
 
     @Spec
     CommandSpec spec;
@@ -103,7 +85,7 @@ final class ProbeCommand implements Callable<Integer> {
             description = "disarm after this long at most: 30s, 5m (default: ${DEFAULT-VALUE})")
     Duration duration;
 
-    @Option(names = "--same-bucket-within", paramLabel = "DURATION", converter = Micros.class,
+    @Option(names = "--same-bucket-within", paramLabel = "DURATION", converter = ProbeArgs.Micros.class,
             description = "report a write only when another thread wrote the same bucket less than DURATION before"
                     + " (1ms, 200us), with both stacks")
     Long sameBucketMicros;
@@ -195,42 +177,26 @@ final class ProbeCommand implements Callable<Integer> {
 
     /** Checks every option, as the agent would, and returns the request's arguments. */
     String checkedArgs() {
-        Set<String> ops = new LinkedHashSet<>();
-        for (String op : on) {
-            String o = op.strip().toLowerCase(Locale.ROOT);
-            if (!OPERATIONS.contains(o)) {
-                throw new UserError("unknown operation '" + op + "' for --on; the operations are put, get, remove,"
-                        + " resize and clear", 2);
-            }
-            ops.add(o);
-        }
-        checkSelector(map);
+        Set<String> ops = ProbeArgs.operations(on);
+        ProbeArgs.checkSelector(map);
         if (condition != null) {
-            try {
-                Condition.parse(condition);
-            } catch (ConditionException e) {
-                throw caret("the --if expression", condition, e);
-            }
+            ProbeArgs.checkCondition(condition);
         }
-        try {
-            Capture.parse(capture);
-        } catch (ConditionException e) {
-            throw caret("the --capture list", capture, e);
-        }
-        positive("--limit", limit);
-        positive("--rate", rate);
-        positive("--frames", frames);
+        ProbeArgs.checkCapture(capture);
+        ProbeArgs.positive("--limit", limit);
+        ProbeArgs.positive("--rate", rate);
+        ProbeArgs.positive("--frames", frames);
         if (sameBucketMicros != null && !ops.equals(Set.of("put"))) {
             throw new UserError("--same-bucket-within compares puts, so it needs --on put alone, not --on "
                     + String.join(",", ops), 2);
         }
         List<String> a = new ArrayList<>();
-        a.add("on=" + enc(String.join(",", ops)));
-        a.add("map=" + enc(map.strip()));
+        a.add("on=" + ProbeArgs.enc(String.join(",", ops)));
+        a.add("map=" + ProbeArgs.enc(map.strip()));
         if (condition != null && !condition.isBlank()) {
-            a.add("if=" + enc(condition));
+            a.add("if=" + ProbeArgs.enc(condition));
         }
-        a.add("capture=" + enc(capture.strip()));
+        a.add("capture=" + ProbeArgs.enc(capture.strip()));
         a.add("limit=" + limit);
         a.add("rate=" + rate);
         a.add("duration=" + duration.toMillis());
@@ -239,45 +205,6 @@ final class ProbeCommand implements Callable<Integer> {
             a.add("same-bucket-within=" + sameBucketMicros);
         }
         return String.join(" ", a);
-    }
-
-    static void checkSelector(String selector) {
-        String s = selector.strip();
-        int colon = s.indexOf(':');
-        String kind = colon < 0 ? s : s.substring(0, colon);
-        String value = colon < 0 ? "" : s.substring(colon + 1);
-        boolean ok = switch (kind) {
-            case "any" -> colon < 0;
-            case "class" -> NAME.matcher(value).matches();
-            case "id" -> InspectCommand.MAP_ID.matcher(value).matches();
-            case "field" -> FIELD_PATH.matcher(value).matches();
-            default -> false;
-        };
-        if (!ok) {
-            throw new UserError("bad --map selector '" + selector + "': write any, class:NAME, id:MAPID (as findings"
-                    + " print it, e.g. id:java.util.HashMap@1b6d3586) or field:CLASS.STATICFIELD[.FIELD...]", 2);
-        }
-    }
-
-    /** A usage error whose first line is the sentence and whose next two show the text with a caret under it. */
-    static UserError caret(String what, String text, ConditionException e) {
-        int at = Math.max(0, Math.min(e.position(), text.length()));
-        String why = e.getMessage() == null ? "it cannot be read" : e.getMessage().strip();
-        if (why.endsWith(".")) {
-            why = why.substring(0, why.length() - 1);
-        }
-        return new UserError(what + " is malformed at character " + (at + 1) + ": " + why + "\n    "
-                + text.replace('\t', ' ').replace('\n', ' ') + "\n    " + " ".repeat(at) + "^", 2);
-    }
-
-    private static void positive(String option, int value) {
-        if (value <= 0) {
-            throw new UserError(option + " must be a positive whole number, got " + value, 2);
-        }
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
     /** Waits for ID.armed; an ID.error becomes a {@link UserError} with the agent's sentence. */
@@ -460,26 +387,6 @@ final class ProbeCommand implements Callable<Integer> {
                 // every line was flushed as it was written
             }
             copy = null;
-        }
-    }
-
-    /** Durations for --same-bucket-within, in microseconds: 1ms, 200us (or 200µs), 2s. */
-    static final class Micros implements ITypeConverter<Long> {
-        private static final Pattern FORM = Pattern.compile("(\\d{1,9})(us|\u00b5s|ms|s)");
-
-        @Override
-        public Long convert(String value) {
-            Matcher m = FORM.matcher(value.strip().toLowerCase(Locale.ROOT));
-            if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-                throw new TypeConversionException("'" + value + "' is not a short positive duration; write for"
-                        + " example 1ms or 200us");
-            }
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> n * 1_000;
-                case "s" -> n * 1_000_000;
-                default -> n;
-            };
         }
     }
 }
