@@ -25,6 +25,8 @@ import picocli.CommandLine.Command;
                 ReportCommand.class,
                 ReproCommand.class,
                 BenchCommand.class,
+                ProbeCommand.class,
+                InspectCommand.class,
                 AgentPathCommand.class,
                 CompletionCommand.class,
         })
