@@ -82,7 +82,7 @@ class ProfileIT {
             assertThat(Files.readString(session.resolve("odd.error")).strip())
                     .isEqualTo("unknown profile argument 'colour' (known: sample, window, duration, jfr)");
 
-            request(session, "profile p window=" + 50_000 + " duration=600000 jfr=true");
+            request(session, "profile p sample=64 window=" + 50_000 + " duration=600000 jfr=true");
             await(() -> Files.exists(session.resolve("p.started")), jvm);
             request(session, "profile second");
             await(() -> Files.exists(session.resolve("second.error")), jvm);

@@ -1,8 +1,10 @@
 package dev.mapscope.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.tools.attach.VirtualMachine;
 import java.nio.file.Files;
 import java.util.HashMap;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -18,7 +20,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What the map profile costs a single-threaded HashMap get and put: without the agent, with the agent in
+ * What the map profile costs a single-threaded HashMap get and put, and the Jackson parse of
+ * AgentJacksonBench (4 MB of JSON into maps): without the agent, with the agent in
  * mode=overlap (the race advice only), and with the same agent running a map profile from the start
  * ({@code profile=DIR}, one operation in {@code sample} sampled with its stack), side by side.
  *
@@ -30,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "-Djdk.attach.allowAttachSelf=true")
+@Fork(value = 1, jvmArgsAppend = {"-Djdk.attach.allowAttachSelf=true", "-Xmx1g"})
 public class ProfileHashMapBench {
     static final int KEYS = 1 << 12;
 
@@ -43,6 +46,8 @@ public class ProfileHashMapBench {
     public int sample;
 
     private HashMap<Integer, Integer> map;
+    private byte[] json;
+    private ObjectMapper mapper;
     private Integer[] keys;
     private int i;
 
@@ -64,6 +69,8 @@ public class ProfileHashMapBench {
                 vm.detach();
             }
         }
+        json = AgentJson.generate(7, AgentJacksonBench.BYTES);
+        mapper = new ObjectMapper();
         SplittableRandom r = new SplittableRandom(42);
         keys = new Integer[KEYS];
         map = new HashMap<>();
@@ -78,6 +85,13 @@ public class ProfileHashMapBench {
     public Integer put() {
         Integer k = keys[i++ & (KEYS - 1)];
         return map.put(k, k);
+    }
+
+    /** A realistic map-heavy workload: about 60,000 LinkedHashMaps per document, each written by one thread. */
+    @Benchmark
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    public List<?> readIntoMaps() throws Exception {
+        return mapper.readValue(json, List.class);
     }
 
     /** getNode: not instrumented by the race advice, only by the profile's. */
