@@ -263,6 +263,10 @@ final class Profiler {
         }
 
         private synchronized void begin(Instrumentation i) throws IOException {
+            if (finished) {
+                // stopped (profile-stop, detach, exit) before this thread got here: start nothing
+                throw new IllegalStateException("it was stopped before it started");
+            }
             inst = i;
             warmUp();
             if (jfr) {
