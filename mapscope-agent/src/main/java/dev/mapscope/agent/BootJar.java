@@ -33,6 +33,8 @@ final class BootJar {
         "dev.mapscope.agent.boot.Sharing$MapState",
         "dev.mapscope.agent.boot.ProbeHook",
         "dev.mapscope.agent.boot.ProbeGate",
+        "dev.mapscope.agent.boot.ProfileSink",
+        "dev.mapscope.agent.boot.MapProfile",
         PROBE,
     };
 
