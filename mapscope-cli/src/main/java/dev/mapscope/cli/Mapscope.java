@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
                 ReportCommand.class,
                 ReproCommand.class,
                 BenchCommand.class,
+                ProfileCommand.class,
                 AgentPathCommand.class,
                 CompletionCommand.class,
         })
