@@ -94,9 +94,12 @@ final class ProfileCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         long windowMicros = checkOptions();
+        Path dir = out != null ? out : Path.of("mapscope-profile-" + pid + "-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
+        checkOutput(dir);
         Target target = Target.of(pid);
         target.checkAttachable();
-        Path dir = outputDirectory();
+        createOutput(dir);
         ProfileFiles.Options options = new ProfileFiles.Options(include, exclude, top, HeatMap.colorWanted(color));
         String summary = event == Event.map ? profileMaps(target, dir, windowMicros, options, err)
                 : profileAsync(target, dir, options, err);
@@ -136,9 +139,19 @@ final class ProfileCommand implements Callable<Integer> {
     private static final Pattern WINDOW = Pattern.compile("(\\d{1,9})(us|µs|ms|s)");
 
     private long parseWindow(String value) {
+        try {
+            return windowMicros(value, "--window");
+        } catch (IllegalArgumentException e) {
+            throw bad(e.getMessage());
+        }
+    }
+
+    /** A same-bucket window such as 500us, 1ms or 2s in microseconds; IllegalArgumentException naming {@code option}. */
+    static long windowMicros(String value, String option) {
         Matcher m = WINDOW.matcher(value.strip().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
-            throw bad("--window must be a whole number with us, ms or s, for example 500us or 1ms, not '" + value + "'");
+            throw new IllegalArgumentException(option + " must be a whole number with us, ms or s, for example 500us"
+                    + " or 1ms, not '" + value + "'");
         }
         long n = Long.parseLong(m.group(1));
         long micros = switch (m.group(2)) {
@@ -147,28 +160,40 @@ final class ProfileCommand implements Callable<Integer> {
             default -> n;
         };
         if (micros < 1 || micros > 60_000_000) {
-            throw bad("--window must be between 1us and 60s, not '" + value + "'");
+            throw new IllegalArgumentException(option + " must be between 1us and 60s, not '" + value + "'");
         }
         return micros;
     }
 
-    /** The output directory, created now so that a mistake shows before the profile and not after it. */
-    private Path outputDirectory() {
-        Path dir = out != null ? out : Path.of("mapscope-profile-" + pid + "-"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+    /** Checks that {@code dir} is or can become a writable directory, before anything is attached or created. */
+    static void checkOutput(Path dir) {
+        Path abs = dir.toAbsolutePath();
+        if (Files.exists(abs) && !Files.isDirectory(abs)) {
             throw new UserError("cannot write the profile into --out " + dir + ": it is a file, not a directory");
         }
+        Path existing = abs;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null || !Files.isDirectory(existing)) {
+            throw new UserError("cannot create the --out directory " + dir + ": " + existing + " is a file, not a"
+                    + " directory");
+        }
+        if (!Files.isWritable(existing)) {
+            throw new UserError("cannot write the --out directory " + dir + ": permission denied in " + existing);
+        }
+    }
+
+    /** Creates the output directory now, so that a mistake shows before the profile and not after it. */
+    private static void createOutput(Path dir) {
         try {
             Files.createDirectories(dir);
         } catch (IOException | SecurityException e) {
-            throw new UserError("cannot create the --out directory " + dir + " (" + e.getClass().getSimpleName()
-                    .replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT) + ")");
+            throw new UserError("cannot create the --out directory " + dir + ": " + e.getMessage());
         }
         if (!Files.isWritable(dir)) {
             throw new UserError("cannot write into the --out directory " + dir + ": permission denied");
         }
-        return dir;
     }
 
     private String profileMaps(Target target, Path dir, long windowMicros, ProfileFiles.Options options,

@@ -16,6 +16,9 @@ import java.util.Map;
  * of the hottest map and the collections beside the resizes (a timeline in HTML).
  */
 final class ProfileReport {
+    /** The converter's frame-type suffix (_[j] compiled, _[i] inlined, _[0] interpreted...), dropped for reading. */
+    private static final java.util.regex.Pattern FRAME_TYPE = java.util.regex.Pattern.compile("_\\[[0-9a-z]\\]$");
+
     private final String title;
     private final Collapsed stacks;
     /** null for an async-profiler (cpu, wall, lock) profile */
@@ -37,7 +40,8 @@ final class ProfileReport {
     /** The terminal summary; the heat map is coloured when {@code color}. */
     String text(boolean color) {
         StringBuilder b = new StringBuilder();
-        b.append(title).append('\n');
+        b.append(title).append(", ").append(stacks.total()).append(map != null ? " sampled operations" : " samples")
+                .append('\n');
         for (String n : notes) {
             b.append("note: ").append(n).append('\n');
         }
@@ -58,7 +62,8 @@ final class ProfileReport {
             }
         } else {
             for (Map.Entry<String, Long> e : first(stacks.byLeaf())) {
-                b.append(String.format(Locale.ROOT, "  %5.1f%%  %s%n", 100.0 * e.getValue() / total, e.getKey()));
+                b.append(String.format(Locale.ROOT, "  %5.1f%%  %s%n", 100.0 * e.getValue() / total,
+                        FRAME_TYPE.matcher(e.getKey()).replaceFirst("")));
             }
         }
         if (stacks.stacks().isEmpty()) {
