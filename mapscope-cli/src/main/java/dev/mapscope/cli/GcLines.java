@@ -46,6 +46,16 @@ final class GcLines {
         return gcs;
     }
 
+    /** Every resize, in time order. */
+    List<MapProfile.Resize> resizes() {
+        List<MapProfile.Resize> all = new ArrayList<>();
+        for (Gc g : gcs) {
+            all.addAll(g.resizesBefore());
+        }
+        all.addAll(after);
+        return all;
+    }
+
     /** Resizes after the last collection. */
     List<MapProfile.Resize> resizesAfterLast() {
         return after;

@@ -10,7 +10,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** The agent's map profile, {@code ID.json} (format: the contract in docs/PROFILE.md); unknown fields are ignored. */
+/**
+ * The agent's map profile, {@code ID.json} or {@code run.json}, as the agent's profile request writes it (maps by
+ * operations, their top buckets and heat, resizes, same-bucket examples); fields this reader does not know are
+ * ignored, missing ones read as zero or empty.
+ */
 record MapProfile(long sample, long windowMicros, String startedAt, long durationMillis, boolean estimated,
                   long operations, long samples, Map<String, Long> dropped, List<MapEntry> maps,
                   List<Resize> resizes, List<SameBucket> sameBucket) {

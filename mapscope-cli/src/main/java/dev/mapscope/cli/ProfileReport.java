@@ -95,7 +95,8 @@ final class ProfileReport {
         for (MapProfile.MapEntry m : first(map.maps())) {
             b.append(String.format(Locale.ROOT, "  %-40s %9d ops %s, %d writer thread%s, %d same-bucket writes,"
                             + " %d resizes (%s)%n", m.label(), m.totalOps(), ops(m.ops()), m.writerThreads(),
-                    m.writerThreads() == 1 ? "" : "s", m.sameBucketWrites(), m.resizes(), micros(m.resizeNanos())));
+                    m.writerThreads() == 1 ? "" : "s", m.sameBucketWrites(), m.resizes(),
+                    m.resizes() == 0 ? "-" : micros(m.resizeNanos())));
         }
         if (map.maps().isEmpty()) {
             b.append("  (no map operations were seen)\n");
@@ -116,13 +117,11 @@ final class ProfileReport {
             b.append(String.format(Locale.ROOT, "  %-40s bucket %-6s %9s ops %9s writes %6s same-bucket%n",
                     k[0], k[1], k[2], k[3], k[4]));
         }
-        long count = map.resizes().size();
-        long nanos = map.resizes().stream().mapToLong(MapProfile.Resize::durationNanos).sum();
-        long bytes = map.resizes().stream().mapToLong(MapProfile.Resize::bytes).sum();
-        long mapsResizes = map.maps().stream().mapToLong(MapProfile.MapEntry::resizes).sum();
-        b.append(String.format(Locale.ROOT, "%nresizes: %d recorded%s, %s in all, %s allocated for new tables%n",
-                count, mapsResizes > count ? " (" + mapsResizes + " counted in the top maps)" : "", micros(nanos),
-                GcLines.bytes(bytes)));
+        List<MapProfile.Resize> resizes = gc != null ? gc.resizes() : map.resizes();
+        long nanos = resizes.stream().mapToLong(MapProfile.Resize::durationNanos).sum();
+        long bytes = resizes.stream().mapToLong(MapProfile.Resize::bytes).sum();
+        b.append(String.format(Locale.ROOT, "%nresizes: %d, %s in all, %s allocated for new tables%n",
+                resizes.size(), micros(nanos), GcLines.bytes(bytes)));
     }
 
     private void appendSameBucket(StringBuilder b) {
@@ -132,7 +131,8 @@ final class ProfileReport {
             return;
         }
         b.append("\nsame-bucket writes by different threads within ").append(micros(map.windowMicros() * 1000))
-                .append(" (").append(map.sameBucket().size()).append(" examples):\n");
+                .append(" (").append(map.sameBucket().size()).append(map.sameBucket().size() == 1 ? " example" : " examples")
+                .append(", the first ").append(Math.min(3, map.sameBucket().size())).append(" here):\n");
         for (MapProfile.SameBucket s : map.sameBucket().subList(0, Math.min(3, map.sameBucket().size()))) {
             b.append("  ").append(s.label()).append(" bucket ").append(s.bucket()).append(", ")
                     .append(micros(s.gapNanos())).append(" apart\n");
@@ -167,6 +167,9 @@ final class ProfileReport {
     }
 
     static String micros(long nanos) {
+        if (nanos >= 1_000_000 && nanos % 1_000_000 == 0) {
+            return nanos / 1_000_000 + "ms";
+        }
         if (nanos >= 1_000_000) {
             return GcLines.millis(nanos);
         }

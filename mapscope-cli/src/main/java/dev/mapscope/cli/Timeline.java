@@ -1,6 +1,5 @@
 package dev.mapscope.cli;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -17,11 +16,7 @@ final class Timeline {
     }
 
     static String svg(GcLines gc) {
-        List<MapProfile.Resize> resizes = new ArrayList<>();
-        for (GcLines.Gc g : gc.gcs()) {
-            resizes.addAll(g.resizesBefore());
-        }
-        resizes.addAll(gc.resizesAfterLast());
+        List<MapProfile.Resize> resizes = gc.resizes();
         long origin = gc.origin();
         long end = origin + 1;
         for (GcLines.Gc g : gc.gcs()) {
