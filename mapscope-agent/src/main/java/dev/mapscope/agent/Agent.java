@@ -82,6 +82,7 @@ final class Agent {
             session = new Session(o.session);
             session.start();
         }
+        Profiler.register(o, inst);
     }
 
     static synchronized boolean installed() {

@@ -31,6 +31,8 @@ final class BootJar {
         "dev.mapscope.agent.boot.Locks",
         "dev.mapscope.agent.boot.Sharing",
         "dev.mapscope.agent.boot.Sharing$MapState",
+        "dev.mapscope.agent.boot.ProfileSink",
+        "dev.mapscope.agent.boot.MapProfile",
         PROBE,
     };
 

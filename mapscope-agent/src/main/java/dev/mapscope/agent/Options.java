@@ -5,7 +5,7 @@ import java.nio.file.Paths;
 
 /** The agent's options: one string of {@code key=value} pairs separated by commas (see AGENT-PROTOCOL.md). */
 final class Options {
-    static final String KNOWN = "report, halt-on-race, mode, stderr, session";
+    static final String KNOWN = "report, halt-on-race, mode, stderr, session, profile, profile-sample, profile-window";
 
     /** append findings as JSON lines to this file, or null */
     final Path report;
@@ -15,13 +15,23 @@ final class Options {
     final boolean stderr;
     /** attach session directory, or null */
     final Path session;
+    /** profile maps from the start and write DIR/run.* at exit, or null */
+    final Path profile;
+    /** one operation in this many (per thread) is sampled with its stack */
+    final int profileSample;
+    /** same-bucket writes by two threads within this many microseconds are counted */
+    final long profileWindowMicros;
 
-    private Options(Path report, boolean haltOnRace, boolean sharing, boolean stderr, Path session) {
+    private Options(Path report, boolean haltOnRace, boolean sharing, boolean stderr, Path session, Path profile,
+            int profileSample, long profileWindowMicros) {
         this.report = report;
         this.haltOnRace = haltOnRace;
         this.sharing = sharing;
         this.stderr = stderr;
         this.session = session;
+        this.profile = profile;
+        this.profileSample = profileSample;
+        this.profileWindowMicros = profileWindowMicros;
     }
 
     String mode() {
@@ -35,6 +45,9 @@ final class Options {
         boolean sharing = true;
         boolean stderr = true;
         Path session = null;
+        Path profile = null;
+        int profileSample = Profiler.DEFAULT_SAMPLE;
+        long profileWindow = Profiler.DEFAULT_WINDOW_MICROS;
         if (args != null && !args.isBlank()) {
             for (String pair : args.split(",")) {
                 if (pair.isBlank()) {
@@ -68,12 +81,21 @@ final class Options {
                     case "session":
                         session = path(key, value);
                         break;
+                    case "profile":
+                        profile = path(key, value);
+                        break;
+                    case "profile-sample":
+                        profileSample = (int) number(key, value, 1, 1_000_000);
+                        break;
+                    case "profile-window":
+                        profileWindow = number(key, value, 0, 60_000_000);
+                        break;
                     default:
                         throw new IllegalArgumentException("unknown option '" + key + "' (known keys: " + KNOWN + ")");
                 }
             }
         }
-        return new Options(report, halt, sharing, stderr, session);
+        return new Options(report, halt, sharing, stderr, session, profile, profileSample, profileWindow);
     }
 
     private static boolean bool(String key, String value) {
@@ -84,6 +106,19 @@ final class Options {
             return false;
         }
         throw new IllegalArgumentException("option " + key + " must be true or false, not '" + value + "'");
+    }
+
+    private static long number(String key, String value, long min, long max) {
+        try {
+            long n = Long.parseLong(value);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // the sentence below
+        }
+        throw new IllegalArgumentException("option " + key + " must be a whole number from " + min + " to " + max
+                + ", not '" + value + "'");
     }
 
     private static Path path(String key, String value) {

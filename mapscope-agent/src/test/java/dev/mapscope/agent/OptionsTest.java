@@ -28,6 +28,23 @@ class OptionsTest {
     }
 
     @Test
+    void profileOptions() {
+        Options o = Options.parse("profile=prof, profile-sample=8,profile-window=250");
+        assertThat(o.profile.toString()).endsWith("prof");
+        assertThat(o.profileSample).isEqualTo(8);
+        assertThat(o.profileWindowMicros).isEqualTo(250);
+        Options d = Options.parse(null);
+        assertThat(d.profile).isNull();
+        assertThat(d.profileSample).isEqualTo(Profiler.DEFAULT_SAMPLE);
+        assertThat(d.profileWindowMicros).isEqualTo(Profiler.DEFAULT_WINDOW_MICROS);
+        assertThatThrownBy(() -> Options.parse("profile-sample=0"))
+                .hasMessage("option profile-sample must be a whole number from 1 to 1000000, not '0'");
+        assertThatThrownBy(() -> Options.parse("profile-window=soon"))
+                .hasMessage("option profile-window must be a whole number from 0 to 60000000, not 'soon'");
+        assertThatThrownBy(() -> Options.parse("profile=")).hasMessage("option profile needs a path, got an empty value");
+    }
+
+    @Test
     void badOptionsAreOneSentenceNamingTheOption() {
         assertThatThrownBy(() -> Options.parse("colour=red")).hasMessage("unknown option 'colour' (known keys: " + Options.KNOWN + ")");
         assertThatThrownBy(() -> Options.parse("mode=fast")).hasMessage("option mode must be full or overlap, not 'fast'");

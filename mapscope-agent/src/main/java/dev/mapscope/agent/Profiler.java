@@ -1,0 +1,376 @@
+package dev.mapscope.agent;
+
+import dev.mapscope.agent.boot.MapProfile;
+import dev.mapscope.agent.boot.MapWatch;
+import java.io.IOException;
+import java.lang.instrument.Instrumentation;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
+
+/**
+ * The {@code profile} and {@code profile-stop} requests, and the agent option {@code profile=DIR}: one map
+ * profile at a time per JVM, with its own advice installed only while it runs (docs/PROFILE-AGENT.md).
+ */
+final class Profiler {
+    static final int DEFAULT_SAMPLE = 64;
+    static final long DEFAULT_WINDOW_MICROS = 1000;
+    static final long DEFAULT_DURATION_MILLIS = 10_000;
+    static final String KNOWN = "sample, window, duration, jfr";
+    /** the id of the profile that option profile=DIR runs, and the prefix of its files */
+    static final String RUN_ID = "run";
+
+    /** guarded by Profiler.class */
+    private static Instrumentation inst;
+    private static Profile running;
+    private static boolean hooked;
+
+    private Profiler() {
+    }
+
+    /** Called by every Agent.load: registers the verbs; starts the run profile if the options ask for one. */
+    static void register(Options o, Instrumentation first) {
+        synchronized (Profiler.class) {
+            inst = first;
+            if (!hooked) {
+                hooked = true;
+                Commands.register("profile", Profiler::request);
+                Commands.register("profile-stop", Profiler::stopRequest);
+                Commands.onDetach(() -> finishRunning("detached"));
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> finishRunning("exit"), "mapscope-profile-exit"));
+            }
+        }
+        if (o.profile != null) {
+            try {
+                Files.createDirectories(o.profile);
+                start(new Profile(RUN_ID, o.profile, o.profileSample, o.profileWindowMicros * 1000, Long.MAX_VALUE, true),
+                        true);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (IOException | RuntimeException e) {
+                System.err.println("mapscope: the profile did not start (" + (e.getMessage() == null ? e : e.getMessage())
+                        + "); the agent runs without it");
+            }
+        }
+    }
+
+    /** {@code profile ID sample=N window=MICROS duration=MILLIS jfr=true|false} */
+    static void request(Path dir, String id, String args) throws Exception {
+        int sample = DEFAULT_SAMPLE;
+        long window = DEFAULT_WINDOW_MICROS;
+        long duration = DEFAULT_DURATION_MILLIS;
+        boolean jfr = true;
+        for (Map.Entry<String, String> e : arguments(args).entrySet()) {
+            String v = e.getValue();
+            switch (e.getKey()) {
+                case "sample":
+                    sample = (int) number("sample", v, 1, 1_000_000);
+                    break;
+                case "window":
+                    window = number("window", v, 0, 60_000_000);
+                    break;
+                case "duration":
+                    duration = number("duration", v, 1, 7L * 24 * 3600 * 1000);
+                    break;
+                case "jfr":
+                    if (!v.equals("true") && !v.equals("false")) {
+                        throw new IllegalArgumentException("profile argument jfr must be true or false, not '" + v + "'");
+                    }
+                    jfr = v.equals("true");
+                    break;
+                default:
+                    throw new IllegalArgumentException("unknown profile argument '" + e.getKey() + "' (known: " + KNOWN + ")");
+            }
+        }
+        start(new Profile(id, dir, sample, window * 1000, duration, jfr), false);
+    }
+
+    /** {@code profile-stop ID}: the running profile with that id stops now and writes its files. */
+    static void stopRequest(Path dir, String id, String args) {
+        Profile p;
+        synchronized (Profiler.class) {
+            p = running;
+        }
+        if (p != null && p.id.equals(id)) {
+            p.finish("stopped");
+        } else if (!Files.exists(dir.resolve(id + ".done"))) {
+            throw new IllegalStateException("no profile with id " + id + " is running in this JVM");
+        }
+    }
+
+    static Map<String, String> arguments(String args) {
+        Map<String, String> r = new HashMap<>();
+        for (String pair : args.strip().split(" +")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("profile argument '" + pair + "' is not key=value (known: " + KNOWN + ")");
+            }
+            String value;
+            try {
+                value = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("profile argument " + pair.substring(0, eq) + " is not percent-encoded: '"
+                        + pair.substring(eq + 1) + "'");
+            }
+            r.put(pair.substring(0, eq), value);
+        }
+        return r;
+    }
+
+    static long number(String key, String value, long min, long max) {
+        try {
+            long n = Long.parseLong(value);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // the sentence below
+        }
+        throw new IllegalArgumentException("profile argument " + key + " must be a whole number from " + min + " to "
+                + max + ", not '" + value + "'");
+    }
+
+    private static void start(Profile p, boolean wait) throws InterruptedException {
+        synchronized (Profiler.class) {
+            if (running != null) {
+                throw new IllegalStateException("a profile is already running in this JVM (" + running.id + ")");
+            }
+            if (inst == null) {
+                throw new IllegalStateException("the agent is not installed in this JVM");
+            }
+            running = p;
+        }
+        Thread t = new Thread(() -> p.run(inst), "mapscope-profile");
+        t.setDaemon(true);
+        p.thread = t;
+        t.start();
+        if (wait) {
+            p.started.await(60, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void finishRunning(String reason) {
+        Profile p;
+        synchronized (Profiler.class) {
+            p = running;
+        }
+        if (p != null) {
+            p.finish(reason);
+        }
+    }
+
+    private static synchronized void ended(Profile p) {
+        if (running == p) {
+            running = null;
+        }
+    }
+
+    /** One profile: installs, waits out its duration, removes its advice, writes its files. */
+    static final class Profile {
+        final String id;
+        final Path dir;
+        final int sample;
+        final long windowNanos;
+        final long durationMillis;
+        final boolean jfr;
+        final CountDownLatch started = new CountDownLatch(1);
+        private final CountDownLatch stop = new CountDownLatch(1);
+        volatile Thread thread;
+        // guarded by this
+        private ResettableClassFileTransformer transformer;
+        private ProfileRecorder recorder;
+        private ProfileEvents events;
+        private Instant startedAt;
+        private long startNanos;
+        private boolean finished;
+        private Instrumentation inst;
+
+        Profile(String id, Path dir, int sample, long windowNanos, long durationMillis, boolean jfr) {
+            this.id = id;
+            this.dir = dir;
+            this.sample = sample;
+            this.windowNanos = windowNanos;
+            this.durationMillis = durationMillis;
+            this.jfr = jfr;
+        }
+
+        void run(Instrumentation i) {
+            MapWatch.ignoreCurrentThread();
+            try {
+                begin(i);
+            } catch (Throwable e) {
+                String why = e.getMessage() == null ? e.toString() : e.getMessage();
+                synchronized (this) {
+                    abandon();
+                }
+                Commands.writeAtomically(dir.resolve(id + ".error"), "the profile could not start: " + why.strip() + "\n");
+                ended(this);
+                started.countDown();
+                return;
+            }
+            started.countDown();
+            try {
+                if (durationMillis == Long.MAX_VALUE) {
+                    stop.await();
+                } else {
+                    stop.await(durationMillis, TimeUnit.MILLISECONDS);
+                }
+            } catch (InterruptedException e) {
+                // stopped
+            }
+            finish("time");
+        }
+
+        private synchronized void begin(Instrumentation i) throws IOException {
+            inst = i;
+            warmUp();
+            if (jfr) {
+                events = ProfileEvents.start("mapscope profile " + id, dir.resolve(id + ".jfr.tmp"));
+            }
+            startedAt = Instant.now();
+            startNanos = System.nanoTime();
+            long epochOffset = startedAt.getEpochSecond() * 1_000_000_000L + startedAt.getNano() - startNanos;
+            recorder = new ProfileRecorder(sample, windowNanos, epochOffset, refBytes(), events);
+            List<String> errors = new ArrayList<>();
+            transformer = ProfileInstaller.install(i, errors, new TreeSet<>());
+            MapProfile.start(recorder, sample, windowNanos);
+            StringBuilder b = new StringBuilder(256);
+            b.append("{\"id\":").append(Json.str(id)).append(",\"sample\":").append(sample)
+                    .append(",\"windowMicros\":").append(windowNanos / 1000)
+                    .append(",\"durationMillis\":").append(durationMillis == Long.MAX_VALUE ? -1 : durationMillis)
+                    .append(",\"jfr\":").append(jfr)
+                    .append(",\"startedAt\":").append(Json.str(startedAt.toString()))
+                    .append(",\"errors\":[");
+            for (int k = 0; k < errors.size(); k++) {
+                b.append(k == 0 ? "" : ",").append(Json.str(errors.get(k)));
+            }
+            Commands.writeAtomically(dir.resolve(id + ".started"), b.append("]}\n").toString());
+        }
+
+        /**
+         * Loads and links what the sampled path uses before any advice runs (a class first loaded from inside
+         * instrumented map code would be loaded by code the agent watches: see BootJar).
+         */
+        private static void warmUp() {
+            ProfileRecorder r = new ProfileRecorder(1, 1000, 0, 4, null);
+            HashMap<String, String> m = new HashMap<>();
+            r.sample(m, MapProfile.HASH_MAP, MapProfile.PUT, 1, 16);
+            r.sharedWrite(m, MapProfile.HASH_MAP, MapProfile.PUT, 1, 16, Thread.currentThread(), Thread.currentThread(), 1);
+            r.resize(m, MapProfile.HASH_MAP_RESIZE, 16, 32, System.nanoTime(), 1);
+            r.resize(m, MapProfile.GO_GROW, 1, 2, System.nanoTime(), 1);
+            r.resize(m, MapProfile.GO_EVACUATE, 0, 2, System.nanoTime(), 1);
+            r.resize(m, MapProfile.GO_GROW_DONE, 1, 2, System.nanoTime(), 1);
+            ProfileReport.json(r, "", 0, 0);
+            ProfileReport.collapsed(r);
+        }
+
+        /** Stops the profile (once; later calls wait for the first) and writes ID.collapsed, ID.json, ID.jfr, ID.done. */
+        synchronized void finish(String reason) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            stop.countDown();
+            if (recorder == null) {
+                return; // still starting, or failed: run() answers
+            }
+            // detach runs this on the control thread (busy already), exit on a hook thread (not busy)
+            boolean wasBusy = MapProfile.busy(true);
+            try {
+                MapProfile.stop();
+                long operations = MapProfile.operations();
+                long millis = (System.nanoTime() - startNanos) / 1_000_000;
+                if (!reason.equals("exit")) {
+                    // at exit the JVM ends anyway; a retransformation there would only delay it
+                    ProfileInstaller.reset(inst, transformer);
+                }
+                transformer = null;
+                Commands.writeAtomically(dir.resolve(id + ".collapsed"), ProfileReport.collapsed(recorder));
+                Commands.writeAtomically(dir.resolve(id + ".json"),
+                        ProfileReport.json(recorder, startedAt.toString(), millis, operations));
+                boolean jfrWritten = events == null || writeJfr(reason);
+                Commands.writeAtomically(dir.resolve(id + ".done"), "{\"reason\":" + Json.str(reason)
+                        + ",\"jfr\":" + (events != null && jfrWritten) + "}\n");
+            } finally {
+                recorder = null;
+                events = null;
+                MapProfile.busy(wasBusy);
+                ended(this);
+            }
+        }
+
+        private boolean writeJfr(String reason) {
+            Path tmp = events.file();
+            boolean stopped = events.stop();
+            if (!stopped) {
+                // JFR's own exit hook stopped the recording and is writing it: wait for it, a little
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                long last = -1;
+                while (System.nanoTime() < deadline) {
+                    try {
+                        long size = Files.exists(tmp) ? Files.size(tmp) : -1;
+                        if (size > 0 && size == last) {
+                            break;
+                        }
+                        last = size;
+                        Thread.sleep(100);
+                    } catch (IOException | InterruptedException e) {
+                        break;
+                    }
+                }
+            }
+            try {
+                Files.move(tmp, dir.resolve(id + ".jfr"), StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        /** A start that failed half way: undo what was done. */
+        private void abandon() {
+            MapProfile.stop();
+            if (transformer != null) {
+                ProfileInstaller.reset(inst, transformer);
+                transformer = null;
+            }
+            if (events != null) {
+                events.stop();
+                try {
+                    Files.deleteIfExists(events.file());
+                } catch (IOException e) {
+                    // left behind in the private directory
+                }
+                events = null;
+            }
+            recorder = null;
+            finished = true;
+        }
+    }
+
+    /** 4 with compressed references (the default below 32 GB of heap), else 8. */
+    static int refBytes() {
+        try {
+            com.sun.management.HotSpotDiagnosticMXBean hs = java.lang.management.ManagementFactory
+                    .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            return hs.getVMOption("UseCompressedOops").getValue().equals("true") ? 4 : 8;
+        } catch (RuntimeException | LinkageError e) {
+            return 4;
+        }
+    }
+}
