@@ -98,9 +98,15 @@ final class GcLines {
         }
         resizes.sort(Comparator.comparingLong(MapProfile.Resize::startEpochNanos));
         collections.sort(Comparator.comparing(RecordedEvent::getStartTime));
-        if (origin == 0) {
-            origin = !collections.isEmpty() ? nanos(collections.get(0).getStartTime())
-                    : !resizes.isEmpty() ? resizes.get(0).startEpochNanos() : 0;
+        // "@0s" is the profile's start, or the first event when that is earlier (the recording may begin a moment
+        // before the agent took the time), so that no line says "@-0.004s".
+        if (!collections.isEmpty()) {
+            long first = nanos(collections.get(0).getStartTime());
+            origin = origin == 0 ? first : Math.min(origin, first);
+        }
+        if (!resizes.isEmpty()) {
+            long first = resizes.get(0).startEpochNanos();
+            origin = origin == 0 ? first : Math.min(origin, first);
         }
         List<Gc> gcs = new ArrayList<>();
         int r = 0;
@@ -125,8 +131,13 @@ final class GcLines {
     }
 
     private static MapProfile.Resize resize(RecordedEvent e) {
-        return new MapProfile.Resize(string(e, "mapId"), string(e, "label"), "resize", number(e, "oldCapacity"),
-                number(e, "newCapacity"), number(e, "bytes"), nanos(e.getStartTime()), e.getDuration().toNanos(),
+        // The agent commits the event after the resize with its measured time in resizeDuration; an event that
+        // spans the resize itself has it as its own duration.
+        long duration = e.hasField("resizeDuration") ? e.getDuration("resizeDuration").toNanos()
+                : e.getDuration().toNanos();
+        String kind = e.hasField("kind") ? string(e, "kind") : "resize";
+        return new MapProfile.Resize(string(e, "mapId"), string(e, "label"), kind, number(e, "oldCapacity"),
+                number(e, "newCapacity"), number(e, "bytes"), nanos(e.getStartTime()), duration,
                 e.getThread() == null ? null : e.getThread().getJavaName());
     }
 

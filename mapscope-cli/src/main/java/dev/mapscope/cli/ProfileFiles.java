@@ -81,10 +81,10 @@ final class ProfileFiles {
     }
 
     private static String finish(Path out, ProfileReport report, Options o) throws IOException {
-        Files.writeString(out.resolve(SUMMARY), report.text(false), StandardCharsets.UTF_8);
+        Files.writeString(out.resolve(SUMMARY), report.text(), StandardCharsets.UTF_8);
         Files.writeString(out.resolve(REPORT), report.html(List.of(FLAME, COLLAPSED, PPROF, JFR, SUMMARY)),
                 StandardCharsets.UTF_8);
-        return report.text(o.color());
+        return report.terminal(o.color());
     }
 
     private static List<String> filterNotes(Options o) {

@@ -37,8 +37,20 @@ final class ProfileReport {
         this.notes = notes;
     }
 
-    /** The terminal summary; the heat map is coloured when {@code color}. */
-    String text(boolean color) {
+    /** The terminal summary: at most {@link #TERMINAL_GC_LINES} GC lines, the heat map coloured when {@code color}. */
+    String terminal(boolean color) {
+        return text(color, TERMINAL_GC_LINES);
+    }
+
+    /** Every line, no colour: summary.txt. */
+    String text() {
+        return text(false, Integer.MAX_VALUE);
+    }
+
+    /** GC lines on the terminal: a busy JVM collects several times a second; summary.txt keeps them all. */
+    static final int TERMINAL_GC_LINES = 20;
+
+    private String text(boolean color, int gcLines) {
         StringBuilder b = new StringBuilder();
         b.append(title).append(", ").append(stacks.total()).append(map != null ? " sampled operations" : " samples")
                 .append('\n');
@@ -80,8 +92,12 @@ final class ProfileReport {
         if (gc != null) {
             b.append("\ngarbage collections and map resizes:\n");
             List<String> lines = gc.lines();
-            for (String l : lines) {
+            for (String l : lines.subList(0, Math.min(gcLines, lines.size()))) {
                 b.append("  ").append(l).append('\n');
+            }
+            if (lines.size() > gcLines) {
+                b.append("  ... ").append(lines.size() - gcLines).append(" more lines in ").append(ProfileFiles.SUMMARY)
+                        .append(" and ").append(ProfileFiles.REPORT).append('\n');
             }
             if (lines.isEmpty()) {
                 b.append("  no collections and no resizes during the profile\n");
@@ -149,7 +165,21 @@ final class ProfileReport {
         if (stack == null || stack.isEmpty()) {
             return "(no stack)";
         }
-        return String.join(" < ", stack.subList(0, Math.min(3, stack.size()))) + (stack.size() > 3 ? " < ..." : "");
+        List<String> frames = new ArrayList<>();
+        for (String f : stack.subList(0, Math.min(3, stack.size()))) {
+            frames.add(withoutModule(f));
+        }
+        return String.join(" < ", frames) + (stack.size() > 3 ? " < ..." : "");
+    }
+
+    /**
+     * A frame without StackTraceElement's class-loader and module prefix ({@code app//}, {@code java.base/}): in
+     * its string form a '/' before the '(' can only be that separator, since class names there use dots.
+     */
+    static String withoutModule(String frame) {
+        int paren = frame.indexOf('(');
+        int slash = frame.lastIndexOf('/', paren < 0 ? frame.length() : paren);
+        return slash < 0 ? frame : frame.substring(slash + 1);
     }
 
     private <T> List<T> first(List<T> list) {
@@ -161,7 +191,8 @@ final class ProfileReport {
             return "";
         }
         StringBuilder b = new StringBuilder("(");
-        ops.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        ops.entrySet().stream().filter(e -> e.getValue() != null && e.getValue() > 0)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .forEach(e -> b.append(b.length() > 1 ? " " : "").append(e.getKey()).append(' ').append(e.getValue()));
         return b.append(')').toString();
     }
@@ -198,7 +229,7 @@ final class ProfileReport {
             }
             body.append("</pre></section>\n");
         }
-        body.append("<section><h2>Summary</h2><pre class=\"summary\">").append(HtmlReport.escape(text(false)))
+        body.append("<section><h2>Summary</h2><pre class=\"summary\">").append(HtmlReport.escape(text()))
                 .append("</pre></section>\n");
         return template().replace("{{title}}", HtmlReport.escape(title)).replace("{{body}}", body);
     }

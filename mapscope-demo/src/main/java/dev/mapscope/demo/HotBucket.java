@@ -95,7 +95,8 @@ public final class HotBucket {
 
     static void count(int key) {
         synchronized (COUNTERS) {
-            COUNTERS.merge(key, 1L, Long::sum);
+            Long n = COUNTERS.get(key);
+            COUNTERS.put(key, n == null ? 1L : n + 1);
         }
     }
 
