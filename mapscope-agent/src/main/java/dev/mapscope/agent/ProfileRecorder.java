@@ -51,8 +51,8 @@ final class ProfileRecorder implements ProfileSink {
     final AtomicLong droppedStacks = new AtomicLong();
     final AtomicLong droppedResizes = new AtomicLong();
     final AtomicLong droppedExamples = new AtomicLong();
-    /** collapsed line to count; guarded by itself */
-    private final Map<String, long[]> stacks = new HashMap<>();
+    /** fingerprint of a collapsed line to the line and its count; guarded by itself */
+    private final Map<Long, Line> stacks = new HashMap<>();
     /** guarded by itself */
     private final List<Resize> resizes = new ArrayList<>();
     /** guarded by itself */
@@ -131,14 +131,7 @@ final class ProfileRecorder implements ProfileSink {
         } else {
             label = untrackedLabel(map);
         }
-        StringBuilder line = ProfileStacks.collapsed(stack);
-        line.append(line.length() > 0 ? ";[" : "[").append(label).append("];[");
-        if (bucket >= 0) {
-            line.append("bucket ").append(bucket);
-        } else {
-            line.append(MapProfile.OPS[op]);
-        }
-        count(line.append(']').toString());
+        count(stack, label, bucket >= 0 ? "bucket " + bucket : MapProfile.OPS[op]);
         if (events != null) {
             events.sample(m == null ? id(map) : m.id, map.getClass().getName(), label, MapProfile.OPS[op], bucket);
         }
@@ -231,9 +224,7 @@ final class ProfileRecorder implements ProfileSink {
         }
         add(new Resize(m, MapProfile.KINDS[kind], oldCapacity, newCapacity, bytes, epochOffset + startNanos,
                 durationNanos, Thread.currentThread().getName()), map, label);
-        StringBuilder line = ProfileStacks.collapsed(stack);
-        count(line.append(line.length() > 0 ? ";[" : "[").append(label).append("];[resize ").append(oldCapacity)
-                .append("->").append(newCapacity).append(']').toString());
+        count(stack, label, "resize " + oldCapacity + "->" + newCapacity);
     }
 
     /** GoMap's evacuation finished: one summarised GoMap.evacuate step, then GoMap.growDone. */
@@ -291,16 +282,53 @@ final class ProfileRecorder implements ProfileSink {
         return 16 + refBytes * n;
     }
 
-    private void count(String line) {
+    /**
+     * Counts one sampled stack ending in the map frame {@code [label]} and the frame {@code [last]}. The
+     * table is keyed by a 64-bit fingerprint of the frames (their names' cached hash codes), so the line is
+     * built only the first time: two different lines with one fingerprint (about 2^-64 per pair) would be
+     * counted as the first.
+     */
+    private void count(StackWalker.StackFrame[] stack, String label, String last) {
+        long fp = 0x9E3779B97F4A7C15L;
+        for (StackWalker.StackFrame f : stack) {
+            fp = (fp ^ f.getClassName().hashCode()) * 0x100000001B3L;
+            fp = (fp ^ f.getMethodName().hashCode()) * 0x100000001B3L;
+        }
+        fp = (fp ^ label.hashCode()) * 0x100000001B3L;
+        fp = (fp ^ last.hashCode()) * 0x100000001B3L;
+        Long key = fp;
         synchronized (stacks) {
-            long[] c = stacks.get(line);
-            if (c != null) {
-                c[0]++;
+            Line l = stacks.get(key);
+            if (l != null) {
+                l.count++;
+                return;
+            }
+            if (stacks.size() >= MAX_STACKS) {
+                droppedStacks.incrementAndGet();
+                return;
+            }
+        }
+        StringBuilder b = ProfileStacks.collapsed(stack);
+        String text = b.append(b.length() > 0 ? ";[" : "[").append(label).append("];[").append(last).append(']').toString();
+        synchronized (stacks) {
+            Line l = stacks.get(key);
+            if (l != null) {
+                l.count++;
             } else if (stacks.size() < MAX_STACKS) {
-                stacks.put(line, new long[] {1});
+                stacks.put(key, new Line(text));
             } else {
                 droppedStacks.incrementAndGet();
             }
+        }
+    }
+
+    /** One distinct collapsed stack and its count (guarded by the stacks table's monitor). */
+    static final class Line {
+        final String text;
+        long count = 1;
+
+        Line(String text) {
+            this.text = text;
         }
     }
 
@@ -381,8 +409,8 @@ final class ProfileRecorder implements ProfileSink {
     Map<String, Long> stacks() {
         Map<String, Long> r = new HashMap<>();
         synchronized (stacks) {
-            for (Map.Entry<String, long[]> e : stacks.entrySet()) {
-                r.put(e.getKey(), e.getValue()[0]);
+            for (Line l : stacks.values()) {
+                r.merge(l.text, l.count, Long::sum);
             }
         }
         return r;

@@ -219,18 +219,18 @@ class ProfileIT {
                 .anySatisfy(e -> assertThat(e.getEventType().getName()).isEqualTo("mapscope.Resize"));
     }
 
-    /** Guava testlib's map suites pass under the profile's advice (one operation in 8 sampled, stacks and all). */
+    /** Guava testlib's map suites pass under the profile's advice (one operation in 64 sampled, stacks and all). */
     @Test
     void guavaSuitesPassWhileProfiling() throws Exception {
         Path out = dir.resolve("guava");
         try (Jvm jvm = Jvm.start(dir, List.of(), List.of("-javaagent:" + Jvm.agentJar()
-                + "=stderr=false,mode=overlap,profile=" + out + ",profile-sample=8"), UnderProfile.class.getName())) {
+                + "=stderr=false,mode=overlap,profile=" + out + ",profile-sample=64"), UnderProfile.class.getName())) {
             assertThat(jvm.waitFor(180)).as(jvm.output()).isZero();
             assertThat(jvm.output()).contains("OK (");
         }
         Map<String, Object> json = MiniJson.object(Files.readString(out.resolve("run.json")));
         assertThat(json).containsEntry("estimated", true);
-        assertThat((Long) json.get("samples")).isGreaterThan(10_000L);
+        assertThat((Long) json.get("samples")).isGreaterThan(1_000L);
     }
 
     private Jvm agentJvm(Path session, String... args) throws Exception {
