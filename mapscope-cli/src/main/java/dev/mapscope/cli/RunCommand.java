@@ -60,7 +60,7 @@ final class RunCommand implements Callable<Integer> {
                     + " profile.pb.gz, profile.jfr, summary.txt and report.html into DIR (as `mapscope profile` does)")
     Path profile;
 
-    @Option(names = "--profile-sample", paramLabel = "N", defaultValue = "64",
+    @Option(names = "--profile-sample", paramLabel = "N", defaultValue = "" + ProfileCommand.DEFAULT_SAMPLE,
             description = "with --profile: record the stack of one map operation in N per thread"
                     + " (default: ${DEFAULT-VALUE})")
     int profileSample;
@@ -189,7 +189,9 @@ final class RunCommand implements Callable<Integer> {
             err.println("mapscope: no profile: the program ended without the agent writing " + dir.resolve("run.done")
                     + " (was it killed?)");
         } else {
-            String summary = ProfileFiles.renderMap(dir.resolve("run"), dir, "map profile of " + String.join(" ", command),
+            String program = String.join(" ", command);
+            program = program.length() > 72 ? program.substring(0, 69) + "..." : program;
+            String summary = ProfileFiles.renderMap(dir.resolve("run"), dir, "map profile of " + program,
                     new ProfileFiles.Options(List.of(), List.of(), 5, HeatMap.colorWanted(false)));
             err.println();
             err.print(summary);

@@ -116,4 +116,33 @@ class ProfileCommandTest {
         assertThat(Files.readString(dir.resolve("out.txt"))).startsWith("map profile of pid " + target.pid());
         assertThat(new Session(target.pid()).readStatus().attached()).as("detached after the stop").isFalse();
     }
+
+    @Test
+    @Order(4)
+    void runWithProfileRendersTheSameFilesWhenTheProgramEnds() throws Exception {
+        Path out = dir.resolve("run");
+        // The program should end after 3 s; if it hangs (an agent deadlock at exit was seen once), fail within
+        // two minutes and kill it rather than wait for ever.
+        Cli.Result r;
+        try {
+            r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofMinutes(2),
+                    () -> Cli.run("run", "--profile", out.toString(), "--profile-sample", "16", "--", Jvm.java(),
+                            "-Xmx48m", "-XX:+UseSerialGC", "-cp", Jvm.demoClassPath(), "dev.mapscope.demo.HotBucket",
+                            "--threads", "2", "--seconds", "3"),
+                    "the profiled program did not end within 2 minutes");
+        } finally {
+            ProcessHandle.current().descendants()
+                    .filter(p -> p.info().commandLine().orElse("").contains("profile=" + out.toAbsolutePath()))
+                    .forEach(ProcessHandle::destroyForcibly);
+        }
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("map profile of ", "widest towers", ProfileFiles.written(out.toAbsolutePath()));
+        List<String> widest = Collapsed.read(out.resolve(ProfileFiles.COLLAPSED)).byLastTwo().get(0).getKey();
+        assertThat(widest.get(0)).startsWith("[HashMap @ HotBucket.java:");
+        assertThat(widest.get(1)).isEqualTo(BUCKET);
+        for (String f : List.of(ProfileFiles.FLAME, ProfileFiles.PPROF, ProfileFiles.JFR, ProfileFiles.SUMMARY,
+                ProfileFiles.REPORT)) {
+            assertThat(out.resolve(f)).isNotEmptyFile();
+        }
+    }
 }
