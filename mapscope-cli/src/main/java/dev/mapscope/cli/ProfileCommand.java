@@ -98,7 +98,6 @@ final class ProfileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         long windowMicros = checkOptions();
         Path dir = out != null ? out : Path.of("mapscope-profile-" + pid + "-"
@@ -108,13 +107,10 @@ final class ProfileCommand implements Callable<Integer> {
         target.checkAttachable();
         createOutput(dir);
         ProfileFiles.Options options = new ProfileFiles.Options(include, exclude, top, HeatMap.colorWanted(color));
-        String summary = event == Event.map ? profileMaps(target, dir, windowMicros, options, err)
-                : profileAsync(target, dir, options, err);
-        if (summary != null) {
-            stdout.print(summary);
-            stdout.flush();
-            err.println(ProfileFiles.written(dir));
-            err.flush();
+        if (event == Event.map) {
+            profileMaps(target, dir, windowMicros, options, err);
+        } else {
+            profileAsync(target, dir, options, err);
         }
         return 0;
     }
@@ -203,8 +199,8 @@ final class ProfileCommand implements Callable<Integer> {
         }
     }
 
-    private String profileMaps(Target target, Path dir, long windowMicros, ProfileFiles.Options options,
-                               PrintWriter err) throws Exception {
+    private void profileMaps(Target target, Path dir, long windowMicros, ProfileFiles.Options options,
+                             PrintWriter err) throws Exception {
         Attachment attachment = Attachment.open(pid, RunCommand.Mode.overlap, err);
         String id = Attachment.newId("profile");
         String title = "map profile of pid " + pid;
@@ -212,11 +208,11 @@ final class ProfileCommand implements Callable<Integer> {
             try {
                 finishMaps(attachment, id, dir, title, options, err, true);
             } catch (Exception e) {
-                err.println("mapscope: " + (e instanceof UserError ? e.getMessage() : "the profile was not written: " + e));
-                err.flush();
+                report(err, e);
             }
         }, "mapscope-profile-stop");
         Runtime.getRuntime().addShutdownHook(onCtrlC);
+        Exception failure = null;
         try {
             attachment.send("profile", id, args("sample", Integer.toString(sample), "window", Long.toString(windowMicros),
                     "duration", Long.toString(duration.toMillis()), "jfr", "true"), AttachCommand.START_TIMEOUT);
@@ -236,24 +232,17 @@ final class ProfileCommand implements Callable<Integer> {
                 Thread.sleep(100);
             }
             progress.clear();
-            return finishMaps(attachment, id, dir, title, options, err, false);
+            finishMaps(attachment, id, dir, title, options, err, false);
+        } catch (Exception e) {
+            failure = e;
+            throw e;
         } finally {
             Shutdown.removeHook(onCtrlC);
             synchronized (finishing) {
                 if (!finished) { // failed before the files were rendered: still detach and tidy up
                     finished = true;
-                    cleanUp(attachment, id);
+                    cleanUp(attachment, id, failure, err);
                 }
-            }
-        }
-    }
-
-    private static void cleanUp(Attachment attachment, String id) throws InterruptedException, IOException {
-        try {
-            attachment.close();
-        } finally {
-            for (String suffix : List.of("started", "collapsed", "json", "jfr", "done", "error")) {
-                Files.deleteIfExists(attachment.result(id, suffix));
             }
         }
     }
@@ -273,17 +262,18 @@ final class ProfileCommand implements Callable<Integer> {
     }
 
     /**
-     * Renders the agent's files, detaches if this command attached, and removes the request's files from the
-     * session; once, from the end of the profile or from Ctrl-C ({@code stop}: ask the agent to stop first).
-     * Returns the summary, or null when it had been done already.
+     * Renders the agent's files and prints the summary, then detaches if this command attached and removes the
+     * request's files from the session; once, from the end of the profile or from Ctrl-C ({@code stop}: ask the
+     * agent to stop first). The summary is printed before the detach, so a slow detach loses nothing.
      */
-    private String finishMaps(Attachment attachment, String id, Path dir, String title, ProfileFiles.Options options,
-                              PrintWriter err, boolean stop) throws Exception {
+    private void finishMaps(Attachment attachment, String id, Path dir, String title, ProfileFiles.Options options,
+                            PrintWriter err, boolean stop) throws Exception {
         synchronized (finishing) {
             if (finished) {
-                return null;
+                return;
             }
             finished = true;
+            Exception failure = null;
             try {
                 if (stop) {
                     err.println();
@@ -292,22 +282,55 @@ final class ProfileCommand implements Callable<Integer> {
                     attachment.send("profile-stop", id, "", AttachCommand.START_TIMEOUT);
                 }
                 attachment.awaitDone(id, WRITE_TIMEOUT);
-                String summary = ProfileFiles.renderMap(attachment.session().dir().resolve(id), dir, title, options);
-                if (stop) {
-                    PrintWriter stdout = spec.commandLine().getOut();
-                    stdout.print(summary);
-                    stdout.flush();
-                    err.println(ProfileFiles.written(dir));
-                    err.flush();
-                }
-                return summary;
+                print(ProfileFiles.renderMap(attachment.session().dir().resolve(id), dir, title, options), dir, err);
+            } catch (Exception e) {
+                failure = e;
+                throw e;
             } finally {
-                cleanUp(attachment, id);
+                cleanUp(attachment, id, failure, err);
             }
         }
     }
 
-    private String profileAsync(Target target, Path dir, ProfileFiles.Options options, PrintWriter err)
+    /**
+     * Detaches (if this command attached) and deletes the request's files. A failure to detach is thrown, unless
+     * an earlier failure is already on its way out: then it is printed as a second line, and the first one wins.
+     */
+    private static void cleanUp(Attachment attachment, String id, Exception earlier, PrintWriter err)
+            throws InterruptedException {
+        try {
+            attachment.close();
+        } catch (UserError e) {
+            if (earlier == null) {
+                throw e;
+            }
+            err.println("mapscope: also: " + e.getMessage());
+            err.flush();
+        } finally {
+            for (String suffix : List.of("started", "collapsed", "json", "jfr", "done", "error")) {
+                try {
+                    Files.deleteIfExists(attachment.result(id, suffix));
+                } catch (IOException ignored) {
+                    // the session directory is private and cleared by the next attach anyway
+                }
+            }
+        }
+    }
+
+    private void print(String summary, Path dir, PrintWriter err) {
+        PrintWriter stdout = spec.commandLine().getOut();
+        stdout.print(summary);
+        stdout.flush();
+        err.println(ProfileFiles.written(dir));
+        err.flush();
+    }
+
+    private static void report(PrintWriter err, Exception e) {
+        err.println("mapscope: " + (e instanceof UserError ? e.getMessage() : "the profile was not written: " + e));
+        err.flush();
+    }
+
+    private void profileAsync(Target target, Path dir, ProfileFiles.Options options, PrintWriter err)
             throws Exception {
         Session session = new Session(pid);
         session.createPrivate();
@@ -320,8 +343,7 @@ final class ProfileCommand implements Callable<Integer> {
             try {
                 finishAsync(profiler, jfr, dir, title, options, err, true);
             } catch (Exception e) {
-                err.println("mapscope: " + (e instanceof UserError ? e.getMessage() : "the profile was not written: " + e));
-                err.flush();
+                report(err, e);
             }
         }, "mapscope-profile-stop");
         Runtime.getRuntime().addShutdownHook(onCtrlC);
@@ -336,7 +358,7 @@ final class ProfileCommand implements Callable<Integer> {
                 Thread.sleep(100);
             }
             progress.clear();
-            return finishAsync(profiler, jfr, dir, title, options, err, false);
+            finishAsync(profiler, jfr, dir, title, options, err, false);
         } finally {
             Shutdown.removeHook(onCtrlC);
             synchronized (finishing) {
@@ -345,11 +367,11 @@ final class ProfileCommand implements Callable<Integer> {
         }
     }
 
-    private String finishAsync(AsyncProfiler profiler, Path jfr, Path dir, String title, ProfileFiles.Options options,
-                               PrintWriter err, boolean interrupted) throws Exception {
+    private void finishAsync(AsyncProfiler profiler, Path jfr, Path dir, String title, ProfileFiles.Options options,
+                             PrintWriter err, boolean interrupted) throws Exception {
         synchronized (finishing) {
             if (finished) {
-                return null;
+                return;
             }
             finished = true;
             if (interrupted) {
@@ -358,16 +380,8 @@ final class ProfileCommand implements Callable<Integer> {
                 err.flush();
             }
             profiler.stop();
-            String summary = ProfileFiles.renderAsync(jfr, event.name(), dir, title, profiler.note(event.name()),
-                    options);
-            if (interrupted) {
-                PrintWriter stdout = spec.commandLine().getOut();
-                stdout.print(summary);
-                stdout.flush();
-                err.println(ProfileFiles.written(dir));
-                err.flush();
-            }
-            return summary;
+            print(ProfileFiles.renderAsync(jfr, event.name(), dir, title, profiler.note(event.name()), options), dir,
+                    err);
         }
     }
 

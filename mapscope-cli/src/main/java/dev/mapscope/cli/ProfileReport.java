@@ -9,6 +9,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What a profile found, as terminal text ({@code summary.txt}) and as {@code report.html}: the widest towers of
@@ -17,7 +19,7 @@ import java.util.Map;
  */
 final class ProfileReport {
     /** The converter's frame-type suffix (_[j] compiled, _[i] inlined, _[0] interpreted...), dropped for reading. */
-    private static final java.util.regex.Pattern FRAME_TYPE = java.util.regex.Pattern.compile("_\\[[0-9a-z]\\]$");
+    private static final Pattern FRAME_TYPE = Pattern.compile("_\\[[0-9a-z]\\]$");
 
     private final String title;
     private final Collapsed stacks;
@@ -173,14 +175,23 @@ final class ProfileReport {
     }
 
     /**
-     * A frame without StackTraceElement's class-loader and module prefix ({@code app//}, {@code java.base/}): in
-     * its string form a '/' before the '(' can only be that separator, since class names there use dots.
+     * A frame without StackTraceElement's class-loader and module prefixes ({@code app//}, {@code java.base/},
+     * {@code java.base@17.0.15/}). Loader and module names have no '$', so a hidden class's
+     * {@code Foo$$Lambda$14/0x00007f84.run} keeps its slash.
      */
     static String withoutModule(String frame) {
-        int paren = frame.indexOf('(');
-        int slash = frame.lastIndexOf('/', paren < 0 ? frame.length() : paren);
-        return slash < 0 ? frame : frame.substring(slash + 1);
+        String f = frame;
+        for (int i = 0; i < 2; i++) {
+            Matcher m = MODULE_PREFIX.matcher(f);
+            if (!m.lookingAt()) {
+                break;
+            }
+            f = f.substring(m.end());
+        }
+        return f;
     }
+
+    private static final Pattern MODULE_PREFIX = Pattern.compile("(?:[A-Za-z_][\\w.]*)?(?:@[\\w.+-]*)?/");
 
     private <T> List<T> first(List<T> list) {
         return list.subList(0, Math.min(top, list.size()));
