@@ -64,7 +64,14 @@ final class ProfileReport {
                     map.operations(), map.estimated() ? " (estimated from the samples)" : "", map.samples(),
                     map.sample(), micros(map.windowMicros() * 1000)));
             if (map.droppedTotal() > 0) {
-                b.append("the agent dropped ").append(map.dropped()).append(" at its memory bounds\n");
+                List<String> parts = new ArrayList<>();
+                map.dropped().forEach((what, n) -> {
+                    if (n != null && n > 0) {
+                        parts.add(n + " " + what);
+                    }
+                });
+                b.append("the agent dropped ").append(String.join(", ", parts))
+                        .append(" at its memory bounds\n");
             }
         }
         b.append('\n').append(map != null ? "widest towers (map and bucket):" : "top frames (self):").append('\n');
@@ -112,8 +119,8 @@ final class ProfileReport {
         b.append("\ntop maps (by operations):\n");
         for (MapProfile.MapEntry m : first(map.maps())) {
             b.append(String.format(Locale.ROOT, "  %-40s %9d ops %s, %d writer thread%s, %d same-bucket writes,"
-                            + " %d resizes (%s)%n", m.label(), m.totalOps(), ops(m.ops()), m.writerThreads(),
-                    m.writerThreads() == 1 ? "" : "s", m.sameBucketWrites(), m.resizes(),
+                            + " %d resize%s (%s)%n", m.label(), m.totalOps(), ops(m.ops()), m.writerThreads(),
+                    m.writerThreads() == 1 ? "" : "s", m.sameBucketWrites(), m.resizes(), m.resizes() == 1 ? "" : "s",
                     m.resizes() == 0 ? "-" : micros(m.resizeNanos())));
         }
         if (map.maps().isEmpty()) {
