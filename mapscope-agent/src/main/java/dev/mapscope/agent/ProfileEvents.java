@@ -47,20 +47,23 @@ final class ProfileEvents {
         return new ProfileEvents(r, file);
     }
 
-    /** Stops the recording, which writes the file; true if this call wrote it. */
+    /**
+     * Stops the recording, which writes the file, and closes it; true if this call wrote it. False when
+     * JFR's exit hook stopped it first: that hook is then writing the file and closes the recording itself,
+     * so this one leaves it alone (closing it under the hook broke the hook's write).
+     */
     boolean stop() {
         try {
             recording.stop();
-            return true;
         } catch (IllegalStateException e) {
-            return false; // JFR's exit hook stopped it first, and wrote it
-        } finally {
-            try {
-                recording.close();
-            } catch (RuntimeException e) {
-                // closed already
-            }
+            return false;
         }
+        try {
+            recording.close();
+        } catch (RuntimeException e) {
+            // closed by JFR's exit hook meanwhile
+        }
+        return true;
     }
 
     Path file() {

@@ -57,8 +57,6 @@ final class Profiler {
                 Files.createDirectories(o.profile);
                 start(new Profile(RUN_ID, o.profile, o.profileSample, o.profileWindowMicros * 1000, Long.MAX_VALUE, true),
                         true);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             } catch (IOException | RuntimeException e) {
                 System.err.println("mapscope: the profile did not start (" + (e.getMessage() == null ? e : e.getMessage())
                         + "); the agent runs without it");
@@ -145,7 +143,13 @@ final class Profiler {
                 + max + ", not '" + value + "'");
     }
 
-    private static void start(Profile p, boolean wait) throws InterruptedException {
+    /**
+     * Starts {@code p}: a request starts on a thread of its own (the control thread keeps answering); the
+     * run profile starts on the calling thread, before main, so that it profiles from the start (starting it
+     * on another thread and waiting for that one could wait on a class-loading lock premain holds).
+     */
+    private static void start(Profile p, boolean here) {
+        Instrumentation i;
         synchronized (Profiler.class) {
             if (running != null) {
                 throw new IllegalStateException("a profile is already running in this JVM (" + running.id + ")");
@@ -154,13 +158,30 @@ final class Profiler {
                 throw new IllegalStateException("the agent is not installed in this JVM");
             }
             running = p;
+            i = inst;
         }
-        Thread t = new Thread(() -> p.run(inst), "mapscope-profile");
-        t.setDaemon(true);
-        p.thread = t;
-        t.start();
-        if (wait) {
-            p.started.await(60, TimeUnit.SECONDS);
+        if (here) {
+            boolean was = MapProfile.busy(true);
+            boolean ok;
+            try {
+                ok = p.start(i);
+            } finally {
+                MapProfile.busy(was);
+            }
+            if (ok) {
+                Thread t = new Thread(p::await, "mapscope-profile");
+                t.setDaemon(true);
+                t.start();
+            }
+        } else {
+            Thread t = new Thread(() -> {
+                MapWatch.ignoreCurrentThread();
+                if (p.start(i)) {
+                    p.await();
+                }
+            }, "mapscope-profile");
+            t.setDaemon(true);
+            t.start();
         }
     }
 
@@ -188,9 +209,7 @@ final class Profiler {
         final long windowNanos;
         final long durationMillis;
         final boolean jfr;
-        final CountDownLatch started = new CountDownLatch(1);
         private final CountDownLatch stop = new CountDownLatch(1);
-        volatile Thread thread;
         // guarded by this
         private ResettableClassFileTransformer transformer;
         private ProfileRecorder recorder;
@@ -209,10 +228,11 @@ final class Profiler {
             this.jfr = jfr;
         }
 
-        void run(Instrumentation i) {
-            MapWatch.ignoreCurrentThread();
+        /** Installs and starts; false (with ID.error written) when that failed. */
+        boolean start(Instrumentation i) {
             try {
                 begin(i);
+                return true;
             } catch (Throwable e) {
                 String why = e.getMessage() == null ? e.toString() : e.getMessage();
                 synchronized (this) {
@@ -220,10 +240,13 @@ final class Profiler {
                 }
                 Commands.writeAtomically(dir.resolve(id + ".error"), "the profile could not start: " + why.strip() + "\n");
                 ended(this);
-                started.countDown();
-                return;
+                return false;
             }
-            started.countDown();
+        }
+
+        /** Waits out the duration (or a stop), then finishes. */
+        void await() {
+            MapWatch.ignoreCurrentThread();
             try {
                 if (durationMillis == Long.MAX_VALUE) {
                     stop.await();
