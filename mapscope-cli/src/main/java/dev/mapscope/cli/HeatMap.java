@@ -21,9 +21,11 @@ import java.util.Locale;
  */
 final class HeatMap {
     /*
-     * The scale is logarithmic: a hot bucket is usually tens or thousands of times hotter than the rest, and a
-     * linear scale would draw every other bucket as zero. Zero always has its own level (blank), so an empty bucket
-     * is never confused with a cool one; levels 1..9 divide log(1 + value) up to log(1 + max) evenly.
+     * The scale is logarithmic between the smallest non-zero value and the largest: a hot bucket is usually tens
+     * or thousands of times hotter than the rest, and a linear scale would draw every other bucket as zero, while
+     * a scale from zero would put all the ordinary buckets on one middle level (a profile of the demo: 2,000 ops
+     * per ordinary cell and 5.4 million in the hot one all read as level 5). Zero always has its own level, so an
+     * empty bucket is never confused with a cool one; levels 1..9 divide log(min)..log(max) evenly.
      */
 
     /** Cells per terminal row and per HTML row. */
@@ -44,6 +46,8 @@ final class HeatMap {
     private final int bucketsPerCell;
     private final String unit;
     private final long max;
+    /** the smallest value above zero (0 when there is none) */
+    private final long min;
     private final int hottest;
 
     /**
@@ -58,14 +62,19 @@ final class HeatMap {
         this.bucketsPerCell = bucketsPerCell;
         this.unit = unit;
         long m = 0;
+        long low = 0;
         int h = -1;
         for (int i = 0; i < cells.length; i++) {
             if (cells[i] > m) {
                 m = cells[i];
                 h = i;
             }
+            if (cells[i] > 0 && (low == 0 || cells[i] < low)) {
+                low = cells[i];
+            }
         }
         this.max = m;
+        this.min = low;
         this.hottest = h;
     }
 
@@ -117,7 +126,7 @@ final class HeatMap {
         return hottest < 0 ? -1 : hottest * bucketsPerCell;
     }
 
-    /** The level 0..9 of a value: 0 only for zero, 9 only near the maximum; -1 for unknown. */
+    /** The level 0..9 of a value: 0 only for zero, 1 for the smallest non-zero value, 9 for the largest; -1 unknown. */
     int level(long value) {
         if (value < 0) {
             return -1;
@@ -125,8 +134,11 @@ final class HeatMap {
         if (value == 0 || max == 0) {
             return 0;
         }
-        double scaled = Math.log1p(value) / Math.log1p(max);
-        return Math.max(1, Math.min(LEVELS, (int) Math.ceil(scaled * LEVELS)));
+        if (max == min) {
+            return LEVELS;
+        }
+        double scaled = (Math.log(value) - Math.log(min)) / (Math.log(max) - Math.log(min));
+        return Math.max(1, Math.min(LEVELS, 1 + (int) Math.round(scaled * (LEVELS - 1))));
     }
 
     /**

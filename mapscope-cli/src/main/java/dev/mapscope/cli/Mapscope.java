@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
                 ReportCommand.class,
                 ReproCommand.class,
                 BenchCommand.class,
+                ProfileCommand.class,
                 ProbeCommand.class,
                 InspectCommand.class,
                 AgentPathCommand.class,

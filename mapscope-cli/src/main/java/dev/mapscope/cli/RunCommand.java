@@ -55,6 +55,21 @@ final class RunCommand implements Callable<Integer> {
             description = "stack frames per thread when a finding is printed (default: ${DEFAULT-VALUE})")
     int frames;
 
+    @Option(names = "--profile", paramLabel = "DIR",
+            description = "profile the maps from the start; when the program ends write flame.html, profile.collapsed,"
+                    + " profile.pb.gz, profile.jfr, summary.txt and report.html into DIR (as `mapscope profile` does)")
+    Path profile;
+
+    @Option(names = "--profile-sample", paramLabel = "N", defaultValue = "" + ProfileCommand.DEFAULT_SAMPLE,
+            description = "with --profile: record the stack of one map operation in N per thread"
+                    + " (default: ${DEFAULT-VALUE})")
+    int profileSample;
+
+    @Option(names = "--profile-window", paramLabel = "DURATION", defaultValue = "1ms",
+            description = "with --profile: count same-bucket writes by two threads within this window"
+                    + " (default: ${DEFAULT-VALUE})")
+    String profileWindow;
+
     @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "the program to run, after --")
     List<String> command;
 
@@ -66,7 +81,7 @@ final class RunCommand implements Callable<Integer> {
         if (html != null) {
             Outputs.checkWritable(html);
         }
-        String options = Jvm.agentOptions(findingsFile, "stderr=false,mode=" + mode);
+        String options = Jvm.agentOptions(findingsFile, "stderr=false,mode=" + mode + profileOptions());
         ProcessBuilder pb = new ProcessBuilder().inheritIO();
         List<String> cmd = withAgent(command, agent, options, pb.environment(), err);
         pb.command(cmd);
@@ -113,6 +128,9 @@ final class RunCommand implements Callable<Integer> {
             HtmlReport.write(Findings.read(findingsFile), findingsFile.toString(), html);
             err.println("mapscope: HTML report: " + html.toAbsolutePath());
         }
+        if (profile != null) {
+            renderProfile(err);
+        }
         if (report == null) {
             Files.deleteIfExists(findingsFile);
         }
@@ -125,6 +143,61 @@ final class RunCommand implements Callable<Integer> {
             return Mapscope.RACE_FOUND;
         }
         return status;
+    }
+
+    /** The agent options for --profile ("" without it); checks the directory and the values first. */
+    private String profileOptions() {
+        if (profile == null) {
+            return "";
+        }
+        if (profileSample < 1) {
+            throw new UserError("--profile-sample must be 1 or more (one operation in N is sampled), not "
+                    + profileSample, 2);
+        }
+        long micros;
+        try {
+            micros = ProfileCommand.windowMicros(profileWindow, "--profile-window");
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage(), 2);
+        }
+        Path dir = Outputs.ensureDirectory(profile.toAbsolutePath());
+        if (dir.toString().contains(",")) {
+            throw new UserError("the --profile directory must not contain a comma (the agent's option separator): "
+                    + dir, 2);
+        }
+        for (String name : new String[] {"run.done", "run.error", "run.collapsed", "run.json", "run.jfr"}) {
+            try {
+                Files.deleteIfExists(dir.resolve(name));
+            } catch (IOException e) {
+                throw new UserError("cannot clear the previous profile in " + dir + ": " + e.getMessage());
+            }
+        }
+        return ",profile=" + dir + ",profile-sample=" + profileSample + ",profile-window=" + micros;
+    }
+
+    /** After the program ended: the agent wrote DIR/run.* at its exit; render them into DIR like `profile` does. */
+    private void renderProfile(PrintWriter err) throws IOException, InterruptedException {
+        Path dir = profile.toAbsolutePath();
+        long deadline = System.nanoTime() + 10_000_000_000L; // the files are written before the JVM exits
+        while (!Files.exists(dir.resolve("run.done")) && !Files.exists(dir.resolve("run.error"))
+                && System.nanoTime() - deadline < 0) {
+            Thread.sleep(50);
+        }
+        if (Files.exists(dir.resolve("run.error"))) {
+            err.println("mapscope: no profile: " + Files.readString(dir.resolve("run.error")).strip());
+        } else if (!Files.exists(dir.resolve("run.done"))) {
+            err.println("mapscope: no profile: the program ended without the agent writing " + dir.resolve("run.done")
+                    + " (was it killed?)");
+        } else {
+            String program = String.join(" ", command);
+            program = program.length() > 72 ? program.substring(0, 69) + "..." : program;
+            String summary = ProfileFiles.renderMap(dir.resolve("run"), dir, "map profile of " + program,
+                    new ProfileFiles.Options(List.of(), List.of(), 5, HeatMap.colorWanted(false)));
+            err.println();
+            err.print(summary);
+            err.println(ProfileFiles.written(dir));
+        }
+        err.flush();
     }
 
     private void summarize(Findings findings, Path findingsFile, PrintWriter err) {

@@ -68,4 +68,16 @@ class HeatMapTest {
                 .contains("hottest bucket 2 with 90 ops");
         assertThat(html.split("<span title=", -1)).hasSize(4);
     }
+
+    @Test
+    void stackFramesLoseTheirModulePrefixesButHiddenClassesKeepTheirSlash() {
+        assertThat(ProfileReport.withoutModule("app//dev.x.Cache.put(Cache.java:50)")).isEqualTo("dev.x.Cache.put(Cache.java:50)");
+        assertThat(ProfileReport.withoutModule("java.base/java.util.HashMap.put(HashMap.java:610)"))
+                .isEqualTo("java.util.HashMap.put(HashMap.java:610)");
+        assertThat(ProfileReport.withoutModule("java.base@17.0.15/java.util.HashMap.put(HashMap.java:610)"))
+                .isEqualTo("java.util.HashMap.put(HashMap.java:610)");
+        assertThat(ProfileReport.withoutModule("dev.x.Main$$Lambda$14/0x00007f844c000a08.run(Unknown Source)"))
+                .isEqualTo("dev.x.Main$$Lambda$14/0x00007f844c000a08.run(Unknown Source)");
+        assertThat(ProfileReport.withoutModule("dev.x.Cache.put(Cache.java:50)")).isEqualTo("dev.x.Cache.put(Cache.java:50)");
+    }
 }
