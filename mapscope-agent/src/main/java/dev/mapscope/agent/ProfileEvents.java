@@ -44,6 +44,13 @@ final class ProfileEvents {
         r.setDestination(file);
         r.setDumpOnExit(true);
         r.start();
+        // Initialise the event classes here, on the control thread, before any advice exists. First used from a
+        // sampled map operation, an event class's initialisation takes JFR's metadata lock while a JFR thread
+        // that holds that lock may be inside an advised HashMap waiting for the same initialisation: the
+        // profiled JVM hung that way (seen twice with `run --profile` and with attach).
+        new Resize().isEnabled();
+        new SameBucketWrite().isEnabled();
+        new MapSample().isEnabled();
         return new ProfileEvents(r, file);
     }
 

@@ -125,13 +125,16 @@ final class ProfileRecorder implements ProfileSink {
         if (m != null) {
             m.capacity = capacity;
             m.ops.incrementAndGet(op);
+            if (op != MapProfile.GET) {
+                m.writer(Thread.currentThread()); // a map only one thread writes has that one writer
+            }
             m.siteFrom(stack);
             m.bucket(bucket, 1, op == MapProfile.GET ? 0 : 1, 0);
             label = m.label();
         } else {
             label = untrackedLabel(map);
         }
-        count(stack, label, bucket >= 0 ? "bucket " + bucket : MapProfile.OPS[op]);
+        count(stack, label, bucket >= 0 ? "bucket " + bucket : MapProfile.OPS[op], sample);
         if (events != null) {
             events.sample(m == null ? id(map) : m.id, map.getClass().getName(), label, MapProfile.OPS[op], bucket);
         }
@@ -224,7 +227,7 @@ final class ProfileRecorder implements ProfileSink {
         }
         add(new Resize(m, MapProfile.KINDS[kind], oldCapacity, newCapacity, bytes, epochOffset + startNanos,
                 durationNanos, Thread.currentThread().getName()), map, label);
-        count(stack, label, "resize " + oldCapacity + "->" + newCapacity);
+        count(stack, label, "resize " + oldCapacity + "->" + newCapacity, 1);
     }
 
     /** GoMap's evacuation finished: one summarised GoMap.evacuate step, then GoMap.growDone. */
@@ -283,12 +286,15 @@ final class ProfileRecorder implements ProfileSink {
     }
 
     /**
-     * Counts one sampled stack ending in the map frame {@code [label]} and the frame {@code [last]}. The
+     * Adds {@code weight} operations to the stack ending in the map frame {@code [label]} and the frame
+     * {@code [last]}: N for a sampled operation (it stands for the N the thread made since its last sample), 1
+     * for a resize (each is recorded). One unit, operations, so that a resize storm and a hot bucket are
+     * compared as the work they are, whatever the sampling rate. The
      * table is keyed by a 64-bit fingerprint of the frames (their names' cached hash codes), so the line is
      * built only the first time: two different lines with one fingerprint (about 2^-64 per pair) would be
      * counted as the first.
      */
-    private void count(StackWalker.StackFrame[] stack, String label, String last) {
+    private void count(StackWalker.StackFrame[] stack, String label, String last, long weight) {
         long fp = 0x9E3779B97F4A7C15L;
         for (StackWalker.StackFrame f : stack) {
             fp = (fp ^ f.getClassName().hashCode()) * 0x100000001B3L;
@@ -300,7 +306,7 @@ final class ProfileRecorder implements ProfileSink {
         synchronized (stacks) {
             Line l = stacks.get(key);
             if (l != null) {
-                l.count++;
+                l.count += weight;
                 return;
             }
             if (stacks.size() >= MAX_STACKS) {
@@ -313,9 +319,9 @@ final class ProfileRecorder implements ProfileSink {
         synchronized (stacks) {
             Line l = stacks.get(key);
             if (l != null) {
-                l.count++;
+                l.count += weight;
             } else if (stacks.size() < MAX_STACKS) {
-                stacks.put(key, new Line(text));
+                stacks.put(key, new Line(text, weight));
             } else {
                 droppedStacks.incrementAndGet();
             }
@@ -325,10 +331,11 @@ final class ProfileRecorder implements ProfileSink {
     /** One distinct collapsed stack and its count (guarded by the stacks table's monitor). */
     static final class Line {
         final String text;
-        long count = 1;
+        long count;
 
-        Line(String text) {
+        Line(String text, long count) {
             this.text = text;
+            this.count = count;
         }
     }
 

@@ -61,6 +61,9 @@ class ProfileIT {
         assertThat(widest).contains("dev/mapscope/agent/ProfileTarget.hotBucket;java/util/HashMap.get;java/util/HashMap.getNode;[")
                 .endsWith("];[bucket " + ProfileTarget.HOT_BUCKET + "] " + count(widest));
         assertThat(widest).contains(";[" + first.get("label") + "];");
+        // counts are operations: each sample stands for the 8 operations of its thread since the last one
+        assertThat(count(widest) % 8).isZero();
+        assertThat(count(widest)).isBetween(200_000L, 360_000L);
     }
 
     /**

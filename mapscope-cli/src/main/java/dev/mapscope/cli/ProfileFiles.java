@@ -46,9 +46,11 @@ final class ProfileFiles {
         stacks.write(out.resolve(COLLAPSED));
         Flames.collapsedToHtml(stacks, title, out.resolve(FLAME));
         long start = map.startEpochNanos();
-        CollapsedToPprof.write(stacks, List.of(new String[] {"samples", "count"}, new String[] {"operations", "count"}),
-                new long[] {1, Math.max(1, map.sample())}, start, map.durationMillis() * 1_000_000L,
-                "mapscope map profile: 1 in " + map.sample() + " operations sampled; stacks end in the map and the bucket",
+        // The agent's counts are already operations (a sample counts N, a resize 1): docs/PROFILE-AGENT.md.
+        CollapsedToPprof.write(stacks, List.<String[]>of(new String[] {"operations", "count"}), new long[] {1}, start,
+                map.durationMillis() * 1_000_000L, "mapscope map profile: 1 in " + map.sample()
+                        + " operations sampled, each counted as the operations it stands for; stacks end in the map and"
+                        + " the bucket",
                 out.resolve(PPROF));
         GcLines gc = null;
         List<String> notes = new ArrayList<>(filterNotes(o));

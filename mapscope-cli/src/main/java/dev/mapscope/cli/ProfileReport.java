@@ -54,7 +54,7 @@ final class ProfileReport {
 
     private String text(boolean color, int gcLines) {
         StringBuilder b = new StringBuilder();
-        b.append(title).append(", ").append(stacks.total()).append(map != null ? " sampled operations" : " samples")
+        b.append(title).append(", ").append(stacks.total()).append(map != null ? " map operations in the flame graph" : " samples")
                 .append('\n');
         for (String n : notes) {
             b.append("note: ").append(n).append('\n');
