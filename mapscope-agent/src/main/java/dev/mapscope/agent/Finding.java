@@ -170,7 +170,8 @@ public final class Finding {
         return Collections.unmodifiableList(out);
     }
 
-    static String frame(StackTraceElement e) {
+    /** One frame as {@code Throwable.printStackTrace} writes it, without the module: findings and probe hits. */
+    public static String frame(StackTraceElement e) {
         String where;
         if (e.isNativeMethod()) {
             where = "Native Method";

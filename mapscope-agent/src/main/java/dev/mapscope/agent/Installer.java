@@ -26,8 +26,11 @@ import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 
-/** Which JDK methods get which advice, and the transformer that puts it there and takes it away. */
-final class Installer {
+/**
+ * Which JDK methods get which advice, and the transformer that puts it there and takes it away. Its discovery
+ * strategy and listener are shared with the probes' transformers (dev.mapscope.agent.probe).
+ */
+public final class Installer {
     /*
      * Every instrumented type is named here, so installing retransforms exactly the loaded ones among them
      * (an explicit discovery list instead of Byte Buddy's walk over every loaded class), and detaching
@@ -187,10 +190,10 @@ final class Installer {
      * its transformer is registered: a class loaded in between (Byte Buddy itself loads TreeMap while it
      * sets up) would otherwise be neither retransformed nor seen at load.
      */
-    static final class ByName implements AgentBuilder.RedefinitionStrategy.DiscoveryStrategy {
+    public static final class ByName implements AgentBuilder.RedefinitionStrategy.DiscoveryStrategy {
         private final Set<String> names;
 
-        ByName(Set<String> names) {
+        public ByName(Set<String> names) {
             this.names = names;
         }
 
@@ -210,11 +213,11 @@ final class Installer {
      * Collects the names of the transformed types (for status.json) and the transformation errors, instead
      * of printing them into the application's output.
      */
-    static final class Recorder extends AgentBuilder.Listener.Adapter {
+    public static final class Recorder extends AgentBuilder.Listener.Adapter {
         private final List<String> errors;
         private final Set<String> transformed;
 
-        Recorder(List<String> errors, Set<String> transformed) {
+        public Recorder(List<String> errors, Set<String> transformed) {
             this.errors = errors;
             this.transformed = transformed;
         }

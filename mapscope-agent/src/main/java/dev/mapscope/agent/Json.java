@@ -1,15 +1,20 @@
 package dev.mapscope.agent;
 
-/** The little JSON the agent writes: strings escaped per RFC 8259. */
-final class Json {
+/** The little JSON the agent writes (findings, status, profiles, probes): strings escaped per RFC 8259. */
+public final class Json {
     private Json() {
     }
 
-    static String str(String s) {
+    public static String str(String s) {
+        return s == null ? "null" : str(new StringBuilder(s.length() + 2), s).toString();
+    }
+
+    /** Appends {@code s} as a JSON string (or null) to {@code b}. */
+    public static StringBuilder str(StringBuilder b, String s) {
         if (s == null) {
-            return "null";
+            return b.append("null");
         }
-        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+        b.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
@@ -36,6 +41,6 @@ final class Json {
                     }
             }
         }
-        return b.append('"').toString();
+        return b.append('"');
     }
 }

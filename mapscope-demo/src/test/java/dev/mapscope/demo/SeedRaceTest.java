@@ -37,7 +37,8 @@ class SeedRaceTest {
                 return super.containsKey(key);
             }
         };
-        SeedRace.Result r = SeedRace.race(broken, 2, 5, false);
+        // one writer: with two, the race itself may lose keys 0-2 (seen: present was 0), which is not this test's point
+        SeedRace.Result r = SeedRace.race(broken, 1, 10, false);
         assertThat(r.present()).isEqualTo(3);
         assertThat(r.size()).isEqualTo(-1);
         assertThat(r.checkError()).isEqualTo("reading the map back failed: java.lang.ArrayIndexOutOfBoundsException:"

@@ -1,5 +1,6 @@
 package dev.mapscope.agent.probe;
 
+import dev.mapscope.agent.Json;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
@@ -137,9 +138,9 @@ final class Inspector {
             }
             long readNanos = System.nanoTime() - t0;
             StringBuilder b = new StringBuilder(64 + chains.length * 3);
-            JsonText.str(b.append("{\"map\":"), MapRegistry.id(map));
-            JsonText.str(b.append(",\"class\":"), map.getClass().getName());
-            JsonText.str(b.append(",\"kind\":"), kind());
+            Json.str(b.append("{\"map\":"), MapRegistry.id(map));
+            Json.str(b.append(",\"class\":"), map.getClass().getName());
+            Json.str(b.append(",\"kind\":"), kind());
             b.append(",\"size\":").append(size).append(",\"capacity\":").append(capacity)
                     .append(",\"threshold\":").append(threshold).append(",\"chains\":[");
             int empty = 0;

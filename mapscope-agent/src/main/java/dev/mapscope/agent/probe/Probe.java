@@ -1,5 +1,6 @@
 package dev.mapscope.agent.probe;
 
+import dev.mapscope.agent.Json;
 import dev.mapscope.agent.boot.MapWatch;
 import dev.mapscope.agent.boot.ProbeGate;
 import dev.mapscope.agent.boot.ProbeHook;
@@ -318,13 +319,13 @@ final class Probe extends ProbeHook {
         StringBuilder b = new StringBuilder("{\"on\":[");
         String[] on = ProbeRequest.names(request.ops).split(",");
         for (int i = 0; i < on.length; i++) {
-            JsonText.str(b.append(i == 0 ? "" : ","), on[i]);
+            Json.str(b.append(i == 0 ? "" : ","), on[i]);
         }
-        JsonText.str(b.append("],\"maps\":"), selector).append(",\"classes\":[");
+        Json.str(b.append("],\"maps\":"), selector).append(",\"classes\":[");
         boolean first = true;
         synchronized (in.classes) {
             for (String c : in.classes) {
-                JsonText.str(b.append(first ? "" : ","), c);
+                Json.str(b.append(first ? "" : ","), c);
                 first = false;
             }
         }
@@ -410,8 +411,8 @@ final class Probe extends ProbeHook {
         long n = hits.get();
         StringBuilder b = new StringBuilder("{\"hits\":").append(n).append(",\"evaluations\":").append(evaluations())
                 .append(",\"dropped\":").append(dropped.get()).append(",\"reason\":");
-        JsonText.str(b, why).append(",\"message\":");
-        return JsonText.str(b, message(why, n)).append("}\n").toString();
+        Json.str(b, why).append(",\"message\":");
+        return Json.str(b, message(why, n)).append("}\n").toString();
     }
 
     private String message(String why, long n) {

@@ -1,5 +1,7 @@
 package dev.mapscope.agent.probe;
 
+import dev.mapscope.agent.Finding;
+import dev.mapscope.agent.Json;
 import dev.mapscope.agent.probe.Subject.Name;
 
 /**
@@ -54,14 +56,14 @@ final class ProbeCheck {
     String json(Subject s, long n, long epochNanos, String mapId, int stackDepth, SameBucket.Earlier earlier) {
         StringBuilder b = new StringBuilder(256);
         b.append("{\"n\":").append(n).append(",\"epochNanos\":").append(epochNanos).append(",\"op\":");
-        JsonText.str(b, s.op()).append(",\"map\":");
-        JsonText.str(b, mapId);
+        Json.str(b, s.op()).append(",\"map\":");
+        Json.str(b, mapId);
         boolean name = capture.uses(Name.THREAD_NAME);
         boolean id = capture.uses(Name.THREAD_ID);
         if (name || id) {
             b.append(",\"thread\":{");
             if (name) {
-                JsonText.str(b.append("\"name\":"), s.threadName());
+                Json.str(b.append("\"name\":"), s.threadName());
             }
             if (id) {
                 b.append(name ? "," : "").append("\"id\":").append(s.threadId());
@@ -80,7 +82,7 @@ final class ProbeCheck {
                     if (k.isInteger()) {
                         b.append(s.integer(k));
                     } else {
-                        JsonText.str(b, s.string(k));
+                        Json.str(b, s.string(k));
                     }
             }
         }
@@ -98,7 +100,7 @@ final class ProbeCheck {
 
     @SuppressWarnings("deprecation") // Thread.getId: threadId() is JDK 19+
     private static void thread(StringBuilder b, Thread t) {
-        JsonText.str(b.append("{\"name\":"), t.getName()).append(",\"id\":").append(t.getId()).append('}');
+        Json.str(b.append("{\"name\":"), t.getName()).append(",\"id\":").append(t.getId()).append('}');
     }
 
     /** The frames below the agent's: everything down to the deepest frame of the probe or boot package. */
@@ -117,23 +119,9 @@ final class ProbeCheck {
             if (f.getClassName().equals("java.lang.Thread") && f.getMethodName().equals("getStackTrace")) {
                 continue;
             }
-            JsonText.str(b.append(n == 0 ? "" : ","), frame(f));
+            Json.str(b.append(n == 0 ? "" : ","), Finding.frame(f));
             n++;
         }
         b.append(']');
-    }
-
-    static String frame(StackTraceElement e) {
-        String where;
-        if (e.isNativeMethod()) {
-            where = "Native Method";
-        } else if (e.getFileName() == null) {
-            where = "Unknown Source";
-        } else if (e.getLineNumber() >= 0) {
-            where = e.getFileName() + ":" + e.getLineNumber();
-        } else {
-            where = e.getFileName();
-        }
-        return e.getClassName() + "." + e.getMethodName() + "(" + where + ")";
     }
 }

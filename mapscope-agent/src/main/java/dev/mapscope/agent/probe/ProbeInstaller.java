@@ -8,6 +8,7 @@ import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import dev.mapscope.agent.Installer;
 import dev.mapscope.agent.boot.ProbeHook;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
@@ -20,11 +21,9 @@ import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.utility.JavaModule;
 
 /**
  * One probe's transformer: advice only on the map classes its selector can match and only on the methods of
@@ -72,10 +71,10 @@ final class ProbeInstaller {
         AgentBuilder b = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                .with(new ByName(names))
+                .with(new Installer.ByName(names))
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .ignore(nameStartsWith("net.bytebuddy.").or(nameStartsWith("dev.mapscope.agent.")))
-                .with(new Recorder(transformed, errors));
+                .with(new Installer.Recorder(errors, transformed));
         if (names.contains(HASH_MAP)) {
             b = b.type(named(HASH_MAP)).transform((builder, type, loader, module, pd) -> {
                 builder = visit(builder, mapping, ops, ProbeHook.PUT, ProbeAdvice.HashPut.class, named("putVal"));
@@ -146,7 +145,7 @@ final class ProbeInstaller {
                 names.add(DECLARING[f]);
             }
         }
-        installed.transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION, new ByName(names));
+        installed.transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION, new Installer.ByName(names));
     }
 
     private static DynamicType.Builder<?> visit(DynamicType.Builder<?> builder, Advice.WithCustomMapping mapping,
@@ -157,51 +156,5 @@ final class ProbeInstaller {
     private static AsmVisitorWrapper on(Advice.WithCustomMapping mapping, Class<?> advice,
             ElementMatcher.Junction<? super MethodDescription> methods) {
         return mapping.to(advice).on(isMethod().and(not(isAbstract())).and(methods));
-    }
-
-    /** Retransforms the loaded classes with the given names, in whatever class loader they live. */
-    static final class ByName implements AgentBuilder.RedefinitionStrategy.DiscoveryStrategy {
-        private final Set<String> names;
-
-        ByName(Set<String> names) {
-            this.names = names;
-        }
-
-        @Override
-        public Iterable<Iterable<Class<?>>> resolve(Instrumentation instrumentation) {
-            List<Class<?>> loaded = new ArrayList<>();
-            for (Class<?> c : instrumentation.getAllLoadedClasses()) {
-                if (names.contains(c.getName())) {
-                    loaded.add(c);
-                }
-            }
-            return List.of(loaded);
-        }
-    }
-
-    /** Collects what was transformed (for ID.armed) and what failed, instead of printing it. */
-    static final class Recorder extends AgentBuilder.Listener.Adapter {
-        private final Set<String> transformed;
-        private final List<String> errors;
-
-        Recorder(Set<String> transformed, List<String> errors) {
-            this.transformed = transformed;
-            this.errors = errors;
-        }
-
-        @Override
-        public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded,
-                DynamicType dynamicType) {
-            synchronized (transformed) {
-                transformed.add(type.getName());
-            }
-        }
-
-        @Override
-        public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable t) {
-            synchronized (errors) {
-                errors.add(typeName + ": " + t);
-            }
-        }
     }
 }
