@@ -37,7 +37,7 @@ final class ProfileEvents {
         r.enable("jdk.GarbageCollection");
         r.enable("jdk.GCHeapSummary");
         r.enable("jdk.ObjectAllocationSample").with("throttle", "150/s");
-        r.enable(Resize.class).withStackTrace();
+        r.enable(Resize.class).withoutStackTrace(); // one per resize: the flame graph has their (sampled) stacks
         r.enable(SameBucketWrite.class).withStackTrace();
         r.enable(MapSample.class).withStackTrace();
         r.setToDisk(true);

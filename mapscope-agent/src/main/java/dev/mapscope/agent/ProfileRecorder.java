@@ -53,6 +53,9 @@ final class ProfileRecorder implements ProfileSink {
     final AtomicLong droppedExamples = new AtomicLong();
     /** fingerprint of a collapsed line to the line and its count; guarded by itself */
     private final Map<Long, Line> stacks = new HashMap<>();
+    /** one resize in this many walks its stack (the others are counted, listed and recorded without one) */
+    static final int RESIZE_SAMPLE = 64;
+    private final AtomicLong resizeCount = new AtomicLong();
     /** guarded by itself */
     private final List<Resize> resizes = new ArrayList<>();
     /** guarded by itself */
@@ -208,10 +211,16 @@ final class ProfileRecorder implements ProfileSink {
             return;
         }
         long bytes = bytes(kind, newCapacity);
-        StackWalker.StackFrame[] stack = ProfileStacks.capture();
+        // Every resize is counted, listed and sent to JFR; one in RESIZE_SAMPLE walks its stack for the flame
+        // graph and counts for RESIZE_SAMPLE there. Walking every one cost the Jackson workload 1.34x: each of
+        // its many small maps allocates its table through resize() on the first put.
+        boolean walk = resizeCount.getAndIncrement() % RESIZE_SAMPLE == 0;
+        StackWalker.StackFrame[] stack = walk ? ProfileStacks.capture() : null;
         String label = untrackedLabel(map);
         if (m != null) {
-            m.siteFrom(stack);
+            if (walk) {
+                m.siteFrom(stack);
+            }
             m.resizes.incrementAndGet();
             m.resizeNanos.addAndGet(durationNanos);
             label = m.label();
@@ -227,7 +236,9 @@ final class ProfileRecorder implements ProfileSink {
         }
         add(new Resize(m, MapProfile.KINDS[kind], oldCapacity, newCapacity, bytes, epochOffset + startNanos,
                 durationNanos, Thread.currentThread().getName()), map, label);
-        count(stack, label, "resize " + oldCapacity + "->" + newCapacity, 1);
+        if (walk) {
+            count(stack, label, "resize " + oldCapacity + "->" + newCapacity, RESIZE_SAMPLE);
+        }
     }
 
     /** GoMap's evacuation finished: one summarised GoMap.evacuate step, then GoMap.growDone. */
