@@ -1,6 +1,14 @@
 package dev.mapscope.agent;
 
-import dev.mapscope.agent.boot.MapWatch;
+import dev.mapscope.agent.protocol.AtomicFiles;
+import dev.mapscope.agent.profile.Profiler;
+import dev.mapscope.agent.protocol.Json;
+import dev.mapscope.agent.protocol.Requests;
+import dev.mapscope.agent.race.Finding;
+import dev.mapscope.agent.race.RaceInstaller;
+import dev.mapscope.agent.race.Reporter;
+import dev.mapscope.agent.transform.LoadedByName;
+import dev.mapscope.agent.boot.race.MapWatch;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.nio.charset.StandardCharsets;
@@ -20,13 +28,13 @@ final class Agent {
     /*
      * All state is guarded by Agent.class. The Instrumentation is the one of the first load: a later
      * loadAgent gets a new instance, and retransforming through that one would not reset what the first
-     * one's transformer did (feasibility check).
+     * one's transformer did (seen on JDK 17 and 25 with Byte Buddy 1.18).
      */
     private static Instrumentation inst;
     private static ResettableClassFileTransformer transformer;
     private static Reporter reporter;
     private static Options options;
-    private static Session session;
+    private static ControlLoop session;
     private static Instant since;
     private static Thread flusher;
     private static boolean hooked;
@@ -52,14 +60,14 @@ final class Agent {
         if (o.session != null) {
             createPrivateDir(o.session);
         }
-        Reporter r = new Reporter(o, System.err, LISTENERS);
+        Reporter r = new Reporter(o.outputs(), System.err, LISTENERS);
         r.open();
         MapWatch.start(o.sharing, r);
         try {
             synchronized (TRANSFORMED) {
                 TRANSFORMED.clear();
             }
-            transformer = Installer.install(inst, o.sharing, ERRORS, TRANSFORMED);
+            transformer = RaceInstaller.install(inst, o.sharing, ERRORS, TRANSFORMED);
         } catch (RuntimeException | Error e) {
             MapWatch.stop();
             r.close();
@@ -78,12 +86,12 @@ final class Agent {
         flusher = new Thread(() -> flushLoop(r), "mapscope-flush");
         flusher.setDaemon(true);
         flusher.start();
-        ProbeCommands.register(inst);
+        ProbeRequests.register(inst);
         if (o.session != null) {
-            session = new Session(o.session);
+            session = new ControlLoop(o.session);
             session.start();
         }
-        Profiler.register(o, inst);
+        Profiler.register(inst, o.profile, o.profileSample, o.profileWindowMicros);
     }
 
     static synchronized boolean installed() {
@@ -95,11 +103,11 @@ final class Agent {
         if (transformer == null) {
             return false;
         }
-        Commands.detaching();
+        Requests.detaching();
         MapWatch.stop();
         try {
             transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION,
-                    new Installer.ByName(Installer.typeNames(options.sharing)));
+                    new LoadedByName(RaceInstaller.typeNames(options.sharing)));
         } finally {
             transformer = null;
             reporter.close();
@@ -147,7 +155,7 @@ final class Agent {
         }
     }
 
-    /** Writes DIR/status.json atomically (write status.json.tmp, rename). */
+    /** Writes DIR/status.json atomically (see AtomicFiles). */
     static synchronized void writeStatus(Path dir, String state) {
         StringBuilder b = new StringBuilder(256);
         b.append("{\"pid\":").append(ProcessHandle.current().pid())
@@ -167,13 +175,7 @@ final class Agent {
             }
         }
         b.append("]}\n");
-        try {
-            Path tmp = dir.resolve("status.json.tmp");
-            Files.write(tmp, b.toString().getBytes(StandardCharsets.UTF_8));
-            Files.move(tmp, dir.resolve("status.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            // the CLI reports a missing status; the application must not notice
-        }
+        AtomicFiles.write(dir.resolve("status.json"), b.toString());
     }
 
     private static void createPrivateDir(Path dir) {

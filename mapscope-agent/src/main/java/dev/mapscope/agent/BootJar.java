@@ -14,7 +14,7 @@ import java.util.jar.JarFile;
  */
 final class BootJar {
     static final String RESOURCE = "META-INF/mapscope/mapscope-agent-boot.jar";
-    static final String PROBE = "dev.mapscope.agent.boot.MapWatch";
+    static final String PROBE = "dev.mapscope.agent.boot.race.MapWatch";
     /**
      * Every boot class, loaded and initialised before any advice is installed. Loaded later, on first use,
      * a boot class would be loaded from inside instrumented code: the class-file hook (Byte Buddy) runs on
@@ -23,18 +23,18 @@ final class BootJar {
      * ThreadState of a thread started right after an attach).
      */
     private static final String[] CLASSES = {
-        "dev.mapscope.agent.boot.Sink",
-        "dev.mapscope.agent.boot.Race",
-        "dev.mapscope.agent.boot.ThreadState",
-        "dev.mapscope.agent.boot.Clocks",
-        "dev.mapscope.agent.boot.Clocks$Stripe",
-        "dev.mapscope.agent.boot.Locks",
-        "dev.mapscope.agent.boot.Sharing",
-        "dev.mapscope.agent.boot.Sharing$MapState",
-        "dev.mapscope.agent.boot.ProbeHook",
-        "dev.mapscope.agent.boot.ProbeGate",
-        "dev.mapscope.agent.boot.ProfileSink",
-        "dev.mapscope.agent.boot.MapProfile",
+        "dev.mapscope.agent.boot.race.Sink",
+        "dev.mapscope.agent.boot.race.Race",
+        "dev.mapscope.agent.boot.race.ThreadState",
+        "dev.mapscope.agent.boot.race.Clocks",
+        "dev.mapscope.agent.boot.race.Clocks$Stripe",
+        "dev.mapscope.agent.boot.race.Locks",
+        "dev.mapscope.agent.boot.race.Sharing",
+        "dev.mapscope.agent.boot.race.Sharing$MapState",
+        "dev.mapscope.agent.boot.probe.ProbeHook",
+        "dev.mapscope.agent.boot.probe.ProbeGate",
+        "dev.mapscope.agent.boot.profile.ProfileSink",
+        "dev.mapscope.agent.boot.profile.ProfileGate",
         PROBE,
     };
 

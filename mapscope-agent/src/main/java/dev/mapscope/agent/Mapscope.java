@@ -1,5 +1,6 @@
 package dev.mapscope.agent;
 
+import dev.mapscope.agent.race.Finding;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -122,7 +123,7 @@ public final class Mapscope {
 
     /** {@link #probe(String)} with the probe's files in {@code dir}. */
     public static dev.mapscope.agent.probe.Probes.Handle probe(Path dir, String args) {
-        java.lang.instrument.Instrumentation inst = ProbeCommands.instrumentation();
+        java.lang.instrument.Instrumentation inst = ProbeRequests.instrumentation();
         if (!isInstalled() || inst == null) {
             throw new IllegalStateException("the agent is not installed in this JVM: call Mapscope.install first");
         }

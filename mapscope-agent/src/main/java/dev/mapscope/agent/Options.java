@@ -1,5 +1,7 @@
 package dev.mapscope.agent;
 
+import dev.mapscope.agent.protocol.Protocol;
+import dev.mapscope.agent.race.Reporter;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
@@ -39,15 +41,15 @@ final class Options {
     }
 
     /** Parses {@code args} (null or empty means defaults); throws IllegalArgumentException with one sentence. */
-    static Options parse(String args) {
+    public static Options parse(String args) {
         Path report = null;
         boolean halt = false;
         boolean sharing = true;
         boolean stderr = true;
         Path session = null;
         Path profile = null;
-        int profileSample = Profiler.DEFAULT_SAMPLE;
-        long profileWindow = Profiler.DEFAULT_WINDOW_MICROS;
+        int profileSample = Protocol.DEFAULT_PROFILE_SAMPLE;
+        long profileWindow = Protocol.DEFAULT_PROFILE_WINDOW_MICROS;
         if (args != null && !args.isBlank()) {
             for (String pair : args.split(",")) {
                 if (pair.isBlank()) {
@@ -130,5 +132,10 @@ final class Options {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("option " + key + " is not a valid path: '" + value + "'");
         }
+    }
+
+    /** Where the race reporter sends findings under these options. */
+    Reporter.Outputs outputs() {
+        return new Reporter.Outputs(report, session, stderr, haltOnRace);
     }
 }

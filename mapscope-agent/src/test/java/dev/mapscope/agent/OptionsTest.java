@@ -1,5 +1,6 @@
 package dev.mapscope.agent;
 
+import dev.mapscope.agent.protocol.Protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -35,8 +36,8 @@ class OptionsTest {
         assertThat(o.profileWindowMicros).isEqualTo(250);
         Options d = Options.parse(null);
         assertThat(d.profile).isNull();
-        assertThat(d.profileSample).isEqualTo(Profiler.DEFAULT_SAMPLE);
-        assertThat(d.profileWindowMicros).isEqualTo(Profiler.DEFAULT_WINDOW_MICROS);
+        assertThat(d.profileSample).isEqualTo(Protocol.DEFAULT_PROFILE_SAMPLE);
+        assertThat(d.profileWindowMicros).isEqualTo(Protocol.DEFAULT_PROFILE_WINDOW_MICROS);
         assertThatThrownBy(() -> Options.parse("profile-sample=0"))
                 .hasMessage("option profile-sample must be a whole number from 1 to 1000000, not '0'");
         assertThatThrownBy(() -> Options.parse("profile-window=soon"))

@@ -146,7 +146,7 @@ public final class ProbeTarget {
                     writers(1, n);
                     break;
                 case "stale":
-                    result = Long.toString((Long) Class.forName("dev.mapscope.agent.boot.ProbeGate", false, null)
+                    result = Long.toString((Long) Class.forName("dev.mapscope.agent.boot.probe.ProbeGate", false, null)
                             .getMethod("staleCalls").invoke(null));
                     break;
                 case "exit":

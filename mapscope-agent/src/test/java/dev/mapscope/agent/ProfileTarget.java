@@ -1,7 +1,7 @@
 package dev.mapscope.agent;
 
-import dev.mapscope.agent.boot.MapProfile;
-import dev.mapscope.agent.boot.ProfileSink;
+import dev.mapscope.agent.boot.profile.ProfileGate;
+import dev.mapscope.agent.boot.profile.ProfileSink;
 import dev.mapscope.maps.GoMap;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -181,7 +181,7 @@ public final class ProfileTarget {
                 calls.incrementAndGet();
             }
         };
-        MapProfile.start(counting, 1, 1000);
+        ProfileGate.start(counting, 1, 1000);
         Map<Integer, Integer> h = new HashMap<>();
         Map<Integer, Integer> c = new ConcurrentHashMap<>();
         Map<Integer, Integer> g = new GoMap<>();
@@ -191,8 +191,8 @@ public final class ProfileTarget {
             g.put(i, i);
             h.get(i);
         }
-        long ops = MapProfile.operations();
-        MapProfile.stop();
+        long ops = ProfileGate.operations();
+        ProfileGate.stop();
         System.out.println("advice calls " + calls.get() + " operations " + ops);
     }
 

@@ -2,7 +2,7 @@ package dev.mapscope.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mapscope.agent.boot.MapWatch;
+import dev.mapscope.agent.boot.race.MapWatch;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -8,7 +8,7 @@ import com.google.common.collect.testing.TestStringSortedMapGenerator;
 import com.google.common.collect.testing.features.CollectionFeature;
 import com.google.common.collect.testing.features.CollectionSize;
 import com.google.common.collect.testing.features.MapFeature;
-import dev.mapscope.agent.boot.MapWatch;
+import dev.mapscope.agent.boot.race.MapWatch;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

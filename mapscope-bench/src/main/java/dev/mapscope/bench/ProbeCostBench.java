@@ -22,8 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What an armed probe costs a HashMap's put and get: no agent; the agent without a probe; a probe armed on
  * another map class (the advice runs, the selector rejects the map); a probe on this map whose condition is
- * false (the selector accepts, the condition is evaluated and fails). Issue #7 asks for at most 50 ns per
- * operation for the last and nothing measurable for the others.
+ * false (the selector accepts, the condition is evaluated and fails). The target is at most 50 ns per
+ * operation for the last and nothing measurable for the others (docs/PROBES.md).
  *
  * <p>Run: {@code java -Dmapscope.agent.jar=mapscope-agent/target/mapscope-agent.jar -jar
  * mapscope-bench/target/benchmarks.jar ProbeCostBench}

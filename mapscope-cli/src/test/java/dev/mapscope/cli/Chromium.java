@@ -25,7 +25,7 @@ final class Chromium {
 
     static Chromium require() {
         for (String name : List.of("chromium", "chromium-browser", "google-chrome")) {
-            String found = ReproCommand.findOnPath(name);
+            String found = Jvm.findOnPath(name);
             if (found != null) {
                 return new Chromium(found);
             }

@@ -37,7 +37,7 @@ class ProbeEndToEndTest {
     static void attach() throws Exception {
         jvm = DelveJvm.start();
         pid = Long.toString(jvm.pid());
-        session = Attachment.open(jvm.pid(), RunCommand.Mode.overlap, new PrintWriter(new StringWriter()));
+        session = Attachment.open(jvm.pid(), AgentMode.overlap, new PrintWriter(new StringWriter()));
         assertThat(session.loadedHere()).isTrue();
     }
 
@@ -138,7 +138,7 @@ class ProbeEndToEndTest {
                 "The longest chain has 40 entries, in bucket 17 (a tree bin).",
                 "Bucket 17 holds 40% of the entries: its keys collide");
         assertThat(Files.readString(html)).contains("<tr id=\"bucket-17\" class=\"hot\">");
-        if (ReproCommand.findOnPath("chromium") != null || System.getenv("CI") != null) {
+        if (Jvm.findOnPath("chromium") != null || System.getenv("CI") != null) {
             InspectBrowserTest.check(Chromium.require(), html, "inspect-live.png");
         }
     }

@@ -52,7 +52,7 @@ final class Profiles {
      * CI is set: then it fails, because CI must check the pprof file with a client mapscope did not write.
      */
     static String pprofTop(Path file) throws IOException, InterruptedException {
-        String go = ReproCommand.findOnPath("go");
+        String go = Jvm.findOnPath("go");
         if (go == null) {
             if (System.getenv("CI") != null) {
                 fail("go is not installed, and CI is set: install the Debian package golang-go");

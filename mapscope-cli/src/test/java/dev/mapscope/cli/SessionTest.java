@@ -59,19 +59,19 @@ class SessionTest {
             Target t = Target.of(target.pid());
             Session.Status old = new Session.Status(target.pid(), "attached", "full", "2020-01-01T00:00:00Z", 0, 0,
                     java.util.List.of(), Instant.EPOCH);
-            assertThat(AttachCommand.stale(old, t)).isTrue();
+            assertThat(Attachment.stale(old, t)).isTrue();
             Session.Status current = new Session.Status(target.pid(), "attached", "full", Instant.now().toString(),
                     0, 0, java.util.List.of(), Instant.now());
-            assertThat(AttachCommand.stale(current, t)).isFalse();
+            assertThat(Attachment.stale(current, t)).isFalse();
         }
     }
 
     @Test
     void javaVersionsAreReadFromTheSpecificationVersion() {
-        assertThat(AttachCommand.feature("1.8")).isEqualTo(8);
-        assertThat(AttachCommand.feature("17")).isEqualTo(17);
-        assertThat(AttachCommand.feature("25")).isEqualTo(25);
-        assertThat(AttachCommand.feature("?")).isZero();
+        assertThat(Attachment.feature("1.8")).isEqualTo(8);
+        assertThat(Attachment.feature("17")).isEqualTo(17);
+        assertThat(Attachment.feature("25")).isEqualTo(25);
+        assertThat(Attachment.feature("?")).isZero();
     }
 
     @Test
@@ -87,7 +87,7 @@ class SessionTest {
 
     @Test
     void anotherUsersProcessIsOneSentence() throws Exception {
-        String runuser = ReproCommand.findOnPath("runuser");
+        String runuser = Jvm.findOnPath("runuser");
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")) && runuser != null,
                 "needs root and runuser to start a process as another user");
         Process other = new ProcessBuilder(runuser, "-u", "nobody", "--", "sleep", "60").start();

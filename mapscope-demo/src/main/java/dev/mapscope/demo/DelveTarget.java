@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The article's map-writing program, kept running so that {@code mapscope probe} and {@code mapscope inspect}
+ * The map-writing program of the article mapscope follows (a Chinese handbook on Go's concurrent map writes), kept running so that {@code mapscope probe} and {@code mapscope inspect}
  * can be tried on it the way the article tries delve: several threads write one shared map without a lock.
  *
  * <pre>

@@ -5,7 +5,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The article's seed program: N threads each write their own keys into one shared map, with no lock.
+ * The seed program of the article mapscope follows (a Chinese handbook on Go's concurrent map writes,
+ * "Go map并发写调试圣经"): N threads each write their own keys into one shared map, with no lock.
  *
  * <pre>
  * java -cp mapscope-demo.jar dev.mapscope.demo.SeedRace [--threads 10] [--writes 1] [--map hashmap|gomap] [--yield]

@@ -1,6 +1,6 @@
 package dev.mapscope.junit;
 
-import dev.mapscope.agent.Finding;
+import dev.mapscope.agent.race.Finding;
 import dev.mapscope.agent.Mapscope;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,6 +1,8 @@
 package dev.mapscope.agent.probe;
 
-import dev.mapscope.agent.Json;
+import dev.mapscope.agent.protocol.AtomicFiles;
+import dev.mapscope.agent.protocol.MapRegistry;
+import dev.mapscope.agent.protocol.Json;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
@@ -75,8 +77,8 @@ final class Inspector {
         }
         MapRegistry.remember(map);
         String json = inspect(inst, map, family);
-        Probes.write(dir.resolve(id + ".json"), json);
-        Probes.write(dir.resolve(id + ".done"), "{}\n");
+        AtomicFiles.write(dir.resolve(id + ".json"), json);
+        AtomicFiles.write(dir.resolve(id + ".done"), "{}\n");
     }
 
     /** Reads {@code map} and returns the JSON object of ID.json. */

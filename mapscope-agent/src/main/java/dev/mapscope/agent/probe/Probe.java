@@ -1,9 +1,12 @@
 package dev.mapscope.agent.probe;
 
-import dev.mapscope.agent.Json;
-import dev.mapscope.agent.boot.MapWatch;
-import dev.mapscope.agent.boot.ProbeGate;
-import dev.mapscope.agent.boot.ProbeHook;
+import dev.mapscope.agent.protocol.AtomicFiles;
+import dev.mapscope.agent.condition.Subject;
+import dev.mapscope.agent.protocol.MapRegistry;
+import dev.mapscope.agent.protocol.Json;
+import dev.mapscope.agent.boot.race.MapWatch;
+import dev.mapscope.agent.boot.probe.ProbeGate;
+import dev.mapscope.agent.boot.probe.ProbeHook;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
@@ -264,7 +267,7 @@ final class Probe extends ProbeHook {
                 // the error below is what the user needs
             }
             armError = e.getMessage() == null ? e.toString() : e.getMessage();
-            Probes.write(dir.resolve(id + ".error"), armError.strip() + "\n");
+            AtomicFiles.write(dir.resolve(id + ".error"), armError.strip() + "\n");
             Probes.ended(this);
             finished = true;
             return;
@@ -291,7 +294,7 @@ final class Probe extends ProbeHook {
                 sameBucket.clear();
             }
             clearThreads();
-            Probes.write(dir.resolve(id + ".done"), doneJson());
+            AtomicFiles.write(dir.resolve(id + ".done"), doneJson());
             Probes.ended(this);
             finished = true;
         }
@@ -330,7 +333,7 @@ final class Probe extends ProbeHook {
             }
         }
         b.append("],\"slot\":").append(s).append("}\n");
-        Probes.write(dir.resolve(id + ".armed"), b.toString());
+        AtomicFiles.write(dir.resolve(id + ".armed"), b.toString());
         armed = true;
     }
 

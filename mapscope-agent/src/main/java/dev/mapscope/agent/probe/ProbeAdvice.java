@@ -1,8 +1,8 @@
 package dev.mapscope.agent.probe;
 
-import dev.mapscope.agent.boot.MapWatch;
-import dev.mapscope.agent.boot.ProbeGate;
-import dev.mapscope.agent.boot.ProbeHook;
+import dev.mapscope.agent.boot.race.MapWatch;
+import dev.mapscope.agent.boot.probe.ProbeGate;
+import dev.mapscope.agent.boot.probe.ProbeHook;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;

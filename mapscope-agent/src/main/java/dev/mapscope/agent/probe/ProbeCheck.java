@@ -1,8 +1,12 @@
 package dev.mapscope.agent.probe;
 
-import dev.mapscope.agent.Finding;
-import dev.mapscope.agent.Json;
-import dev.mapscope.agent.probe.Subject.Name;
+import dev.mapscope.agent.protocol.Frames;
+import dev.mapscope.agent.condition.Capture;
+import dev.mapscope.agent.condition.Condition;
+import dev.mapscope.agent.condition.ConditionException;
+import dev.mapscope.agent.condition.Subject;
+import dev.mapscope.agent.protocol.Json;
+import dev.mapscope.agent.condition.Subject.Name;
 
 /**
  * A probe's condition and capture list: what decides a hit, and what a hit writes (one JSON line of
@@ -108,7 +112,8 @@ final class ProbeCheck {
         int from = 0;
         for (int i = 0; i < stack.length; i++) {
             String c = stack[i].getClassName();
-            if (c.startsWith("dev.mapscope.agent.probe.") || c.startsWith("dev.mapscope.agent.boot.")) {
+            if (c.startsWith("dev.mapscope.agent.probe.") || c.startsWith("dev.mapscope.agent.condition.")
+                    || c.startsWith("dev.mapscope.agent.protocol.") || c.startsWith("dev.mapscope.agent.boot.")) {
                 from = i + 1;
             }
         }
@@ -119,7 +124,7 @@ final class ProbeCheck {
             if (f.getClassName().equals("java.lang.Thread") && f.getMethodName().equals("getStackTrace")) {
                 continue;
             }
-            Json.str(b.append(n == 0 ? "" : ","), Finding.frame(f));
+            Json.str(b.append(n == 0 ? "" : ","), Frames.format(f));
             n++;
         }
         b.append(']');

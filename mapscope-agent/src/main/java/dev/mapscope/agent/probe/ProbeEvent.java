@@ -1,6 +1,7 @@
 package dev.mapscope.agent.probe;
 
-import dev.mapscope.agent.boot.MapWatch;
+import dev.mapscope.agent.condition.Subject;
+import dev.mapscope.agent.boot.race.MapWatch;
 
 /**
  * One map operation as a probe saw it, reused by its thread for every operation (nothing allocated until a

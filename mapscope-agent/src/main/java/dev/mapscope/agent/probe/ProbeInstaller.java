@@ -8,14 +8,16 @@ import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-import dev.mapscope.agent.Installer;
-import dev.mapscope.agent.boot.ProbeHook;
+import dev.mapscope.agent.race.RaceInstaller;
+import dev.mapscope.agent.boot.probe.ProbeHook;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import net.bytebuddy.ByteBuddy;
+import dev.mapscope.agent.transform.LoadedByName;
+import dev.mapscope.agent.transform.TransformRecorder;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.asm.Advice;
@@ -71,10 +73,10 @@ final class ProbeInstaller {
         AgentBuilder b = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                .with(new Installer.ByName(names))
+                .with(new LoadedByName(names))
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .ignore(nameStartsWith("net.bytebuddy.").or(nameStartsWith("dev.mapscope.agent.")))
-                .with(new Installer.Recorder(errors, transformed));
+                .with(new TransformRecorder(errors, transformed));
         if (names.contains(HASH_MAP)) {
             b = b.type(named(HASH_MAP)).transform((builder, type, loader, module, pd) -> {
                 builder = visit(builder, mapping, ops, ProbeHook.PUT, ProbeAdvice.HashPut.class, named("putVal"));
@@ -127,7 +129,7 @@ final class ProbeInstaller {
         for (String n : names) {
             if (!n.equals(GO_MAP)) {
                 try {
-                    Class.forName(n, false, null); // loaded before the transformer runs (see Installer)
+                    Class.forName(n, false, null); // loaded before the transformer runs (see RaceInstaller)
                 } catch (ClassNotFoundException e) {
                     // not in this JDK
                 }
@@ -145,7 +147,7 @@ final class ProbeInstaller {
                 names.add(DECLARING[f]);
             }
         }
-        installed.transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION, new Installer.ByName(names));
+        installed.transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION, new LoadedByName(names));
     }
 
     private static DynamicType.Builder<?> visit(DynamicType.Builder<?> builder, Advice.WithCustomMapping mapping,

@@ -1,6 +1,6 @@
 package dev.mapscope.agent.probe;
 
-import dev.mapscope.agent.boot.ProbeHook;
+import dev.mapscope.agent.boot.probe.ProbeHook;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;

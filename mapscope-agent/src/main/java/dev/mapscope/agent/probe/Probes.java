@@ -1,6 +1,7 @@
 package dev.mapscope.agent.probe;
 
-import dev.mapscope.agent.boot.ProbeHook;
+import dev.mapscope.agent.protocol.MapRegistry;
+import dev.mapscope.agent.boot.probe.ProbeHook;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,7 @@ import java.util.Map;
 /**
  * The {@code probe}, {@code probe-stop} and {@code inspect} requests inside the target JVM
  * (docs/PROBES-AGENT.md). Several probes may be armed at once (up to {@link
- * dev.mapscope.agent.boot.ProbeGate#SLOTS}), each with its own advice.
+ * dev.mapscope.agent.boot.probe.ProbeGate#SLOTS}), each with its own advice.
  */
 public final class Probes {
     /** Serialises installing and removing probe advice (retransformations of the same classes). */
@@ -172,16 +173,6 @@ public final class Probes {
         return families;
     }
 
-    /** Writes {@code text} to {@code file} by a rename, so that the CLI never reads half a file. */
-    static void write(Path file, String text) {
-        try {
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.write(tmp, text.getBytes(StandardCharsets.UTF_8));
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            // the CLI times out with its own sentence; the application must not notice
-        }
-    }
 
     /** A probe armed from inside the JVM ({@code Mapscope.probe}): its progress, and a way to stop it. */
     public static final class Handle {

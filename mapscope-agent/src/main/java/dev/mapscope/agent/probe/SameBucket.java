@@ -14,7 +14,8 @@ final class SameBucket {
      *
      * Each cell is guarded by its own monitor (not a j.u.c lock, which the race detector would follow and
      * take for synchronisation between the application's threads). The monitor is taken only on probed
-     * writes whose condition held, so for the window of the article (1 ms) contention is what is measured.
+     * writes whose condition held, so for a 1 ms window (the delve script's, in the Chinese handbook on Go's
+     * concurrent map writes that mapscope follows) contention is what is measured.
      *
      * The earlier writer's stack is not captured at its write: a stack walk on every probed write costs
      * microseconds (ProbeCostBench.stackAtWrite) where the check costs nanoseconds. On a detection the

@@ -3,7 +3,7 @@ package dev.mapscope.agent.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mapscope.agent.boot.ProbeHook;
+import dev.mapscope.agent.boot.probe.ProbeHook;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,0 +1,64 @@
+package dev.mapscope.agent.protocol;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Every file the agent hands to the CLI appears whole or not at all (docs/AGENT-PROTOCOL.md): it is written
+ * to a uniquely named temporary file in the same directory, then renamed into place with ATOMIC_MOVE. The
+ * CLI writes the control file with the same code.
+ */
+public final class AtomicFiles {
+    /*
+     * The temporary name is unique (Files.createTempFile), so two writers of one file never share a half-written
+     * temporary; the last rename wins, whole. In the agent, failures are returned, never thrown: the application
+     * must not notice, and the CLI, which waits for the file, times out with its own sentence.
+     */
+    private AtomicFiles() {
+    }
+
+    /** Writes {@code text} (UTF-8) to {@code file} by a rename; false if that failed. */
+    public static boolean write(Path file, String text) {
+        try {
+            writeOrThrow(file, text);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Writes {@code text} (UTF-8) to {@code file} by a rename, for a caller that reports the failure itself. */
+    public static void writeOrThrow(Path file, String text) throws IOException {
+        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName() + ".", ".tmp");
+        try {
+            Files.write(tmp, text.getBytes(StandardCharsets.UTF_8));
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            deleteQuietly(tmp); // gone after the rename; left only by a failure
+        }
+    }
+
+    /** Renames the finished file {@code from} to {@code to} atomically, replacing {@code to}; false if that failed. */
+    public static boolean move(Path from, Path to) {
+        try {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException | RuntimeException e) {
+            // the directory belongs to the session; the CLI removes it at the end
+        }
+    }
+}

@@ -1,0 +1,345 @@
+package dev.mapscope.agent.race;
+
+import dev.mapscope.agent.protocol.Frames;
+import dev.mapscope.agent.protocol.Json;
+import dev.mapscope.agent.boot.race.Race;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/** One deduplicated finding: a pair of code paths that raced on a map, and how often. */
+public final class Finding {
+    /** stack frames kept per thread */
+    static final int MAX_FRAMES = 64;
+    /** stack frames shown per thread in the text form */
+    static final int TEXT_FRAMES = 12;
+    /** frames of each stack that identify a code path (the id) */
+    static final int PATH_FRAMES = 12;
+    /** the agent code that runs on application threads (the advice calls it) */
+    static final String BOOT_PACKAGE = "dev.mapscope.agent.boot.";
+
+    private final String id;
+    private final String kind;
+    private final String mapClass;
+    private final String backingOf;
+    private final String mapId;
+    private final String operation;
+    private final int bucket;
+    private final int keyHash;
+    private final Side current;
+    private final Side other;
+    private final Instant time;
+    /** guarded by the Reporter's monitor */
+    long count = 1;
+
+    /** One thread of a finding. */
+    public static final class Side {
+        final String name;
+        final long id;
+        final String operation;
+        final List<String> stack;
+        /** "write", "now" or "unknown" (see Race) */
+        final String stackAt;
+
+        Side(String name, long id, String operation, List<String> stack, String stackAt) {
+            this.name = name;
+            this.id = id;
+            this.operation = operation;
+            this.stack = stack;
+            this.stackAt = stackAt;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public List<String> stack() {
+            return stack;
+        }
+    }
+
+    private Finding(String id, String kind, String mapClass, String backingOf, String mapId, String operation,
+            int bucket, int keyHash, Side current, Side other, Instant time) {
+        this.id = id;
+        this.kind = kind;
+        this.mapClass = mapClass;
+        this.backingOf = backingOf;
+        this.mapId = mapId;
+        this.operation = operation;
+        this.bucket = bucket;
+        this.keyHash = keyHash;
+        this.current = current;
+        this.other = other;
+        this.time = time;
+    }
+
+    /** Builds a finding from a race; runs on the detecting thread with the agent's guard set. */
+    @SuppressWarnings("deprecation") // Thread.getId: threadId() is JDK 19+
+    static Finding of(Race r) {
+        String mapClass = r.map.getClass().getName();
+        List<String> mine = frames(r.stack);
+        List<String> theirs = frames(r.otherStack);
+        String op = operationName(r.operation);
+        String otherOp = r.otherOperation == null ? op : operationName(r.otherOperation);
+        Side current = new Side(r.thread.getName(), r.thread.getId(), op, mine, Race.AT_WRITE);
+        Side other = new Side(r.other.getName(), r.other.getId(), otherOp, theirs, r.otherStackAt);
+        String mapId = mapClass + "@" + Integer.toHexString(System.identityHashCode(r.map));
+        String id = id(r.kind, mine, theirs);
+        return new Finding(id, r.kind, mapClass, backingOf(mapClass, r.stack), mapId, op, r.bucket, r.keyHash,
+                current, other, Instant.now());
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String kind() {
+        return kind;
+    }
+
+    public String mapClass() {
+        return mapClass;
+    }
+
+    public String operation() {
+        return operation;
+    }
+
+    public Side current() {
+        return current;
+    }
+
+    public Side other() {
+        return other;
+    }
+
+    /** The number of times this pair of code paths raced, as of now. */
+    public synchronized long count() {
+        return count;
+    }
+
+    /** The user's name for an instrumented method. */
+    static String operationName(String method) {
+        switch (method) {
+            case "putVal":
+                return "put";
+            case "removeNode":
+            case "deleteEntry":
+            case "closeDeletion":
+                return "remove";
+            case "afterNodeAccess":
+                return "get (access-ordered LinkedHashMap moves the entry)";
+            case "resize":
+                return "resize";
+            default:
+                return method;
+        }
+    }
+
+    /** Agent frames and the stack-walk frames removed, at most MAX_FRAMES kept, each class.method(File:line). */
+    static List<String> frames(StackTraceElement[] stack) {
+        List<String> out = new ArrayList<>();
+        if (stack == null) {
+            return out;
+        }
+        // A thread caught inside the agent (its stack taken while it reports) shows the JDK code the agent
+        // called above the agent's frames: everything down to the deepest agent frame is the agent's. Only
+        // the boot package runs on application threads, so only its frames can appear here.
+        int from = 0;
+        for (int i = 0; i < stack.length; i++) {
+            if (stack[i].getClassName().startsWith(BOOT_PACKAGE)) {
+                from = i + 1;
+            }
+        }
+        for (int i = from; i < stack.length; i++) {
+            StackTraceElement e = stack[i];
+            String c = e.getClassName();
+            if (c.startsWith(BOOT_PACKAGE) || (c.equals("java.lang.Thread") && e.getMethodName().equals("getStackTrace"))) {
+                continue;
+            }
+            // A lambda's hidden proxy class ("Foo$$Lambda$42/0x...call") shows in another thread's stack taken
+            // with Thread.getStackTrace but not in a thread's own stack: dropping it keeps the finding id the
+            // same for one code path whichever way its stack was taken (seen on JDK 17 with the quote demo).
+            if (c.contains("$$Lambda")) {
+                continue;
+            }
+            if (out.size() == MAX_FRAMES) {
+                break;
+            }
+            out.add(Frames.format(e));
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /** A set whose backing map this is, read from the first frame above the map's own frames. */
+    static String backingOf(String mapClass, StackTraceElement[] stack) {
+        if (stack == null) {
+            return null;
+        }
+        for (StackTraceElement e : stack) {
+            String c = e.getClassName();
+            if (c.startsWith(BOOT_PACKAGE) || c.equals("java.lang.Thread") || isMapFrame(c)) {
+                continue;
+            }
+            if (c.equals("java.util.HashSet") || c.equals("java.util.LinkedHashSet")) {
+                return mapClass.equals("java.util.LinkedHashMap") ? "java.util.LinkedHashSet" : "java.util.HashSet";
+            }
+            if (c.equals("java.util.TreeSet")) {
+                return "java.util.TreeSet";
+            }
+            return null;
+        }
+        return null;
+    }
+
+    static boolean isMapFrame(String c) {
+        return c.startsWith("java.util.HashMap") || c.startsWith("java.util.LinkedHashMap")
+                || c.startsWith("java.util.TreeMap") || c.startsWith("java.util.WeakHashMap")
+                || c.startsWith("java.util.IdentityHashMap") || c.equals("java.util.AbstractMap")
+                || c.equals("java.util.Map");
+    }
+
+    /** The JDK collections that wrap or delegate to an instrumented map. */
+    static boolean isCollectionFrame(String c) {
+        return c.startsWith("java.util.Collections$") || c.equals("java.util.HashSet")
+                || c.equals("java.util.LinkedHashSet") || c.equals("java.util.TreeSet")
+                || c.equals("java.util.AbstractCollection") || c.equals("java.util.AbstractSet")
+                || c.equals("java.util.SequencedMap") || c.equals("java.util.NavigableMap");
+    }
+
+    /** The first frame above the map's own frames (the caller that wrote the map), or null. */
+    static String caller(List<String> stack) {
+        for (String f : stack) {
+            String c = f.substring(0, f.lastIndexOf('.', f.indexOf('(')));
+            if (!isMapFrame(c) && !isCollectionFrame(c)) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    /** Stable for a pair of code paths: FNV-1a over each path's top frames, combined independent of order. */
+    static String id(String kind, List<String> a, List<String> b) {
+        long ha = pathHash(a);
+        long hb = pathHash(b);
+        long lo = Math.min(ha, hb);
+        long hi = Math.max(ha, hb);
+        long h = fnv(fnv(fnv(0xcbf29ce484222325L, kind), Long.toString(lo)), Long.toString(hi));
+        return String.format("%016x", h);
+    }
+
+    private static long pathHash(List<String> stack) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < Math.min(PATH_FRAMES, stack.size()); i++) {
+            h = fnv(h, stack.get(i));
+        }
+        return h;
+    }
+
+    private static long fnv(long h, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            h ^= s.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+
+    /** One JSON line in the format of AGENT-PROTOCOL.md. */
+    synchronized String json() {
+        StringBuilder b = new StringBuilder(512);
+        b.append("{\"type\":\"finding\",\"id\":").append(Json.str(id))
+                .append(",\"kind\":").append(Json.str(kind))
+                .append(",\"mapClass\":").append(Json.str(mapClass))
+                .append(",\"backingOf\":").append(Json.str(backingOf))
+                .append(",\"mapId\":").append(Json.str(mapId))
+                .append(",\"allocatedAt\":null")
+                .append(",\"operation\":").append(Json.str(operation))
+                .append(",\"bucket\":").append(bucket)
+                .append(",\"keyHash\":").append(keyHash)
+                .append(",\"threads\":[");
+        side(b, current);
+        b.append(',');
+        side(b, other);
+        b.append("],\"count\":").append(count)
+                .append(",\"time\":").append(Json.str(time.toString()))
+                .append('}');
+        return b.toString();
+    }
+
+    private static void side(StringBuilder b, Side s) {
+        b.append("{\"name\":").append(Json.str(s.name))
+                .append(",\"id\":").append(s.id)
+                .append(",\"operation\":").append(Json.str(s.operation))
+                .append(",\"stackAt\":").append(Json.str(s.stackAt))
+                .append(",\"stack\":[");
+        for (int i = 0; i < s.stack.size(); i++) {
+            if (i > 0) {
+                b.append(',');
+            }
+            b.append(Json.str(s.stack.get(i)));
+        }
+        b.append("]}");
+    }
+
+    /** The readable form printed on stderr and used as a failing test's message. */
+    public String text() {
+        StringBuilder b = new StringBuilder(1024);
+        boolean overlap = kind.equals(Race.CONCURRENT);
+        b.append("mapscope: ").append(overlap ? "concurrent write" : "unsynchronized write")
+                .append(" to ").append(mapId);
+        if (backingOf != null) {
+            b.append(" (the backing map of a ").append(backingOf).append(')');
+        }
+        b.append('\n');
+        b.append("  kind: ").append(kind).append("   operation: ").append(operation)
+                .append("   key hash: ").append(keyHash == -1 ? "unknown" : Integer.toString(keyHash))
+                .append("   bucket: ").append(bucket == -1 ? "unknown" : Integer.toString(bucket))
+                .append("   allocated at: not recorded\n");
+        b.append("  thread \"").append(current.name).append("\" (id ").append(current.id).append(") ")
+                .append(current.operation).append(":\n");
+        stackText(b, current.stack);
+        if (overlap) {
+            b.append("  ...while thread \"").append(other.name).append("\" (id ").append(other.id)
+                    .append(") was inside a write of the same map, now at:\n");
+        } else {
+            b.append("  ...with no happens-before order and no common lock after thread \"").append(other.name)
+                    .append("\" (id ").append(other.id).append(") ").append(other.operation);
+            switch (other.stackAt) {
+                case Race.AT_WRITE:
+                    b.append(" at:\n");
+                    break;
+                case Race.AT_NOW:
+                    b.append(" (its stack at that write was not recorded; it is now at):\n");
+                    break;
+                default:
+                    b.append(" (its stack at that write was not recorded; the thread has ended)\n");
+                    break;
+            }
+        }
+        stackText(b, other.stack);
+        b.append("  fix: ").append(hint()).append('\n');
+        b.append("  finding ").append(id).append(", seen ").append(count()).append(count() == 1 ? " time" : " times");
+        return b.toString();
+    }
+
+    private String hint() {
+        if (kind.equals(Race.CONCURRENT)) {
+            return "two threads wrote this map at the same time: guard every access with one lock, or use a "
+                    + "ConcurrentHashMap (entries are being lost or the table corrupted).";
+        }
+        return "two threads wrote this map without synchronising: guard every access with one lock (a read lock "
+                + "is not enough), hand the map over through Thread.start/join, a BlockingQueue or a Future, "
+                + "or use a ConcurrentHashMap.";
+    }
+
+    private static void stackText(StringBuilder b, List<String> stack) {
+        int n = Math.min(TEXT_FRAMES, stack.size());
+        for (int i = 0; i < n; i++) {
+            b.append("      at ").append(stack.get(i)).append('\n');
+        }
+        if (stack.size() > n) {
+            b.append("      ... ").append(stack.size() - n).append(" more\n");
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.mapscope.agent.race;
+
+import dev.mapscope.agent.boot.race.MapWatch;
+import net.bytebuddy.asm.Advice;
+
+/**
+ * Advice inlined into the mutating methods of the JDK maps. Each makes one call into {@link MapWatch} on
+ * entry and one on exit, and suppresses any Throwable: nothing the agent does can throw into the map.
+ * Nothing here allocates: the operation name is a constant ({@code #m}), the table a field read.
+ */
+final class MapAdvice {
+    private MapAdvice() {
+    }
+
+    /** HashMap.putVal(int hash, K key, ...) and removeNode(int hash, Object key, ...): the hash is given. */
+    static final class HashedWrite {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static int enter(@Advice.This Object map, @Advice.Origin("#m") String op, @Advice.Argument(0) int hash,
+                @Advice.Argument(1) Object key, @Advice.FieldValue("table") Object[] table) {
+            return MapWatch.enter(map, op, key, hash, table);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object map, @Advice.Origin("#m") String op, @Advice.Enter int token) {
+            MapWatch.exit(map, op, token);
+        }
+    }
+
+    /** HashMap compute*, merge, replace: the key is the first argument. */
+    static final class KeyedHashWrite {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static int enter(@Advice.This Object map, @Advice.Origin("#m") String op, @Advice.Argument(0) Object key,
+                @Advice.FieldValue("table") Object[] table) {
+            return MapWatch.enter(map, op, key, MapWatch.NO_HASH, table);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object map, @Advice.Origin("#m") String op, @Advice.Enter int token) {
+            MapWatch.exit(map, op, token);
+        }
+    }
+
+    /** HashMap clear, resize, replaceAll; LinkedHashMap afterNodeAccess: no key. */
+    static final class HashWrite {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static int enter(@Advice.This Object map, @Advice.Origin("#m") String op,
+                @Advice.FieldValue("table") Object[] table) {
+            return MapWatch.enter(map, op, null, MapWatch.NO_HASH, table);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object map, @Advice.Origin("#m") String op, @Advice.Enter int token) {
+            MapWatch.exit(map, op, token);
+        }
+    }
+
+    /** TreeMap, WeakHashMap, IdentityHashMap operations whose first argument is the key. */
+    static final class KeyedWrite {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static int enter(@Advice.This Object map, @Advice.Origin("#m") String op, @Advice.Argument(0) Object key) {
+            return MapWatch.enter(map, op, key, MapWatch.NO_HASH, null);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object map, @Advice.Origin("#m") String op, @Advice.Enter int token) {
+            MapWatch.exit(map, op, token);
+        }
+    }
+
+    /** Any other mutating operation: no key, no table. */
+    static final class Write {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static int enter(@Advice.This Object map, @Advice.Origin("#m") String op) {
+            return MapWatch.enter(map, op, null, MapWatch.NO_HASH, null);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object map, @Advice.Origin("#m") String op, @Advice.Enter int token) {
+            MapWatch.exit(map, op, token);
+        }
+    }
+}

@@ -1,0 +1,249 @@
+package dev.mapscope.agent.race;
+
+import dev.mapscope.agent.protocol.Json;
+import dev.mapscope.agent.boot.race.MapWatch;
+import dev.mapscope.agent.boot.race.Race;
+import dev.mapscope.agent.boot.race.Sink;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * Turns races into findings: deduplicates them by pair of code paths, writes JSON lines and stderr text,
+ * halts the JVM when asked to.
+ */
+public final class Reporter implements Sink {
+    /*
+     * Memory is bounded whatever the finding rate: at most MAX_FINDINGS distinct findings are kept (a repeat
+     * only increments a count); beyond that a new one is dropped and counted. Races are built only on the
+     * slow path, and Sharing stops building them for a map after a few (later ones only count).
+     *
+     * All methods run on the thread that detected a race, with the agent's re-entrancy guard set, so the
+     * JDK code used here (I/O, formatting) is not watched. The agent's own state is guarded by this
+     * object's monitor, never by a java.util.concurrent lock.
+     *
+     * A JDK-internal map (its writer is a java.*, jdk.* or sun.* frame) is not reported by tier 2: the JDK
+     * synchronises its maps in ways tier 2 does not observe (volatile publication, CAS), and a report the
+     * user cannot act on is noise. Tier 1 overlaps are always reported.
+     */
+    static final int MAX_FINDINGS = 1024;
+
+    private final Outputs options;
+    private final PrintStream err;
+    private final List<Path> files = new ArrayList<>();
+    /** guarded by this */
+    private final List<BufferedWriter> writers = new ArrayList<>();
+    /** guarded by this; index + 1 is the key handed to MapWatch */
+    private final List<Finding> findings = new ArrayList<>();
+    /** guarded by this: the count last written for findings.get(i) */
+    private final List<Long> written = new ArrayList<>();
+    /** guarded by this */
+    private long dropped;
+    /** guarded by this */
+    private long ignored;
+    /** guarded by this */
+    private boolean closed;
+    private final List<Consumer<Finding>> listeners;
+
+    /**
+     * Where findings go: {@code report} a JSON-lines file (or null), {@code session} an attach session directory
+     * whose findings.jsonl gets them too (or null), {@code stderr} whether each new finding is printed, and
+     * {@code haltOnRace} whether the first one halts the JVM.
+     */
+    public record Outputs(Path report, Path session, boolean stderr, boolean haltOnRace) {
+    }
+
+    public Reporter(Outputs options, PrintStream err, List<Consumer<Finding>> listeners) {
+        this.options = options;
+        this.err = err;
+        this.listeners = listeners;
+        if (options.report() != null) {
+            files.add(options.report());
+        }
+        if (options.session() != null) {
+            files.add(options.session().resolve("findings.jsonl"));
+        }
+    }
+
+    /** Opens the output files; throws with one sentence naming the file. */
+    public void open() {
+        for (Path p : files) {
+            try {
+                Path parent = p.getParent();
+                if (parent != null) {
+                    Files.createDirectories(parent);
+                }
+                writers.add(Files.newBufferedWriter(p, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND, StandardOpenOption.WRITE));
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot write the findings file " + p + ": " + e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public long report(Race race) {
+        dev.mapscope.agent.protocol.MapRegistry.remember(race.map); // inspect map=ID and probe map=id:ID find it
+        Finding f = Finding.of(race);
+        if (race.kind.equals(Race.UNSYNCHRONIZED) && jdkInternal(f)) {
+            synchronized (this) {
+                ignored++;
+            }
+            return 0;
+        }
+        boolean isNew = false;
+        long key;
+        synchronized (this) {
+            if (closed) {
+                return 0;
+            }
+            int i = indexOf(f.id());
+            if (i >= 0) {
+                Finding old = findings.get(i);
+                synchronized (old) {
+                    old.count++;
+                }
+                f = old;
+                key = i + 1;
+            } else if (findings.size() >= MAX_FINDINGS) {
+                dropped++;
+                return 0;
+            } else {
+                findings.add(f);
+                written.add(1L);
+                key = findings.size();
+                isNew = true;
+                writeLine(f.json());
+                if (options.haltOnRace()) {
+                    close(); // the summary, and no other finding: this one is the reason for exit 66
+                }
+            }
+        }
+        if (isNew && options.stderr()) {
+            err.println(f.text());
+            err.flush();
+        }
+        for (Consumer<Finding> l : listeners) {
+            l.accept(f);
+        }
+        if (isNew && options.haltOnRace()) {
+            err.println("mapscope: halting the JVM with exit status 66 (halt-on-race=true)");
+            err.flush();
+            Runtime.getRuntime().halt(66);
+        }
+        return key;
+    }
+
+    @Override
+    public void repeat(long key) {
+        Finding f;
+        synchronized (this) {
+            if (key <= 0 || key > findings.size()) {
+                return;
+            }
+            f = findings.get((int) key - 1);
+            synchronized (f) {
+                f.count++;
+            }
+        }
+        for (Consumer<Finding> l : listeners) {
+            l.accept(f);
+        }
+    }
+
+    private static boolean jdkInternal(Finding f) {
+        String caller = Finding.caller(f.current().stack());
+        return caller == null || caller.startsWith("java.") || caller.startsWith("javax.")
+                || caller.startsWith("jdk.") || caller.startsWith("sun.") || caller.startsWith("com.sun.");
+    }
+
+    private int indexOf(String id) {
+        for (int i = 0; i < findings.size(); i++) {
+            if (findings.get(i).id().equals(id)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** guarded by this */
+    private void writeLine(String line) {
+        for (BufferedWriter w : writers) {
+            try {
+                w.write(line);
+                w.write('\n');
+                w.flush();
+            } catch (IOException e) {
+                // a full disk must not break the application; the summary still counts the finding
+            }
+        }
+    }
+
+    /** Writes a line for each finding whose count changed since it was last written. */
+    public synchronized void flushCounts() {
+        if (closed) {
+            return;
+        }
+        for (int i = 0; i < findings.size(); i++) {
+            Finding f = findings.get(i);
+            long c = f.count();
+            if (c != written.get(i)) {
+                written.set(i, c);
+                writeLine(f.json());
+            }
+        }
+    }
+
+    /** Flushes counts, writes the summary line and closes the files; later races are ignored. */
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        flushCounts();
+        writeLine("{\"type\":\"summary\",\"findings\":" + findings.size() + ",\"dropped\":" + dropped
+                + ",\"time\":" + Json.str(Instant.now().toString()) + "}");
+        closed = true;
+        for (BufferedWriter w : writers) {
+            try {
+                w.close();
+            } catch (IOException e) {
+                // nothing more to do
+            }
+        }
+    }
+
+    public synchronized int findingCount() {
+        return findings.size();
+    }
+
+    public synchronized long dropped() {
+        return dropped;
+    }
+
+    synchronized long ignored() {
+        return ignored;
+    }
+
+    public synchronized List<Finding> findings() {
+        return new ArrayList<>(findings);
+    }
+
+    static String untrackedNote() {
+        int n = MapWatch.untrackedThreads();
+        return n == 0 ? "" : " (" + n + " threads beyond the tier-2 limit were not tracked)";
+    }
+
+    /** Listener list shared by every install in this JVM, so a JUnit extension survives a detach and reload. */
+    public static List<Consumer<Finding>> newListeners() {
+        return new CopyOnWriteArrayList<>();
+    }
+}

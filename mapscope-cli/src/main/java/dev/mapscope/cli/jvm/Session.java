@@ -1,0 +1,202 @@
+package dev.mapscope.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mapscope.agent.protocol.AtomicFiles;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+
+/**
+ * An attach session directory (docs/AGENT-PROTOCOL.md): {@code ${java.io.tmpdir}/mapscope-${user.name}/<pid>/},
+ * mode 0700, holding the agent's {@code findings.jsonl} and {@code status.json} and the CLI's {@code control}.
+ */
+final class Session {
+    /*
+     * Only the user may read the directory: findings carry stack traces, and whoever can write `control`
+     * can detach the agent. An existing directory that is a symbolic link, belongs to someone else or is
+     * open to others is refused rather than repaired: in a shared /tmp it may have been planted.
+     */
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Senders of this process queue here before they take control.lock; see {@link #send}. */
+    private static final Object SENDERS = new Object();
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+
+    private final long pid;
+    private final Path dir;
+
+    /** The agent's status.json. */
+    record Status(long pid, String state, String mode, String since, long findings, long dropped,
+                  List<String> instrumented, Instant written) {
+        boolean attached() {
+            return "attached".equals(state);
+        }
+    }
+
+    Session(long pid) {
+        this(pid, Path.of(System.getProperty("java.io.tmpdir"), "mapscope-" + System.getProperty("user.name"),
+                Long.toString(pid)));
+    }
+
+    Session(long pid, Path dir) {
+        this.pid = pid;
+        this.dir = dir.toAbsolutePath();
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    Path findingsFile() {
+        return dir.resolve("findings.jsonl");
+    }
+
+    Path statusFile() {
+        return dir.resolve("status.json");
+    }
+
+    /** Creates the directory and its parent with mode 0700, or checks that existing ones are private. */
+    void createPrivate() {
+        createPrivateDirectory(dir.getParent());
+        createPrivateDirectory(dir);
+    }
+
+    private static void createPrivateDirectory(Path d) {
+        try {
+            FileAttribute<Set<PosixFilePermission>> mode = PosixFilePermissions.asFileAttribute(OWNER_ONLY);
+            Files.createDirectory(d, mode);
+            return;
+        } catch (FileAlreadyExistsException e) {
+            // checked below
+        } catch (UnsupportedOperationException e) {
+            throw new UserError("this file system has no POSIX permissions, so mapscope cannot make the private"
+                    + " session directory " + d);
+        } catch (IOException e) {
+            throw new UserError("cannot create the session directory " + d + ": " + e.getMessage());
+        }
+        try {
+            if (Files.isSymbolicLink(d) || !Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
+                throw new UserError("the session directory " + d + " is not a plain directory; remove it and retry");
+            }
+            String owner = Files.getOwner(d, LinkOption.NOFOLLOW_LINKS).getName();
+            if (!owner.equals(System.getProperty("user.name"))) {
+                throw new UserError("the session directory " + d + " belongs to " + owner + "; remove it and retry");
+            }
+            if (!Files.getPosixFilePermissions(d, LinkOption.NOFOLLOW_LINKS).equals(OWNER_ONLY)) {
+                throw new UserError("the session directory " + d + " is open to other users (it must be mode 0700);"
+                        + " remove it and retry");
+            }
+        } catch (IOException e) {
+            throw new UserError("cannot check the session directory " + d + ": " + e.getMessage());
+        }
+    }
+
+    /** Removes what a previous, finished session left: its findings, status and any unread command. */
+    void clearPrevious() {
+        for (String name : List.of("findings.jsonl", "status.json", "control")) {
+            try {
+                Files.deleteIfExists(dir.resolve(name));
+            } catch (IOException e) {
+                throw new UserError("cannot clear the old session file " + dir.resolve(name) + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** The agent's last status, or {@code null} when there is none (no session, or the agent has not started). */
+    Status readStatus() {
+        Path f = statusFile();
+        try {
+            if (!Files.isRegularFile(f)) {
+                return null;
+            }
+            Instant written = Files.getLastModifiedTime(f).toInstant();
+            JsonNode n = JSON.readTree(Files.readString(f, StandardCharsets.UTF_8));
+            if (n == null || !n.isObject()) {
+                return null;
+            }
+            List<String> instrumented = new ArrayList<>();
+            for (JsonNode c : n.path("instrumented")) {
+                instrumented.add(c.asText());
+            }
+            return new Status(n.path("pid").asLong(pid), n.path("state").asText("unknown"),
+                    n.path("mode").asText("?"), n.path("since").asText(null), n.path("findings").asLong(),
+                    n.path("dropped").asLong(), List.copyOf(instrumented), written);
+        } catch (IOException e) {
+            // Read while the agent rewrites it: the caller polls again.
+            return null;
+        }
+    }
+
+    /**
+     * Writes {@code command} to the control file once the agent has taken the previous one, and returns true; false
+     * when the previous one is still there after {@code timeout} or {@code stillWaiting} says to give up.
+     */
+    boolean send(String command, Duration timeout, BooleanSupplier stillWaiting) throws InterruptedException {
+        /*
+         * The control file holds one request. Two mapscope commands addressing one pid at once (a probe while a
+         * profile runs, a status during a detach) must queue, or the second rename would replace the first request
+         * before the agent read it. They queue on control.lock: an OS file lock between processes, and a monitor
+         * between threads of this process (a JVM may not hold two locks on one file). Under both, a sender waits
+         * until the agent has deleted the previous control file, then renames its own into place (AtomicFiles, the agent's own code).
+         */
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (SENDERS) {
+            try (FileChannel lock = FileChannel.open(dir.resolve("control.lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE); FileLock held = lock.lock()) {
+                while (!commandTaken()) {
+                    if (System.nanoTime() - deadline >= 0 || !stillWaiting.getAsBoolean()) {
+                        return false;
+                    }
+                    Thread.sleep(20);
+                }
+                AtomicFiles.writeOrThrow(dir.resolve("control"), command + "\n");
+                return true;
+            } catch (IOException e) {
+                throw new UserError("cannot write the command '" + command + "' to " + dir + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** Whether the agent has taken the last command (it deletes {@code control} once it has acted). */
+    boolean commandTaken() {
+        return !Files.exists(dir.resolve("control"));
+    }
+
+    /**
+     * Sends {@code command} and waits until the agent has acted and written a status that {@code done} accepts.
+     * Returns that status, or {@code null} after {@code timeout}.
+     */
+    Status command(String command, java.util.function.Predicate<Status> done, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        if (!send(command, timeout, () -> true)) {
+            return null;
+        }
+        while (System.nanoTime() - deadline < 0) {
+            if (commandTaken()) {
+                Status s = readStatus();
+                if (s != null && done.test(s)) {
+                    return s;
+                }
+            }
+            Thread.sleep(50);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,184 @@
+package dev.mapscope.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "attach",
+        header = "Watch a running JVM for map races, then detach.",
+        description = {"Loads the agent into a running JVM, prints each map race as it happens, then detaches: the"
+                + " original bytecode is restored and the JVM keeps running.",
+                "Watches for --for DURATION, or until Ctrl-C. No network port is opened in the target: the agent is"
+                + " loaded through the JVM's attach mechanism (same user only) and talks through files in a"
+                + " directory only you can read."},
+        mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {"  mapscope attach 12345 --for 30s",
+                  "  mapscope attach 12345 --for 5m --mode overlap --html races.html",
+                  "  mapscope attach $(pgrep -f my-service.jar)        until Ctrl-C"})
+final class AttachCommand implements Callable<Integer> {
+
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "PID", description = "the process id of the JVM to watch")
+    long pid;
+
+    @Option(names = "--for", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "how long to watch before detaching: 30s, 5m, 1h (default: until Ctrl-C)")
+    Duration duration;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "copy the findings (JSON lines) to FILE at the end")
+    Path report;
+
+    @Option(names = "--html", paramLabel = "FILE", description = "write an HTML report to FILE at the end")
+    Path html;
+
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "full",
+            description = "full (both tiers) or overlap (only overlapping writes, Go's check; the cheapest)"
+                    + " (default: ${DEFAULT-VALUE})")
+    AgentMode mode;
+
+    @Option(names = "--frames", paramLabel = "N", defaultValue = "8",
+            description = "stack frames per thread when a finding is printed (default: ${DEFAULT-VALUE})")
+    int frames;
+
+    private Session session;
+    private LiveFindings live;
+    private boolean finished;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Target target = Target.of(pid);
+        target.checkAttachable();
+        session = new Session(pid);
+        session.createPrivate();
+        Session.Status previous = session.readStatus();
+        if (previous != null && previous.attached() && !Attachment.stale(previous, target)) {
+            throw new UserError("mapscope is already attached to pid " + pid + " (since " + previous.since()
+                    + "); see it with `mapscope status " + pid + "` or end it with `mapscope detach " + pid + "`");
+        }
+        Path agent = AgentJar.locate();
+        if (report != null) {
+            Outputs.checkWritable(report);
+        }
+        if (html != null) {
+            Outputs.checkWritable(html);
+        }
+        session.clearPrevious();
+        Attachment.load(target, session, agent, mode, err);
+        Session.Status status = Attachment.awaitStart(target, session);
+        out.printf("attached to pid %d (mode %s, watching %s); the agent writes to %s%n", pid, status.mode(),
+                watched(status.instrumented()), session.dir());
+        out.println(duration == null ? "watching until Ctrl-C; then mapscope detaches and the JVM keeps running."
+                : "watching for " + DurationConverter.format(duration) + "; then mapscope detaches and the JVM keeps"
+                + " running (Ctrl-C detaches earlier).");
+        out.flush();
+
+        live = new LiveFindings(session.findingsFile(), out, frames);
+        Thread onCtrlC = new Thread(() -> finish(out, err, "interrupted"), "mapscope-detach-on-exit");
+        Runtime.getRuntime().addShutdownHook(onCtrlC);
+        long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
+        String why = "time is up";
+        int polls = 0;
+        while (duration == null || System.nanoTime() - deadline < 0) {
+            live.poll();
+            if (!target.alive()) {
+                why = "the process ended";
+                break;
+            }
+            if (++polls % 5 == 0 && endedElsewhere()) {
+                why = "the session was ended by `mapscope detach " + pid + "`";
+                break;
+            }
+            Thread.sleep(200);
+        }
+        finish(out, err, why);
+        Shutdown.removeHook(onCtrlC);
+        return 0;
+    }
+
+    /** Whether the agent already says it is detached (someone ran `mapscope detach` from another terminal). */
+    private boolean endedElsewhere() {
+        Session.Status s = session.readStatus();
+        return s != null && !s.attached();
+    }
+
+    /** Detaches through the control file, prints the summary, writes the reports; once, from Ctrl-C or the end. */
+    private synchronized void finish(PrintWriter out, PrintWriter err, String why) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        out.println();
+        out.println("mapscope: " + why + (endedElsewhere() ? "." : "; detaching from pid " + pid + "..."));
+        out.flush();
+        Session.Status s = null;
+        if (endedElsewhere()) {
+            out.println("detached: the original bytecode is restored and pid " + pid + " keeps running.");
+        } else if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            try {
+                s = session.command("detach", st -> !st.attached(), Attachment.DETACH_TIMEOUT);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (s == null) {
+                err.println("mapscope: the agent in pid " + pid + " did not confirm the detach within "
+                        + DurationConverter.format(Attachment.DETACH_TIMEOUT) + "; check with `mapscope status " + pid + "`.");
+            } else {
+                out.println("detached: the original bytecode is restored and pid " + pid + " keeps running.");
+            }
+        }
+        live.poll();
+        Findings findings = live.findings();
+        out.println(findings.list().isEmpty() ? "no map races seen while attached."
+                : TextReport.races(findings.list().size()) + " seen while attached, " + findings.occurrences()
+                + " occurrence" + (findings.occurrences() == 1 ? "" : "s") + " in all.");
+        try {
+            if (report != null && Files.exists(session.findingsFile())) {
+                Files.copy(session.findingsFile(), report, StandardCopyOption.REPLACE_EXISTING);
+                out.println("findings: " + report.toAbsolutePath());
+            }
+            if (html != null) {
+                HtmlReport.write(Files.exists(session.findingsFile()) ? Findings.read(session.findingsFile())
+                        : new Findings(), "pid " + pid, html);
+                out.println("HTML report: " + html.toAbsolutePath());
+            }
+        } catch (IOException | UserError e) {
+            err.println("mapscope: " + e.getMessage());
+        }
+        if (report == null && html == null && !findings.list().isEmpty()) {
+            out.println("render them again with: " + Mapscope.name() + " report " + session.findingsFile()
+                    + " --html races.html");
+        }
+        out.flush();
+        err.flush();
+    }
+
+    /** The map classes among the instrumented ones (the agent also instruments lock classes, to see happens-before). */
+    static String watched(java.util.List<String> instrumented) {
+        java.util.List<String> maps = new java.util.ArrayList<>();
+        for (String c : instrumented) {
+            if (c.endsWith("Map")) {
+                maps.add(c.startsWith("java.util.") ? c.substring("java.util.".length()) : c);
+            }
+        }
+        return maps.isEmpty() ? "the JDK maps" : String.join(", ", maps);
+    }
+
+
+}
