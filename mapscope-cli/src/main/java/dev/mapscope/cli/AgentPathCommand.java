@@ -1,5 +1,6 @@
 package dev.mapscope.cli;
 
+import dev.mapscope.cli.jvm.AgentJar;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

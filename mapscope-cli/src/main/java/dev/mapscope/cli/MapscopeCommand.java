@@ -1,5 +1,17 @@
 package dev.mapscope.cli;
 
+import dev.mapscope.cli.bench.BenchCommand;
+import dev.mapscope.cli.console.UserError;
+import dev.mapscope.cli.probe.InspectCommand;
+import dev.mapscope.cli.probe.ProbeCommand;
+import dev.mapscope.cli.profile.ProfileCommand;
+import dev.mapscope.cli.race.AttachCommand;
+import dev.mapscope.cli.race.DemoCommand;
+import dev.mapscope.cli.race.DetachCommand;
+import dev.mapscope.cli.race.ReportCommand;
+import dev.mapscope.cli.race.ReproCommand;
+import dev.mapscope.cli.race.RunCommand;
+import dev.mapscope.cli.race.StatusCommand;
 import java.io.PrintWriter;
 import java.util.Locale;
 import picocli.CommandLine;
@@ -31,7 +43,7 @@ import picocli.CommandLine.Command;
                 AgentPathCommand.class,
                 CompletionCommand.class,
         })
-public final class Mapscope implements Runnable {
+public final class MapscopeCommand implements Runnable {
     /*
      * Exit statuses: 0 success, 1 a problem the user can fix (UserError: one sentence on stderr), 2 bad
      * command-line input (picocli's usage error status), 66 races found with --fail-on-race (the agent's
@@ -40,13 +52,13 @@ public final class Mapscope implements Runnable {
      */
 
     /** Exit status when races were found and the user asked to fail on them. */
-    static final int RACE_FOUND = 66;
+    public static final int RACE_FOUND = 66;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     /** How the user started mapscope ("./mapscope" from the launcher), for the commands we suggest. */
-    static String name() {
+    public static String name() {
         String n = System.getProperty("mapscope.name", "mapscope");
         return n.isBlank() || n.length() > 40 ? "mapscope" : n;
     }
@@ -57,9 +69,9 @@ public final class Mapscope implements Runnable {
 
     /** The command line with mapscope's error handling installed; tests execute it with their own writers. */
     static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Mapscope());
-        cl.setParameterExceptionHandler(Mapscope::onBadInput);
-        cl.setExecutionExceptionHandler(Mapscope::onFailure);
+        CommandLine cl = new CommandLine(new MapscopeCommand());
+        cl.setParameterExceptionHandler(MapscopeCommand::onBadInput);
+        cl.setExecutionExceptionHandler(MapscopeCommand::onFailure);
         // `mapscope run java -cp x Main` without `--`: everything from the program on belongs to the program.
         cl.getSubcommands().get("run").setStopAtPositional(true);
         return cl;

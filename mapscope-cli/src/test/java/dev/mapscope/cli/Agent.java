@@ -1,5 +1,6 @@
 package dev.mapscope.cli;
 
+import dev.mapscope.cli.jvm.AgentJar;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.mapscope.cli;
 
+import dev.mapscope.cli.console.DurationConverter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -17,8 +18,8 @@ class BadInputTest {
     @Test
     void unknownCommand() {
         assertOneSentence(Cli.run("frobnicate"), 2, "mapscope: unknown command 'frobnicate'; the commands are: "
-                + String.join(", ", Mapscope.commandLine().getSubcommands().keySet()) + ".");
-        assertThat(Mapscope.commandLine().getSubcommands().keySet()).contains("help", "demo", "run", "attach",
+                + String.join(", ", MapscopeCommand.commandLine().getSubcommands().keySet()) + ".");
+        assertThat(MapscopeCommand.commandLine().getSubcommands().keySet()).contains("help", "demo", "run", "attach",
                 "detach", "status", "report", "repro", "agent-path", "completion");
     }
 
@@ -32,7 +33,7 @@ class BadInputTest {
     @Test
     void badDuration() {
         assertOneSentence(Cli.run("attach", "12345", "--for", "ten"), 2, "mapscope: invalid value for option"
-                + " '--for': 'ten' is not a duration; write a whole number with ms, s, m or h, for example 30s or 5m.");
+                + " '--for': 'ten' is not a duration; write a whole number with ns, us, ms, s, m or h, for example 30s or 5m.");
     }
 
     @Test
@@ -95,7 +96,7 @@ class BadInputTest {
                 "mapscope: invalid value for option '--for': '0s' is zero; give a duration longer than 0.");
         assertOneSentence(Cli.run("attach", "1", "--for", "-3s"), 2,
                 "mapscope: invalid value for option '--for': '-3s' is not a duration; write a whole number with"
-                        + " ms, s, m or h, for example 30s or 5m.");
+                        + " ns, us, ms, s, m or h, for example 30s or 5m.");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.mapscope.cli;
 
+import dev.mapscope.cli.jvm.Child;
+
 /** dev.mapscope.demo.DelveTarget in its own JVM, for the probe and inspect tests; closing it kills it. */
 final class DelveJvm extends TargetJvm {
     private DelveJvm(Process process) {

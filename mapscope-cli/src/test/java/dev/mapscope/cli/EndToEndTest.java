@@ -1,5 +1,9 @@
 package dev.mapscope.cli;
 
+import dev.mapscope.cli.jvm.Jvm;
+import dev.mapscope.cli.jvm.Session;
+import dev.mapscope.cli.render.Findings;
+import dev.mapscope.cli.render.ReportedFinding;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -21,11 +25,11 @@ class EndToEndTest {
     }
 
     /** At least one finding names both threads with a stack (the agent may miss the other thread's stack). */
-    private static void assertOneWithBothStacks(List<Finding> findings) {
+    private static void assertOneWithBothStacks(List<ReportedFinding> findings) {
         assertThat(findings).isNotEmpty().anySatisfy(EndToEndTest::assertBothStacks);
     }
 
-    private static void assertBothStacks(Finding f) {
+    private static void assertBothStacks(ReportedFinding f) {
         assertThat(f.threads()).hasSize(2);
         assertThat(f.threads().get(0).stack()).isNotEmpty();
         assertThat(f.threads().get(1).stack()).isNotEmpty();
@@ -39,7 +43,7 @@ class EndToEndTest {
                 "dev.mapscope.demo.SeedRace", "--threads", "8", "--writes", "200");
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.err()).contains("[1] ", "saw the race", "the other writer", "found, ");
-        List<Finding> findings = Findings.read(report).list();
+        List<ReportedFinding> findings = Findings.read(report).list();
         assertOneWithBothStacks(findings);
         assertThat(String.join("\n", findings.get(0).threads().get(0).stack())).contains("dev.mapscope.demo.SeedRace");
     }
@@ -72,7 +76,7 @@ class EndToEndTest {
                 "Next:", "the ConcurrentHashMap counters stayed quiet");
         assertThat(r.out()).containsPattern("mapscope found: \\d+ map races?");
         assertThat(out.resolve("report.html")).exists();
-        List<Finding> findings = Findings.read(out.resolve("findings.jsonl")).list();
+        List<ReportedFinding> findings = Findings.read(out.resolve("findings.jsonl")).list();
         assertOneWithBothStacks(findings);
         assertThat(findings).noneMatch(f -> f.mapClass().contains("Concurrent"));
     }
@@ -88,7 +92,7 @@ class EndToEndTest {
             assertThat(r.exit()).as(r.toString()).isZero();
             assertThat(r.out()).contains("attached to pid " + pid, "[1] ", "saw the race", "the other writer",
                     "detached: the original bytecode is restored and pid " + pid + " keeps running.");
-            List<Finding> findings = Findings.read(report).list();
+            List<ReportedFinding> findings = Findings.read(report).list();
             assertOneWithBothStacks(findings);
             assertThat(String.join("\n", findings.get(0).threads().get(0).stack()))
                     .contains("dev.mapscope.demo.RacyTarget");

@@ -1,5 +1,6 @@
 package dev.mapscope.cli;
 
+import dev.mapscope.cli.jvm.Session;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

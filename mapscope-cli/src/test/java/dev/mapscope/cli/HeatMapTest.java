@@ -1,5 +1,7 @@
 package dev.mapscope.cli;
 
+import dev.mapscope.cli.profile.ProfileReport;
+import dev.mapscope.cli.render.HeatMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;

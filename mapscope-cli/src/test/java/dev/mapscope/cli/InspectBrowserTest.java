@@ -1,5 +1,7 @@
 package dev.mapscope.cli;
 
+import dev.mapscope.cli.probe.InspectHtml;
+import dev.mapscope.cli.probe.MapTable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.image.BufferedImage;

@@ -1,5 +1,9 @@
 package dev.mapscope.cli;
 
+import dev.mapscope.cli.console.UserError;
+import dev.mapscope.cli.probe.InspectHtml;
+import dev.mapscope.cli.probe.InspectText;
+import dev.mapscope.cli.probe.MapTable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;

@@ -1,5 +1,8 @@
 package dev.mapscope.cli;
 
+import dev.mapscope.cli.jvm.AgentMode;
+import dev.mapscope.cli.jvm.Attachment;
+import dev.mapscope.cli.jvm.Jvm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -147,7 +150,7 @@ class ProbeEndToEndTest {
     void ctrlCStopsTheProbeAndPrintsItsEnd() throws Exception {
         // The command in a JVM of its own, so that a signal reaches its shutdown hook as it would from a terminal.
         Process cli = new ProcessBuilder(Jvm.java(), "-cp", System.getProperty("java.class.path"),
-                "dev.mapscope.cli.Mapscope", "probe", pid, "--on", "get", "--map", "field:" + BALANCES)
+                "dev.mapscope.cli.MapscopeCommand", "probe", pid, "--on", "get", "--map", "field:" + BALANCES)
                 .redirectErrorStream(true).start();
         java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(cli.getInputStream(),
                 java.nio.charset.StandardCharsets.UTF_8));

@@ -34,7 +34,7 @@ class ProfileBadInputTest {
     @Test
     void badDuration() {
         assertOneSentence(Cli.run("profile", "12345", "--for", "ten"), 2, "mapscope: invalid value for option"
-                + " '--for': 'ten' is not a duration; write a whole number with ms, s, m or h, for example 30s or 5m.");
+                + " '--for': 'ten' is not a duration; write a whole number with ns, us, ms, s, m or h, for example 30s or 5m.");
     }
 
     @Test
@@ -46,7 +46,7 @@ class ProfileBadInputTest {
     @Test
     void badWindow() {
         assertOneSentence(Cli.run("profile", "12345", "--window", "fast"), 2, "mapscope: --window must be a whole"
-                + " number with us, ms or s, for example 500us or 1ms, not 'fast'.");
+                + " number with ns, us, ms, s, m or h, for example 500us or 1ms, not 'fast'.");
     }
 
     @Test

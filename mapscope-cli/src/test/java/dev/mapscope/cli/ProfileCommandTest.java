@@ -1,5 +1,9 @@
 package dev.mapscope.cli;
 
+import dev.mapscope.cli.jvm.Jvm;
+import dev.mapscope.cli.jvm.Session;
+import dev.mapscope.cli.profile.Collapsed;
+import dev.mapscope.cli.profile.ProfileFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.image.BufferedImage;
@@ -99,7 +103,7 @@ class ProfileCommandTest {
         Path out = dir.resolve("stopped");
         Path err = dir.resolve("err.txt");
         List<String> cmd = new ArrayList<>(List.of(Jvm.java(), "-cp", System.getProperty("java.class.path"),
-                "dev.mapscope.cli.Mapscope", "profile", Long.toString(target.pid()), "--for", "2m", "--out",
+                "dev.mapscope.cli.MapscopeCommand", "profile", Long.toString(target.pid()), "--for", "2m", "--out",
                 out.toString()));
         Process cli = new ProcessBuilder(cmd).redirectError(err.toFile())
                 .redirectOutput(dir.resolve("out.txt").toFile()).start();

@@ -1,5 +1,7 @@
 package dev.mapscope.cli;
 
+import dev.mapscope.cli.profile.Collapsed;
+import dev.mapscope.cli.profile.ProfileFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;

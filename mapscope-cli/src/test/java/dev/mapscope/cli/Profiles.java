@@ -1,5 +1,6 @@
 package dev.mapscope.cli;
 
+import dev.mapscope.cli.jvm.Jvm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 

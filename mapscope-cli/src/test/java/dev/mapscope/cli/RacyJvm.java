@@ -1,5 +1,6 @@
 package dev.mapscope.cli;
 
+import dev.mapscope.cli.jvm.Child;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,5 +1,10 @@
 package dev.mapscope.cli;
 
+import dev.mapscope.cli.console.UserError;
+import dev.mapscope.cli.jvm.AgentJar;
+import dev.mapscope.cli.jvm.Jvm;
+import dev.mapscope.cli.race.RunCommand;
+import dev.mapscope.cli.render.FindingsTail;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;

@@ -1,5 +1,10 @@
 package dev.mapscope.cli;
 
+import dev.mapscope.cli.console.UserError;
+import dev.mapscope.cli.jvm.Attachment;
+import dev.mapscope.cli.jvm.Jvm;
+import dev.mapscope.cli.jvm.Session;
+import dev.mapscope.cli.jvm.Target;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package dev.mapscope.cli;
 
+import dev.mapscope.cli.jvm.Jvm;
+import dev.mapscope.cli.jvm.Session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;

@@ -1,5 +1,6 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.bench;
 
+import dev.mapscope.cli.console.Terminal;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;

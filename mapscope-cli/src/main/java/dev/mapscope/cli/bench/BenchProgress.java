@@ -1,4 +1,4 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.bench;
 
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -8,7 +8,7 @@ import java.util.Locale;
  * plain line per finished measurement ({@code plain}, safe in logs: no carriage returns, no escapes), or
  * nothing ({@code none}).
  */
-final class BenchProgress {
+public final class BenchProgress {
     private static final int WIDTH = 30;
 
     private final String mode;

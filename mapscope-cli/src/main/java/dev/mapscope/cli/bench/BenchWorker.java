@@ -1,4 +1,4 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.bench;
 
 import dev.mapscope.maps.RwLockMap;
 import dev.mapscope.maps.SerialMap;

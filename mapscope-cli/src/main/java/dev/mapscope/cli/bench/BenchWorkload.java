@@ -1,4 +1,4 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.bench;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;

@@ -1,4 +1,4 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.console;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -7,35 +7,48 @@ import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Parses durations the way people type them: {@code 30s}, {@code 5m}, {@code 1h}, {@code 500ms}, {@code 90} (seconds). */
-final class DurationConverter implements ITypeConverter<Duration> {
-    private static final Pattern WINDOW = Pattern.compile("(\\d{1,9})(us|µs|ms|s)");
-
-    private static final Pattern FORM = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
+/**
+ * Every duration on the command line ({@code --for}, {@code --window}, ...), typed the way people type them: a whole
+ * number with {@code ns}, {@code us} (or {@code µs}), {@code ms}, {@code s}, {@code m} or {@code h}; a bare number is
+ * seconds. Options with a narrower range check it after parsing ({@link #windowMicros}).
+ */
+public final class DurationConverter implements ITypeConverter<Duration> {
+    private static final Pattern FORM = Pattern.compile("(\\d{1,9})(ns|us|µs|ms|s|m|h)?");
+    private static final String UNITS = "ns, us, ms, s, m or h";
 
     @Override
     public Duration convert(String value) {
-        Matcher m = FORM.matcher(value.strip().toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
-            throw new TypeConversionException("'" + value + "' is not a duration; write a whole number with"
-                    + " ms, s, m or h, for example 30s or 5m");
+        Duration d = parse(value);
+        if (d == null) {
+            throw new TypeConversionException("'" + value + "' is not a duration; write a whole number with " + UNITS
+                    + ", for example 30s or 5m");
         }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        Duration d = switch (unit) {
-            case "ms" -> Duration.ofMillis(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofSeconds(n);
-        };
         if (d.isZero()) {
             throw new TypeConversionException("'" + value + "' is zero; give a duration longer than 0");
         }
         return d;
     }
 
+    /** {@code value} as a duration, or null when it is not one; zero is returned as zero. */
+    static Duration parse(String value) {
+        Matcher m = FORM.matcher(value.strip().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            return null;
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        return switch (unit) {
+            case "ns" -> Duration.ofNanos(n);
+            case "us", "µs" -> Duration.ofNanos(n * 1000);
+            case "ms" -> Duration.ofMillis(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofSeconds(n);
+        };
+    }
+
     /** "30s", "5m", "1h 30m": for messages. */
-    static String format(Duration d) {
+    public static String format(Duration d) {
         if (d.toMillis() < 1000) {
             return d.toMillis() + "ms";
         }
@@ -46,19 +59,17 @@ final class DurationConverter implements ITypeConverter<Duration> {
         return s % 60 == 0 ? (s / 60) + "m" : (s / 60) + "m " + (s % 60) + "s";
     }
 
-    /** A same-bucket window such as 500us, 1ms or 2s in microseconds; IllegalArgumentException naming {@code option}. */
-    static long windowMicros(String value, String option) {
-        Matcher m = WINDOW.matcher(value.strip().toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
-            throw new IllegalArgumentException(option + " must be a whole number with us, ms or s, for example 500us"
+    /**
+     * A same-bucket window (500us, 1ms, 2s, 1m) in whole microseconds, from 1us to 60s; an IllegalArgumentException
+     * naming {@code option} otherwise.
+     */
+    public static long windowMicros(String value, String option) {
+        Duration d = parse(value);
+        if (d == null) {
+            throw new IllegalArgumentException(option + " must be a whole number with " + UNITS + ", for example 500us"
                     + " or 1ms, not '" + value + "'");
         }
-        long n = Long.parseLong(m.group(1));
-        long micros = switch (m.group(2)) {
-            case "ms" -> n * 1000;
-            case "s" -> n * 1_000_000;
-            default -> n;
-        };
+        long micros = d.toNanos() / 1000;
         if (micros < 1 || micros > 60_000_000) {
             throw new IllegalArgumentException(option + " must be between 1us and 60s, not '" + value + "'");
         }

@@ -1,15 +1,15 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.console;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Checks made before any long work, so that an unwritable output fails at once and not after the run. */
-final class Outputs {
+public final class Outputs {
     private Outputs() {
     }
 
     /** Throws a {@link UserError} naming {@code file} unless it can be created or replaced. */
-    static void checkWritable(Path file) {
+    public static void checkWritable(Path file) {
         Path abs = file.toAbsolutePath();
         Path dir = abs.getParent();
         if (Files.isDirectory(abs)) {
@@ -24,7 +24,7 @@ final class Outputs {
     }
 
     /** Creates {@code dir} (and its parents) or throws a {@link UserError} naming it. */
-    static Path ensureDirectory(Path dir) {
+    public static Path ensureDirectory(Path dir) {
         try {
             Files.createDirectories(dir);
         } catch (java.io.IOException e) {

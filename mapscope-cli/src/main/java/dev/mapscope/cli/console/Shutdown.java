@@ -1,12 +1,12 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.console;
 
 /** Shutdown hooks that print what was found when the user presses Ctrl-C. */
-final class Shutdown {
+public final class Shutdown {
     private Shutdown() {
     }
 
     /** Removes {@code hook}, unless the JVM is already shutting down (then the hook runs, and must). */
-    static void removeHook(Thread hook) {
+    public static void removeHook(Thread hook) {
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {

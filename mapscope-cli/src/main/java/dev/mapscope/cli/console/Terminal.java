@@ -1,9 +1,9 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.console;
 
 import java.io.Console;
 
 /** What the CLI knows about the terminal it writes to. */
-final class Terminal {
+public final class Terminal {
     private Terminal() {
     }
 
@@ -13,7 +13,7 @@ final class Terminal {
      * it may be non-null regardless, and {@code Console.isTerminal()} tells). A dumb or missing TERM counts as no
      * terminal, so CI logs get plain lines.
      */
-    static boolean stderrIsTerminal() {
+    public static boolean stderrIsTerminal() {
         Console console = System.console();
         if (console == null) {
             return false;

@@ -1,21 +1,22 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.jvm;
 
+import dev.mapscope.cli.console.UserError;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
 
 /** Finds the agent jar: the one file that goes into {@code -javaagent:} and into {@code loadAgent}. */
-final class AgentJar {
+public final class AgentJar {
     private AgentJar() {
     }
 
     /** The system property, then the environment variable, that name the jar explicitly. */
-    static final String PROPERTY = "mapscope.agent.jar";
+    public static final String PROPERTY = "mapscope.agent.jar";
     static final String ENV = "MAPSCOPE_AGENT_JAR";
 
     /** The agent jar's absolute path, or a {@link UserError} saying where it was looked for and how to build it. */
-    static Path locate() {
+    public static Path locate() {
         String explicit = System.getProperty(PROPERTY);
         String from = "-D" + PROPERTY;
         if (explicit == null || explicit.isBlank()) {

@@ -1,4 +1,4 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.jvm;
 
 /** The agent's detection mode, option {@code mode=} (docs/AGENT-PROTOCOL.md): both tiers, or the overlap check alone. */
-enum AgentMode { full, overlap }
+public enum AgentMode { full, overlap }

@@ -1,5 +1,7 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.jvm;
 
+import dev.mapscope.cli.console.DurationConverter;
+import dev.mapscope.cli.console.UserError;
 import com.sun.tools.attach.AgentInitializationException;
 import com.sun.tools.attach.AgentLoadException;
 import com.sun.tools.attach.AttachNotSupportedException;
@@ -19,13 +21,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * session that {@code mapscope attach} left running, or loads the agent itself and detaches again at
  * {@link #close()}. Requests follow docs/AGENT-PROTOCOL.md ("Requests").
  */
-final class Attachment implements AutoCloseable {
+public final class Attachment implements AutoCloseable {
     private static final AtomicLong SEQUENCE = new AtomicLong();
 
     /** How long the agent may take to install and write its first status (Byte Buddy retransforms the maps). */
-    static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     /** Restoring the bytecode retransforms every instrumented class; on a loaded 2-core machine that took 14 s once. */
-    static final Duration DETACH_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DETACH_TIMEOUT = Duration.ofSeconds(30);
 
     private final Target target;
     private final Session session;
@@ -43,7 +45,7 @@ final class Attachment implements AutoCloseable {
      * The agent in {@code pid}, loaded with {@code mode} unless a live session is there already. Each failure is
      * a {@link UserError} with one sentence.
      */
-    static Attachment open(long pid, AgentMode mode, PrintWriter err) throws InterruptedException {
+    public static Attachment open(long pid, AgentMode mode, PrintWriter err) throws InterruptedException {
         Target target = Target.of(pid);
         target.checkAttachable();
         Session session = new Session(pid);
@@ -58,26 +60,26 @@ final class Attachment implements AutoCloseable {
         return new Attachment(target, session, true);
     }
 
-    Session session() {
+    public Session session() {
         return session;
     }
 
-    Target target() {
+    public Target target() {
         return target;
     }
 
-    boolean loadedHere() {
+    public boolean loadedHere() {
         return loadedHere;
     }
 
     /** A fresh request id: unique within this session directory. */
-    static String newId(String verb) {
+    public static String newId(String verb) {
         return verb + "-" + Long.toString(System.currentTimeMillis(), 36) + "-" + ProcessHandle.current().pid() + "-"
                 + SEQUENCE.incrementAndGet();
     }
 
     /** The file {@code ID.NAME} of a request's results. */
-    Path result(String id, String name) {
+    public Path result(String id, String name) {
         return session.dir().resolve(id + "." + name);
     }
 
@@ -85,13 +87,13 @@ final class Attachment implements AutoCloseable {
      * Sends {@code VERB ID ARGS} and waits until the agent has written {@code ID.done}. Throws a {@link UserError}
      * with the agent's sentence when it wrote {@code ID.error}, or when {@code timeout} passes or the process ends.
      */
-    void request(String verb, String id, String args, Duration timeout) throws InterruptedException {
+    public void request(String verb, String id, String args, Duration timeout) throws InterruptedException {
         send(verb, id, args, timeout);
         awaitDone(id, timeout);
     }
 
     /** Sends {@code VERB ID ARGS} once the control file is free, without waiting for the result. */
-    void send(String verb, String id, String args, Duration timeout) throws InterruptedException {
+    public void send(String verb, String id, String args, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         if (!session.send(verb + " " + id + (args.isEmpty() ? "" : " " + args), timeout, target::alive)) {
             checkTime(deadline, timeout, verb);
@@ -101,7 +103,7 @@ final class Attachment implements AutoCloseable {
     }
 
     /** Waits for {@code ID.done}; see {@link #request}. */
-    void awaitDone(String id, Duration timeout) throws InterruptedException {
+    public void awaitDone(String id, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         Path done = result(id, "done");
         Path error = result(id, "error");
@@ -147,7 +149,7 @@ final class Attachment implements AutoCloseable {
     }
 
     /** Attaches, warns about JDK 21+'s dynamic-agent message, loads the agent with the session, detaches the tool. */
-    static void load(Target target, Session session, Path agent, AgentMode mode, PrintWriter err) {
+    public static void load(Target target, Session session, Path agent, AgentMode mode, PrintWriter err) {
         long pid = target.pid();
         VirtualMachine vm;
         try {
@@ -191,7 +193,7 @@ final class Attachment implements AutoCloseable {
     }
 
     /** Waits for the agent's first status; a {@link UserError} if it does not come. */
-    static Session.Status awaitStart(Target target, Session session) throws InterruptedException {
+    public static Session.Status awaitStart(Target target, Session session) throws InterruptedException {
         long deadline = System.nanoTime() + Attachment.START_TIMEOUT.toNanos();
         while (System.nanoTime() - deadline < 0) {
             Session.Status s = session.readStatus();
@@ -209,7 +211,7 @@ final class Attachment implements AutoCloseable {
     }
 
     /** A status left by an earlier process with the same pid (pids are reused): it started after that session. */
-    static boolean stale(Session.Status s, Target target) {
+    public static boolean stale(Session.Status s, Target target) {
         if (s.since() == null) {
             return false;
         }
@@ -222,7 +224,7 @@ final class Attachment implements AutoCloseable {
     }
 
     /** The feature release of a java.specification.version (1.8 is 8); 0 when it cannot be read. */
-    static int feature(String specVersion) {
+    public static int feature(String specVersion) {
         try {
             String v = specVersion.startsWith("1.") ? specVersion.substring(2) : specVersion;
             int dot = v.indexOf('.');

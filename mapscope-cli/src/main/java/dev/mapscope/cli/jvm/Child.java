@@ -1,5 +1,7 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.jvm;
 
+import dev.mapscope.cli.console.DurationConverter;
+import dev.mapscope.cli.console.UserError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** A program started by demo or repro with its output captured, and the flags that make a short JVM start fast. */
-final class Child {
+public final class Child {
     private Child() {
     }
 
@@ -20,19 +22,19 @@ final class Child {
      * small heap keeps two of them cheap on a small machine. Measured on 2 cores: the seed program takes about
      * 0.2 s with them, without the agent.
      */
-    static final List<String> FAST_START = List.of("-XX:TieredStopAtLevel=1", "-Xshare:auto", "-Xmx64m",
+    public static final List<String> FAST_START = List.of("-XX:TieredStopAtLevel=1", "-Xshare:auto", "-Xmx64m",
             "-XX:+UseSerialGC");
 
     /** What a finished child printed. */
-    record Output(int exitCode, String stdout, String stderr) {
+    public record Output(int exitCode, String stdout, String stderr) {
         /** The last non-empty line of stdout, or "". */
-        String lastLine() {
+        public String lastLine() {
             String[] lines = stdout.strip().split("\n");
             return lines[lines.length - 1].strip();
         }
 
         /** The first non-empty line of stderr, for a one-line error. */
-        String firstErrorLine() {
+        public String firstErrorLine() {
             for (String l : stderr.split("\n")) {
                 if (!l.isBlank()) {
                     return l.strip();
@@ -43,7 +45,7 @@ final class Child {
     }
 
     /** A java command line: this JDK's java, the fast-start flags, {@code jvmArgs}, then the class and its arguments. */
-    static List<String> java(List<String> jvmArgs, String mainClass, List<String> args) {
+    public static List<String> java(List<String> jvmArgs, String mainClass, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Jvm.java());
         cmd.addAll(FAST_START);
@@ -56,7 +58,7 @@ final class Child {
     }
 
     /** Runs {@code cmd} to completion (killed after {@code timeout}), stderr kept in a temporary file. */
-    static Output run(List<String> cmd, Duration timeout) throws IOException, InterruptedException {
+    public static Output run(List<String> cmd, Duration timeout) throws IOException, InterruptedException {
         Path errFile = Files.createTempFile("mapscope-child-", ".err");
         try {
             Process p = new ProcessBuilder(cmd).redirectError(errFile.toFile())

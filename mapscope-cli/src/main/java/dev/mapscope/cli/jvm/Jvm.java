@@ -1,5 +1,6 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.jvm;
 
+import dev.mapscope.cli.console.UserError;
 import java.nio.file.Files;
 import java.io.File;
 import java.net.URISyntaxException;
@@ -9,17 +10,17 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /** What the CLI needs to start other JVMs: the java executable and the class path of the demo programs. */
-final class Jvm {
+public final class Jvm {
     private Jvm() {
     }
 
     /** The java executable of the JDK this CLI runs on. */
-    static String java() {
+    public static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     /** The class path holding dev.mapscope.demo (and dev.mapscope.maps, for GoMap). */
-    static String demoClassPath() {
+    public static String demoClassPath() {
         Set<String> entries = new LinkedHashSet<>();
         add(entries, dev.mapscope.demo.SeedRace.class);
         add(entries, dev.mapscope.maps.GoMap.class);
@@ -39,7 +40,7 @@ final class Jvm {
     }
 
     /** The agent option string for {@code report=FILE} plus {@code extra}; a comma in the path would split it. */
-    static String agentOptions(Path report, String extra) {
+    public static String agentOptions(Path report, String extra) {
         String path = report.toAbsolutePath().toString();
         if (path.contains(",")) {
             throw new UserError("the findings file path must not contain a comma (the agent's option separator): "
@@ -49,7 +50,7 @@ final class Jvm {
     }
 
     /** The executable {@code program} found on PATH, or null. */
-    static String findOnPath(String program) {
+    public static String findOnPath(String program) {
         String path = System.getenv("PATH");
         if (path == null) {
             return null;

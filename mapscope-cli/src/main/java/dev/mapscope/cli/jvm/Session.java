@@ -1,5 +1,6 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.jvm;
 
+import dev.mapscope.cli.console.UserError;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mapscope.agent.protocol.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,7 +27,7 @@ import java.util.function.BooleanSupplier;
  * An attach session directory (docs/AGENT-PROTOCOL.md): {@code ${java.io.tmpdir}/mapscope-${user.name}/<pid>/},
  * mode 0700, holding the agent's {@code findings.jsonl} and {@code status.json} and the CLI's {@code control}.
  */
-final class Session {
+public final class Session {
     /*
      * Only the user may read the directory: findings carry stack traces, and whoever can write `control`
      * can detach the agent. An existing directory that is a symbolic link, belongs to someone else or is
@@ -42,37 +43,37 @@ final class Session {
     private final Path dir;
 
     /** The agent's status.json. */
-    record Status(long pid, String state, String mode, String since, long findings, long dropped,
+    public record Status(long pid, String state, String mode, String since, long findings, long dropped,
                   List<String> instrumented, Instant written) {
-        boolean attached() {
+        public boolean attached() {
             return "attached".equals(state);
         }
     }
 
-    Session(long pid) {
+    public Session(long pid) {
         this(pid, Path.of(System.getProperty("java.io.tmpdir"), "mapscope-" + System.getProperty("user.name"),
                 Long.toString(pid)));
     }
 
-    Session(long pid, Path dir) {
+    public Session(long pid, Path dir) {
         this.pid = pid;
         this.dir = dir.toAbsolutePath();
     }
 
-    Path dir() {
+    public Path dir() {
         return dir;
     }
 
-    Path findingsFile() {
+    public Path findingsFile() {
         return dir.resolve("findings.jsonl");
     }
 
-    Path statusFile() {
+    public Path statusFile() {
         return dir.resolve("status.json");
     }
 
     /** Creates the directory and its parent with mode 0700, or checks that existing ones are private. */
-    void createPrivate() {
+    public void createPrivate() {
         createPrivateDirectory(dir.getParent());
         createPrivateDirectory(dir);
     }
@@ -108,7 +109,7 @@ final class Session {
     }
 
     /** Removes what a previous, finished session left: its findings, status and any unread command. */
-    void clearPrevious() {
+    public void clearPrevious() {
         for (String name : List.of("findings.jsonl", "status.json", "control")) {
             try {
                 Files.deleteIfExists(dir.resolve(name));
@@ -119,7 +120,7 @@ final class Session {
     }
 
     /** The agent's last status, or {@code null} when there is none (no session, or the agent has not started). */
-    Status readStatus() {
+    public Status readStatus() {
         Path f = statusFile();
         try {
             if (!Files.isRegularFile(f)) {
@@ -182,7 +183,7 @@ final class Session {
      * Sends {@code command} and waits until the agent has acted and written a status that {@code done} accepts.
      * Returns that status, or {@code null} after {@code timeout}.
      */
-    Status command(String command, java.util.function.Predicate<Status> done, Duration timeout)
+    public Status command(String command, java.util.function.Predicate<Status> done, Duration timeout)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         if (!send(command, timeout, () -> true)) {

@@ -1,5 +1,6 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.jvm;
 
+import dev.mapscope.cli.console.UserError;
 import com.sun.tools.attach.VirtualMachine;
 import com.sun.tools.attach.VirtualMachineDescriptor;
 import java.io.IOException;
@@ -13,7 +14,7 @@ import java.util.Optional;
  * A process the user named by pid, and the checks made before attaching to it: each failure is one sentence
  * that names the pid and what to do.
  */
-final class Target {
+public final class Target {
     private final long pid;
     private final ProcessHandle handle;
 
@@ -22,11 +23,11 @@ final class Target {
         this.handle = handle;
     }
 
-    long pid() {
+    public long pid() {
         return pid;
     }
 
-    boolean alive() {
+    public boolean alive() {
         return handle.isAlive();
     }
 
@@ -35,7 +36,7 @@ final class Target {
     }
 
     /** The running process {@code pid}, or a {@link UserError} when there is none. */
-    static Target of(long pid) {
+    public static Target of(long pid) {
         if (pid <= 0) {
             throw new UserError("a pid is a positive number, got " + pid, 2);
         }
@@ -45,7 +46,7 @@ final class Target {
     }
 
     /** Checks everything that can be checked without attaching: owner, JVM or not, attach switched off. */
-    void checkAttachable() {
+    public void checkAttachable() {
         if (pid == ProcessHandle.current().pid()) {
             throw new UserError("pid " + pid + " is this mapscope process itself; name the JVM to watch");
         }

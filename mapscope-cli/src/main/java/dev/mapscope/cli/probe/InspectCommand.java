@@ -1,5 +1,12 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.probe;
 
+import dev.mapscope.cli.console.DurationConverter;
+import dev.mapscope.cli.console.Outputs;
+import dev.mapscope.cli.console.Shutdown;
+import dev.mapscope.cli.console.UserError;
+import dev.mapscope.cli.jvm.AgentMode;
+import dev.mapscope.cli.jvm.Attachment;
+import dev.mapscope.cli.render.HeatMap;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -31,7 +38,7 @@ import picocli.CommandLine.Spec;
                   "  mapscope inspect 4242 --field com.example.Registry.INSTANCE.byName \\",
                   "      --html buckets.html",
                   "  mapscope inspect 4242 --map java.util.HashMap@1b6d3586 --watch 1s --for 30s"})
-final class InspectCommand implements Callable<Integer> {
+public final class InspectCommand implements Callable<Integer> {
 
     /** How long one inspection may take: the agent reads the table on its control thread. */
     static final Duration TIMEOUT = Duration.ofSeconds(30);

@@ -1,6 +1,9 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.probe;
 
-import static dev.mapscope.cli.HtmlReport.escape;
+import dev.mapscope.cli.console.Outputs;
+import dev.mapscope.cli.console.UserError;
+import dev.mapscope.cli.render.HeatMap;
+import static dev.mapscope.cli.render.HtmlReport.escape;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,14 +21,14 @@ import java.util.List;
  * reading, the heat map ({@link HeatMap#html()}), the fullest buckets as a table (each row {@code id="bucket-N"},
  * the collided one marked {@code hot}), and for GoMap the tophash bytes and the growth state.
  */
-final class InspectHtml {
+public final class InspectHtml {
     private InspectHtml() {
     }
 
     /** Buckets listed in the table of the fullest. */
     private static final int ROWS = 16;
 
-    static void write(MapTable t, String source, Path target) {
+    public static void write(MapTable t, String source, Path target) {
         Outputs.checkWritable(target);
         try {
             Files.writeString(target, render(t, source), StandardCharsets.UTF_8);
@@ -34,7 +37,7 @@ final class InspectHtml {
         }
     }
 
-    static String render(MapTable t, String source) {
+    public static String render(MapTable t, String source) {
         StringBuilder b = new StringBuilder();
         long[] v = t.perBucket();
         long entries = 0;

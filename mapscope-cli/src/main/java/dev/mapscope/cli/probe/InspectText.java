@@ -1,5 +1,6 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.probe;
 
+import dev.mapscope.cli.render.HeatMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -9,7 +10,7 @@ import java.util.Locale;
  * GoMap the tophash bytes of the fullest buckets and the old array of a growth in progress, and a paragraph
  * that reads the picture for the user ({@link #reading}, shared with the HTML page).
  */
-final class InspectText {
+public final class InspectText {
     private InspectText() {
     }
 
@@ -17,7 +18,7 @@ final class InspectText {
     static final int TOPHASH_ROWS = 6;
 
     /** The whole picture; {@code source} says how the map was named ("field X" or "id Y"). */
-    static String render(MapTable t, String source, boolean color) {
+    public static String render(MapTable t, String source, boolean color) {
         StringBuilder b = new StringBuilder();
         b.append(t.simpleClass()).append(' ').append(t.map()).append(" (").append(source).append(')');
         if (t.readNanos() >= 0) {
@@ -117,7 +118,7 @@ final class InspectText {
     }
 
     /** {@code 9c 3e .. .. | 55 ..}: a bucket's tophash bytes, eight per bucket. */
-    static String tophash(int[] bytes) {
+    public static String tophash(int[] bytes) {
         if (bytes == null) {
             return "(unread)";
         }
@@ -134,7 +135,7 @@ final class InspectText {
     }
 
     /** What the picture says, in sentences: load, empties, the longest chain, collisions, tree bins, growth. */
-    static List<String> reading(MapTable t) {
+    public static List<String> reading(MapTable t) {
         List<String> s = new ArrayList<>();
         long[] v = t.perBucket();
         int buckets = v.length;

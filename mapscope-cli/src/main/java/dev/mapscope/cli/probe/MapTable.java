@@ -1,5 +1,6 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.probe;
 
+import dev.mapscope.cli.console.UserError;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -20,7 +21,7 @@ import java.util.TreeSet;
  * @param trees buckets that are red-black tree bins (HashMap, ConcurrentHashMap)
  * @param go GoMap's own state, or {@code null} for the JDK maps
  */
-record MapTable(String map, String mapClass, String kind, long size, int capacity, long threshold, int[] chains,
+public record MapTable(String map, String mapClass, String kind, long size, int capacity, long threshold, int[] chains,
                 Set<Integer> trees, int empty, int longest, Go go, boolean consistent, int retries, long readNanos) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -67,7 +68,7 @@ record MapTable(String map, String mapClass, String kind, long size, int capacit
     }
 
     /** Reads {@code ID.json}; a file that is not the contract's object is a {@link UserError} naming it. */
-    static MapTable read(Path file) {
+    public static MapTable read(Path file) {
         JsonNode n;
         try {
             n = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
@@ -162,7 +163,7 @@ record MapTable(String map, String mapClass, String kind, long size, int capacit
      * The bucket whose keys collide: the fullest one, when it holds at least 4 entries and a tenth or more of 8 or
      * more entries (with well-spread hashes no bucket of a table at load 0.75 comes near that); -1 otherwise.
      */
-    int collidedBucket() {
+    public int collidedBucket() {
         long[] v = perBucket();
         long entries = 0;
         for (long x : v) {

@@ -1,5 +1,6 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.probe;
 
+import dev.mapscope.cli.console.UserError;
 import dev.mapscope.agent.condition.Capture;
 import dev.mapscope.agent.condition.Condition;
 import dev.mapscope.agent.condition.ConditionException;

@@ -1,5 +1,12 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.probe;
 
+import dev.mapscope.cli.console.DurationConverter;
+import dev.mapscope.cli.console.Outputs;
+import dev.mapscope.cli.console.Shutdown;
+import dev.mapscope.cli.console.UserError;
+import dev.mapscope.cli.jvm.AgentMode;
+import dev.mapscope.cli.jvm.Attachment;
+import dev.mapscope.cli.render.FindingsTail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedWriter;
@@ -40,7 +47,7 @@ import picocli.CommandLine.Spec;
                   "      --if 'thread.name ~ \"worker-.*\" && keyHash %% 2 == 0'",
                   "  mapscope probe 4242 --on resize --map field:com.example.Cache.ENTRIES",
                   "  mapscope probe 4242 --on put --same-bucket-within 1ms --report pairs.jsonl"})
-final class ProbeCommand implements Callable<Integer> {
+public final class ProbeCommand implements Callable<Integer> {
 
     /** How long the agent may take to install the probe's advice (a retransformation of the map classes). */
     static final Duration ARM_TIMEOUT = Duration.ofSeconds(60);

@@ -1,4 +1,4 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.probe;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;

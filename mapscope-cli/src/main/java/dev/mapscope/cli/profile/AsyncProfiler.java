@@ -1,5 +1,7 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.profile;
 
+import dev.mapscope.cli.console.UserError;
+import dev.mapscope.cli.jvm.Target;
 import com.sun.tools.attach.AgentInitializationException;
 import com.sun.tools.attach.AgentLoadException;
 import com.sun.tools.attach.AttachNotSupportedException;

@@ -1,5 +1,6 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.profile;
 
+import dev.mapscope.cli.console.UserError;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,10 +19,10 @@ import java.util.regex.Pattern;
  * {@code ;}, then a space and a count. The agent's map profile writes them with the map and the bucket as the
  * last two frames ({@code [HashMap @ Cache.java:42];[bucket 17]}).
  */
-final class Collapsed {
+public final class Collapsed {
     /** One distinct stack, root first, and how many samples it had. */
-    record Stack(List<String> frames, long count) {
-        String leaf() {
+    public record Stack(List<String> frames, long count) {
+        public String leaf() {
             return frames.isEmpty() ? "" : frames.get(frames.size() - 1);
         }
 
@@ -37,7 +38,7 @@ final class Collapsed {
         this.stacks = List.copyOf(stacks);
     }
 
-    List<Stack> stacks() {
+    public List<Stack> stacks() {
         return stacks;
     }
 
@@ -53,7 +54,7 @@ final class Collapsed {
      * Reads {@code file}; equal stacks on several lines are added up. A malformed line is a {@link UserError}
      * naming the file and the line number.
      */
-    static Collapsed read(Path file) throws IOException {
+    public static Collapsed read(Path file) throws IOException {
         Map<String, Long> counts = new LinkedHashMap<>();
         int n = 0;
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
@@ -131,7 +132,7 @@ final class Collapsed {
      * stands for any (possibly empty) run of characters and everything else is literal (async-profiler allows the
      * star at the start and the end; here it may stand anywhere).
      */
-    static Pattern globs(List<String> patterns) {
+    public static Pattern globs(List<String> patterns) {
         StringBuilder b = new StringBuilder();
         for (String p : patterns) {
             if (b.length() > 0) {
@@ -164,7 +165,7 @@ final class Collapsed {
     }
 
     /** Total count per path of the last two frames (map and bucket), largest first: the towers of a map profile. */
-    List<Map.Entry<List<String>, Long>> byLastTwo() {
+    public List<Map.Entry<List<String>, Long>> byLastTwo() {
         Map<List<String>, Long> towers = new LinkedHashMap<>();
         for (Stack s : stacks) {
             towers.merge(Arrays.asList(s.parentOfLeaf(), s.leaf()), s.count, Long::sum);

@@ -1,4 +1,4 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.profile;
 
 import java.io.IOException;
 import java.io.OutputStream;

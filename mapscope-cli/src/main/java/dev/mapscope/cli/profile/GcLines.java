@@ -1,5 +1,6 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.profile;
 
+import dev.mapscope.cli.console.UserError;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.profile;
 
+import dev.mapscope.cli.console.UserError;
+import dev.mapscope.cli.render.HeatMap;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;

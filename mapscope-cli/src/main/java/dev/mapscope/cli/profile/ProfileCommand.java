@@ -1,5 +1,14 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.profile;
 
+import dev.mapscope.cli.console.DurationConverter;
+import dev.mapscope.cli.console.Shutdown;
+import dev.mapscope.cli.console.Terminal;
+import dev.mapscope.cli.console.UserError;
+import dev.mapscope.cli.jvm.AgentMode;
+import dev.mapscope.cli.jvm.Attachment;
+import dev.mapscope.cli.jvm.Session;
+import dev.mapscope.cli.jvm.Target;
+import dev.mapscope.cli.render.HeatMap;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
@@ -36,7 +45,7 @@ import picocli.CommandLine.Spec;
         footer = {"  mapscope profile 12345 --for 10s",
                   "  mapscope profile 12345 --for 30s --sample 16 --window 500us --out hot-bucket",
                   "  mapscope profile 12345 --event cpu --exclude 'java/util/HashMap*'"})
-final class ProfileCommand implements Callable<Integer> {
+public final class ProfileCommand implements Callable<Integer> {
 
     enum Event { map, cpu, wall, lock }
 
@@ -58,7 +67,7 @@ final class ProfileCommand implements Callable<Integer> {
      * is 50-250 ns per operation, far above the 1.05x target for a map-heavy program; 1 in 1024 measured 1.15x on
      * the Jackson workload and 1 in 8192 1.00x.
      */
-    static final int DEFAULT_SAMPLE = 8192;
+    public static final int DEFAULT_SAMPLE = 8192;
 
     @Option(names = "--sample", paramLabel = "N", defaultValue = "" + DEFAULT_SAMPLE,
             description = "record the stack of one map operation in N per thread; lower it (16, 64) for a short"

@@ -1,5 +1,6 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.profile;
 
+import dev.mapscope.cli.console.UserError;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,16 +14,16 @@ import java.util.List;
  * {@code flame.html}, {@code profile.collapsed}, {@code profile.pb.gz} (pprof), {@code profile.jfr},
  * {@code summary.txt} and {@code report.html}. Shared by {@code mapscope profile} and {@code mapscope run --profile}.
  */
-final class ProfileFiles {
-    static final String FLAME = "flame.html";
-    static final String COLLAPSED = "profile.collapsed";
-    static final String PPROF = "profile.pb.gz";
-    static final String JFR = "profile.jfr";
-    static final String SUMMARY = "summary.txt";
-    static final String REPORT = "report.html";
+public final class ProfileFiles {
+    public static final String FLAME = "flame.html";
+    public static final String COLLAPSED = "profile.collapsed";
+    public static final String PPROF = "profile.pb.gz";
+    public static final String JFR = "profile.jfr";
+    public static final String SUMMARY = "summary.txt";
+    public static final String REPORT = "report.html";
 
     /** What to render, the same for both sources. */
-    record Options(List<String> include, List<String> exclude, int top, boolean color) {
+    public record Options(List<String> include, List<String> exclude, int top, boolean color) {
     }
 
     private ProfileFiles() {
@@ -33,7 +34,7 @@ final class ProfileFiles {
      * {@code prefix.jfr}, where prefix is e.g. {@code <session>/profile-abc} or {@code DIR/run}. Returns the
      * terminal summary.
      */
-    static String renderMap(Path prefix, Path out, String title, Options o) throws IOException {
+    public static String renderMap(Path prefix, Path out, String title, Options o) throws IOException {
         Path collapsedIn = sibling(prefix, ".collapsed");
         Path jsonIn = sibling(prefix, ".json");
         Path jfrIn = sibling(prefix, ".jfr");
@@ -105,7 +106,7 @@ final class ProfileFiles {
     }
 
     /** One line naming the files, for stderr. */
-    static String written(Path out) {
+    public static String written(Path out) {
         return "mapscope: wrote " + out.resolve(REPORT) + " (open it first), " + FLAME + ", " + COLLAPSED + ", " + PPROF
                 + ", " + JFR + " and " + SUMMARY + " in " + out;
     }

@@ -1,5 +1,6 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.profile;
 
+import dev.mapscope.cli.render.HtmlReport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -17,7 +18,7 @@ import java.util.regex.Pattern;
  * the flame graph, the top maps and buckets, resizes, same-bucket examples with both stacks, the bucket heat map
  * of the hottest map and the collections beside the resizes (a timeline in HTML).
  */
-final class ProfileReport {
+public final class ProfileReport {
     /** The converter's frame-type suffix (_[j] compiled, _[i] inlined, _[0] interpreted...), dropped for reading. */
     private static final Pattern FRAME_TYPE = Pattern.compile("_\\[[0-9a-z]\\]$");
 
@@ -186,7 +187,7 @@ final class ProfileReport {
      * {@code java.base@17.0.15/}). Loader and module names have no '$', so a hidden class's
      * {@code Foo$$Lambda$14/0x00007f84.run} keeps its slash.
      */
-    static String withoutModule(String frame) {
+    public static String withoutModule(String frame) {
         String f = frame;
         for (int i = 0; i < 2; i++) {
             Matcher m = MODULE_PREFIX.matcher(f);

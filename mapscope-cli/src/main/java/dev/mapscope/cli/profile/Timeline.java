@@ -1,5 +1,6 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.profile;
 
+import dev.mapscope.cli.render.HtmlReport;
 import java.util.List;
 import java.util.Locale;
 

@@ -1,5 +1,19 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.race;
 
+import dev.mapscope.cli.MapscopeCommand;
+import dev.mapscope.cli.console.DurationConverter;
+import dev.mapscope.cli.console.Outputs;
+import dev.mapscope.cli.console.Shutdown;
+import dev.mapscope.cli.console.UserError;
+import dev.mapscope.cli.jvm.AgentJar;
+import dev.mapscope.cli.jvm.AgentMode;
+import dev.mapscope.cli.jvm.Attachment;
+import dev.mapscope.cli.jvm.Session;
+import dev.mapscope.cli.jvm.Target;
+import dev.mapscope.cli.render.Findings;
+import dev.mapscope.cli.render.HtmlReport;
+import dev.mapscope.cli.render.LiveFindings;
+import dev.mapscope.cli.render.TextReport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -27,7 +41,7 @@ import picocli.CommandLine.Spec;
         footer = {"  mapscope attach 12345 --for 30s",
                   "  mapscope attach 12345 --for 5m --mode overlap --html races.html",
                   "  mapscope attach $(pgrep -f my-service.jar)        until Ctrl-C"})
-final class AttachCommand implements Callable<Integer> {
+public final class AttachCommand implements Callable<Integer> {
 
 
     @Spec
@@ -162,7 +176,7 @@ final class AttachCommand implements Callable<Integer> {
             err.println("mapscope: " + e.getMessage());
         }
         if (report == null && html == null && !findings.list().isEmpty()) {
-            out.println("render them again with: " + Mapscope.name() + " report " + session.findingsFile()
+            out.println("render them again with: " + MapscopeCommand.name() + " report " + session.findingsFile()
                     + " --html races.html");
         }
         out.flush();

@@ -1,5 +1,15 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.race;
 
+import dev.mapscope.cli.MapscopeCommand;
+import dev.mapscope.cli.console.Outputs;
+import dev.mapscope.cli.console.UserError;
+import dev.mapscope.cli.jvm.AgentJar;
+import dev.mapscope.cli.jvm.Child;
+import dev.mapscope.cli.jvm.Jvm;
+import dev.mapscope.cli.render.Findings;
+import dev.mapscope.cli.render.HtmlReport;
+import dev.mapscope.cli.render.ReportedFinding;
+import dev.mapscope.cli.render.TextReport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -22,7 +32,7 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {"  mapscope demo",
                   "  mapscope demo --out /tmp/mapscope-demo"})
-final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
@@ -82,14 +92,14 @@ final class DemoCommand implements Callable<Integer> {
                     : TextReport.races(found.list().size()) + " (" + found.occurrences() + " occurrence"
                     + (found.occurrences() == 1 ? "" : "s") + ")"));
             int number = 0;
-            for (Finding f : found.list()) {
+            for (ReportedFinding f : found.list()) {
                 if (number == SHOWN) {
                     out.printf("      ... and %d more in the HTML report%n", found.list().size() - SHOWN);
                     break;
                 }
                 TextReport.printBrief(f, ++number, "      ", out);
             }
-            for (Finding f : found.list()) {
+            for (ReportedFinding f : found.list()) {
                 if (f.mapClass().contains("ConcurrentHashMap")) {
                     quietConcurrent = false;
                 }
@@ -103,7 +113,7 @@ final class DemoCommand implements Callable<Integer> {
             Files.createFile(all);
         }
         HtmlReport.write(Findings.read(all), all.getFileName().toString(), html);
-        String name = Mapscope.name();
+        String name = MapscopeCommand.name();
         Path shown = relative(all);
         out.println();
         out.printf("%s in %d programs%s.%n", TextReport.races(total), PROGRAMS.size(),

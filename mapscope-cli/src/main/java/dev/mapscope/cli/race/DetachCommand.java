@@ -1,5 +1,10 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.race;
 
+import dev.mapscope.cli.console.DurationConverter;
+import dev.mapscope.cli.console.UserError;
+import dev.mapscope.cli.jvm.Attachment;
+import dev.mapscope.cli.jvm.Session;
+import dev.mapscope.cli.jvm.Target;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,7 +20,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         footerHeading = "%nExample:%n",
         footer = {"  mapscope detach 12345"})
-final class DetachCommand implements Callable<Integer> {
+public final class DetachCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 

@@ -1,5 +1,10 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.race;
 
+import dev.mapscope.cli.console.Outputs;
+import dev.mapscope.cli.console.UserError;
+import dev.mapscope.cli.render.Findings;
+import dev.mapscope.cli.render.HtmlReport;
+import dev.mapscope.cli.render.TextReport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -17,7 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
         footerHeading = "%nExamples:%n",
         footer = {"  mapscope report mapscope-out/findings.jsonl",
                   "  mapscope report findings.jsonl --html race-report.html"})
-final class ReportCommand implements Callable<Integer> {
+public final class ReportCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;

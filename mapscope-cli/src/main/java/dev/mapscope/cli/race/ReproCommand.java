@@ -1,5 +1,11 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.race;
 
+import dev.mapscope.cli.console.UserError;
+import dev.mapscope.cli.jvm.AgentJar;
+import dev.mapscope.cli.jvm.AgentMode;
+import dev.mapscope.cli.jvm.Child;
+import dev.mapscope.cli.jvm.Jvm;
+import dev.mapscope.cli.render.Findings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
@@ -36,7 +42,7 @@ import picocli.CommandLine.Spec;
         footer = {"  mapscope repro                         10 runs per cell, about a minute",
                   "  mapscope repro --runs 50 --threads 4 --writes 100",
                   "  mapscope repro --cpus 2 --mode overlap   agent with Go's check only"})
-final class ReproCommand implements Callable<Integer> {
+public final class ReproCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;

@@ -1,5 +1,20 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.race;
 
+import dev.mapscope.cli.MapscopeCommand;
+import dev.mapscope.cli.console.DurationConverter;
+import dev.mapscope.cli.console.Outputs;
+import dev.mapscope.cli.console.Shutdown;
+import dev.mapscope.cli.console.UserError;
+import dev.mapscope.cli.jvm.AgentJar;
+import dev.mapscope.cli.jvm.AgentMode;
+import dev.mapscope.cli.jvm.Jvm;
+import dev.mapscope.cli.profile.ProfileCommand;
+import dev.mapscope.cli.profile.ProfileFiles;
+import dev.mapscope.cli.render.Findings;
+import dev.mapscope.cli.render.HeatMap;
+import dev.mapscope.cli.render.HtmlReport;
+import dev.mapscope.cli.render.LiveFindings;
+import dev.mapscope.cli.render.TextReport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -29,7 +44,7 @@ import picocli.CommandLine.Spec;
         footer = {"  mapscope run -- java -cp build/classes com.example.Main --port 8080",
                   "  mapscope run --fail-on-race --report findings.jsonl -- -jar app.jar",
                   "  mapscope run --mode overlap --html races.html -- mvn -q test"})
-final class RunCommand implements Callable<Integer> {
+public final class RunCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
@@ -135,10 +150,10 @@ final class RunCommand implements Callable<Integer> {
         err.flush();
         int status = process.exitValue();
         if (failOnRace && !findings.list().isEmpty()) {
-            err.println("mapscope: exit status " + Mapscope.RACE_FOUND + " (--fail-on-race); the program's own was "
+            err.println("mapscope: exit status " + MapscopeCommand.RACE_FOUND + " (--fail-on-race); the program's own was "
                     + status + ".");
             err.flush();
-            return Mapscope.RACE_FOUND;
+            return MapscopeCommand.RACE_FOUND;
         }
         return status;
     }
@@ -207,7 +222,7 @@ final class RunCommand implements Callable<Integer> {
             err.printf("mapscope: %s found, %d occurrence%s in all.%n", TextReport.races(findings.list().size()),
                     findings.occurrences(), findings.occurrences() == 1 ? "" : "s");
             if (report != null) {
-                err.println("mapscope: findings kept in " + findingsFile + "; render them with: " + Mapscope.name()
+                err.println("mapscope: findings kept in " + findingsFile + "; render them with: " + MapscopeCommand.name()
                         + " report " + findingsFile + " --html report.html");
             }
         }
@@ -233,7 +248,7 @@ final class RunCommand implements Callable<Integer> {
      * the java executable; after this JDK's java when the command starts with a java option or is a jar; in
      * {@code JAVA_TOOL_OPTIONS} (added to {@code env}) for any other program.
      */
-    static List<String> withAgent(List<String> command, Path agent, String options, Map<String, String> env,
+    public static List<String> withAgent(List<String> command, Path agent, String options, Map<String, String> env,
                                   PrintWriter err) {
         String javaagent = "-javaagent:" + agent + "=" + options;
         String first = command.get(0);

@@ -1,5 +1,9 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.race;
 
+import dev.mapscope.cli.console.UserError;
+import dev.mapscope.cli.jvm.Attachment;
+import dev.mapscope.cli.jvm.Session;
+import dev.mapscope.cli.jvm.Target;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -15,7 +19,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         footerHeading = "%nExample:%n",
         footer = {"  mapscope status 12345"})
-final class StatusCommand implements Callable<Integer> {
+public final class StatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 

@@ -1,5 +1,6 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.render;
 
+import dev.mapscope.cli.console.UserError;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,7 +21,7 @@ import java.util.Map;
  * last line per {@code id} wins (the agent repeats a finding with a higher count when it flushes counts), in
  * the order the ids first appeared.
  */
-final class Findings {
+public final class Findings {
     /*
      * A line that does not parse is an error, except the very last one when the file does not end with a
      * newline: the agent writes whole lines, so an unterminated tail means the writer was killed, or is
@@ -32,20 +33,20 @@ final class Findings {
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    Findings() {
+    public Findings() {
     }
 
-    private final Map<String, Finding> byId = new LinkedHashMap<>();
+    private final Map<String, ReportedFinding> byId = new LinkedHashMap<>();
     private Summary summary;
     private boolean truncatedTail;
     private int records;
 
     /** The agent's {@code "type":"summary"} line: how many findings it made, how many it had to drop. */
-    record Summary(long findings, long dropped) {
+    public record Summary(long findings, long dropped) {
     }
 
     /** Reads {@code file}; a missing, unreadable or malformed file is a {@link UserError} naming it. */
-    static Findings read(Path file) {
+    public static Findings read(Path file) {
         byte[] bytes;
         try {
             if (Files.isDirectory(file)) {
@@ -89,7 +90,7 @@ final class Findings {
      * @throws JsonProcessingException if the line is not JSON
      * @throws IllegalArgumentException if it is JSON but not a record of the protocol
      */
-    Finding accept(String line) throws JsonProcessingException {
+    ReportedFinding accept(String line) throws JsonProcessingException {
         JsonNode node = JSON.readTree(line);
         if (node == null || !node.isObject() || !node.hasNonNull("type")) {
             throw new IllegalArgumentException("not a record");
@@ -97,7 +98,7 @@ final class Findings {
         records++;
         switch (node.get("type").asText()) {
             case "finding" -> {
-                Finding finding = finding(node);
+                ReportedFinding finding = finding(node);
                 byId.put(finding.id(), finding);
                 return finding;
             }
@@ -111,20 +112,20 @@ final class Findings {
         }
     }
 
-    private static Finding finding(JsonNode n) {
+    private static ReportedFinding finding(JsonNode n) {
         if (!n.hasNonNull("id")) {
             throw new IllegalArgumentException("a finding without an id");
         }
-        List<Finding.Racer> threads = new ArrayList<>();
+        List<ReportedFinding.Racer> threads = new ArrayList<>();
         for (JsonNode t : n.path("threads")) {
             List<String> stack = new ArrayList<>();
             for (JsonNode frame : t.path("stack")) {
                 stack.add(frame.asText());
             }
-            threads.add(new Finding.Racer(text(t, "name"), t.path("id").asLong(-1), text(t, "operation"),
+            threads.add(new ReportedFinding.Racer(text(t, "name"), t.path("id").asLong(-1), text(t, "operation"),
                     List.copyOf(stack), text(t, "stackAt")));
         }
-        return new Finding(text(n, "id"), textOr(n, "kind", "unknown"), textOr(n, "mapClass", "unknown map"),
+        return new ReportedFinding(text(n, "id"), textOr(n, "kind", "unknown"), textOr(n, "mapClass", "unknown map"),
                 text(n, "backingOf"), text(n, "mapId"), text(n, "allocatedAt"), textOr(n, "operation", "?"),
                 n.path("bucket").asInt(-1), n.path("keyHash").asLong(-1), List.copyOf(threads),
                 n.path("count").asLong(1), text(n, "time"));
@@ -145,10 +146,10 @@ final class Findings {
      * with the same kind, operation and pair of stacks merged into one, their counts added. The agent may give
      * one pair of code paths several ids (one per map instance, say); a reader wants to see the code once.
      */
-    List<Finding> list() {
-        Map<String, Finding> byPaths = new LinkedHashMap<>();
-        for (Finding f : byId.values()) {
-            byPaths.merge(pathKey(f), f, (a, b) -> new Finding(a.id(), a.kind(), a.mapClass(), a.backingOf(),
+    public List<ReportedFinding> list() {
+        Map<String, ReportedFinding> byPaths = new LinkedHashMap<>();
+        for (ReportedFinding f : byId.values()) {
+            byPaths.merge(pathKey(f), f, (a, b) -> new ReportedFinding(a.id(), a.kind(), a.mapClass(), a.backingOf(),
                     a.mapId(), a.allocatedAt() != null ? a.allocatedAt() : b.allocatedAt(), a.operation(), a.bucket(),
                     a.keyHash(), a.threads(), a.count() + b.count(), later(a.time(), b.time())));
         }
@@ -161,9 +162,9 @@ final class Findings {
     }
 
     /** What makes two findings the same to a reader: kind, map class, operation, and the two stacks in either order. */
-    static String pathKey(Finding f) {
+    static String pathKey(ReportedFinding f) {
         List<String> stacks = new ArrayList<>();
-        for (Finding.Racer r : f.threads()) {
+        for (ReportedFinding.Racer r : f.threads()) {
             StringBuilder b = new StringBuilder(r.operation()).append('@');
             for (String frame : r.stack()) {
                 // Frames of lambda classes come and go with inlining and class names vary between runs.
@@ -185,26 +186,26 @@ final class Findings {
     }
 
     /** The total number of occurrences: the sum of the counts. */
-    long occurrences() {
+    public long occurrences() {
         long n = 0;
-        for (Finding f : byId.values()) {
+        for (ReportedFinding f : byId.values()) {
             n += f.count();
         }
         return n;
     }
 
     /** The agent's summary line, or {@code null} when it wrote none (the program is still running, or was killed). */
-    Summary summary() {
+    public Summary summary() {
         return summary;
     }
 
     /** Whether the last line was cut off and skipped. */
-    boolean truncatedTail() {
+    public boolean truncatedTail() {
         return truncatedTail;
     }
 
     /** How many complete records (of any type) were read. */
-    int records() {
+    public int records() {
         return records;
     }
 }

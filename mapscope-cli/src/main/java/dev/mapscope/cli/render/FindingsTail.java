@@ -1,5 +1,6 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.render;
 
+import dev.mapscope.cli.console.UserError;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -15,17 +16,17 @@ import java.util.List;
  * Follows a findings file while another process appends to it, like {@code tail -f}: each {@link #poll()}
  * returns the complete lines added since the last one. A partial last line waits for its newline.
  */
-final class FindingsTail {
+public final class FindingsTail {
     private final Path file;
     private long offset;
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
 
-    FindingsTail(Path file) {
+    public FindingsTail(Path file) {
         this.file = file;
     }
 
     /** New complete lines; empty when nothing was added, or when the file does not exist yet. */
-    List<String> poll() {
+    public List<String> poll() {
         List<String> lines = new ArrayList<>();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();

@@ -1,4 +1,4 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.render;
 
 import java.io.Console;
 import java.util.ArrayList;
@@ -19,7 +19,7 @@ import java.util.Locale;
  *
  * A negative value means "unknown" (a chain that could not be read) and is drawn as {@code ?}.
  */
-final class HeatMap {
+public final class HeatMap {
     /*
      * The scale is logarithmic between the smallest non-zero value and the largest: a hot bucket is usually tens
      * or thousands of times hotter than the rest, and a linear scale would draw every other bucket as zero, while
@@ -29,9 +29,9 @@ final class HeatMap {
      */
 
     /** Cells per terminal row and per HTML row. */
-    static final int ROW = 64;
+    public static final int ROW = 64;
     /** {@link #of} folds larger tables to this many cells (the profile's JSON uses the same bound). */
-    static final int MAX_CELLS = 256;
+    public static final int MAX_CELLS = 256;
 
     /** Plain-text glyphs by level: index 0 is zero, 1..9 rise with the value (ASCII only, for logs). */
     private static final String GLYPHS = ".:-=+*o#%@";
@@ -54,7 +54,7 @@ final class HeatMap {
      * A heat map of {@code cells}, each covering {@code bucketsPerCell} consecutive buckets (1 when unfolded);
      * {@code unit} names the value in titles ("ops", "entries").
      */
-    HeatMap(long[] cells, int bucketsPerCell, String unit) {
+    public HeatMap(long[] cells, int bucketsPerCell, String unit) {
         if (bucketsPerCell < 1) {
             throw new IllegalArgumentException("bucketsPerCell must be at least 1, not " + bucketsPerCell);
         }
@@ -79,7 +79,7 @@ final class HeatMap {
     }
 
     /** One value per bucket, summed into at most {@link #MAX_CELLS} cells of equal width when there are more. */
-    static HeatMap of(long[] perBucket, String unit) {
+    public static HeatMap of(long[] perBucket, String unit) {
         return of(perBucket, unit, false);
     }
 
@@ -88,7 +88,7 @@ final class HeatMap {
      * {@code foldByMax} (for chain lengths: the longest chain of a cell is what matters). A cell with an unknown
      * bucket and no known value is unknown.
      */
-    static HeatMap of(long[] perBucket, String unit, boolean foldByMax) {
+    public static HeatMap of(long[] perBucket, String unit, boolean foldByMax) {
         int k = 1;
         while ((perBucket.length + k - 1) / k > MAX_CELLS) {
             k *= 2;
@@ -112,22 +112,22 @@ final class HeatMap {
     }
 
     /** Number of cells. */
-    int cells() {
+    public int cells() {
         return cells.length;
     }
 
     /** The largest value (0 when all are zero or unknown). */
-    long max() {
+    public long max() {
         return max;
     }
 
     /** The first bucket of the hottest cell, or -1 when every cell is zero or unknown. */
-    int hottestBucket() {
+    public int hottestBucket() {
         return hottest < 0 ? -1 : hottest * bucketsPerCell;
     }
 
     /** The level 0..9 of a value: 0 only for zero, 1 for the smallest non-zero value, 9 for the largest; -1 unknown. */
-    int level(long value) {
+    public int level(long value) {
         if (value < 0) {
             return -1;
         }
@@ -146,7 +146,7 @@ final class HeatMap {
      * scale (the values each glyph stands for, as they occur here); every line ends with a newline. ANSI colours
      * when {@code color}, otherwise plain characters only.
      */
-    String terminal(boolean color) {
+    public String terminal(boolean color) {
         StringBuilder b = new StringBuilder();
         b.append(title()).append('\n');
         int labelWidth = Integer.toString(Math.max(0, (cells.length - 1) * bucketsPerCell)).length();
@@ -170,7 +170,7 @@ final class HeatMap {
     }
 
     /** An HTML {@code <figure>} with a caption, one square per cell (a tooltip gives its buckets and value) and the scale. */
-    String html() {
+    public String html() {
         StringBuilder b = new StringBuilder();
         b.append("<figure class=\"heatmap\" style=\"margin:0.5em 0\"><figcaption style=\"font:0.9em sans-serif;"
                 + "margin-bottom:0.3em\">").append(HtmlReport.escape(title())).append("</figcaption>\n");
@@ -199,7 +199,7 @@ final class HeatMap {
      * Whether to colour terminal output: always when {@code forced} (--color), never when NO_COLOR is set or
      * TERM is dumb, otherwise when the JVM has a terminal.
      */
-    static boolean colorWanted(boolean forced) {
+    public static boolean colorWanted(boolean forced) {
         if (forced) {
             return true;
         }

@@ -1,5 +1,7 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.render;
 
+import dev.mapscope.cli.console.Outputs;
+import dev.mapscope.cli.console.UserError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,12 +16,12 @@ import java.time.temporal.ChronoUnit;
  * mailed or attached to a ticket. Each finding shows the map, the operation, the counts and both threads'
  * stacks side by side; frames outside the JDK (the user's code) are highlighted.
  */
-final class HtmlReport {
+public final class HtmlReport {
     private HtmlReport() {
     }
 
     /** Renders {@code findings}, read from {@code source}, into {@code target}; an unwritable target is a {@link UserError}. */
-    static void write(Findings findings, String source, Path target) {
+    public static void write(Findings findings, String source, Path target) {
         Outputs.checkWritable(target);
         try {
             Files.writeString(target, render(findings, source), StandardCharsets.UTF_8);
@@ -42,7 +44,7 @@ final class HtmlReport {
                     + " the JDK.</p>\n");
         }
         int number = 0;
-        for (Finding f : findings.list()) {
+        for (ReportedFinding f : findings.list()) {
             appendFinding(body, f, ++number);
         }
         if (n > 0) {
@@ -72,7 +74,7 @@ final class HtmlReport {
                 .replace("{{body}}", body);
     }
 
-    private static void appendFinding(StringBuilder b, Finding f, int number) {
+    private static void appendFinding(StringBuilder b, ReportedFinding f, int number) {
         String kindClass = switch (f.kind()) {
             case "concurrent-write", "unsynchronized-write" -> f.kind();
             default -> "other";
@@ -96,7 +98,7 @@ final class HtmlReport {
         }
         b.append("</table>\n<div class=\"threads\">\n");
         for (int i = 0; i < f.threads().size(); i++) {
-            Finding.Racer r = f.threads().get(i);
+            ReportedFinding.Racer r = f.threads().get(i);
             b.append("<div class=\"thread\"><h3>").append(escape("\"" + r.name() + "\"")).append(" <span class=\"role\">(id ")
                     .append(r.id()).append(", ").append(escape(r.operation() == null ? "?" : r.operation()))
                     .append(i == 0 ? ", saw the race" : ", the other writer")
@@ -107,7 +109,7 @@ final class HtmlReport {
             }
             b.append("<ol class=\"stack\">\n");
             for (String frame : r.stack()) {
-                b.append(Finding.isJdkFrame(frame) ? "<li>" : "<li class=\"user\">").append(escape(frame)).append("</li>\n");
+                b.append(ReportedFinding.isJdkFrame(frame) ? "<li>" : "<li class=\"user\">").append(escape(frame)).append("</li>\n");
             }
             b.append("</ol></div>\n");
         }
@@ -123,7 +125,7 @@ final class HtmlReport {
         return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
-    static String escape(String s) {
+    public static String escape(String s) {
         StringBuilder b = new StringBuilder(s.length() + 16);
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

@@ -1,4 +1,4 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.render;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.PrintWriter;
@@ -11,7 +11,7 @@ import java.util.Set;
  * first appears; later lines for the same id (higher counts), or other ids with the same code paths, only update the
  * totals for the summary.
  */
-final class LiveFindings {
+public final class LiveFindings {
     private final FindingsTail tail;
     private final Findings findings = new Findings();
     private final Set<String> shown = new HashSet<>();
@@ -19,18 +19,18 @@ final class LiveFindings {
     private final int frames;
     private int skipped;
 
-    LiveFindings(Path file, PrintWriter out, int frames) {
+    public LiveFindings(Path file, PrintWriter out, int frames) {
         this.tail = new FindingsTail(file);
         this.out = out;
         this.frames = frames;
     }
 
     /** Reads what was appended since the last call and prints the new findings; returns how many were new. */
-    synchronized int poll() {
+    public synchronized int poll() {
         int fresh = 0;
         for (String line : tail.poll()) {
             try {
-                Finding f = findings.accept(line);
+                ReportedFinding f = findings.accept(line);
                 if (f != null && shown.add(Findings.pathKey(f))) {
                     out.println();
                     TextReport.printFinding(f, shown.size(), frames, out);
@@ -45,7 +45,7 @@ final class LiveFindings {
     }
 
     /** Everything read so far. */
-    synchronized Findings findings() {
+    public synchronized Findings findings() {
         return findings;
     }
 

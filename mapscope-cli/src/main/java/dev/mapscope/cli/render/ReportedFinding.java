@@ -1,4 +1,4 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.render;
 
 import java.util.List;
 
@@ -6,11 +6,11 @@ import java.util.List;
  * One finding as the agent writes it (docs/AGENT-PROTOCOL.md, {@code "type":"finding"}). Strings the agent
  * writes as {@code null} stay {@code null}; {@code bucket} and {@code keyHash} are -1 when unknown.
  */
-record Finding(String id, String kind, String mapClass, String backingOf, String mapId, String allocatedAt,
+public record ReportedFinding(String id, String kind, String mapClass, String backingOf, String mapId, String allocatedAt,
                String operation, int bucket, long keyHash, List<Racer> threads, long count, String time) {
 
     /** One of the two threads of a finding: {@code threads[0]} detected the race, {@code threads[1]} is the other. */
-    record Racer(String name, long id, String operation, List<String> stack, String stackAt) {
+    public record Racer(String name, long id, String operation, List<String> stack, String stackAt) {
         /**
          * What the stack shows, when it is not the thread's own write (protocol field {@code stackAt}): "now" is
          * where the thread was when the race was found, "unknown" means it ended before anyone asked.

@@ -1,16 +1,16 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.render;
 
 import java.io.PrintWriter;
 import java.util.List;
 
 /** Findings as plain text, for the terminal: the whole report, or one finding as it streams in. */
-final class TextReport {
+public final class TextReport {
     private TextReport() {
     }
 
     /** Prints every finding of {@code findings}, read from {@code source}, with at most {@code frames} frames per stack. */
-    static void print(Findings findings, String source, int frames, PrintWriter out) {
-        List<Finding> list = findings.list();
+    public static void print(Findings findings, String source, int frames, PrintWriter out) {
+        List<ReportedFinding> list = findings.list();
         if (list.isEmpty()) {
             out.println("no map races recorded in " + source + ".");
         } else {
@@ -18,7 +18,7 @@ final class TextReport {
                     findings.occurrences() == 1 ? "" : "s");
         }
         int n = 0;
-        for (Finding f : list) {
+        for (ReportedFinding f : list) {
             out.println();
             printFinding(f, ++n, frames, out);
         }
@@ -32,7 +32,7 @@ final class TextReport {
     }
 
     /** One finding, numbered {@code number}: what happened, the map, then both threads with their stacks. */
-    static void printFinding(Finding f, int number, int frames, PrintWriter out) {
+    static void printFinding(ReportedFinding f, int number, int frames, PrintWriter out) {
         out.printf("[%d] %s on %s, %s%s%n", number, f.kind(), f.mapClass(), f.operation(),
                 f.count() > 1 ? "  (seen " + f.count() + " times)" : "");
         out.println("    " + f.kindExplanation());
@@ -44,7 +44,7 @@ final class TextReport {
                     + (f.keyHash() != -1 ? ", key hash " + f.keyHash() : ""));
         }
         for (int i = 0; i < f.threads().size(); i++) {
-            Finding.Racer r = f.threads().get(i);
+            ReportedFinding.Racer r = f.threads().get(i);
             out.printf("    thread \"%s\" (id %d), %s%s%s:%n", r.name(), r.id(), r.operation(),
                     i == 0 ? ", saw the race" : ", the other writer",
                     r.stackNote().isEmpty() || r.stack().isEmpty() ? "" : " (" + r.stackNote() + ")");
@@ -64,22 +64,22 @@ final class TextReport {
     }
 
     /** One finding in three lines: what, and where each thread's own code called the map. */
-    static void printBrief(Finding f, int number, String indent, PrintWriter out) {
+    public static void printBrief(ReportedFinding f, int number, String indent, PrintWriter out) {
         String map = f.mapClass().startsWith("java.util.") ? f.mapClass().substring("java.util.".length()) : f.mapClass();
         out.printf("%s[%d] %s on %s.%s%s%n", indent, number, f.kind(), map, f.operation(),
                 f.count() > 1 ? ", seen " + f.count() + " times" : "");
         int width = 0;
-        for (Finding.Racer r : f.threads()) {
+        for (ReportedFinding.Racer r : f.threads()) {
             width = Math.max(width, r.name().length());
         }
-        for (Finding.Racer r : f.threads()) {
+        for (ReportedFinding.Racer r : f.threads()) {
             out.printf("%s    %-" + width + "s  %s%n", indent, r.name(), r.stack().isEmpty()
                     ? "(" + (r.stackNote().isEmpty() ? "no stack recorded" : "stack " + r.stackNote()) + ")"
-                    : "at " + Finding.callSite(r.stack()));
+                    : "at " + ReportedFinding.callSite(r.stack()));
         }
     }
 
-    static String races(int n) {
+    public static String races(int n) {
         return n == 1 ? "1 map race" : n + " map races";
     }
 }

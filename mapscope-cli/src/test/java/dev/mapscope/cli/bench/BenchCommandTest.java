@@ -1,5 +1,6 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.bench;
 
+import dev.mapscope.cli.MapscopeCommand;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,7 +22,7 @@ class BenchCommandTest {
     static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new Mapscope());
+        CommandLine cli = new CommandLine(new MapscopeCommand());
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         int status = cli.execute(args);

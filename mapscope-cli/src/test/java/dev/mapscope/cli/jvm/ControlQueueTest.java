@@ -1,4 +1,4 @@
-package dev.mapscope.cli;
+package dev.mapscope.cli.jvm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
