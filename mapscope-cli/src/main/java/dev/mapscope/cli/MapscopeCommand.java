@@ -51,17 +51,8 @@ public final class MapscopeCommand implements Runnable {
      * the program's own status. Set MAPSCOPE_DEBUG=1 to see the stack trace of an unexpected error.
      */
 
-    /** Exit status when races were found and the user asked to fail on them. */
-    public static final int RACE_FOUND = 66;
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
-
-    /** How the user started mapscope ("./mapscope" from the launcher), for the commands we suggest. */
-    public static String name() {
-        String n = System.getProperty("mapscope.name", "mapscope");
-        return n.isBlank() || n.length() > 40 ? "mapscope" : n;
-    }
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));

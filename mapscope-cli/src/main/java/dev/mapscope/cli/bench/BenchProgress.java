@@ -1,5 +1,6 @@
 package dev.mapscope.cli.bench;
 
+import dev.mapscope.cli.console.ProgressBar;
 import java.io.PrintWriter;
 import java.util.Locale;
 
@@ -9,19 +10,18 @@ import java.util.Locale;
  * nothing ({@code none}).
  */
 public final class BenchProgress {
-    private static final int WIDTH = 30;
-
     private final String mode;
     private final PrintWriter err;
     private final int total;
     private int started;
     private int finished;
-    private boolean barShown;
+    private final ProgressBar bar;
 
     private BenchProgress(String mode, PrintWriter err, int total) {
         this.mode = mode;
         this.err = err;
         this.total = total;
+        this.bar = new ProgressBar(err);
     }
 
     static BenchProgress create(String mode, PrintWriter err, int total) {
@@ -32,12 +32,7 @@ public final class BenchProgress {
     void step(String what) {
         started++;
         if (mode.equals("bar")) {
-            int filled = WIDTH * finished / total;
-            String line = String.format(Locale.ROOT, "\r[%s%s] %d/%d %-34s", "#".repeat(filled),
-                    ".".repeat(WIDTH - filled), started, total, what);
-            err.print(line);
-            err.flush();
-            barShown = true;
+            bar.draw(finished, total, String.format(Locale.ROOT, "%d/%d %-34s", started, total, what));
         }
     }
 
@@ -53,10 +48,6 @@ public final class BenchProgress {
 
     /** Clears the bar before the table is printed. */
     void finish() {
-        if (barShown) {
-            err.print("\r" + " ".repeat(WIDTH + 52) + "\r");
-            err.flush();
-            barShown = false;
-        }
+        bar.clear();
     }
 }

@@ -1,31 +1,23 @@
 package dev.mapscope.cli.console;
 
-import java.io.Console;
+import picocli.CommandLine.Help;
 
-/** What the CLI knows about the terminal it writes to. */
+/**
+ * What the CLI knows about the terminal it writes to, from one source: picocli's {@link Help.Ansi#AUTO}, which
+ * reads {@code picocli.ansi}, NO_COLOR, CLICOLOR, CLICOLOR_FORCE and TERM and asks whether the JVM has a console.
+ * The help text, the heat map's colours and the progress bars therefore switch on and off together.
+ */
 public final class Terminal {
     private Terminal() {
     }
 
-    /**
-     * Whether stderr is likely a terminal. Java cannot ask about stderr alone: {@link System#console()} is
-     * non-null when the JVM has an interactive console (stdin and stdout on a terminal up to JDK 21; from JDK 22
-     * it may be non-null regardless, and {@code Console.isTerminal()} tells). A dumb or missing TERM counts as no
-     * terminal, so CI logs get plain lines.
-     */
+    /** Whether progress may be drawn in place (carriage returns) rather than as plain lines for a log. */
     public static boolean stderrIsTerminal() {
-        Console console = System.console();
-        if (console == null) {
-            return false;
-        }
-        String term = System.getenv("TERM");
-        if (term == null || term.equals("dumb") || System.getenv("CI") != null) {
-            return false;
-        }
-        try {
-            return (Boolean) Console.class.getMethod("isTerminal").invoke(console); // JDK 22+
-        } catch (ReflectiveOperationException e) {
-            return true; // JDK 17-21: a non-null console means a terminal
-        }
+        return Help.Ansi.AUTO.enabled();
+    }
+
+    /** Whether to colour terminal output: always when {@code forced} (--color), otherwise as picocli decides. */
+    public static boolean colorWanted(boolean forced) {
+        return forced || Help.Ansi.AUTO.enabled();
     }
 }

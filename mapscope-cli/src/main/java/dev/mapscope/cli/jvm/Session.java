@@ -48,6 +48,17 @@ public final class Session {
         public boolean attached() {
             return "attached".equals(state);
         }
+
+        /** The watched map classes, short ({@code HashMap, TreeMap}), for messages. */
+        public String watchedMaps() {
+            List<String> maps = new ArrayList<>();
+            for (String c : instrumented) {
+                if (c.endsWith("Map")) {
+                    maps.add(c.startsWith("java.util.") ? c.substring("java.util.".length()) : c);
+                }
+            }
+            return maps.isEmpty() ? "the JDK maps" : String.join(", ", maps);
+        }
     }
 
     public Session(long pid) {
@@ -117,6 +128,15 @@ public final class Session {
                 throw new UserError("cannot clear the old session file " + dir.resolve(name) + ": " + e.getMessage());
             }
         }
+    }
+
+    /**
+     * The status of the session the agent in {@code target} keeps, or {@code null} when there is none or when it was
+     * left by an earlier process with the same pid (pids are reused).
+     */
+    public Status currentStatus(Target target) {
+        Status s = readStatus();
+        return s == null || Attachment.stale(s, target) ? null : s;
     }
 
     /** The agent's last status, or {@code null} when there is none (no session, or the agent has not started). */

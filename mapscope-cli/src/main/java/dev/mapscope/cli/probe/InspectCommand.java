@@ -1,5 +1,6 @@
 package dev.mapscope.cli.probe;
 
+import dev.mapscope.cli.console.Terminal;
 import dev.mapscope.cli.console.DurationConverter;
 import dev.mapscope.cli.console.Outputs;
 import dev.mapscope.cli.console.Shutdown;
@@ -86,7 +87,7 @@ public final class InspectCommand implements Callable<Integer> {
         if (html != null) {
             Outputs.checkWritable(html);
         }
-        boolean colored = color != null ? color : HeatMap.colorWanted(false);
+        boolean colored = color != null ? color : Terminal.colorWanted(false);
         Thread onCtrlC = new Thread(this::closeQuietly, "mapscope-inspect-detach");
         Runtime.getRuntime().addShutdownHook(onCtrlC);
         try (Attachment a = Attachment.open(pid, AgentMode.overlap, err)) {

@@ -1,5 +1,6 @@
 package dev.mapscope.cli.profile;
 
+import dev.mapscope.cli.console.ProgressBar;
 import dev.mapscope.cli.console.DurationConverter;
 import dev.mapscope.cli.console.Shutdown;
 import dev.mapscope.cli.console.Terminal;
@@ -116,7 +117,7 @@ public final class ProfileCommand implements Callable<Integer> {
         Target target = Target.of(pid);
         target.checkAttachable();
         createOutput(dir);
-        ProfileFiles.Options options = new ProfileFiles.Options(include, exclude, top, HeatMap.colorWanted(color));
+        ProfileFiles.Options options = new ProfileFiles.Options(include, exclude, top, Terminal.colorWanted(color));
         if (event == Event.map) {
             profileMaps(target, dir, windowMicros, options, err);
         } else {
@@ -394,38 +395,33 @@ public final class ProfileCommand implements Callable<Integer> {
 
     /** An in-place bar on a terminal; on a pipe one line at the start and nothing more (logs stay short). */
     static final class Progress {
-        private static final int WIDTH = 30;
         private final PrintWriter err;
         private final Duration duration;
         private final long start = System.nanoTime();
-        private final boolean bar = Terminal.stderrIsTerminal();
-        private boolean shown;
+        private final ProgressBar bar;
 
         Progress(PrintWriter err, Duration duration, String what) {
             this.err = err;
             this.duration = duration;
+            this.bar = Terminal.stderrIsTerminal() ? new ProgressBar(err) : null;
             err.println("mapscope: " + what + " for " + DurationConverter.format(duration)
                     + " (Ctrl-C stops early and still writes the files)");
             err.flush();
         }
 
         void show() {
-            if (!bar) {
+            if (bar == null) {
                 return;
             }
             long elapsed = Math.min(duration.toNanos(), System.nanoTime() - start);
-            int filled = (int) (WIDTH * elapsed / Math.max(1, duration.toNanos()));
-            err.printf(Locale.ROOT, "\r[%s%s] %s / %s %s", "#".repeat(filled), ".".repeat(WIDTH - filled),
-                    DurationConverter.format(Duration.ofNanos(elapsed)), DurationConverter.format(duration),
-                    elapsed >= duration.toNanos() ? "writing the files..." : "                    ");
-            err.flush();
-            shown = true;
+            bar.draw(elapsed, duration.toNanos(), DurationConverter.format(Duration.ofNanos(elapsed)) + " / "
+                    + DurationConverter.format(duration) + " "
+                    + (elapsed >= duration.toNanos() ? "writing the files..." : "                    "));
         }
 
         void clear() {
-            if (shown) {
-                err.print("\r" + " ".repeat(WIDTH + 50) + "\r");
-                err.flush();
+            if (bar != null) {
+                bar.clear();
             }
         }
     }

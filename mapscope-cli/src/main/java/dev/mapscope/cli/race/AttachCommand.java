@@ -1,6 +1,9 @@
 package dev.mapscope.cli.race;
 
-import dev.mapscope.cli.MapscopeCommand;
+import dev.mapscope.cli.console.Invocation;
+import dev.mapscope.cli.render.FindingsOptions;
+import dev.mapscope.cli.jvm.AgentModeOption;
+import picocli.CommandLine.Mixin;
 import dev.mapscope.cli.console.DurationConverter;
 import dev.mapscope.cli.console.Outputs;
 import dev.mapscope.cli.console.Shutdown;
@@ -47,6 +50,12 @@ public final class AttachCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    AgentModeOption agentMode;
+
+    @Mixin
+    FindingsOptions findingsOptions;
+
     @Parameters(index = "0", paramLabel = "PID", description = "the process id of the JVM to watch")
     long pid;
 
@@ -56,18 +65,6 @@ public final class AttachCommand implements Callable<Integer> {
 
     @Option(names = "--report", paramLabel = "FILE", description = "copy the findings (JSON lines) to FILE at the end")
     Path report;
-
-    @Option(names = "--html", paramLabel = "FILE", description = "write an HTML report to FILE at the end")
-    Path html;
-
-    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "full",
-            description = "full (both tiers) or overlap (only overlapping writes, Go's check; the cheapest)"
-                    + " (default: ${DEFAULT-VALUE})")
-    AgentMode mode;
-
-    @Option(names = "--frames", paramLabel = "N", defaultValue = "8",
-            description = "stack frames per thread when a finding is printed (default: ${DEFAULT-VALUE})")
-    int frames;
 
     private Session session;
     private LiveFindings live;
@@ -90,20 +87,20 @@ public final class AttachCommand implements Callable<Integer> {
         if (report != null) {
             Outputs.checkWritable(report);
         }
-        if (html != null) {
-            Outputs.checkWritable(html);
+        if (findingsOptions.html != null) {
+            Outputs.checkWritable(findingsOptions.html);
         }
         session.clearPrevious();
-        Attachment.load(target, session, agent, mode, err);
+        Attachment.load(target, session, agent, agentMode.mode, err);
         Session.Status status = Attachment.awaitStart(target, session);
         out.printf("attached to pid %d (mode %s, watching %s); the agent writes to %s%n", pid, status.mode(),
-                watched(status.instrumented()), session.dir());
+                status.watchedMaps(), session.dir());
         out.println(duration == null ? "watching until Ctrl-C; then mapscope detaches and the JVM keeps running."
                 : "watching for " + DurationConverter.format(duration) + "; then mapscope detaches and the JVM keeps"
                 + " running (Ctrl-C detaches earlier).");
         out.flush();
 
-        live = new LiveFindings(session.findingsFile(), out, frames);
+        live = new LiveFindings(session.findingsFile(), out, findingsOptions.frames);
         Thread onCtrlC = new Thread(() -> finish(out, err, "interrupted"), "mapscope-detach-on-exit");
         Runtime.getRuntime().addShutdownHook(onCtrlC);
         long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
@@ -167,16 +164,16 @@ public final class AttachCommand implements Callable<Integer> {
                 Files.copy(session.findingsFile(), report, StandardCopyOption.REPLACE_EXISTING);
                 out.println("findings: " + report.toAbsolutePath());
             }
-            if (html != null) {
+            if (findingsOptions.html != null) {
                 HtmlReport.write(Files.exists(session.findingsFile()) ? Findings.read(session.findingsFile())
-                        : new Findings(), "pid " + pid, html);
-                out.println("HTML report: " + html.toAbsolutePath());
+                        : new Findings(), "pid " + pid, findingsOptions.html);
+                out.println("HTML report: " + findingsOptions.html.toAbsolutePath());
             }
         } catch (IOException | UserError e) {
             err.println("mapscope: " + e.getMessage());
         }
-        if (report == null && html == null && !findings.list().isEmpty()) {
-            out.println("render them again with: " + MapscopeCommand.name() + " report " + session.findingsFile()
+        if (report == null && findingsOptions.html == null && !findings.list().isEmpty()) {
+            out.println("render them again with: " + Invocation.name() + " report " + session.findingsFile()
                     + " --html races.html");
         }
         out.flush();
@@ -184,15 +181,6 @@ public final class AttachCommand implements Callable<Integer> {
     }
 
     /** The map classes among the instrumented ones (the agent also instruments lock classes, to see happens-before). */
-    static String watched(java.util.List<String> instrumented) {
-        java.util.List<String> maps = new java.util.ArrayList<>();
-        for (String c : instrumented) {
-            if (c.endsWith("Map")) {
-                maps.add(c.startsWith("java.util.") ? c.substring("java.util.".length()) : c);
-            }
-        }
-        return maps.isEmpty() ? "the JDK maps" : String.join(", ", maps);
-    }
 
 
 }

@@ -1,6 +1,6 @@
 package dev.mapscope.cli.race;
 
-import dev.mapscope.cli.MapscopeCommand;
+import dev.mapscope.cli.console.Invocation;
 import dev.mapscope.cli.console.Outputs;
 import dev.mapscope.cli.console.UserError;
 import dev.mapscope.cli.jvm.AgentJar;
@@ -113,7 +113,7 @@ public final class DemoCommand implements Callable<Integer> {
             Files.createFile(all);
         }
         HtmlReport.write(Findings.read(all), all.getFileName().toString(), html);
-        String name = MapscopeCommand.name();
+        String name = Invocation.name();
         Path shown = relative(all);
         out.println();
         out.printf("%s in %d programs%s.%n", TextReport.races(total), PROGRAMS.size(),

@@ -32,8 +32,8 @@ public final class DetachCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Target target = Target.of(pid);
         Session session = new Session(pid);
-        Session.Status status = session.readStatus();
-        if (status == null || !status.attached() || Attachment.stale(status, target)) {
+        Session.Status status = session.currentStatus(target);
+        if (status == null || !status.attached()) {
             throw new UserError("mapscope is not attached to pid " + pid
                     + (status != null && !status.attached() ? " (its last session was already detached)" : "")
                     + "; nothing to detach");

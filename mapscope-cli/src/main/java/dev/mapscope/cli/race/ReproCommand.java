@@ -1,5 +1,9 @@
 package dev.mapscope.cli.race;
 
+import dev.mapscope.cli.jvm.AgentModeOption;
+import picocli.CommandLine.Mixin;
+import dev.mapscope.cli.console.Terminal;
+import dev.mapscope.cli.console.ProgressBar;
 import dev.mapscope.cli.console.UserError;
 import dev.mapscope.cli.jvm.AgentJar;
 import dev.mapscope.cli.jvm.AgentMode;
@@ -47,6 +51,9 @@ public final class ReproCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    AgentModeOption agentMode;
+
     @Option(names = "--threads", paramLabel = "N", defaultValue = "10", description = "writer threads (default: ${DEFAULT-VALUE})")
     int threads;
 
@@ -64,10 +71,6 @@ public final class ReproCommand implements Callable<Integer> {
     @Option(names = "--jobs", paramLabel = "N", defaultValue = "2",
             description = "JVMs run at the same time (default: ${DEFAULT-VALUE})")
     int jobs;
-
-    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "full",
-            description = "the agent's mode for the agent column: full or overlap (default: ${DEFAULT-VALUE})")
-    AgentMode mode;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -121,7 +124,7 @@ public final class ReproCommand implements Callable<Integer> {
 
         Path work = Files.createTempDirectory("mapscope-repro-");
         int total = rows.size() * columns.size() * runs;
-        Progress progress = new Progress(err, total, System.console() != null);
+        Progress progress = new Progress(err, total, Terminal.stderrIsTerminal());
         out.printf("seed program: %d threads x %d write%s into one map, %d fresh JVMs per cell, %d at a time, %d CPUs"
                 + " here%n", threads, writes, writes == 1 ? "" : "s", runs, jobs, available);
         out.flush();
@@ -169,7 +172,7 @@ public final class ReproCommand implements Callable<Integer> {
             out.printf("%n%d JVMs in %.0f s. A run counts when: HashMap lost keys or its size() is wrong%s;"
                     + " the agent (mode %s, watching a HashMap) wrote a finding.%n", total,
                     (System.nanoTime() - started) / 1e9,
-                    "; GoMap threw \"concurrent map writes\"", mode);
+                    "; GoMap threw \"concurrent map writes\"", agentMode.mode);
             out.flush();
         } finally {
             pool.shutdownNow();
@@ -183,7 +186,7 @@ public final class ReproCommand implements Callable<Integer> {
     private Outcome runOnce(Perturbation row, Column col, Path agent, Path findingsFile)
             throws IOException, InterruptedException {
         List<String> jvmArgs = col == Column.AGENT
-                ? List.of("-javaagent:" + agent + "=" + Jvm.agentOptions(findingsFile, "stderr=false,mode=" + mode))
+                ? List.of("-javaagent:" + agent + "=" + Jvm.agentOptions(findingsFile, "stderr=false,mode=" + agentMode.mode))
                 : List.of();
         List<String> args = new ArrayList<>(List.of("--threads", Integer.toString(threads), "--writes",
                 Integer.toString(writes), "--map", col == Column.GOMAP ? "gomap" : "hashmap"));
@@ -263,39 +266,37 @@ public final class ReproCommand implements Callable<Integer> {
     }
 
 
-    /** A progress bar on stderr: redrawn in place on a terminal, a line every 10% otherwise. */
+    /** Progress on stderr: a bar redrawn in place on a terminal, a line every 10% otherwise. */
     static final class Progress {
         private final PrintWriter err;
         private final int total;
-        private final boolean terminal;
+        private final ProgressBar bar;
         private int done;
         private int lastTenth = -1;
 
         Progress(PrintWriter err, int total, boolean terminal) {
             this.err = err;
             this.total = total;
-            this.terminal = terminal;
+            this.bar = terminal ? new ProgressBar(err) : null;
         }
 
         synchronized void step(String label) {
             done++;
-            if (terminal) {
-                int filled = done * 30 / total;
-                err.printf("\r[%s%s] %3d/%d  %-60.60s", "#".repeat(filled), ".".repeat(30 - filled), done, total, label);
+            if (bar != null) {
+                bar.draw(done, total, String.format("%3d/%d  %-60.60s", done, total, label));
             } else {
                 int tenth = done * 10 / total;
                 if (tenth != lastTenth) {
                     lastTenth = tenth;
                     err.printf("progress: %d/%d runs%n", done, total);
+                    err.flush();
                 }
             }
-            err.flush();
         }
 
         synchronized void done() {
-            if (terminal) {
-                err.print("\r" + " ".repeat(100) + "\r");
-                err.flush();
+            if (bar != null) {
+                bar.clear();
             }
         }
     }

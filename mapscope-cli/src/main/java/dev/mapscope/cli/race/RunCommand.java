@@ -1,6 +1,10 @@
 package dev.mapscope.cli.race;
 
-import dev.mapscope.cli.MapscopeCommand;
+import dev.mapscope.cli.console.Invocation;
+import dev.mapscope.cli.render.FindingsOptions;
+import dev.mapscope.cli.jvm.AgentModeOption;
+import picocli.CommandLine.Mixin;
+import dev.mapscope.cli.console.Terminal;
 import dev.mapscope.cli.console.DurationConverter;
 import dev.mapscope.cli.console.Outputs;
 import dev.mapscope.cli.console.Shutdown;
@@ -49,24 +53,18 @@ public final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    AgentModeOption agentMode;
+
+    @Mixin
+    FindingsOptions findingsOptions;
+
     @Option(names = "--report", paramLabel = "FILE",
             description = "keep the findings (JSON lines) in FILE; `mapscope report FILE` renders them later")
     Path report;
 
-    @Option(names = "--html", paramLabel = "FILE", description = "write an HTML report to FILE when the program ends")
-    Path html;
-
     @Option(names = "--fail-on-race", description = "exit with status 66 when the agent found any race")
     boolean failOnRace;
-
-    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "full",
-            description = "full: both tiers (overlapping writes, and writes with no happens-before order);"
-                    + " overlap: only writes that overlap in time, Go's check, cheapest (default: ${DEFAULT-VALUE})")
-    AgentMode mode;
-
-    @Option(names = "--frames", paramLabel = "N", defaultValue = "8",
-            description = "stack frames per thread when a finding is printed (default: ${DEFAULT-VALUE})")
-    int frames;
 
     @Option(names = "--profile", paramLabel = "DIR",
             description = "profile the maps from the start; when the program ends write flame.html, profile.collapsed,"
@@ -91,10 +89,10 @@ public final class RunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Path agent = AgentJar.locate();
         Path findingsFile = prepareFindingsFile(report);
-        if (html != null) {
-            Outputs.checkWritable(html);
+        if (findingsOptions.html != null) {
+            Outputs.checkWritable(findingsOptions.html);
         }
-        String options = Jvm.agentOptions(findingsFile, "stderr=false,mode=" + mode + profileOptions());
+        String options = Jvm.agentOptions(findingsFile, "stderr=false,mode=" + agentMode.mode + profileOptions());
         ProcessBuilder pb = new ProcessBuilder().inheritIO();
         List<String> cmd = withAgent(command, agent, options, pb.environment(), err);
         pb.command(cmd);
@@ -108,7 +106,7 @@ public final class RunCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UserError("cannot start '" + cmd.get(0) + "': " + firstSentence(e.getMessage()));
         }
-        LiveFindings live = new LiveFindings(findingsFile, err, frames);
+        LiveFindings live = new LiveFindings(findingsFile, err, findingsOptions.frames);
         AtomicBoolean finished = new AtomicBoolean();
         // Ctrl-C reaches the program too (same process group); print what was found before this JVM exits.
         Thread onInterrupt = new Thread(() -> {
@@ -137,9 +135,9 @@ public final class RunCommand implements Callable<Integer> {
         live.poll();
         Findings findings = live.findings();
         summarize(findings, findingsFile, err);
-        if (html != null) {
-            HtmlReport.write(Findings.read(findingsFile), findingsFile.toString(), html);
-            err.println("mapscope: HTML report: " + html.toAbsolutePath());
+        if (findingsOptions.html != null) {
+            HtmlReport.write(Findings.read(findingsFile), findingsFile.toString(), findingsOptions.html);
+            err.println("mapscope: HTML report: " + findingsOptions.html.toAbsolutePath());
         }
         if (profile != null) {
             renderProfile(err);
@@ -150,10 +148,10 @@ public final class RunCommand implements Callable<Integer> {
         err.flush();
         int status = process.exitValue();
         if (failOnRace && !findings.list().isEmpty()) {
-            err.println("mapscope: exit status " + MapscopeCommand.RACE_FOUND + " (--fail-on-race); the program's own was "
+            err.println("mapscope: exit status " + Invocation.RACE_FOUND + " (--fail-on-race); the program's own was "
                     + status + ".");
             err.flush();
-            return MapscopeCommand.RACE_FOUND;
+            return Invocation.RACE_FOUND;
         }
         return status;
     }
@@ -205,7 +203,7 @@ public final class RunCommand implements Callable<Integer> {
             String program = String.join(" ", command);
             program = program.length() > 72 ? program.substring(0, 69) + "..." : program;
             String summary = ProfileFiles.renderMap(dir.resolve("run"), dir, "map profile of " + program,
-                    new ProfileFiles.Options(List.of(), List.of(), 5, HeatMap.colorWanted(false)));
+                    new ProfileFiles.Options(List.of(), List.of(), 5, Terminal.colorWanted(false)));
             err.println();
             err.print(summary);
             err.println(ProfileFiles.written(dir));
@@ -222,7 +220,7 @@ public final class RunCommand implements Callable<Integer> {
             err.printf("mapscope: %s found, %d occurrence%s in all.%n", TextReport.races(findings.list().size()),
                     findings.occurrences(), findings.occurrences() == 1 ? "" : "s");
             if (report != null) {
-                err.println("mapscope: findings kept in " + findingsFile + "; render them with: " + MapscopeCommand.name()
+                err.println("mapscope: findings kept in " + findingsFile + "; render them with: " + Invocation.name()
                         + " report " + findingsFile + " --html report.html");
             }
         }

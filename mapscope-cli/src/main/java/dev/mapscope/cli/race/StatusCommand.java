@@ -1,7 +1,6 @@
 package dev.mapscope.cli.race;
 
 import dev.mapscope.cli.console.UserError;
-import dev.mapscope.cli.jvm.Attachment;
 import dev.mapscope.cli.jvm.Session;
 import dev.mapscope.cli.jvm.Target;
 import java.io.PrintWriter;
@@ -31,8 +30,8 @@ public final class StatusCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Target target = Target.of(pid);
         Session session = new Session(pid);
-        Session.Status last = session.readStatus();
-        if (last == null || Attachment.stale(last, target)) {
+        Session.Status last = session.currentStatus(target);
+        if (last == null) {
             throw new UserError("mapscope is not attached to pid " + pid + " (no session in " + session.dir() + ")");
         }
         Session.Status s = last;
@@ -48,7 +47,7 @@ public final class StatusCommand implements Callable<Integer> {
         out.printf("since:        %s%n", s.since());
         out.printf("findings:     %d%s%n", s.findings(), s.dropped() > 0 ? " (" + s.dropped() + " dropped)" : "");
         out.printf("watching:     %s%n", s.instrumented().isEmpty() ? "-"
-                : AttachCommand.watched(s.instrumented()) + " (" + s.instrumented().size() + " classes instrumented)");
+                : s.watchedMaps() + " (" + s.instrumented().size() + " classes instrumented)");
         out.printf("session:      %s%n", session.dir());
         out.flush();
         return 0;

@@ -1,6 +1,5 @@
 package dev.mapscope.cli.render;
 
-import java.io.Console;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -13,7 +12,7 @@ import java.util.Locale;
  * <pre>{@code
  * HeatMap h = HeatMap.of(opsPerBucket, "ops");                // one cell per bucket, folded to 256 cells at most
  * HeatMap h = new HeatMap(cells, 4, "ops");                    // already folded: cell i covers buckets 4i..4i+3
- * out.print(h.terminal(HeatMap.colorWanted(colorFlag)));       // the title line, the rows and the scale
+ * out.print(h.terminal(Terminal.colorWanted(colorFlag)));       // the title line, the rows and the scale
  * html.append(h.html());                                       // a <figure> for a report page
  * }</pre>
  *
@@ -193,22 +192,6 @@ public final class HeatMap {
                     .append(" &nbsp;");
         }
         return b.append("</div></figure>\n").toString();
-    }
-
-    /**
-     * Whether to colour terminal output: always when {@code forced} (--color), never when NO_COLOR is set or
-     * TERM is dumb, otherwise when the JVM has a terminal.
-     */
-    public static boolean colorWanted(boolean forced) {
-        if (forced) {
-            return true;
-        }
-        if (System.getenv("NO_COLOR") != null) {
-            return false;
-        }
-        Console console = System.console();
-        String term = System.getenv("TERM");
-        return console != null && term != null && !term.equals("dumb") && System.getenv("CI") == null;
     }
 
     private String title() {
