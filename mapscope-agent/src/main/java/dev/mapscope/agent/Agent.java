@@ -1,20 +1,18 @@
 package dev.mapscope.agent;
 
-import dev.mapscope.agent.protocol.AtomicFiles;
+import dev.mapscope.agent.boot.race.MapWatch;
 import dev.mapscope.agent.profile.Profiler;
+import dev.mapscope.agent.protocol.AtomicFiles;
 import dev.mapscope.agent.protocol.Json;
 import dev.mapscope.agent.protocol.Requests;
 import dev.mapscope.agent.race.Finding;
 import dev.mapscope.agent.race.RaceInstaller;
 import dev.mapscope.agent.race.Reporter;
 import dev.mapscope.agent.transform.LoadedByName;
-import dev.mapscope.agent.boot.race.MapWatch;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,8 +42,7 @@ final class Agent {
     /** kept across detach and reload: the JUnit extension subscribes once */
     static final List<Consumer<Finding>> LISTENERS = Reporter.newListeners();
 
-    private Agent() {
-    }
+    private Agent() {}
 
     static synchronized void load(Options o, Instrumentation i) {
         if (inst == null) {
@@ -106,7 +103,9 @@ final class Agent {
         Requests.detaching();
         MapWatch.stop();
         try {
-            transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION,
+            transformer.reset(
+                    inst,
+                    AgentBuilder.RedefinitionStrategy.RETRANSFORMATION,
                     new LoadedByName(RaceInstaller.typeNames(options.sharing)));
         } finally {
             transformer = null;
@@ -158,12 +157,18 @@ final class Agent {
     /** Writes DIR/status.json atomically (see AtomicFiles). */
     static synchronized void writeStatus(Path dir, String state) {
         StringBuilder b = new StringBuilder(256);
-        b.append("{\"pid\":").append(ProcessHandle.current().pid())
-                .append(",\"state\":").append(Json.str(state))
-                .append(",\"mode\":").append(Json.str(options == null ? "full" : options.mode()))
-                .append(",\"since\":").append(Json.str(since == null ? null : since.toString()))
-                .append(",\"findings\":").append(reporter == null ? 0 : reporter.findingCount())
-                .append(",\"dropped\":").append(reporter == null ? 0 : reporter.dropped())
+        b.append("{\"pid\":")
+                .append(ProcessHandle.current().pid())
+                .append(",\"state\":")
+                .append(Json.str(state))
+                .append(",\"mode\":")
+                .append(Json.str(options == null ? "full" : options.mode()))
+                .append(",\"since\":")
+                .append(Json.str(since == null ? null : since.toString()))
+                .append(",\"findings\":")
+                .append(reporter == null ? 0 : reporter.findingCount())
+                .append(",\"dropped\":")
+                .append(reporter == null ? 0 : reporter.dropped())
                 .append(",\"instrumented\":[");
         if (state.equals("attached")) {
             boolean first = true;

@@ -7,8 +7,7 @@ import com.sun.tools.attach.VirtualMachine;
  * OPTIONS} from a helper JVM when a JVM may not attach to itself.
  */
 final class Attach {
-    private Attach() {
-    }
+    private Attach() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {

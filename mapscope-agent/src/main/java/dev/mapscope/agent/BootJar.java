@@ -38,8 +38,7 @@ final class BootJar {
         PROBE,
     };
 
-    private BootJar() {
-    }
+    private BootJar() {}
 
     static void appendOnce(Instrumentation inst) throws IOException {
         if (onBootstrapPath()) {
@@ -48,7 +47,8 @@ final class BootJar {
         Path jar;
         try (InputStream in = BootJar.class.getClassLoader().getResourceAsStream(RESOURCE)) {
             if (in == null) {
-                throw new IllegalStateException("the agent jar has no " + RESOURCE + " (use the jar built by mvn package)");
+                throw new IllegalStateException(
+                        "the agent jar has no " + RESOURCE + " (use the jar built by mvn package)");
             }
             jar = Files.createTempFile("mapscope-boot-", ".jar");
             jar.toFile().deleteOnExit();

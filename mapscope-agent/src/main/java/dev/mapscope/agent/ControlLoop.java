@@ -1,7 +1,7 @@
 package dev.mapscope.agent;
 
-import dev.mapscope.agent.protocol.Requests;
 import dev.mapscope.agent.boot.race.MapWatch;
+import dev.mapscope.agent.protocol.Requests;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -18,8 +18,7 @@ public final class Mapscope {
     /** Names the agent jar when this class was not loaded from it (a build's classes directory). */
     public static final String JAR_PROPERTY = "mapscope.agent.jar";
 
-    private Mapscope() {
-    }
+    private Mapscope() {}
 
     /** True if the agent is installed in this JVM (by -javaagent, by attach, or by {@link #install}). */
     public static boolean isInstalled() {
@@ -48,13 +47,15 @@ public final class Mapscope {
             attachFromHelper(pid, jar, opts);
         }
         if (!isInstalled()) {
-            throw new IllegalStateException("the agent did not install into pid " + pid + " (see the mapscope: lines above)");
+            throw new IllegalStateException(
+                    "the agent did not install into pid " + pid + " (see the mapscope: lines above)");
         }
     }
 
     private static void attachFromHelper(String pid, Path jar, String opts) {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", jar.toString(), Attach.class.getName(), pid, jar.toString(), opts);
+        ProcessBuilder pb =
+                new ProcessBuilder(java, "-cp", jar.toString(), Attach.class.getName(), pid, jar.toString(), opts);
         pb.redirectErrorStream(true);
         try {
             Process p = pb.start();
@@ -64,7 +65,8 @@ public final class Mapscope {
                         + new String(out).strip() + " (or add -javaagent:" + jar + " to the JVM's arguments)");
             }
         } catch (IOException e) {
-            throw new IllegalStateException("cannot start " + java + " to attach to pid " + pid + ": " + e.getMessage());
+            throw new IllegalStateException(
+                    "cannot start " + java + " to attach to pid " + pid + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while attaching to pid " + pid);
@@ -78,7 +80,11 @@ public final class Mapscope {
             return Paths.get(prop).toAbsolutePath();
         }
         try {
-            Path p = Paths.get(Mapscope.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path p = Paths.get(Mapscope.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             if (Files.isRegularFile(p) && p.toString().endsWith(".jar")) {
                 return p;
             }
@@ -141,7 +147,8 @@ public final class Mapscope {
         return h;
     }
 
-    private static final java.util.concurrent.atomic.AtomicInteger PROBES = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.concurrent.atomic.AtomicInteger PROBES =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     /** Ends a subscription. */
     public interface Subscription extends AutoCloseable {

@@ -13,8 +13,7 @@ public final class MapscopeAgent {
      * search path: the advice inlined into java.util resolves them there, and the tooling must see the very
      * same classes (it would load its own copy if it resolved them first).
      */
-    private MapscopeAgent() {
-    }
+    private MapscopeAgent() {}
 
     public static void premain(String args, Instrumentation inst) {
         load(args, inst);

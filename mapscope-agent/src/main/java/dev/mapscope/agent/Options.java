@@ -11,9 +11,11 @@ final class Options {
 
     /** append findings as JSON lines to this file, or null */
     final Path report;
+
     final boolean haltOnRace;
     /** false for mode=overlap: tier 1 only */
     final boolean sharing;
+
     final boolean stderr;
     /** attach session directory, or null */
     final Path session;
@@ -24,8 +26,15 @@ final class Options {
     /** same-bucket writes by two threads within this many microseconds are counted */
     final long profileWindowMicros;
 
-    private Options(Path report, boolean haltOnRace, boolean sharing, boolean stderr, Path session, Path profile,
-            int profileSample, long profileWindowMicros) {
+    private Options(
+            Path report,
+            boolean haltOnRace,
+            boolean sharing,
+            boolean stderr,
+            Path session,
+            Path profile,
+            int profileSample,
+            long profileWindowMicros) {
         this.report = report;
         this.haltOnRace = haltOnRace;
         this.sharing = sharing;
@@ -57,7 +66,8 @@ final class Options {
                 }
                 int eq = pair.indexOf('=');
                 if (eq <= 0) {
-                    throw new IllegalArgumentException("option '" + pair.strip() + "' is not key=value (known keys: " + KNOWN + ")");
+                    throw new IllegalArgumentException(
+                            "option '" + pair.strip() + "' is not key=value (known keys: " + KNOWN + ")");
                 }
                 String key = pair.substring(0, eq).strip();
                 String value = pair.substring(eq + 1).strip();
@@ -74,7 +84,8 @@ final class Options {
                         } else if (value.equals("overlap")) {
                             sharing = false;
                         } else {
-                            throw new IllegalArgumentException("option mode must be full or overlap, not '" + value + "'");
+                            throw new IllegalArgumentException(
+                                    "option mode must be full or overlap, not '" + value + "'");
                         }
                         break;
                     case "stderr":
@@ -119,8 +130,8 @@ final class Options {
         } catch (NumberFormatException e) {
             // the sentence below
         }
-        throw new IllegalArgumentException("option " + key + " must be a whole number from " + min + " to " + max
-                + ", not '" + value + "'");
+        throw new IllegalArgumentException(
+                "option " + key + " must be a whole number from " + min + " to " + max + ", not '" + value + "'");
     }
 
     private static Path path(String key, String value) {

@@ -1,7 +1,7 @@
 package dev.mapscope.agent;
 
-import dev.mapscope.agent.protocol.Requests;
 import dev.mapscope.agent.probe.Probes;
+import dev.mapscope.agent.protocol.Requests;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Files;
 
@@ -13,8 +13,7 @@ final class ProbeRequests {
     /** the Instrumentation of the first load (see Agent); guarded by ProbeRequests.class */
     private static Instrumentation inst;
 
-    private ProbeRequests() {
-    }
+    private ProbeRequests() {}
 
     static synchronized void register(Instrumentation first) {
         if (inst != null) {

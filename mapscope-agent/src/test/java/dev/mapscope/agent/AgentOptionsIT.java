@@ -23,7 +23,8 @@ class AgentOptionsIT {
         try (Jvm jvm = start("", List.of(), "racySeed")) {
             assertThat(jvm.waitFor(60)).isZero();
             String out = jvm.output();
-            assertThat(out).contains("mapscope: unsynchronized write to java.util.HashMap@")
+            assertThat(out)
+                    .contains("mapscope: unsynchronized write to java.util.HashMap@")
                     .contains("kind: unsynchronized-write")
                     .contains("at dev.mapscope.agent.Patterns.lambda$racySeed$")
                     .contains("...with no happens-before order and no common lock after thread \"seed-")
@@ -35,7 +36,8 @@ class AgentOptionsIT {
     @Test
     void haltOnRaceEndsTheJvmWithStatus66AfterWritingTheFinding() throws Exception {
         Path report = dir.resolve("halt.jsonl");
-        try (Jvm jvm = start("halt-on-race=true,stderr=false,report=" + report, List.of(), "racySeed", "quietConfined")) {
+        try (Jvm jvm =
+                start("halt-on-race=true,stderr=false,report=" + report, List.of(), "racySeed", "quietConfined")) {
             assertThat(jvm.waitFor(60)).as(jvm.output()).isEqualTo(66);
             assertThat(jvm.output()).doesNotContain("done");
         }
@@ -46,7 +48,8 @@ class AgentOptionsIT {
     @Test
     void overlapModeKeepsOnlyGosCheck() throws Exception {
         Path report = dir.resolve("overlap.jsonl");
-        try (Jvm jvm = start("mode=overlap,stderr=false,report=" + report, List.of(), "racyTwoWritesApart", "racySeed")) {
+        try (Jvm jvm =
+                start("mode=overlap,stderr=false,report=" + report, List.of(), "racyTwoWritesApart", "racySeed")) {
             assertThat(jvm.waitFor(60)).as(jvm.output()).isZero();
         }
         assertThat(Jvm.findings(report)).allMatch(f -> f.contains("\"kind\":\"concurrent-write\""));
@@ -74,7 +77,8 @@ class AgentOptionsIT {
     /** The seed program is found on every run, on one CPU too (threads then never overlap). */
     @Test
     void theSeedProgramIsFoundOnOneCpu() throws Exception {
-        boolean taskset = Files.isExecutable(Path.of("/usr/bin/taskset")) || Files.isExecutable(Path.of("/bin/taskset"));
+        boolean taskset =
+                Files.isExecutable(Path.of("/usr/bin/taskset")) || Files.isExecutable(Path.of("/bin/taskset"));
         List<String> prefix = taskset ? List.of("taskset", "-c", "0") : List.of();
         for (int run = 0; run < 3; run++) {
             Path report = dir.resolve("seed-" + run + ".jsonl");

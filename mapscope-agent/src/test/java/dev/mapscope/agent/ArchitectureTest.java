@@ -21,7 +21,8 @@ class ArchitectureTest {
 
     @BeforeAll
     static void load() {
-        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages(ROOT);
     }
 
@@ -35,8 +36,11 @@ class ArchitectureTest {
         // java.lang.management is the one exception: Locks asks ThreadMXBean for a thread's held monitors, on the
         // slow path of a report only. Both modules are the bootstrap loader's own, so nothing of the application
         // is ever loaded from boot code.
-        assertThat(violations(ROOT + ".boot", t -> PackageGraph.under(t.getPackageName(), ROOT + ".boot")
-                || t.getPackageName().equals("java.lang.management"))).isEmpty();
+        assertThat(violations(
+                        ROOT + ".boot",
+                        t -> PackageGraph.under(t.getPackageName(), ROOT + ".boot")
+                                || t.getPackageName().equals("java.lang.management")))
+                .isEmpty();
     }
 
     @Test
@@ -99,7 +103,8 @@ class ArchitectureTest {
 
     private static boolean javaBase(String className) {
         try {
-            return "java.base".equals(Class.forName(className, false, null).getModule().getName());
+            return "java.base"
+                    .equals(Class.forName(className, false, null).getModule().getName());
         } catch (ClassNotFoundException e) {
             return false; // not a bootstrap class at all
         }

@@ -20,14 +20,21 @@ class AttachIT {
     @Test
     void attachFindStatusDetach() throws Exception {
         Path session = dir.resolve("session");
-        try (Jvm jvm = Jvm.start(dir, List.of(), List.of(), Patterns.class.getName(),
-                "wait", "racySeed", "wait", "racySeed")) {
+        try (Jvm jvm = Jvm.start(
+                dir, List.of(), List.of(), Patterns.class.getName(), "wait", "racySeed", "wait", "racySeed")) {
             await(() -> count(jvm.output(), "ready") == 1, jvm);
-            Attach.load(Long.toString(jvm.process.pid()), Jvm.agentJar().toString(), "session=" + session + ",stderr=false");
+            Attach.load(
+                    Long.toString(jvm.process.pid()),
+                    Jvm.agentJar().toString(),
+                    "session=" + session + ",stderr=false");
             assertThat(Files.readString(session.resolve("status.json")))
-                    .contains("\"state\":\"attached\"").contains("\"mode\":\"full\"").contains("\"java.util.HashMap\"")
-                    .contains("\"java.util.TreeMap\"").contains("\"java.util.concurrent.CountDownLatch$Sync\"")
-                    .contains("\"java.util.concurrent.FutureTask\"").contains("\"java.lang.Thread\"")
+                    .contains("\"state\":\"attached\"")
+                    .contains("\"mode\":\"full\"")
+                    .contains("\"java.util.HashMap\"")
+                    .contains("\"java.util.TreeMap\"")
+                    .contains("\"java.util.concurrent.CountDownLatch$Sync\"")
+                    .contains("\"java.util.concurrent.FutureTask\"")
+                    .contains("\"java.lang.Thread\"")
                     .contains("\"pid\":" + jvm.process.pid());
 
             proceed(jvm);

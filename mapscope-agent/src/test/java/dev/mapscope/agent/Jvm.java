@@ -32,7 +32,8 @@ final class Jvm implements AutoCloseable {
     }
 
     /** Starts {@code mainClass args} with {@code jvmArgs}; stdout and stderr go to one file in {@code dir}. */
-    static Jvm start(Path dir, List<String> prefix, List<String> jvmArgs, String mainClass, String... args) throws IOException {
+    static Jvm start(Path dir, List<String> prefix, List<String> jvmArgs, String mainClass, String... args)
+            throws IOException {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.add(java());
         cmd.addAll(jvmArgs);

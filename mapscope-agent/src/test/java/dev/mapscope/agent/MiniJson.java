@@ -46,7 +46,7 @@ final class MiniJson {
                 i++;
                 return m;
             }
-            for (;;) {
+            for (; ; ) {
                 space();
                 String k = string();
                 space();
@@ -69,7 +69,7 @@ final class MiniJson {
                 i++;
                 return l;
             }
-            for (;;) {
+            for (; ; ) {
                 l.add(value());
                 space();
                 if (s.charAt(i) == ',') {
@@ -103,7 +103,9 @@ final class MiniJson {
         if (n.isEmpty()) {
             throw new IllegalArgumentException("unexpected '" + c + "' at " + from);
         }
-        return n.contains(".") || n.contains("e") || n.contains("E") ? (Object) Double.parseDouble(n) : (Object) Long.parseLong(n);
+        return n.contains(".") || n.contains("e") || n.contains("E")
+                ? (Object) Double.parseDouble(n)
+                : (Object) Long.parseLong(n);
     }
 
     private void expect(char c) {
@@ -116,7 +118,7 @@ final class MiniJson {
     private String string() {
         expect('"');
         StringBuilder b = new StringBuilder();
-        for (;;) {
+        for (; ; ) {
             char c = s.charAt(i++);
             if (c == '"') {
                 return b.toString();

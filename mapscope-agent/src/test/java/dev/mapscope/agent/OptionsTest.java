@@ -1,9 +1,9 @@
 package dev.mapscope.agent;
 
-import dev.mapscope.agent.protocol.Protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mapscope.agent.protocol.Protocol;
 import org.junit.jupiter.api.Test;
 
 class OptionsTest {
@@ -42,14 +42,18 @@ class OptionsTest {
                 .hasMessage("option profile-sample must be a whole number from 1 to 1000000, not '0'");
         assertThatThrownBy(() -> Options.parse("profile-window=soon"))
                 .hasMessage("option profile-window must be a whole number from 0 to 60000000, not 'soon'");
-        assertThatThrownBy(() -> Options.parse("profile=")).hasMessage("option profile needs a path, got an empty value");
+        assertThatThrownBy(() -> Options.parse("profile="))
+                .hasMessage("option profile needs a path, got an empty value");
     }
 
     @Test
     void badOptionsAreOneSentenceNamingTheOption() {
-        assertThatThrownBy(() -> Options.parse("colour=red")).hasMessage("unknown option 'colour' (known keys: " + Options.KNOWN + ")");
-        assertThatThrownBy(() -> Options.parse("mode=fast")).hasMessage("option mode must be full or overlap, not 'fast'");
-        assertThatThrownBy(() -> Options.parse("stderr=yes")).hasMessage("option stderr must be true or false, not 'yes'");
+        assertThatThrownBy(() -> Options.parse("colour=red"))
+                .hasMessage("unknown option 'colour' (known keys: " + Options.KNOWN + ")");
+        assertThatThrownBy(() -> Options.parse("mode=fast"))
+                .hasMessage("option mode must be full or overlap, not 'fast'");
+        assertThatThrownBy(() -> Options.parse("stderr=yes"))
+                .hasMessage("option stderr must be true or false, not 'yes'");
         assertThatThrownBy(() -> Options.parse("report=")).hasMessage("option report needs a path, got an empty value");
         assertThatThrownBy(() -> Options.parse("halt")).hasMessageStartingWith("option 'halt' is not key=value");
     }

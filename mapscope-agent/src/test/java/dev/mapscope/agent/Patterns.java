@@ -37,8 +37,7 @@ public final class Patterns {
     static final int WRITERS = 4;
     static final int WRITES = 200;
 
-    private Patterns() {
-    }
+    private Patterns() {}
 
     public static void main(String[] args) throws Exception {
         List<String> names = new ArrayList<>(List.of(args));
@@ -121,16 +120,18 @@ public final class Patterns {
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < WRITERS; i++) {
             int base = i * WRITES;
-            threads.add(new Thread(() -> {
-                for (int j = 0; j < WRITES; j++) {
-                    rw.readLock().lock();
-                    try {
-                        map.put(base + j, j);
-                    } finally {
-                        rw.readLock().unlock();
-                    }
-                }
-            }, "readlock-" + i));
+            threads.add(new Thread(
+                    () -> {
+                        for (int j = 0; j < WRITES; j++) {
+                            rw.readLock().lock();
+                            try {
+                                map.put(base + j, j);
+                            } finally {
+                                rw.readLock().unlock();
+                            }
+                        }
+                    },
+                    "readlock-" + i));
         }
         startAll(threads);
         joinAll(threads);
@@ -143,13 +144,15 @@ public final class Patterns {
         for (int i = 0; i < WRITERS; i++) {
             Object own = new Object();
             int base = i * WRITES;
-            threads.add(new Thread(() -> {
-                for (int j = 0; j < WRITES; j++) {
-                    synchronized (own) {
-                        map.put(base + j, j);
-                    }
-                }
-            }, "ownlock-" + i));
+            threads.add(new Thread(
+                    () -> {
+                        for (int j = 0; j < WRITES; j++) {
+                            synchronized (own) {
+                                map.put(base + j, j);
+                            }
+                        }
+                    },
+                    "ownlock-" + i));
         }
         startAll(threads);
         joinAll(threads);
@@ -163,11 +166,13 @@ public final class Patterns {
         }
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < WRITERS; i++) {
-            threads.add(new Thread(() -> {
-                for (int j = 0; j < WRITES; j++) {
-                    map.get(j % 100);
-                }
-            }, "lru-" + i));
+            threads.add(new Thread(
+                    () -> {
+                        for (int j = 0; j < WRITES; j++) {
+                            map.get(j % 100);
+                        }
+                    },
+                    "lru-" + i));
         }
         startAll(threads);
         joinAll(threads);
@@ -179,11 +184,13 @@ public final class Patterns {
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < WRITERS; i++) {
             int base = i * WRITES;
-            threads.add(new Thread(() -> {
-                for (int j = 0; j < WRITES; j++) {
-                    set.add(base + j);
-                }
-            }, "set-" + i));
+            threads.add(new Thread(
+                    () -> {
+                        for (int j = 0; j < WRITES; j++) {
+                            set.add(base + j);
+                        }
+                    },
+                    "set-" + i));
         }
         startAll(threads);
         joinAll(threads);
@@ -205,11 +212,13 @@ public final class Patterns {
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < WRITERS; i++) {
             int base = i * WRITES;
-            threads.add(new Thread(() -> {
-                for (int j = 0; j < WRITES; j++) {
-                    map.put(base + j, j);
-                }
-            }, name + "-" + i));
+            threads.add(new Thread(
+                    () -> {
+                        for (int j = 0; j < WRITES; j++) {
+                            map.put(base + j, j);
+                        }
+                    },
+                    name + "-" + i));
         }
         startAll(threads);
         joinAll(threads);
@@ -221,12 +230,14 @@ public final class Patterns {
     static void quietConfined() throws InterruptedException {
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < WRITERS; i++) {
-            threads.add(new Thread(() -> {
-                Map<Integer, Integer> own = new HashMap<>();
-                for (int j = 0; j < WRITES; j++) {
-                    own.put(j, j);
-                }
-            }, "confined-" + i));
+            threads.add(new Thread(
+                    () -> {
+                        Map<Integer, Integer> own = new HashMap<>();
+                        for (int j = 0; j < WRITES; j++) {
+                            own.put(j, j);
+                        }
+                    },
+                    "confined-" + i));
         }
         startAll(threads);
         joinAll(threads);
@@ -279,26 +290,30 @@ public final class Patterns {
     static void quietBlockingQueue() throws InterruptedException {
         for (BlockingQueue<Map<Integer, Integer>> queue : List.<BlockingQueue<Map<Integer, Integer>>>of(
                 new LinkedBlockingQueue<>(), new ArrayBlockingQueue<>(4))) {
-            Thread producer = new Thread(() -> {
-                try {
-                    for (int i = 0; i < 20; i++) {
-                        Map<Integer, Integer> m = new HashMap<>();
-                        m.put(i, i);
-                        queue.put(m);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "producer");
-            Thread consumer = new Thread(() -> {
-                try {
-                    for (int i = 0; i < 20; i++) {
-                        queue.take().put(-i, i);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "consumer");
+            Thread producer = new Thread(
+                    () -> {
+                        try {
+                            for (int i = 0; i < 20; i++) {
+                                Map<Integer, Integer> m = new HashMap<>();
+                                m.put(i, i);
+                                queue.put(m);
+                            }
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    },
+                    "producer");
+            Thread consumer = new Thread(
+                    () -> {
+                        try {
+                            for (int i = 0; i < 20; i++) {
+                                queue.take().put(-i, i);
+                            }
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    },
+                    "consumer");
             consumer.start();
             producer.start();
             producer.join();
@@ -310,18 +325,22 @@ public final class Patterns {
     static void quietLatch() throws InterruptedException {
         Map<Integer, Integer> map = new HashMap<>();
         CountDownLatch built = new CountDownLatch(1);
-        Thread writer = new Thread(() -> {
-            try {
-                built.await();
-                map.put(2, 2);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "latch-waiter");
-        Thread builder = new Thread(() -> {
-            map.put(1, 1);
-            built.countDown();
-        }, "latch-builder");
+        Thread writer = new Thread(
+                () -> {
+                    try {
+                        built.await();
+                        map.put(2, 2);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "latch-waiter");
+        Thread builder = new Thread(
+                () -> {
+                    map.put(1, 1);
+                    built.countDown();
+                },
+                "latch-builder");
         writer.start();
         builder.start();
         builder.join();
@@ -398,11 +417,13 @@ public final class Patterns {
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < WRITERS; i++) {
             int base = i * WRITES;
-            threads.add(new Thread(() -> {
-                for (int j = 0; j < WRITES; j++) {
-                    write.accept(base + j);
-                }
-            }, name + "-" + i));
+            threads.add(new Thread(
+                    () -> {
+                        for (int j = 0; j < WRITES; j++) {
+                            write.accept(base + j);
+                        }
+                    },
+                    name + "-" + i));
         }
         startAll(threads);
         joinAll(threads);

@@ -33,8 +33,12 @@ class PatternsIT {
     private List<String> run(String options, List<String> prefix, String... patterns) throws Exception {
         Path report = dir.resolve("findings-" + System.nanoTime() + ".jsonl");
         String opts = "report=" + report + (options.isEmpty() ? "" : "," + options);
-        try (Jvm jvm = Jvm.start(dir, prefix, List.of("-javaagent:" + Jvm.agentJar() + "=" + opts),
-                Patterns.class.getName(), patterns)) {
+        try (Jvm jvm = Jvm.start(
+                dir,
+                prefix,
+                List.of("-javaagent:" + Jvm.agentJar() + "=" + opts),
+                Patterns.class.getName(),
+                patterns)) {
             int status = jvm.waitFor(120);
             assertThat(status).as(jvm.output()).isZero();
             assertThat(jvm.output()).contains("done");
@@ -59,12 +63,15 @@ class PatternsIT {
     void everyRacyProgramIsReported() throws Exception {
         List<String> findings = run("stderr=false", List.of(), RACY.keySet().toArray(new String[0]));
         for (Map.Entry<String, String> e : RACY.entrySet()) {
-            assertThat(findings).as(e.getKey() + " is reported; findings: " + findings)
-                    .anyMatch(f -> Jvm.thread0(f).startsWith(e.getValue()) || Jvm.thread1(f).startsWith(e.getValue()));
+            assertThat(findings)
+                    .as(e.getKey() + " is reported; findings: " + findings)
+                    .anyMatch(f -> Jvm.thread0(f).startsWith(e.getValue())
+                            || Jvm.thread1(f).startsWith(e.getValue()));
         }
         assertThat(findings).as("access order").anyMatch(f -> f.contains("\"operation\":\"get (access-ordered"));
         assertThat(findings).as("backing map").anyMatch(f -> f.contains("\"backingOf\":\"java.util.HashSet\""));
-        assertThat(findings).as("both stacks name the code")
+        assertThat(findings)
+                .as("both stacks name the code")
                 .anyMatch(f -> f.contains("\"kind\":\"unsynchronized-write\"") && f.contains("\"stackAt\":\"write\""));
     }
 }

@@ -27,7 +27,8 @@ final class ProbeSession implements AutoCloseable {
         Jvm jvm = Jvm.start(dir, List.of(), List.of(), ProbeTarget.class.getName());
         ProbeSession s = new ProbeSession(jvm, session);
         s.await(() -> jvm.output().contains("ready"));
-        Attach.load(Long.toString(jvm.process.pid()), Jvm.agentJar().toString(), "session=" + session + ",stderr=false");
+        Attach.load(
+                Long.toString(jvm.process.pid()), Jvm.agentJar().toString(), "session=" + session + ",stderr=false");
         return s;
     }
 
@@ -59,7 +60,9 @@ final class ProbeSession implements AutoCloseable {
         StringBuilder line = new StringBuilder(verb).append(' ').append(id);
         for (String kv : keyValues) {
             int eq = kv.indexOf('=');
-            line.append(' ').append(kv, 0, eq + 1).append(URLEncoder.encode(kv.substring(eq + 1), StandardCharsets.UTF_8));
+            line.append(' ')
+                    .append(kv, 0, eq + 1)
+                    .append(URLEncoder.encode(kv.substring(eq + 1), StandardCharsets.UTF_8));
         }
         control(line.toString());
     }

@@ -18,6 +18,7 @@ public final class ProbeTarget {
     static final Map<String, Integer> OTHER = new HashMap<>();
     /** 64 buckets: 5 keys share bucket 1 (a chain), 12 share bucket 2 (a tree bin), 3 alone */
     static final Map<Colliding, Integer> COLLIDING = new HashMap<>(64);
+
     static final Map<Integer, Integer> SAME = new HashMap<>(16);
     static final GoMap<Integer, Integer> GO = new GoMap<>();
     static final Map<String, Integer> CHM = new ConcurrentHashMap<>();
@@ -61,8 +62,7 @@ public final class ProbeTarget {
         }
     }
 
-    private ProbeTarget() {
-    }
+    private ProbeTarget() {}
 
     public static void main(String[] args) throws Exception {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -147,7 +147,8 @@ public final class ProbeTarget {
                     break;
                 case "stale":
                     result = Long.toString((Long) Class.forName("dev.mapscope.agent.boot.probe.ProbeGate", false, null)
-                            .getMethod("staleCalls").invoke(null));
+                            .getMethod("staleCalls")
+                            .invoke(null));
                     break;
                 case "exit":
                     System.out.println("ok exit");
@@ -165,18 +166,20 @@ public final class ProbeTarget {
     private static void writers(int threads, int writes) throws InterruptedException {
         Thread[] t = new Thread[threads];
         for (int k = 0; k < threads; k++) {
-            t[k] = new Thread(() -> {
-                for (int i = 0; i < writes; i++) {
-                    synchronized (SAME) {
-                        SAME.put((i % 4) * 64, i); // 0, 64, 128, 192: bucket 0 of 16
-                    }
-                    // no Thread.yield here: on a loaded machine each yield can cost a time slice (the test
-                    // took 71 s once); the window of the test (1 s) covers two threads that do not interleave
-                    for (int spin = 0; spin < 1000; spin++) {
-                        Thread.onSpinWait();
-                    }
-                }
-            }, "writer-" + k);
+            t[k] = new Thread(
+                    () -> {
+                        for (int i = 0; i < writes; i++) {
+                            synchronized (SAME) {
+                                SAME.put((i % 4) * 64, i); // 0, 64, 128, 192: bucket 0 of 16
+                            }
+                            // no Thread.yield here: on a loaded machine each yield can cost a time slice (the test
+                            // took 71 s once); the window of the test (1 s) covers two threads that do not interleave
+                            for (int spin = 0; spin < 1000; spin++) {
+                                Thread.onSpinWait();
+                            }
+                        }
+                    },
+                    "writer-" + k);
             t[k].start();
         }
         for (Thread x : t) {

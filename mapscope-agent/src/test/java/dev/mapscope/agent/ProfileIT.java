@@ -58,7 +58,9 @@ class ProfileIT {
                 widest = l;
             }
         }
-        assertThat(widest).contains("dev/mapscope/agent/ProfileTarget.hotBucket;java/util/HashMap.get;java/util/HashMap.getNode;[")
+        assertThat(widest)
+                .contains(
+                        "dev/mapscope/agent/ProfileTarget.hotBucket;java/util/HashMap.get;java/util/HashMap.getNode;[")
                 .endsWith("];[bucket " + ProfileTarget.HOT_BUCKET + "] " + count(widest));
         assertThat(widest).contains(";[" + first.get("label") + "];");
         // counts are operations: each sample stands for the 8 operations of its thread since the last one
@@ -73,8 +75,16 @@ class ProfileIT {
     @Test
     void resizesSameBucketWritesAndJfrEvents() throws Exception {
         Path session = dir.resolve("session");
-        try (Jvm jvm = agentJvm(session, "wait", "grow", "goGrow", "goHotKey", "concurrentGrow", "sameBucket",
-                "concurrentSameBucket", "wait")) {
+        try (Jvm jvm = agentJvm(
+                session,
+                "wait",
+                "grow",
+                "goGrow",
+                "goHotKey",
+                "concurrentGrow",
+                "sameBucket",
+                "concurrentSameBucket",
+                "wait")) {
             awaitReady(jvm, 1);
             request(session, "profile bad sample=0");
             await(() -> Files.exists(session.resolve("bad.error")), jvm);
@@ -101,41 +111,71 @@ class ProfileIT {
         Map<String, Object> json = MiniJson.object(Files.readString(session.resolve("p.json")));
         List<Map<String, Object>> resizes = list(json, "resizes");
 
-        List<String> growing = resizes.stream().filter(r -> r.get("kind").equals("HashMap.resize")
-                && r.get("label").toString().startsWith("HashMap @ ProfileTarget.java:")
-                && (Long) r.get("newCapacity") > 64)
-                .map(r -> r.get("oldCapacity") + "->" + r.get("newCapacity")).collect(Collectors.toList());
+        List<String> growing = resizes.stream()
+                .filter(r -> r.get("kind").equals("HashMap.resize")
+                        && r.get("label").toString().startsWith("HashMap @ ProfileTarget.java:")
+                        && (Long) r.get("newCapacity") > 64)
+                .map(r -> r.get("oldCapacity") + "->" + r.get("newCapacity"))
+                .collect(Collectors.toList());
         List<String> doublings = new ArrayList<>();
         for (int c = 64; c < 65536; c *= 2) {
             doublings.add(c + "->" + 2 * c);
         }
         assertThat(growing).containsSubsequence(doublings);
-        String grow = resizes.stream().filter(r -> r.get("newCapacity").equals(65536L) && r.get("kind").equals("HashMap.resize"))
-                .map(r -> (String) r.get("map")).findFirst().orElseThrow();
-        assertThat(resizes.stream().filter(r -> r.get("map").equals(grow)).map(r -> r.get("oldCapacity") + "->" + r.get("newCapacity")))
-                .containsExactly("16->32", "32->64", "64->128", "128->256", "256->512", "512->1024", "1024->2048",
-                        "2048->4096", "4096->8192", "8192->16384", "16384->32768", "32768->65536");
+        String grow = resizes.stream()
+                .filter(r ->
+                        r.get("newCapacity").equals(65536L) && r.get("kind").equals("HashMap.resize"))
+                .map(r -> (String) r.get("map"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(resizes.stream()
+                        .filter(r -> r.get("map").equals(grow))
+                        .map(r -> r.get("oldCapacity") + "->" + r.get("newCapacity")))
+                .containsExactly(
+                        "16->32",
+                        "32->64",
+                        "64->128",
+                        "128->256",
+                        "256->512",
+                        "512->1024",
+                        "1024->2048",
+                        "2048->4096",
+                        "4096->8192",
+                        "8192->16384",
+                        "16384->32768",
+                        "32768->65536");
         assertThat(resizes.stream().filter(r -> r.get("map").equals(grow))).allSatisfy(r -> {
             assertThat((Long) r.get("bytes")).isEqualTo(16 + 4 * (Long) r.get("newCapacity"));
             assertThat((Long) r.get("durationNanos")).isPositive();
             assertThat(r.get("thread")).isEqualTo("main");
         });
 
-        assertThat(resizes.stream().filter(r -> r.get("kind").equals("ConcurrentHashMap.transfer"))
-                .map(r -> r.get("oldCapacity") + "->" + r.get("newCapacity")))
+        assertThat(resizes.stream()
+                        .filter(r -> r.get("kind").equals("ConcurrentHashMap.transfer"))
+                        .map(r -> r.get("oldCapacity") + "->" + r.get("newCapacity")))
                 .contains("16->32", "1024->2048", "16384->32768");
 
         // GoMap: each growth is hashGrow, then its evacuation, then done, for the same capacities
-        List<String> go = resizes.stream().filter(r -> r.get("kind").toString().startsWith("GoMap."))
+        List<String> go = resizes.stream()
+                .filter(r -> r.get("kind").toString().startsWith("GoMap."))
                 .filter(r -> r.get("map").equals(goMapOf(resizes, 512L)))
                 .map(r -> r.get("kind") + " " + r.get("oldCapacity") + "->" + r.get("newCapacity"))
                 .collect(Collectors.toList());
-        assertThat(go).containsSubsequence("GoMap.grow 1->2", "GoMap.evacuate 1->2", "GoMap.growDone 1->2",
-                "GoMap.grow 256->512", "GoMap.evacuate 256->512", "GoMap.growDone 256->512", "GoMap.grow 512->1024");
+        assertThat(go)
+                .containsSubsequence(
+                        "GoMap.grow 1->2",
+                        "GoMap.evacuate 1->2",
+                        "GoMap.growDone 1->2",
+                        "GoMap.grow 256->512",
+                        "GoMap.evacuate 256->512",
+                        "GoMap.growDone 256->512",
+                        "GoMap.grow 512->1024");
 
         // goHotKey: one key read and written; reads compute the bucket from GoMap's hash, writes are given it
-        Map<String, Object> goHot = maps(json).stream().filter(m -> m.get("class").equals("dev.mapscope.maps.GoMap"))
-                .findFirst().orElseThrow();
+        Map<String, Object> goHot = maps(json).stream()
+                .filter(m -> m.get("class").equals("dev.mapscope.maps.GoMap"))
+                .findFirst()
+                .orElseThrow();
         Map<String, Object> top = list(goHot, "buckets").get(0);
         assertThat((Long) top.get("writes")).isGreaterThan(100_000L);
         assertThat((Long) top.get("ops")).isGreaterThan(2 * (Long) top.get("writes") - 50_000);
@@ -161,18 +201,31 @@ class ProfileIT {
 
         Path jfr = session.resolve("p.jfr");
         List<RecordedEvent> events = RecordingFile.readAllEvents(jfr);
-        assertThat(events.stream().filter(e -> e.getEventType().getName().equals("mapscope.Resize"))
-                .map(e -> e.getString("kind") + " " + e.getInt("oldCapacity") + "->" + e.getInt("newCapacity")))
-                .contains("HashMap.resize 32768->65536", "GoMap.grow 256->512", "GoMap.growDone 256->512",
+        assertThat(events.stream()
+                        .filter(e -> e.getEventType().getName().equals("mapscope.Resize"))
+                        .map(e -> e.getString("kind") + " " + e.getInt("oldCapacity") + "->" + e.getInt("newCapacity")))
+                .contains(
+                        "HashMap.resize 32768->65536",
+                        "GoMap.grow 256->512",
+                        "GoMap.growDone 256->512",
                         "ConcurrentHashMap.transfer 1024->2048");
         assertThat(events.stream().map(e -> e.getEventType().getName()))
                 .contains("mapscope.SameBucketWrite", "mapscope.MapSample", "jdk.GCHeapSummary");
         // and the JDK's own tool reads them
-        Process p = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "jfr").toString(), "print",
-                "--events", "mapscope.Resize", jfr.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        Paths.get(System.getProperty("java.home"), "bin", "jfr").toString(),
+                        "print",
+                        "--events",
+                        "mapscope.Resize",
+                        jfr.toString())
+                .redirectErrorStream(true)
+                .start();
         String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(printed).contains("mapscope.Resize").contains("newCapacity = 65536").contains("kind = \"GoMap.growDone\"");
+        assertThat(printed)
+                .contains("mapscope.Resize")
+                .contains("newCapacity = 65536")
+                .contains("kind = \"GoMap.growDone\"");
     }
 
     /** Detach during a profile: the files are written, and no map calls the profile any more. */
@@ -195,18 +248,26 @@ class ProfileIT {
             assertThat(jvm.output()).contains("advice calls 0 operations 0");
         }
         Map<String, Object> json = MiniJson.object(Files.readString(session.resolve("d.json")));
-        assertThat(list(json, "resizes")).anySatisfy(r -> assertThat(r.get("newCapacity")).isEqualTo(65536L));
+        assertThat(list(json, "resizes"))
+                .anySatisfy(r -> assertThat(r.get("newCapacity")).isEqualTo(65536L));
         assertThat(Files.size(session.resolve("d.jfr"))).isPositive();
-        assertThat(Files.readString(session.resolve("d.collapsed"))).contains("ProfileTarget.grow;java/util/HashMap.put;");
+        assertThat(Files.readString(session.resolve("d.collapsed")))
+                .contains("ProfileTarget.grow;java/util/HashMap.put;");
     }
 
     /** The control: the same check finds the advice while a profile runs. */
     @Test
     void adviceCallsAreSeenWhileTheAdviceIsInstalled() throws Exception {
         Path out = dir.resolve("run");
-        try (Jvm jvm = Jvm.start(dir, List.of(), List.of("-javaagent:" + Jvm.agentJar()
-                + "=stderr=false,mode=overlap,profile=" + out + ",profile-sample=4,profile-window=500"),
-                ProfileTarget.class.getName(), "hotBucket", "grow", "adviceCalls")) {
+        try (Jvm jvm = Jvm.start(
+                dir,
+                List.of(),
+                List.of("-javaagent:" + Jvm.agentJar() + "=stderr=false,mode=overlap,profile=" + out
+                        + ",profile-sample=4,profile-window=500"),
+                ProfileTarget.class.getName(),
+                "hotBucket",
+                "grow",
+                "adviceCalls")) {
             assertThat(jvm.waitFor(120)).isZero();
             assertThat(jvm.output()).containsPattern("advice calls [1-9][0-9]{3,} operations [1-9][0-9]{3,}");
         }
@@ -226,8 +287,12 @@ class ProfileIT {
     @Test
     void guavaSuitesPassWhileProfiling() throws Exception {
         Path out = dir.resolve("guava");
-        try (Jvm jvm = Jvm.start(dir, List.of(), List.of("-javaagent:" + Jvm.agentJar()
-                + "=stderr=false,mode=overlap,profile=" + out + ",profile-sample=64"), UnderProfile.class.getName())) {
+        try (Jvm jvm = Jvm.start(
+                dir,
+                List.of(),
+                List.of("-javaagent:" + Jvm.agentJar() + "=stderr=false,mode=overlap,profile=" + out
+                        + ",profile-sample=64"),
+                UnderProfile.class.getName())) {
             assertThat(jvm.waitFor(180)).as(jvm.output()).isZero();
             assertThat(jvm.output()).contains("OK (");
         }
@@ -237,13 +302,21 @@ class ProfileIT {
     }
 
     private Jvm agentJvm(Path session, String... args) throws Exception {
-        return Jvm.start(dir, List.of(), List.of("-javaagent:" + Jvm.agentJar() + "=session=" + session
-                + ",stderr=false,mode=overlap"), ProfileTarget.class.getName(), args);
+        return Jvm.start(
+                dir,
+                List.of(),
+                List.of("-javaagent:" + Jvm.agentJar() + "=session=" + session + ",stderr=false,mode=overlap"),
+                ProfileTarget.class.getName(),
+                args);
     }
 
     private static String goMapOf(List<Map<String, Object>> resizes, long newCapacity) {
-        return resizes.stream().filter(r -> r.get("kind").equals("GoMap.growDone") && r.get("newCapacity").equals(newCapacity))
-                .map(r -> (String) r.get("map")).findFirst().orElseThrow();
+        return resizes.stream()
+                .filter(r -> r.get("kind").equals("GoMap.growDone")
+                        && r.get("newCapacity").equals(newCapacity))
+                .map(r -> (String) r.get("map"))
+                .findFirst()
+                .orElseThrow();
     }
 
     @SuppressWarnings("unchecked")
@@ -293,7 +366,8 @@ class ProfileIT {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline || (jvm != null && !jvm.process.isAlive())) {
-                throw new AssertionError("condition not met within 60 s" + (jvm == null ? "" : "; child output:\n" + jvm.output()));
+                throw new AssertionError(
+                        "condition not met within 60 s" + (jvm == null ? "" : "; child output:\n" + jvm.output()));
             }
             Thread.sleep(50);
         }

@@ -20,10 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ProfileTarget {
     /** the bucket every {@link Hot} key falls into, in a table of 32 buckets or more */
     static final int HOT_BUCKET = 17;
+
     static volatile Object sink;
 
-    private ProfileTarget() {
-    }
+    private ProfileTarget() {}
 
     public static void main(String[] args) throws Exception {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -132,22 +132,24 @@ public final class ProfileTarget {
         Thread[] writers = new Thread[2];
         for (int w = 0; w < 2; w++) {
             int me = w;
-            writers[w] = new Thread(() -> {
-                for (int i = 0; i < 500; i++) {
-                    synchronized (lock) {
-                        while (turn[0] != me) {
-                            try {
-                                lock.wait();
-                            } catch (InterruptedException e) {
-                                return;
+            writers[w] = new Thread(
+                    () -> {
+                        for (int i = 0; i < 500; i++) {
+                            synchronized (lock) {
+                                while (turn[0] != me) {
+                                    try {
+                                        lock.wait();
+                                    } catch (InterruptedException e) {
+                                        return;
+                                    }
+                                }
+                                shared.put(new Hot(me * 1000 + (i & 15)), i);
+                                turn[0] = 1 - me;
+                                lock.notifyAll();
                             }
                         }
-                        shared.put(new Hot(me * 1000 + (i & 15)), i);
-                        turn[0] = 1 - me;
-                        lock.notifyAll();
-                    }
-                }
-            }, "writer-" + (char) ('a' + w));
+                    },
+                    "writer-" + (char) ('a' + w));
         }
         for (Thread t : writers) {
             t.start();
@@ -171,13 +173,21 @@ public final class ProfileTarget {
             }
 
             @Override
-            public void sharedWrite(Object map, int family, int op, int bucket, int capacity, Thread previousWriter,
-                    Thread sameBucket, long gapNanos) {
+            public void sharedWrite(
+                    Object map,
+                    int family,
+                    int op,
+                    int bucket,
+                    int capacity,
+                    Thread previousWriter,
+                    Thread sameBucket,
+                    long gapNanos) {
                 calls.incrementAndGet();
             }
 
             @Override
-            public void resize(Object map, int kind, int oldCapacity, int newCapacity, long startNanos, long durationNanos) {
+            public void resize(
+                    Object map, int kind, int oldCapacity, int newCapacity, long startNanos, long durationNanos) {
                 calls.incrementAndGet();
             }
         };
@@ -202,11 +212,13 @@ public final class ProfileTarget {
         Thread[] writers = new Thread[2];
         for (int w = 0; w < 2; w++) {
             int base = w * 1000;
-            writers[w] = new Thread(() -> {
-                for (int i = 0; i < 20_000; i++) {
-                    shared.put(new Hot(base + (i & 15)), i);
-                }
-            }, "chm-writer-" + (char) ('a' + w));
+            writers[w] = new Thread(
+                    () -> {
+                        for (int i = 0; i < 20_000; i++) {
+                            shared.put(new Hot(base + (i & 15)), i);
+                        }
+                    },
+                    "chm-writer-" + (char) ('a' + w));
         }
         for (Thread t : writers) {
             t.start();

@@ -36,13 +36,15 @@ class UnderAgentIT {
         junit.framework.TestResult result = new junit.framework.TestResult();
         suite().run(result);
         StringBuilder failures = new StringBuilder();
-        for (java.util.Enumeration<junit.framework.TestFailure> e = result.failures(); e.hasMoreElements();) {
+        for (java.util.Enumeration<junit.framework.TestFailure> e = result.failures(); e.hasMoreElements(); ) {
             failures.append(e.nextElement()).append('\n');
         }
-        for (java.util.Enumeration<junit.framework.TestFailure> e = result.errors(); e.hasMoreElements();) {
+        for (java.util.Enumeration<junit.framework.TestFailure> e = result.errors(); e.hasMoreElements(); ) {
             failures.append(e.nextElement()).append('\n');
         }
-        org.assertj.core.api.Assertions.assertThat(failures.toString()).as("failed testlib cases").isEmpty();
+        org.assertj.core.api.Assertions.assertThat(failures.toString())
+                .as("failed testlib cases")
+                .isEmpty();
         org.assertj.core.api.Assertions.assertThat(result.runCount()).isGreaterThan(5_000);
     }
 
@@ -50,49 +52,87 @@ class UnderAgentIT {
         TestSuite suite = new TestSuite("JDK maps under the mapscope agent");
         suite.addTestSuite(AgentIsInstalled.class);
         suite.addTest(MapTestSuiteBuilder.using(new TestStringMapGenerator() {
-            @Override
-            protected Map<String, String> create(Map.Entry<String, String>[] entries) {
-                return fill(new HashMap<>(), entries);
-            }
-        }).named("HashMap").withFeatures(MapFeature.GENERAL_PURPOSE, MapFeature.ALLOWS_NULL_KEYS,
-                MapFeature.ALLOWS_NULL_VALUES, MapFeature.ALLOWS_ANY_NULL_QUERIES,
-                MapFeature.FAILS_FAST_ON_CONCURRENT_MODIFICATION, CollectionFeature.SUPPORTS_ITERATOR_REMOVE,
-                CollectionFeature.SERIALIZABLE, CollectionSize.ANY).createTestSuite());
+                    @Override
+                    protected Map<String, String> create(Map.Entry<String, String>[] entries) {
+                        return fill(new HashMap<>(), entries);
+                    }
+                })
+                .named("HashMap")
+                .withFeatures(
+                        MapFeature.GENERAL_PURPOSE,
+                        MapFeature.ALLOWS_NULL_KEYS,
+                        MapFeature.ALLOWS_NULL_VALUES,
+                        MapFeature.ALLOWS_ANY_NULL_QUERIES,
+                        MapFeature.FAILS_FAST_ON_CONCURRENT_MODIFICATION,
+                        CollectionFeature.SUPPORTS_ITERATOR_REMOVE,
+                        CollectionFeature.SERIALIZABLE,
+                        CollectionSize.ANY)
+                .createTestSuite());
         suite.addTest(MapTestSuiteBuilder.using(new TestStringMapGenerator() {
-            @Override
-            protected Map<String, String> create(Map.Entry<String, String>[] entries) {
-                return fill(new LinkedHashMap<>(), entries);
-            }
-        }).named("LinkedHashMap").withFeatures(MapFeature.GENERAL_PURPOSE, MapFeature.ALLOWS_NULL_KEYS,
-                MapFeature.ALLOWS_NULL_VALUES, MapFeature.ALLOWS_ANY_NULL_QUERIES,
-                MapFeature.FAILS_FAST_ON_CONCURRENT_MODIFICATION, CollectionFeature.SUPPORTS_ITERATOR_REMOVE,
-                CollectionFeature.KNOWN_ORDER, CollectionFeature.SERIALIZABLE, CollectionSize.ANY).createTestSuite());
+                    @Override
+                    protected Map<String, String> create(Map.Entry<String, String>[] entries) {
+                        return fill(new LinkedHashMap<>(), entries);
+                    }
+                })
+                .named("LinkedHashMap")
+                .withFeatures(
+                        MapFeature.GENERAL_PURPOSE,
+                        MapFeature.ALLOWS_NULL_KEYS,
+                        MapFeature.ALLOWS_NULL_VALUES,
+                        MapFeature.ALLOWS_ANY_NULL_QUERIES,
+                        MapFeature.FAILS_FAST_ON_CONCURRENT_MODIFICATION,
+                        CollectionFeature.SUPPORTS_ITERATOR_REMOVE,
+                        CollectionFeature.KNOWN_ORDER,
+                        CollectionFeature.SERIALIZABLE,
+                        CollectionSize.ANY)
+                .createTestSuite());
         // Access order: every get is a write for the agent (afterNodeAccess). No KNOWN_ORDER: testlib's
         // expectations of iteration order do not follow reads.
         suite.addTest(MapTestSuiteBuilder.using(new TestStringMapGenerator() {
-            @Override
-            protected Map<String, String> create(Map.Entry<String, String>[] entries) {
-                return fill(new LinkedHashMap<>(16, 0.75f, true), entries);
-            }
-        }).named("LinkedHashMap[accessOrder]").withFeatures(MapFeature.GENERAL_PURPOSE, MapFeature.ALLOWS_NULL_KEYS,
-                MapFeature.ALLOWS_NULL_VALUES, MapFeature.ALLOWS_ANY_NULL_QUERIES,
-                CollectionFeature.SUPPORTS_ITERATOR_REMOVE, CollectionSize.ANY).createTestSuite());
+                    @Override
+                    protected Map<String, String> create(Map.Entry<String, String>[] entries) {
+                        return fill(new LinkedHashMap<>(16, 0.75f, true), entries);
+                    }
+                })
+                .named("LinkedHashMap[accessOrder]")
+                .withFeatures(
+                        MapFeature.GENERAL_PURPOSE,
+                        MapFeature.ALLOWS_NULL_KEYS,
+                        MapFeature.ALLOWS_NULL_VALUES,
+                        MapFeature.ALLOWS_ANY_NULL_QUERIES,
+                        CollectionFeature.SUPPORTS_ITERATOR_REMOVE,
+                        CollectionSize.ANY)
+                .createTestSuite());
         suite.addTest(MapTestSuiteBuilder.using(new TestStringSortedMapGenerator() {
-            @Override
-            protected SortedMap<String, String> create(Map.Entry<String, String>[] entries) {
-                return fill(new TreeMap<>(), entries);
-            }
-        }).named("TreeMap").withFeatures(MapFeature.GENERAL_PURPOSE, MapFeature.ALLOWS_NULL_VALUES,
-                MapFeature.FAILS_FAST_ON_CONCURRENT_MODIFICATION, CollectionFeature.SUPPORTS_ITERATOR_REMOVE,
-                CollectionFeature.KNOWN_ORDER, CollectionFeature.SERIALIZABLE, CollectionSize.ANY).createTestSuite());
+                    @Override
+                    protected SortedMap<String, String> create(Map.Entry<String, String>[] entries) {
+                        return fill(new TreeMap<>(), entries);
+                    }
+                })
+                .named("TreeMap")
+                .withFeatures(
+                        MapFeature.GENERAL_PURPOSE,
+                        MapFeature.ALLOWS_NULL_VALUES,
+                        MapFeature.FAILS_FAST_ON_CONCURRENT_MODIFICATION,
+                        CollectionFeature.SUPPORTS_ITERATOR_REMOVE,
+                        CollectionFeature.KNOWN_ORDER,
+                        CollectionFeature.SERIALIZABLE,
+                        CollectionSize.ANY)
+                .createTestSuite());
         suite.addTest(SetTestSuiteBuilder.using(new TestStringSetGenerator() {
-            @Override
-            protected Set<String> create(String[] elements) {
-                return new HashSet<>(java.util.Arrays.asList(elements));
-            }
-        }).named("HashSet").withFeatures(CollectionFeature.GENERAL_PURPOSE, CollectionFeature.ALLOWS_NULL_VALUES,
-                CollectionFeature.FAILS_FAST_ON_CONCURRENT_MODIFICATION, CollectionFeature.SERIALIZABLE,
-                CollectionSize.ANY).createTestSuite());
+                    @Override
+                    protected Set<String> create(String[] elements) {
+                        return new HashSet<>(java.util.Arrays.asList(elements));
+                    }
+                })
+                .named("HashSet")
+                .withFeatures(
+                        CollectionFeature.GENERAL_PURPOSE,
+                        CollectionFeature.ALLOWS_NULL_VALUES,
+                        CollectionFeature.FAILS_FAST_ON_CONCURRENT_MODIFICATION,
+                        CollectionFeature.SERIALIZABLE,
+                        CollectionSize.ANY)
+                .createTestSuite());
         suite.addTestSuite(NoFindings.class);
         return suite;
     }

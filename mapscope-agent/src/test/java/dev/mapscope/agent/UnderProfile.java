@@ -18,21 +18,26 @@ import junit.framework.TestSuite;
  * checks the exit status. Prints JUnit 3's summary ("OK (N tests)") and exits 1 on any failure.
  */
 public final class UnderProfile {
-    private UnderProfile() {
-    }
+    private UnderProfile() {}
 
     public static void main(String[] args) throws NoSuchMethodException {
         TestSuite suite = new TestSuite("JDK maps under the map profile");
         suite.addTest(UnderAgentIT.suite());
         suite.addTest(ConcurrentMapTestSuiteBuilder.using(new TestStringMapGenerator() {
-            @Override
-            protected Map<String, String> create(Map.Entry<String, String>[] entries) {
-                return UnderAgentIT.fill(new ConcurrentHashMap<>(), entries);
-            }
-        }).named("ConcurrentHashMap").withFeatures(MapFeature.GENERAL_PURPOSE, CollectionFeature.SUPPORTS_ITERATOR_REMOVE,
-                CollectionFeature.SERIALIZABLE, CollectionSize.ANY)
+                    @Override
+                    protected Map<String, String> create(Map.Entry<String, String>[] entries) {
+                        return UnderAgentIT.fill(new ConcurrentHashMap<>(), entries);
+                    }
+                })
+                .named("ConcurrentHashMap")
+                .withFeatures(
+                        MapFeature.GENERAL_PURPOSE,
+                        CollectionFeature.SUPPORTS_ITERATOR_REMOVE,
+                        CollectionFeature.SERIALIZABLE,
+                        CollectionSize.ANY)
                 // testlib derives entrySet() as not supporting add; ConcurrentHashMap's does (EntrySetView.add)
-                .suppressing(CollectionAddTester.class.getMethod("testAdd_unsupportedNotPresent"),
+                .suppressing(
+                        CollectionAddTester.class.getMethod("testAdd_unsupportedNotPresent"),
                         CollectionAddAllTester.class.getMethod("testAddAll_unsupportedNonePresent"),
                         CollectionAddAllTester.class.getMethod("testAddAll_unsupportedSomePresent"))
                 .createTestSuite());

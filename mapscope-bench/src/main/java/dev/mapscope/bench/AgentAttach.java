@@ -8,8 +8,7 @@ import com.sun.tools.attach.VirtualMachine;
  * {@code -Djdk.attach.allowAttachSelf=true}, which the benchmarks set in their {@code @Fork}.
  */
 final class AgentAttach {
-    private AgentAttach() {
-    }
+    private AgentAttach() {}
 
     /** {@code agent}: "none", or a mode of the agent ("overlap", "full"). */
     static void install(String agent) throws Exception {
@@ -20,7 +19,8 @@ final class AgentAttach {
         if (jar == null) {
             throw new IllegalStateException("run with -Dmapscope.agent.jar=mapscope-agent/target/mapscope-agent.jar");
         }
-        VirtualMachine vm = VirtualMachine.attach(Long.toString(ProcessHandle.current().pid()));
+        VirtualMachine vm =
+                VirtualMachine.attach(Long.toString(ProcessHandle.current().pid()));
         try {
             vm.loadAgent(jar, "mode=" + agent + ",stderr=false");
         } finally {

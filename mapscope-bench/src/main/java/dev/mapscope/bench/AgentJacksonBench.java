@@ -29,7 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 4, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Djdk.attach.allowAttachSelf=true", "-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Djdk.attach.allowAttachSelf=true", "-Xmx1g"})
 public class AgentJacksonBench {
     static final int BYTES = 4 << 20;
 

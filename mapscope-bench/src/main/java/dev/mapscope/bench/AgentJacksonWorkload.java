@@ -18,8 +18,7 @@ public final class AgentJacksonWorkload {
     static final int ROUNDS = 60;
     static final int KEEP = 4;
 
-    private AgentJacksonWorkload() {
-    }
+    private AgentJacksonWorkload() {}
 
     public static void main(String[] args) throws Exception {
         byte[] json = AgentJson.generate(7, AgentJacksonBench.BYTES);
@@ -44,7 +43,8 @@ public final class AgentJacksonWorkload {
                 hwm = line.substring(6).strip();
             }
         }
-        System.out.printf("ms/round %.1f  heap after GC %d MB  peak RSS %s  (kept %d documents)%n",
+        System.out.printf(
+                "ms/round %.1f  heap after GC %d MB  peak RSS %s  (kept %d documents)%n",
                 perRound / 1e6, heap >> 20, hwm, kept.size());
     }
 }

@@ -8,6 +8,8 @@ import dev.cel.runtime.CelRuntimeFactory;
 import dev.cel.runtime.CelVariableResolver;
 import dev.mapscope.agent.condition.Condition;
 import dev.mapscope.agent.condition.Subject;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +22,6 @@ import org.apache.commons.jexl3.JexlBuilder;
 import org.apache.commons.jexl3.JexlContext;
 import org.apache.commons.jexl3.JexlEngine;
 import org.apache.commons.jexl3.JexlExpression;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -67,22 +67,25 @@ public class ConditionBench {
 
     /** One condition in each language: mapscope, JEXL, CEL. */
     static final Map<String, String[]> CONDITIONS = Map.of(
-            "ints", new String[] {
-                "bucket == 17 && keyHash % 2 == 0",
-                "bucket == 17 && keyHash % 2 == 0",
-                "bucket == 17 && keyHash % 2 == 0"},
-            "typical", new String[] {
-                "thread.name ~ \"worker-.*\" && bucket == 17 && keyHash % 2 == 0",
-                "threadName =~ workerPattern && bucket == 17 && keyHash % 2 == 0",
-                "threadName.matches(\"worker-.*\") && bucket == 17 && keyHash % 2 == 0"},
-            "key", new String[] {
-                "key ~ \"^user:1[0-9]$\"",
-                "key =~ keyPattern",
-                "key.matches(\"^user:1[0-9]$\")"},
-            "in", new String[] {
-                "op in [\"remove\", \"clear\"] || bucket in [3, 17, 40]",
-                "op =~ ['remove', 'clear'] || bucket =~ [3, 17, 40]",
-                "op in [\"remove\", \"clear\"] || bucket in [3, 17, 40]"});
+            "ints",
+                    new String[] {
+                        "bucket == 17 && keyHash % 2 == 0",
+                        "bucket == 17 && keyHash % 2 == 0",
+                        "bucket == 17 && keyHash % 2 == 0"
+                    },
+            "typical",
+                    new String[] {
+                        "thread.name ~ \"worker-.*\" && bucket == 17 && keyHash % 2 == 0",
+                        "threadName =~ workerPattern && bucket == 17 && keyHash % 2 == 0",
+                        "threadName.matches(\"worker-.*\") && bucket == 17 && keyHash % 2 == 0"
+                    },
+            "key", new String[] {"key ~ \"^user:1[0-9]$\"", "key =~ keyPattern", "key.matches(\"^user:1[0-9]$\")"},
+            "in",
+                    new String[] {
+                        "op in [\"remove\", \"clear\"] || bucket in [3, 17, 40]",
+                        "op =~ ['remove', 'clear'] || bucket =~ [3, 17, 40]",
+                        "op in [\"remove\", \"clear\"] || bucket in [3, 17, 40]"
+                    });
 
     @Param({"ints", "typical", "key", "in"})
     public String condition;
@@ -93,10 +96,12 @@ public class ConditionBench {
     private final String[] keys = new String[OPS];
     /** boxed once, so that the harness allocates nothing per operation */
     private final Integer[] values = new Integer[OPS];
+
     private Thread thread;
     private int i;
     /** index of {@link #condition} in the @Param list, for the hand-written floor */
     private int shape;
+
     private final Matcher workerMatcher = Pattern.compile("worker-.*").matcher("");
     private final Matcher keyMatcher = Pattern.compile("^user:1[0-9]$").matcher("");
 
@@ -121,21 +126,29 @@ public class ConditionBench {
         String[] sources = CONDITIONS.get(condition);
         mapscope = Condition.parse(sources[0]);
 
-        JexlEngine engine = new JexlBuilder().strict(true).silent(false).cache(64).create();
+        JexlEngine engine =
+                new JexlBuilder().strict(true).silent(false).cache(64).create();
         jexl = engine.createExpression(sources[1]);
         jexlContext = new SubjectContext(subject);
 
         CelCompiler compiler = CelCompilerFactory.standardCelCompilerBuilder()
-                .addVar("threadName", SimpleType.STRING).addVar("key", SimpleType.STRING).addVar("op", SimpleType.STRING)
-                .addVar("bucket", SimpleType.INT).addVar("keyHash", SimpleType.INT).build();
-        cel = CelRuntimeFactory.standardCelRuntimeBuilder().build().createProgram(compiler.compile(sources[2]).getAst());
+                .addVar("threadName", SimpleType.STRING)
+                .addVar("key", SimpleType.STRING)
+                .addVar("op", SimpleType.STRING)
+                .addVar("bucket", SimpleType.INT)
+                .addVar("keyHash", SimpleType.INT)
+                .build();
+        cel = CelRuntimeFactory.standardCelRuntimeBuilder()
+                .build()
+                .createProgram(compiler.compile(sources[2]).getAst());
         celVariables = this::celVariable;
 
         // The three must agree on every operation before their speed means anything.
         for (int k = 0; k < OPS; k++) {
             next();
             boolean expected = mapscope.test(subject);
-            if (expected != (Boolean) jexl.evaluate(jexlContext) || expected != (Boolean) cel.eval(celVariables)
+            if (expected != (Boolean) jexl.evaluate(jexlContext)
+                    || expected != (Boolean) cel.eval(celVariables)
                     || expected != javaTest(subject)) {
                 throw new IllegalStateException(condition + " disagrees at operation " + k);
             }
@@ -144,12 +157,18 @@ public class ConditionBench {
 
     private Optional<Object> celVariable(String name) {
         switch (name) {
-            case "threadName": return Optional.of(subject.threadName());
-            case "key": return Optional.of(subject.key());
-            case "op": return Optional.of(subject.op());
-            case "bucket": return Optional.of((long) subject.bucket());
-            case "keyHash": return Optional.of((long) subject.keyHash());
-            default: return Optional.empty();
+            case "threadName":
+                return Optional.of(subject.threadName());
+            case "key":
+                return Optional.of(subject.key());
+            case "op":
+                return Optional.of(subject.op());
+            case "bucket":
+                return Optional.of((long) subject.bucket());
+            case "keyHash":
+                return Optional.of((long) subject.keyHash());
+            default:
+                return Optional.empty();
         }
     }
 
@@ -176,7 +195,9 @@ public class ConditionBench {
             case 0: // ints
                 return s.bucket() == 17 && s.keyHash() % 2 == 0;
             case 1: // typical
-                return s.bucket() == 17 && s.keyHash() % 2 == 0 && workerMatcher.reset(s.threadName()).find();
+                return s.bucket() == 17
+                        && s.keyHash() % 2 == 0
+                        && workerMatcher.reset(s.threadName()).find();
             case 2: // key
                 return keyMatcher.reset(s.key()).find();
             default: { // in
@@ -260,8 +281,12 @@ public class ConditionBench {
         public void setUp() {
             Subject s = new Subject();
             Map<String, Integer> m = new HashMap<>();
-            String[] extra = {"bucket >= 3 && bucket <= 9 || key == \"x\"", "!(keyHash & 0xff == 7) && map.size > 3",
-                "thread.id != 1 && (keyHash ^ bucket) % 5 == 1", "value.class == \"java.lang.Integer\" || op == \"get\""};
+            String[] extra = {
+                "bucket >= 3 && bucket <= 9 || key == \"x\"",
+                "!(keyHash & 0xff == 7) && map.size > 3",
+                "thread.id != 1 && (keyHash ^ bucket) % 5 == 1",
+                "value.class == \"java.lang.Integer\" || op == \"get\""
+            };
             for (int round = 0; round < 2; round++) {
                 for (String[] c : CONDITIONS.values()) {
                     run(Condition.parse(c[0]), s, m);
@@ -295,14 +320,22 @@ public class ConditionBench {
         @Override
         public Object get(String name) {
             switch (name) {
-                case "threadName": return s.threadName();
-                case "key": return s.key();
-                case "op": return s.op();
-                case "bucket": return s.bucket();
-                case "keyHash": return s.keyHash();
-                case "workerPattern": return WORKER;
-                case "keyPattern": return KEY;
-                default: return null;
+                case "threadName":
+                    return s.threadName();
+                case "key":
+                    return s.key();
+                case "op":
+                    return s.op();
+                case "bucket":
+                    return s.bucket();
+                case "keyHash":
+                    return s.keyHash();
+                case "workerPattern":
+                    return WORKER;
+                case "keyPattern":
+                    return KEY;
+                default:
+                    return null;
             }
         }
 

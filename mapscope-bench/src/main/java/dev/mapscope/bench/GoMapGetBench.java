@@ -25,56 +25,56 @@ import org.openjdk.jmh.infra.Blackhole;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class GoMapGetBench {
-  @Param({"GoMap", "HashMap", "fastutil"})
-  public String impl;
+    @Param({"GoMap", "HashMap", "fastutil"})
+    public String impl;
 
-  @Param({"Integer", "String"})
-  public String keyType;
+    @Param({"Integer", "String"})
+    public String keyType;
 
-  @Param({"1000", "1000000"})
-  public int size;
+    @Param({"1000", "1000000"})
+    public int size;
 
-  private Map<Object, Object> map;
-  private Object[] hits;
-  private Object[] misses;
-  private int mask;
-  private int cursor;
+    private Map<Object, Object> map;
+    private Object[] hits;
+    private Object[] misses;
+    private int mask;
+    private int cursor;
 
-  @Setup
-  public void setUp() {
-    Random random = new Random(GoMapBenchData.SEED);
-    Object[] keys = GoMapBenchData.keys(keyType, size, random, java.util.Set.of());
-    map = GoMapBenchData.create(impl, -1);
-    for (int i = 0; i < keys.length; i++) {
-      map.put(keys[i], keys[i]);
+    @Setup
+    public void setUp() {
+        Random random = new Random(GoMapBenchData.SEED);
+        Object[] keys = GoMapBenchData.keys(keyType, size, random, java.util.Set.of());
+        map = GoMapBenchData.create(impl, -1);
+        for (int i = 0; i < keys.length; i++) {
+            map.put(keys[i], keys[i]);
+        }
+        int length = GoMapBenchData.pow2AtLeast(size);
+        mask = length - 1;
+        hits = GoMapBenchData.lookups(keys, length, random);
+        misses = GoMapBenchData.keys(keyType, length, random, new java.util.HashSet<>(java.util.Arrays.asList(keys)));
     }
-    int length = GoMapBenchData.pow2AtLeast(size);
-    mask = length - 1;
-    hits = GoMapBenchData.lookups(keys, length, random);
-    misses = GoMapBenchData.keys(keyType, length, random, new java.util.HashSet<>(java.util.Arrays.asList(keys)));
-  }
 
-  @Benchmark
-  @OperationsPerInvocation(GoMapBenchData.BATCH)
-  public void getHit(Blackhole bh) {
-    Map<Object, Object> m = map;
-    Object[] ks = hits;
-    int c = cursor;
-    for (int i = 0; i < GoMapBenchData.BATCH; i++) {
-      bh.consume(m.get(ks[(c + i) & mask]));
+    @Benchmark
+    @OperationsPerInvocation(GoMapBenchData.BATCH)
+    public void getHit(Blackhole bh) {
+        Map<Object, Object> m = map;
+        Object[] ks = hits;
+        int c = cursor;
+        for (int i = 0; i < GoMapBenchData.BATCH; i++) {
+            bh.consume(m.get(ks[(c + i) & mask]));
+        }
+        cursor = (c + GoMapBenchData.BATCH) & mask;
     }
-    cursor = (c + GoMapBenchData.BATCH) & mask;
-  }
 
-  @Benchmark
-  @OperationsPerInvocation(GoMapBenchData.BATCH)
-  public void getMiss(Blackhole bh) {
-    Map<Object, Object> m = map;
-    Object[] ks = misses;
-    int c = cursor;
-    for (int i = 0; i < GoMapBenchData.BATCH; i++) {
-      bh.consume(m.get(ks[(c + i) & mask]));
+    @Benchmark
+    @OperationsPerInvocation(GoMapBenchData.BATCH)
+    public void getMiss(Blackhole bh) {
+        Map<Object, Object> m = map;
+        Object[] ks = misses;
+        int c = cursor;
+        for (int i = 0; i < GoMapBenchData.BATCH; i++) {
+            bh.consume(m.get(ks[(c + i) & mask]));
+        }
+        cursor = (c + GoMapBenchData.BATCH) & mask;
     }
-    cursor = (c + GoMapBenchData.BATCH) & mask;
-  }
 }

@@ -23,31 +23,31 @@ import org.openjdk.jmh.infra.Blackhole;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class GoMapIterateBench {
-  @Param({"GoMap", "HashMap", "fastutil"})
-  public String impl;
+    @Param({"GoMap", "HashMap", "fastutil"})
+    public String impl;
 
-  @Param({"Integer", "String"})
-  public String keyType;
+    @Param({"Integer", "String"})
+    public String keyType;
 
-  @Param({"1000", "1000000"})
-  public int size;
+    @Param({"1000", "1000000"})
+    public int size;
 
-  private Map<Object, Object> map;
+    private Map<Object, Object> map;
 
-  @Setup
-  public void setUp() {
-    Object[] keys = GoMapBenchData.keys(keyType, size, new Random(GoMapBenchData.SEED), java.util.Set.of());
-    map = GoMapBenchData.create(impl, -1);
-    for (Object k : keys) {
-      map.put(k, k);
+    @Setup
+    public void setUp() {
+        Object[] keys = GoMapBenchData.keys(keyType, size, new Random(GoMapBenchData.SEED), java.util.Set.of());
+        map = GoMapBenchData.create(impl, -1);
+        for (Object k : keys) {
+            map.put(k, k);
+        }
     }
-  }
 
-  @Benchmark
-  public void iterate(Blackhole bh) {
-    for (Map.Entry<Object, Object> e : map.entrySet()) {
-      bh.consume(e.getKey());
-      bh.consume(e.getValue());
+    @Benchmark
+    public void iterate(Blackhole bh) {
+        for (Map.Entry<Object, Object> e : map.entrySet()) {
+            bh.consume(e.getKey());
+            bh.consume(e.getValue());
+        }
     }
-  }
 }

@@ -28,92 +28,92 @@ import org.openjdk.jmh.infra.Blackhole;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class GoMapPutBench {
-  @Param({"GoMap", "HashMap", "fastutil"})
-  public String impl;
+    @Param({"GoMap", "HashMap", "fastutil"})
+    public String impl;
 
-  @Param({"Integer", "String"})
-  public String keyType;
+    @Param({"Integer", "String"})
+    public String keyType;
 
-  @Param({"1000", "1000000"})
-  public int size;
+    @Param({"1000", "1000000"})
+    public int size;
 
-  private Object[] keys;
-  private Map<Object, Object> growing;
-  private Map<Object, Object> presized;
-  private Map<Object, Object> full;
-  private int putCursor;
-  private int presizedCursor;
-  private int removeCursor;
+    private Object[] keys;
+    private Map<Object, Object> growing;
+    private Map<Object, Object> presized;
+    private Map<Object, Object> full;
+    private int putCursor;
+    private int presizedCursor;
+    private int removeCursor;
 
-  @Setup
-  public void setUp() {
-    Random random = new Random(GoMapBenchData.SEED);
-    // A multiple of BATCH, so that every invocation is a full batch.
-    int n = (size + GoMapBenchData.BATCH - 1) / GoMapBenchData.BATCH * GoMapBenchData.BATCH;
-    keys = GoMapBenchData.keys(keyType, n, random, java.util.Set.of());
-    growing = GoMapBenchData.create(impl, -1);
-    presized = GoMapBenchData.create(impl, n);
-    full = filled();
-  }
-
-  private Map<Object, Object> filled() {
-    Map<Object, Object> m = GoMapBenchData.create(impl, -1);
-    for (Object k : keys) {
-      m.put(k, k);
+    @Setup
+    public void setUp() {
+        Random random = new Random(GoMapBenchData.SEED);
+        // A multiple of BATCH, so that every invocation is a full batch.
+        int n = (size + GoMapBenchData.BATCH - 1) / GoMapBenchData.BATCH * GoMapBenchData.BATCH;
+        keys = GoMapBenchData.keys(keyType, n, random, java.util.Set.of());
+        growing = GoMapBenchData.create(impl, -1);
+        presized = GoMapBenchData.create(impl, n);
+        full = filled();
     }
-    return m;
-  }
 
-  /** Untimed: replaces a map that a benchmark has filled or emptied completely. */
-  @Setup(Level.Invocation)
-  public void renew() {
-    if (putCursor == keys.length) {
-      growing = GoMapBenchData.create(impl, -1);
-      putCursor = 0;
+    private Map<Object, Object> filled() {
+        Map<Object, Object> m = GoMapBenchData.create(impl, -1);
+        for (Object k : keys) {
+            m.put(k, k);
+        }
+        return m;
     }
-    if (presizedCursor == keys.length) {
-      presized = GoMapBenchData.create(impl, keys.length);
-      presizedCursor = 0;
-    }
-    if (removeCursor == keys.length) {
-      full = filled();
-      removeCursor = 0;
-    }
-  }
 
-  @Benchmark
-  @OperationsPerInvocation(GoMapBenchData.BATCH)
-  public void putGrowing(Blackhole bh) {
-    Map<Object, Object> m = growing;
-    Object[] ks = keys;
-    int c = putCursor;
-    for (int i = c; i < c + GoMapBenchData.BATCH; i++) {
-      bh.consume(m.put(ks[i], ks[i]));
+    /** Untimed: replaces a map that a benchmark has filled or emptied completely. */
+    @Setup(Level.Invocation)
+    public void renew() {
+        if (putCursor == keys.length) {
+            growing = GoMapBenchData.create(impl, -1);
+            putCursor = 0;
+        }
+        if (presizedCursor == keys.length) {
+            presized = GoMapBenchData.create(impl, keys.length);
+            presizedCursor = 0;
+        }
+        if (removeCursor == keys.length) {
+            full = filled();
+            removeCursor = 0;
+        }
     }
-    putCursor = c + GoMapBenchData.BATCH;
-  }
 
-  @Benchmark
-  @OperationsPerInvocation(GoMapBenchData.BATCH)
-  public void putPresized(Blackhole bh) {
-    Map<Object, Object> m = presized;
-    Object[] ks = keys;
-    int c = presizedCursor;
-    for (int i = c; i < c + GoMapBenchData.BATCH; i++) {
-      bh.consume(m.put(ks[i], ks[i]));
+    @Benchmark
+    @OperationsPerInvocation(GoMapBenchData.BATCH)
+    public void putGrowing(Blackhole bh) {
+        Map<Object, Object> m = growing;
+        Object[] ks = keys;
+        int c = putCursor;
+        for (int i = c; i < c + GoMapBenchData.BATCH; i++) {
+            bh.consume(m.put(ks[i], ks[i]));
+        }
+        putCursor = c + GoMapBenchData.BATCH;
     }
-    presizedCursor = c + GoMapBenchData.BATCH;
-  }
 
-  @Benchmark
-  @OperationsPerInvocation(GoMapBenchData.BATCH)
-  public void remove(Blackhole bh) {
-    Map<Object, Object> m = full;
-    Object[] ks = keys;
-    int c = removeCursor;
-    for (int i = c; i < c + GoMapBenchData.BATCH; i++) {
-      bh.consume(m.remove(ks[i]));
+    @Benchmark
+    @OperationsPerInvocation(GoMapBenchData.BATCH)
+    public void putPresized(Blackhole bh) {
+        Map<Object, Object> m = presized;
+        Object[] ks = keys;
+        int c = presizedCursor;
+        for (int i = c; i < c + GoMapBenchData.BATCH; i++) {
+            bh.consume(m.put(ks[i], ks[i]));
+        }
+        presizedCursor = c + GoMapBenchData.BATCH;
     }
-    removeCursor = c + GoMapBenchData.BATCH;
-  }
+
+    @Benchmark
+    @OperationsPerInvocation(GoMapBenchData.BATCH)
+    public void remove(Blackhole bh) {
+        Map<Object, Object> m = full;
+        Object[] ks = keys;
+        int c = removeCursor;
+        for (int i = c; i < c + GoMapBenchData.BATCH; i++) {
+            bh.consume(m.remove(ks[i]));
+        }
+        removeCursor = c + GoMapBenchData.BATCH;
+    }
 }

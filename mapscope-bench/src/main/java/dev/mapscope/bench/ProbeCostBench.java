@@ -58,8 +58,8 @@ public class ProbeCostBench {
             AgentAttach.install("overlap");
         }
         if (probe.equals("other-map")) {
-            handle = Mapscope.probe("on=put,get map=class:java.util.LinkedHashMap limit=1000000 rate=100000000"
-                    + " duration=3600000");
+            handle = Mapscope.probe(
+                    "on=put,get map=class:java.util.LinkedHashMap limit=1000000 rate=100000000" + " duration=3600000");
         } else if (probe.equals("false-condition")) {
             handle = Mapscope.probe("on=put,get map=class:java.util.HashMap if="
                     + java.net.URLEncoder.encode(FALSE_CONDITION, java.nio.charset.StandardCharsets.UTF_8)
@@ -83,7 +83,8 @@ public class ProbeCostBench {
             // other-map may hit the LinkedHashMaps of JMH itself; this map must never be a hit
             System.out.println("probe " + probe + ": " + hits + " hits, " + evaluations + " evaluations");
             if (probe.equals("false-condition") && hits != 0) {
-                throw new IllegalStateException("the probe hit " + hits + " times: the benchmark measured hits, not misses");
+                throw new IllegalStateException(
+                        "the probe hit " + hits + " times: the benchmark measured hits, not misses");
             }
         }
     }

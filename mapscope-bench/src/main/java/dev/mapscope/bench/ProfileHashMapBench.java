@@ -33,7 +33,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Djdk.attach.allowAttachSelf=true", "-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Djdk.attach.allowAttachSelf=true", "-Xmx1g"})
 public class ProfileHashMapBench {
     static final int KEYS = 1 << 12;
 
@@ -56,13 +58,16 @@ public class ProfileHashMapBench {
         if (!agent.equals("none")) {
             String jar = System.getProperty("mapscope.agent.jar");
             if (jar == null) {
-                throw new IllegalStateException("run with -Dmapscope.agent.jar=mapscope-agent/target/mapscope-agent.jar");
+                throw new IllegalStateException(
+                        "run with -Dmapscope.agent.jar=mapscope-agent/target/mapscope-agent.jar");
             }
             String options = "mode=overlap,stderr=false";
             if (agent.equals("profile")) {
-                options += ",profile=" + Files.createTempDirectory("mapscope-bench-profile") + ",profile-sample=" + sample;
+                options +=
+                        ",profile=" + Files.createTempDirectory("mapscope-bench-profile") + ",profile-sample=" + sample;
             }
-            VirtualMachine vm = VirtualMachine.attach(Long.toString(ProcessHandle.current().pid()));
+            VirtualMachine vm =
+                    VirtualMachine.attach(Long.toString(ProcessHandle.current().pid()));
             try {
                 vm.loadAgent(jar, options);
             } finally {

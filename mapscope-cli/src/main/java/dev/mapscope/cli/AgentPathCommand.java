@@ -6,13 +6,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "agent-path",
+@Command(
+        name = "agent-path",
         header = "Print the agent jar's path, for -javaagent:.",
         description = "Prints the agent jar's absolute path, for -javaagent: in your own scripts and build files.",
         mixinStandardHelpOptions = true,
         footerHeading = "%nExamples:%n",
-        footer = {"  mapscope agent-path",
-                  "  java -javaagent:\"$(mapscope agent-path)\"=report=findings.jsonl -jar app.jar"})
+        footer = {
+            "  mapscope agent-path",
+            "  java -javaagent:\"$(mapscope agent-path)\"=report=findings.jsonl -jar app.jar"
+        })
 final class AgentPathCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

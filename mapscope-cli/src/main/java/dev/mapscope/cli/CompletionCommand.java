@@ -6,13 +6,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "completion",
+@Command(
+        name = "completion",
         header = "Print a bash/zsh completion script.",
         description = "Prints a completion script for bash and zsh: commands, options and their values.",
         mixinStandardHelpOptions = true,
         footerHeading = "%nExamples:%n",
-        footer = {"  mapscope completion > ~/.local/share/bash-completion/completions/mapscope",
-                  "  source <(./mapscope completion)        this shell only"})
+        footer = {
+            "  mapscope completion > ~/.local/share/bash-completion/completions/mapscope",
+            "  source <(./mapscope completion)        this shell only"
+        })
 final class CompletionCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -18,30 +18,33 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code mapscope} command: finds, explains and helps fix unsafe concurrent use of hash maps. */
-@Command(name = "mapscope",
+@Command(
+        name = "mapscope",
         mixinStandardHelpOptions = true,
         version = "mapscope 0.1.0",
         description = "Finds, explains and helps fix unsafe concurrent use of hash maps in Java.",
         footerHeading = "%nStart here:%n",
-        footer = {"  mapscope demo                          see it find races in two small programs",
-                  "  mapscope run -- java -cp app.jar Main  run your program under the agent",
-                  "  mapscope attach <pid> --for 30s        watch a running JVM, then detach",
-                  "  mapscope <command> --help              every option, with an example"},
+        footer = {
+            "  mapscope demo                          see it find races in two small programs",
+            "  mapscope run -- java -cp app.jar Main  run your program under the agent",
+            "  mapscope attach <pid> --for 30s        watch a running JVM, then detach",
+            "  mapscope <command> --help              every option, with an example"
+        },
         subcommands = {
-                CommandLine.HelpCommand.class,
-                DemoCommand.class,
-                RunCommand.class,
-                AttachCommand.class,
-                DetachCommand.class,
-                StatusCommand.class,
-                ReportCommand.class,
-                ReproCommand.class,
-                BenchCommand.class,
-                ProfileCommand.class,
-                ProbeCommand.class,
-                InspectCommand.class,
-                AgentPathCommand.class,
-                CompletionCommand.class,
+            CommandLine.HelpCommand.class,
+            DemoCommand.class,
+            RunCommand.class,
+            AttachCommand.class,
+            DetachCommand.class,
+            StatusCommand.class,
+            ReportCommand.class,
+            ReproCommand.class,
+            BenchCommand.class,
+            ProfileCommand.class,
+            ProbeCommand.class,
+            InspectCommand.class,
+            AgentPathCommand.class,
+            CompletionCommand.class,
         })
 public final class MapscopeCommand implements Runnable {
     /*
@@ -77,7 +80,9 @@ public final class MapscopeCommand implements Runnable {
         CommandLine cl = e.getCommandLine();
         PrintWriter err = cl.getErr();
         boolean topLevel = cl.getCommandSpec().parent() == null;
-        if (topLevel && e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+        if (topLevel
+                && e instanceof CommandLine.UnmatchedArgumentException u
+                && !u.getUnmatched().isEmpty()
                 && !u.getUnmatched().get(0).startsWith("-")) {
             err.println("mapscope: unknown command '" + u.getUnmatched().get(0) + "'; the commands are: "
                     + String.join(", ", cl.getSubcommands().keySet()) + ".");

@@ -1,16 +1,15 @@
 package dev.mapscope.cli;
 
-import dev.mapscope.cli.jvm.AgentJar;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.mapscope.cli.jvm.AgentJar;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 
 /** The real agent jar, built earlier in the same reactor run (the pom passes its path as mapscope.agent.jar). */
 final class Agent {
-    private Agent() {
-    }
+    private Agent() {}
 
     /** Its path; skips the test when it was not built, unless CI is set (then a missing agent is a failure). */
     static Path require() {

@@ -29,15 +29,21 @@ class ArchitectureTest {
 
     @BeforeAll
     static void load() {
-        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("dev.mapscope.cli");
     }
 
     @Test
     void noPackageCyclesAndNothingImportsTheRootCommand() {
         slices().matching("dev.mapscope.cli.(*)..").should().beFreeOfCycles().check(classes);
-        noClasses().that().resideInAPackage("dev.mapscope.cli.*..").should().dependOnClassesThat()
-                .resideInAPackage("dev.mapscope.cli").check(classes);
+        noClasses()
+                .that()
+                .resideInAPackage("dev.mapscope.cli.*..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.mapscope.cli")
+                .check(classes);
     }
 
     @Test
@@ -50,36 +56,55 @@ class ArchitectureTest {
                     others.add("dev.mapscope.cli." + o + "..");
                 }
             }
-            noClasses().that().resideInAPackage("dev.mapscope.cli." + f + "..").should().dependOnClassesThat()
-                    .resideInAnyPackage(others.toArray(new String[0])).check(classes);
+            noClasses()
+                    .that()
+                    .resideInAPackage("dev.mapscope.cli." + f + "..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage(others.toArray(new String[0]))
+                    .check(classes);
         }
         for (String s : SHARED) {
             List<String> features = new ArrayList<>();
             for (String f : FEATURES) {
                 features.add("dev.mapscope.cli." + f + "..");
             }
-            noClasses().that().resideInAPackage("dev.mapscope.cli." + s + "..").should().dependOnClassesThat()
-                    .resideInAnyPackage(features.toArray(new String[0])).check(classes);
+            noClasses()
+                    .that()
+                    .resideInAPackage("dev.mapscope.cli." + s + "..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage(features.toArray(new String[0]))
+                    .check(classes);
         }
     }
 
     @Test
     void fromTheAgentOnlyTheConditionLanguageAndTheProtocol() {
         // The CLI jar carries these two agent packages and no other (mapscope-cli/pom.xml, the shade filter).
-        noClasses().that().resideInAPackage("dev.mapscope.cli..").should().dependOnClassesThat(
-                resideInAPackage("dev.mapscope.agent..").and(not(resideInAnyPackage("dev.mapscope.agent.condition..",
-                        "dev.mapscope.agent.protocol..")))).check(classes);
+        noClasses()
+                .that()
+                .resideInAPackage("dev.mapscope.cli..")
+                .should()
+                .dependOnClassesThat(resideInAPackage("dev.mapscope.agent..")
+                        .and(not(
+                                resideInAnyPackage("dev.mapscope.agent.condition..", "dev.mapscope.agent.protocol.."))))
+                .check(classes);
     }
 
     @Test
     void noPackageOverTwentySourceFilesNoSourceFileOverAThousandLines() throws IOException {
         Map<Path, Integer> perPackage = new TreeMap<>();
         List<String> long_ = new ArrayList<>();
-        for (Path root : List.of(Path.of("src/main/java"), Path.of("src/test/java"),
-                Path.of("../mapscope-agent/src/main/java"), Path.of("../mapscope-agent/src/test/java"))) {
+        for (Path root : List.of(
+                Path.of("src/main/java"),
+                Path.of("src/test/java"),
+                Path.of("../mapscope-agent/src/main/java"),
+                Path.of("../mapscope-agent/src/test/java"))) {
             try (Stream<Path> files = Files.walk(root)) {
                 for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".java"))::iterator) {
-                    if (root.toString().contains("main") && !f.getFileName().toString().equals("package-info.java")) {
+                    if (root.toString().contains("main")
+                            && !f.getFileName().toString().equals("package-info.java")) {
                         perPackage.merge(f.getParent(), 1, Integer::sum);
                     }
                     long lines;
@@ -92,8 +117,9 @@ class ArchitectureTest {
                 }
             }
         }
-        assertThat(perPackage).as("source files per package").allSatisfy((dir, n) -> assertThat(n).as(dir.toString())
-                .isLessThanOrEqualTo(20));
+        assertThat(perPackage)
+                .as("source files per package")
+                .allSatisfy((dir, n) -> assertThat(n).as(dir.toString()).isLessThanOrEqualTo(20));
         assertThat(long_).isEmpty();
     }
 }

@@ -1,8 +1,8 @@
 package dev.mapscope.cli;
 
-import dev.mapscope.cli.console.DurationConverter;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mapscope.cli.console.DurationConverter;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -17,10 +17,25 @@ class BadInputTest {
 
     @Test
     void unknownCommand() {
-        assertOneSentence(Cli.run("frobnicate"), 2, "mapscope: unknown command 'frobnicate'; the commands are: "
-                + String.join(", ", MapscopeCommand.commandLine().getSubcommands().keySet()) + ".");
-        assertThat(MapscopeCommand.commandLine().getSubcommands().keySet()).contains("help", "demo", "run", "attach",
-                "detach", "status", "report", "repro", "agent-path", "completion");
+        assertOneSentence(
+                Cli.run("frobnicate"),
+                2,
+                "mapscope: unknown command 'frobnicate'; the commands are: "
+                        + String.join(
+                                ", ",
+                                MapscopeCommand.commandLine().getSubcommands().keySet()) + ".");
+        assertThat(MapscopeCommand.commandLine().getSubcommands().keySet())
+                .contains(
+                        "help",
+                        "demo",
+                        "run",
+                        "attach",
+                        "detach",
+                        "status",
+                        "report",
+                        "repro",
+                        "agent-path",
+                        "completion");
     }
 
     @Test
@@ -32,34 +47,41 @@ class BadInputTest {
 
     @Test
     void badDuration() {
-        assertOneSentence(Cli.run("attach", "12345", "--for", "ten"), 2, "mapscope: invalid value for option"
-                + " '--for': 'ten' is not a duration; write a whole number with ns, us, ms, s, m or h, for example 30s or 5m.");
+        assertOneSentence(
+                Cli.run("attach", "12345", "--for", "ten"),
+                2,
+                "mapscope: invalid value for option"
+                        + " '--for': 'ten' is not a duration; write a whole number with ns, us, ms, s, m or h, for example 30s or 5m.");
     }
 
     @Test
     void pidThatIsNotANumber() {
-        assertOneSentence(Cli.run("attach", "java"), 2,
+        assertOneSentence(
+                Cli.run("attach", "java"),
+                2,
                 "mapscope: invalid value for positional parameter at index 0 (PID): 'java' is not a long.");
     }
 
     @Test
     void pidThatDoesNotExist() {
         long pid = unusedPid();
-        assertOneSentence(Cli.run("attach", Long.toString(pid)), 1, "mapscope: no process with pid " + pid
-                + " is running");
-        assertOneSentence(Cli.run("status", Long.toString(pid)), 1, "mapscope: no process with pid " + pid
-                + " is running");
-        assertOneSentence(Cli.run("detach", Long.toString(pid)), 1, "mapscope: no process with pid " + pid
-                + " is running");
+        assertOneSentence(
+                Cli.run("attach", Long.toString(pid)), 1, "mapscope: no process with pid " + pid + " is running");
+        assertOneSentence(
+                Cli.run("status", Long.toString(pid)), 1, "mapscope: no process with pid " + pid + " is running");
+        assertOneSentence(
+                Cli.run("detach", Long.toString(pid)), 1, "mapscope: no process with pid " + pid + " is running");
     }
 
     @Test
     void pidThatIsNotAJvm() throws Exception {
         Process sleep = new ProcessBuilder("sleep", "60").start();
         try {
-            assertOneSentence(Cli.run("attach", Long.toString(sleep.pid()), "--for", "1s"), 1,
-                    "mapscope: pid " + sleep.pid() + " (" + sleep.info().command().orElseThrow()
-                            + ") is not a Java virtual machine");
+            assertOneSentence(
+                    Cli.run("attach", Long.toString(sleep.pid()), "--for", "1s"),
+                    1,
+                    "mapscope: pid " + sleep.pid() + " ("
+                            + sleep.info().command().orElseThrow() + ") is not a Java virtual machine");
         } finally {
             sleep.destroy();
         }
@@ -68,7 +90,9 @@ class BadInputTest {
     @Test
     void attachingToItself() {
         long self = ProcessHandle.current().pid();
-        assertOneSentence(Cli.run("attach", Long.toString(self)), 1,
+        assertOneSentence(
+                Cli.run("attach", Long.toString(self)),
+                1,
                 "mapscope: pid " + self + " is this mapscope process itself; name the JVM to watch");
     }
 
@@ -92,17 +116,21 @@ class BadInputTest {
         assertThat(c.convert("1H")).isEqualTo(Duration.ofHours(1));
         assertThat(c.convert("250ms")).isEqualTo(Duration.ofMillis(250));
         assertThat(DurationConverter.format(Duration.ofSeconds(150))).isEqualTo("2m 30s");
-        assertOneSentence(Cli.run("attach", "1", "--for", "0s"), 2,
+        assertOneSentence(
+                Cli.run("attach", "1", "--for", "0s"),
+                2,
                 "mapscope: invalid value for option '--for': '0s' is zero; give a duration longer than 0.");
-        assertOneSentence(Cli.run("attach", "1", "--for", "-3s"), 2,
+        assertOneSentence(
+                Cli.run("attach", "1", "--for", "-3s"),
+                2,
                 "mapscope: invalid value for option '--for': '-3s' is not a duration; write a whole number with"
                         + " ns, us, ms, s, m or h, for example 30s or 5m.");
     }
 
     @Test
     void everyCommandHasHelpWithAnExample() {
-        for (String command : java.util.List.of("demo", "run", "attach", "detach", "status", "report", "repro",
-                "agent-path", "completion")) {
+        for (String command : java.util.List.of(
+                "demo", "run", "attach", "detach", "status", "report", "repro", "agent-path", "completion")) {
             Cli.Result r = Cli.run(command, "--help");
             assertThat(r.exit()).as(command).isZero();
             assertThat(r.out()).as(command).containsPattern("Examples?:\\n  mapscope " + command);

@@ -1,9 +1,9 @@
 package dev.mapscope.cli;
 
-import dev.mapscope.cli.jvm.Jvm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.mapscope.cli.jvm.Jvm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,9 +53,17 @@ final class Chromium {
         Path profile = Files.createTempDirectory("mapscope-chromium-");
         Path log = Files.createTempFile("mapscope-chromium-", ".log");
         try {
-            List<String> cmd = new ArrayList<>(List.of(executable, "--headless", "--no-sandbox", "--disable-gpu",
-                    "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile));
+            List<String> cmd = new ArrayList<>(List.of(
+                    executable,
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-quic",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--user-data-dir=" + profile));
             cmd.addAll(List.of(extra));
             cmd.add(page.toAbsolutePath().toUri().toString());
             Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
@@ -65,7 +73,9 @@ final class Chromium {
                 p.destroyForcibly();
                 fail("chromium did not finish within 90 s");
             }
-            assertThat(p.exitValue()).as("chromium exit status; its log:\n%s", Files.readString(log)).isZero();
+            assertThat(p.exitValue())
+                    .as("chromium exit status; its log:\n%s", Files.readString(log))
+                    .isZero();
             return new String(out, StandardCharsets.UTF_8);
         } finally {
             Files.deleteIfExists(log);
@@ -75,7 +85,8 @@ final class Chromium {
 
     private static void deleteTree(Path dir) throws IOException {
         try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         }
     }
 }

@@ -5,8 +5,7 @@ import java.io.StringWriter;
 
 /** Runs the mapscope command in this JVM, as main would, and keeps what it printed. */
 final class Cli {
-    private Cli() {
-    }
+    private Cli() {}
 
     record Result(int exit, String out, String err) {
         @Override

@@ -22,8 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class FakeAgent implements AutoCloseable {
 
     /** A request as the agent decodes it. */
-    record Request(String verb, String id, Map<String, String> args) {
-    }
+    record Request(String verb, String id, Map<String, String> args) {}
 
     interface Handler {
         void handle(Request r, FakeAgent agent) throws Exception;
@@ -38,8 +37,10 @@ final class FakeAgent implements AutoCloseable {
         session = new Session(pid);
         session.createPrivate();
         session.clearPrevious();
-        write("status.json", "{\"pid\":" + pid + ",\"state\":\"attached\",\"mode\":\"full\",\"since\":\""
-                + Instant.now() + "\",\"findings\":0,\"dropped\":0,\"instrumented\":[\"java.util.HashMap\"]}");
+        write(
+                "status.json",
+                "{\"pid\":" + pid + ",\"state\":\"attached\",\"mode\":\"full\",\"since\":\"" + Instant.now()
+                        + "\",\"findings\":0,\"dropped\":0,\"instrumented\":[\"java.util.HashMap\"]}");
         thread = new Thread(() -> loop(handler), "fake-agent");
         thread.setDaemon(true);
         thread.start();
@@ -54,7 +55,8 @@ final class FakeAgent implements AutoCloseable {
         while (!stopped) {
             try {
                 if (Files.exists(control)) {
-                    String line = Files.readString(control, StandardCharsets.UTF_8).strip();
+                    String line =
+                            Files.readString(control, StandardCharsets.UTF_8).strip();
                     Files.delete(control);
                     Request r = parse(line);
                     received.add(r);
@@ -83,13 +85,18 @@ final class FakeAgent implements AutoCloseable {
     void write(String name, String text) throws IOException {
         Path tmp = session.dir().resolve(name + ".tmp");
         Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.move(tmp, session.dir().resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+                tmp, session.dir().resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** Appends whole lines to {@code dir/name}. */
     void append(String name, String lines) throws IOException {
-        Files.writeString(session.dir().resolve(name), lines, StandardCharsets.UTF_8,
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(
+                session.dir().resolve(name),
+                lines,
+                StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
     }
 
     @Override

@@ -1,9 +1,9 @@
 package dev.mapscope.cli;
 
-import dev.mapscope.cli.profile.ProfileReport;
-import dev.mapscope.cli.render.HeatMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mapscope.cli.profile.ProfileReport;
+import dev.mapscope.cli.render.HeatMap;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +51,8 @@ class HeatMapTest {
         assertThat(sum.cells()).isEqualTo(256);
         assertThat(sum.max()).isEqualTo(103);
         assertThat(sum.hottestBucket()).isEqualTo(516);
-        assertThat(sum.terminal(false)).startsWith("bucket heat map: 1024 buckets, 4 per cell, hottest buckets 516-519");
+        assertThat(sum.terminal(false))
+                .startsWith("bucket heat map: 1024 buckets, 4 per cell, hottest buckets 516-519");
 
         long[] chains = new long[1024];
         Arrays.fill(chains, -1);
@@ -66,20 +67,25 @@ class HeatMapTest {
     @Test
     void htmlHasOneCellPerBucketWithItsValueInTheTooltip() {
         String html = new HeatMap(new long[] {0, 7, 90}, 1, "ops").html();
-        assertThat(html).startsWith("<figure").contains("bucket 2: 90 ops").contains("bucket 0: 0 ops")
+        assertThat(html)
+                .startsWith("<figure")
+                .contains("bucket 2: 90 ops")
+                .contains("bucket 0: 0 ops")
                 .contains("hottest bucket 2 with 90 ops");
         assertThat(html.split("<span title=", -1)).hasSize(4);
     }
 
     @Test
     void stackFramesLoseTheirModulePrefixesButHiddenClassesKeepTheirSlash() {
-        assertThat(ProfileReport.withoutModule("app//dev.x.Cache.put(Cache.java:50)")).isEqualTo("dev.x.Cache.put(Cache.java:50)");
+        assertThat(ProfileReport.withoutModule("app//dev.x.Cache.put(Cache.java:50)"))
+                .isEqualTo("dev.x.Cache.put(Cache.java:50)");
         assertThat(ProfileReport.withoutModule("java.base/java.util.HashMap.put(HashMap.java:610)"))
                 .isEqualTo("java.util.HashMap.put(HashMap.java:610)");
         assertThat(ProfileReport.withoutModule("java.base@17.0.15/java.util.HashMap.put(HashMap.java:610)"))
                 .isEqualTo("java.util.HashMap.put(HashMap.java:610)");
         assertThat(ProfileReport.withoutModule("dev.x.Main$$Lambda$14/0x00007f844c000a08.run(Unknown Source)"))
                 .isEqualTo("dev.x.Main$$Lambda$14/0x00007f844c000a08.run(Unknown Source)");
-        assertThat(ProfileReport.withoutModule("dev.x.Cache.put(Cache.java:50)")).isEqualTo("dev.x.Cache.put(Cache.java:50)");
+        assertThat(ProfileReport.withoutModule("dev.x.Cache.put(Cache.java:50)"))
+                .isEqualTo("dev.x.Cache.put(Cache.java:50)");
     }
 }

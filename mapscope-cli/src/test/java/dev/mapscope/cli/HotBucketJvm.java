@@ -12,7 +12,12 @@ final class HotBucketJvm extends TargetJvm {
     }
 
     static HotBucketJvm start() throws Exception {
-        return new HotBucketJvm(launch(List.of("-Xmx48m", "-XX:+UseSerialGC", "-XX:+EnableDynamicAgentLoading"),
-                "dev.mapscope.demo.HotBucket", "--threads", "2", "--seconds", "180"));
+        return new HotBucketJvm(launch(
+                List.of("-Xmx48m", "-XX:+UseSerialGC", "-XX:+EnableDynamicAgentLoading"),
+                "dev.mapscope.demo.HotBucket",
+                "--threads",
+                "2",
+                "--seconds",
+                "180"));
     }
 }

@@ -23,15 +23,18 @@ class HtmlReportBrowserTest {
         Path findings = dir.resolve("findings.jsonl");
         Files.writeString(findings, ReportCommandTest.sample());
         Path html = dir.resolve("report.html");
-        assertThat(Cli.run("report", findings.toString(), "--html", html.toString()).exit()).isZero();
+        assertThat(Cli.run("report", findings.toString(), "--html", html.toString())
+                        .exit())
+                .isZero();
 
         // Kept in target/ so that a person can look at it after the build.
-        Path png = Files.createDirectories(Path.of(System.getProperty("mapscope.test.output", "target"),
-                "screenshots")).resolve("report.png");
+        Path png = Files.createDirectories(Path.of(System.getProperty("mapscope.test.output", "target"), "screenshots"))
+                .resolve("report.png");
         chromium.screenshot(html, png);
         byte[] bytes = Files.readAllBytes(png);
         assertThat(bytes.length).as("screenshot size").isGreaterThan(20_000);
-        assertThat(new String(bytes, 1, 3, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PNG");
+        assertThat(new String(bytes, 1, 3, java.nio.charset.StandardCharsets.US_ASCII))
+                .isEqualTo("PNG");
         BufferedImage image = ImageIO.read(png.toFile());
         assertThat(image.getWidth()).isEqualTo(1280);
         assertThat(image.getHeight()).isEqualTo(900);
@@ -47,10 +50,18 @@ class HtmlReportBrowserTest {
         assertThat(colours.size()).as("distinct colours in the screenshot").isGreaterThan(50);
 
         String dom = chromium.dumpDom(html);
-        assertThat(dom).contains("2 map races, 7 occurrences", "id=\"finding-1\"", "id=\"finding-2\"",
-                "concurrent-write", "unsynchronized-write", "seen 5 times",
-                "\"request-21\"", "\"request-22\"", "com.example.quotes.QuoteCache.put(QuoteCache.java:50)",
-                "com.example.sessions.Sweeper.expire(Sweeper.java:19)");
+        assertThat(dom)
+                .contains(
+                        "2 map races, 7 occurrences",
+                        "id=\"finding-1\"",
+                        "id=\"finding-2\"",
+                        "concurrent-write",
+                        "unsynchronized-write",
+                        "seen 5 times",
+                        "\"request-21\"",
+                        "\"request-22\"",
+                        "com.example.quotes.QuoteCache.put(QuoteCache.java:50)",
+                        "com.example.sessions.Sweeper.expire(Sweeper.java:19)");
     }
 
     @Test
@@ -58,7 +69,9 @@ class HtmlReportBrowserTest {
         Chromium chromium = Chromium.require();
         Path findings = Files.writeString(dir.resolve("findings.jsonl"), "");
         Path html = dir.resolve("empty.html");
-        assertThat(Cli.run("report", findings.toString(), "--html", html.toString()).exit()).isZero();
+        assertThat(Cli.run("report", findings.toString(), "--html", html.toString())
+                        .exit())
+                .isZero();
         assertThat(chromium.dumpDom(html)).contains("No map races were recorded.");
     }
 

@@ -1,12 +1,12 @@
 package dev.mapscope.cli;
 
-import dev.mapscope.cli.jvm.AgentMode;
-import dev.mapscope.cli.jvm.Attachment;
-import dev.mapscope.cli.jvm.Jvm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mapscope.cli.jvm.AgentMode;
+import dev.mapscope.cli.jvm.Attachment;
+import dev.mapscope.cli.jvm.Jvm;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -58,30 +58,48 @@ class ProbeEndToEndTest {
     }
 
     private static List<JsonNode> hits(Path report) throws Exception {
-        return Files.readAllLines(report).stream().map(l -> {
-            try {
-                return JSON.readTree(l);
-            } catch (Exception e) {
-                throw new AssertionError(l, e);
-            }
-        }).toList();
+        return Files.readAllLines(report).stream()
+                .map(l -> {
+                    try {
+                        return JSON.readTree(l);
+                    } catch (Exception e) {
+                        throw new AssertionError(l, e);
+                    }
+                })
+                .toList();
     }
 
     @Test
     void aConditionStreamsOnlyMatchingHitsWithTheAskedCapturesAndTheLimitEndsIt() throws Exception {
         Path report = dir.resolve("hits.jsonl");
-        Cli.Result r = Cli.run("probe", pid, "--on", "put", "--map", "field:" + BALANCES,
-                "--if", "bucket == 17 && thread.name == \"writer-1\"", "--capture", "thread.name,bucket,key",
-                "--limit", "5", "--report", report.toString());
+        Cli.Result r = Cli.run(
+                "probe",
+                pid,
+                "--on",
+                "put",
+                "--map",
+                "field:" + BALANCES,
+                "--if",
+                "bucket == 17 && thread.name == \"writer-1\"",
+                "--capture",
+                "thread.name,bucket,key",
+                "--limit",
+                "5",
+                "--report",
+                report.toString());
         assertThat(r.exit()).as(r.toString()).isZero();
         List<String> lines = r.out().lines().toList();
         assertThat(lines.get(0)).startsWith("probe armed in pid " + pid + ": put on ");
         List<String> hitLines = lines.stream().filter(l -> l.startsWith("#")).toList();
-        assertThat(hitLines).hasSize(5).allSatisfy(l -> assertThat(l).contains("  bucket 17  key \"",
-                "  thread \"writer-1\"").doesNotContain("keyHash", "(id "));
+        assertThat(hitLines)
+                .hasSize(5)
+                .allSatisfy(l -> assertThat(l)
+                        .contains("  bucket 17  key \"", "  thread \"writer-1\"")
+                        .doesNotContain("keyHash", "(id "));
         assertThat(r.out()).doesNotContain("      at ");
-        assertThat(lines.get(lines.size() - 2)).startsWith("mapscope: the probe disarmed itself after its limit of"
-                + " 5 hits; ").endsWith(" operations checked.");
+        assertThat(lines.get(lines.size() - 2))
+                .startsWith("mapscope: the probe disarmed itself after its limit of" + " 5 hits; ")
+                .endsWith(" operations checked.");
         assertThat(lines.get(lines.size() - 1)).isEqualTo("hits: " + report.toAbsolutePath());
         List<JsonNode> hits = hits(report);
         assertThat(hits).hasSize(5);
@@ -96,12 +114,25 @@ class ProbeEndToEndTest {
     @Test
     void everyHitCarriesWhatWasCapturedAndNothingElse() throws Exception {
         Path report = dir.resolve("all.jsonl");
-        Cli.Result r = Cli.run("probe", pid, "--on", "put", "--map", "field:" + BALANCES, "--capture",
-                "thread,keyHash,bucket,key", "--limit", "20", "--report", report.toString());
+        Cli.Result r = Cli.run(
+                "probe",
+                pid,
+                "--on",
+                "put",
+                "--map",
+                "field:" + BALANCES,
+                "--capture",
+                "thread,keyHash,bucket,key",
+                "--limit",
+                "20",
+                "--report",
+                report.toString());
         assertThat(r.exit()).as(r.toString()).isZero();
-        assertThat(r.out().lines().filter(l -> l.startsWith("#"))).hasSize(20)
-                .allSatisfy(l -> assertThat(l).containsPattern("  bucket \\d+  keyHash -?\\d+  key \"\\d+\"  thread"
-                        + " \"writer-\\d\" \\(id \\d+\\)$"));
+        assertThat(r.out().lines().filter(l -> l.startsWith("#")))
+                .hasSize(20)
+                .allSatisfy(l -> assertThat(l)
+                        .containsPattern("  bucket \\d+  keyHash -?\\d+  key \"\\d+\"  thread"
+                                + " \"writer-\\d\" \\(id \\d+\\)$"));
         for (JsonNode h : hits(report)) {
             // Integer keys hash to themselves, HashMap spreads h ^ (h >>> 16), and 256 buckets take the low 8 bits.
             int key = Integer.parseInt(h.path("key").asText());
@@ -114,8 +145,22 @@ class ProbeEndToEndTest {
     @Test
     void theSameBucketDetectorReportsTwoThreads() throws Exception {
         Path report = dir.resolve("pairs.jsonl");
-        Cli.Result r = Cli.run("probe", pid, "--on", "put", "--map", "field:" + BALANCES, "--same-bucket-within",
-                "1ms", "--capture", "thread,bucket,stack", "--frames", "4", "--limit", "3", "--report",
+        Cli.Result r = Cli.run(
+                "probe",
+                pid,
+                "--on",
+                "put",
+                "--map",
+                "field:" + BALANCES,
+                "--same-bucket-within",
+                "1ms",
+                "--capture",
+                "thread,bucket,stack",
+                "--frames",
+                "4",
+                "--limit",
+                "3",
+                "--report",
                 report.toString());
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.out()).contains("earlier by thread \"writer-", "at dev.mapscope.demo.DelveTarget.deposit(");
@@ -124,7 +169,8 @@ class ProbeEndToEndTest {
         for (JsonNode h : hits) {
             JsonNode other = h.path("sameBucket");
             assertThat(other.isObject()).as(h.toString()).isTrue();
-            assertThat(other.path("thread").path("name").asText()).startsWith("writer-")
+            assertThat(other.path("thread").path("name").asText())
+                    .startsWith("writer-")
                     .isNotEqualTo(h.path("thread").path("name").asText());
             assertThat(other.path("gapNanos").asLong()).isBetween(0L, 1_000_000L);
         }
@@ -135,11 +181,14 @@ class ProbeEndToEndTest {
         Path html = dir.resolve("balances.html");
         Cli.Result r = Cli.run("inspect", pid, "--field", BALANCES, "--no-color", "--html", html.toString());
         assertThat(r.exit()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("bucket heat map: 256 buckets, hottest bucket 17 with 40 entries",
-                "tree bins (T): bucket 17 (40)");
-        assertThat(r.out().replaceAll("\\s+", " ")).contains(
-                "The longest chain has 40 entries, in bucket 17 (a tree bin).",
-                "Bucket 17 holds 40% of the entries: its keys collide");
+        assertThat(r.out())
+                .contains(
+                        "bucket heat map: 256 buckets, hottest bucket 17 with 40 entries",
+                        "tree bins (T): bucket 17 (40)");
+        assertThat(r.out().replaceAll("\\s+", " "))
+                .contains(
+                        "The longest chain has 40 entries, in bucket 17 (a tree bin).",
+                        "Bucket 17 holds 40% of the entries: its keys collide");
         assertThat(Files.readString(html)).contains("<tr id=\"bucket-17\" class=\"hot\">");
         if (Jvm.findOnPath("chromium") != null || System.getenv("CI") != null) {
             InspectBrowserTest.check(Chromium.require(), html, "inspect-live.png");
@@ -149,11 +198,21 @@ class ProbeEndToEndTest {
     @Test
     void ctrlCStopsTheProbeAndPrintsItsEnd() throws Exception {
         // The command in a JVM of its own, so that a signal reaches its shutdown hook as it would from a terminal.
-        Process cli = new ProcessBuilder(Jvm.java(), "-cp", System.getProperty("java.class.path"),
-                "dev.mapscope.cli.MapscopeCommand", "probe", pid, "--on", "get", "--map", "field:" + BALANCES)
-                .redirectErrorStream(true).start();
-        java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(cli.getInputStream(),
-                java.nio.charset.StandardCharsets.UTF_8));
+        Process cli = new ProcessBuilder(
+                        Jvm.java(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "dev.mapscope.cli.MapscopeCommand",
+                        "probe",
+                        pid,
+                        "--on",
+                        "get",
+                        "--map",
+                        "field:" + BALANCES)
+                .redirectErrorStream(true)
+                .start();
+        java.io.BufferedReader out = new java.io.BufferedReader(
+                new java.io.InputStreamReader(cli.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
         String first = out.readLine();
         assertThat(first).startsWith("probe armed in pid " + pid + ": get on ");
         // SIGTERM takes the same shutdown path as Ctrl-C's SIGINT (Process.destroy would also close our pipes).
@@ -171,7 +230,10 @@ class ProbeEndToEndTest {
     void inspectWatchRedraws() {
         Cli.Result r = Cli.run("inspect", pid, "--field", BALANCES, "--no-color", "--watch", "200ms", "--for", "2s");
         assertThat(r.exit()).as(r.toString()).isZero();
-        assertThat(r.out().lines().filter(l -> l.startsWith("--- ") && l.endsWith(", every 200ms ---")).count())
+        assertThat(r.out()
+                        .lines()
+                        .filter(l -> l.startsWith("--- ") && l.endsWith(", every 200ms ---"))
+                        .count())
                 .isBetween(2L, 11L);
     }
 
@@ -179,20 +241,28 @@ class ProbeEndToEndTest {
     void inspectShowsAGoMapsTophash() throws Exception {
         Cli.Result r = Cli.run("inspect", pid, "--field", "dev.mapscope.demo.DelveTarget.GO_BALANCES", "--no-color");
         assertThat(r.exit()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("GoMap dev.mapscope.maps.GoMap@", "100 entries in 2^4 = 16 buckets of 8 slots",
-                "tophash of the fullest buckets");
+        assertThat(r.out())
+                .contains(
+                        "GoMap dev.mapscope.maps.GoMap@",
+                        "100 entries in 2^4 = 16 buckets of 8 slots",
+                        "tophash of the fullest buckets");
     }
 
     @Test
     void theAgentsRefusalsAreOneSentenceEach() {
         Set<String> seen = new HashSet<>();
         for (String[] c : new String[][] {
-                {"--field", "com.example.Nope.ENTRIES", "no class loaded in this JVM matches"},
-                {"--field", "dev.mapscope.demo.DelveTarget.NOPE", "has no field NOPE"},
-                {"--field", "dev.mapscope.demo.DelveTarget.HOT_BUCKET", "not a map"},
-                {"--field", "dev.mapscope.demo.DelveTarget.closedAccounts", "is null"},
-                {"--map", "java.util.HashMap@deadbeef", "no map with id java.util.HashMap@deadbeef is known to the"
-                        + " agent: ids come from findings, profiles or probes of this session"}}) {
+            {"--field", "com.example.Nope.ENTRIES", "no class loaded in this JVM matches"},
+            {"--field", "dev.mapscope.demo.DelveTarget.NOPE", "has no field NOPE"},
+            {"--field", "dev.mapscope.demo.DelveTarget.HOT_BUCKET", "not a map"},
+            {"--field", "dev.mapscope.demo.DelveTarget.closedAccounts", "is null"},
+            {
+                "--map",
+                "java.util.HashMap@deadbeef",
+                "no map with id java.util.HashMap@deadbeef is known to the"
+                        + " agent: ids come from findings, profiles or probes of this session"
+            }
+        }) {
             Cli.Result r = Cli.run("inspect", pid, c[0], c[1]);
             assertThat(r.exit()).as(r.toString()).isEqualTo(1);
             assertThat(r.err().lines().toList()).as(r.toString()).hasSize(1);

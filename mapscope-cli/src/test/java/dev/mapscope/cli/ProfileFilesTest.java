@@ -1,9 +1,9 @@
 package dev.mapscope.cli;
 
-import dev.mapscope.cli.profile.Collapsed;
-import dev.mapscope.cli.profile.ProfileFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mapscope.cli.profile.Collapsed;
+import dev.mapscope.cli.profile.ProfileFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +27,7 @@ class ProfileFilesTest {
 
     @TempDir
     Path dir;
+
     Path out;
 
     /** The agent's Resize event as the contract names it and its fields; committed by this test. */
@@ -45,14 +46,18 @@ class ProfileFilesTest {
     void agentFiles() throws Exception {
         out = Files.createDirectories(dir.resolve("out"));
         String worker = "java/lang/Thread.run;com/example/Worker.run;com/example/Cache.put;java/util/HashMap.put;";
-        Files.writeString(dir.resolve("p1.collapsed"), String.join("\n",
-                worker + HOT_MAP + ";[bucket 17] 900",
-                worker + HOT_MAP + ";[bucket 3] 40",
-                worker + HOT_MAP + ";[bucket 5] 35",
-                "java/lang/Thread.run;com/example/Loader.load;java/util/HashMap.put;[HashMap @ Loader.java:9];[bucket 17] 60",
-                "java/lang/Thread.run;com/example/Loader.load;java/util/HashMap.put;java/util/HashMap.resize;"
-                        + "[HashMap @ Loader.java:9];[resize 64->128] 12",
-                ""), StandardCharsets.UTF_8);
+        Files.writeString(
+                dir.resolve("p1.collapsed"),
+                String.join(
+                        "\n",
+                        worker + HOT_MAP + ";[bucket 17] 900",
+                        worker + HOT_MAP + ";[bucket 3] 40",
+                        worker + HOT_MAP + ";[bucket 5] 35",
+                        "java/lang/Thread.run;com/example/Loader.load;java/util/HashMap.put;[HashMap @ Loader.java:9];[bucket 17] 60",
+                        "java/lang/Thread.run;com/example/Loader.load;java/util/HashMap.put;java/util/HashMap.resize;"
+                                + "[HashMap @ Loader.java:9];[resize 64->128] 12",
+                        ""),
+                StandardCharsets.UTF_8);
         long start = System.currentTimeMillis();
         try (Recording r = new Recording()) {
             r.enable("jdk.GarbageCollection");
@@ -105,8 +110,8 @@ class ProfileFilesTest {
     }
 
     private String render(List<String> include, List<String> exclude) throws Exception {
-        return ProfileFiles.renderMap(dir.resolve("p1"), out, "map profile of pid 1",
-                new ProfileFiles.Options(include, exclude, 5, false));
+        return ProfileFiles.renderMap(
+                dir.resolve("p1"), out, "map profile of pid 1", new ProfileFiles.Options(include, exclude, 5, false));
     }
 
     @Test
@@ -115,29 +120,36 @@ class ProfileFilesTest {
 
         Collapsed c = Collapsed.read(out.resolve(ProfileFiles.COLLAPSED));
         assertThat(c.byLastTwo().get(0).getKey()).containsExactly(HOT_MAP, "[bucket 17]");
-        assertThat(Profiles.flameFrames(out.resolve(ProfileFiles.FLAME))).contains(HOT_MAP, "[bucket 17]",
-                "[resize 64->128]", "com/example/Cache.put");
+        assertThat(Profiles.flameFrames(out.resolve(ProfileFiles.FLAME)))
+                .contains(HOT_MAP, "[bucket 17]", "[resize 64->128]", "com/example/Cache.put");
 
         String top = Profiles.pprofTop(out.resolve(ProfileFiles.PPROF));
         assertThat(Profiles.pprofFirst(top)).isEqualTo("[bucket 17]");
         assertThat(top).contains("Type: operations", HOT_MAP);
 
-        assertThat(summary).contains("widest towers (map and bucket):", HOT_MAP + " ; [bucket 17]",
-                "HashMap @ Cache.java:42", "bucket 17", "worker-1: com.example.Cache.put(Cache.java:50)",
-                "bucket heat map: 64 buckets, hottest bucket 17 with 900 ops");
+        assertThat(summary)
+                .contains(
+                        "widest towers (map and bucket):",
+                        HOT_MAP + " ; [bucket 17]",
+                        "HashMap @ Cache.java:42",
+                        "bucket 17",
+                        "worker-1: com.example.Cache.put(Cache.java:50)",
+                        "bucket heat map: 64 buckets, hottest bucket 17 with 900 ops");
         assertThat(summary.lines().filter(l -> l.contains("%")).findFirst().orElseThrow())
                 .contains(HOT_MAP + " ; [bucket 17]");
         assertThat(Files.readString(out.resolve(ProfileFiles.SUMMARY))).isEqualTo(summary); // few GC lines here
-        assertThat(Files.readString(out.resolve(ProfileFiles.REPORT))).contains("[bucket 17]", "<svg class=\"timeline\"",
-                "class=\"heatmap\"");
+        assertThat(Files.readString(out.resolve(ProfileFiles.REPORT)))
+                .contains("[bucket 17]", "<svg class=\"timeline\"", "class=\"heatmap\"");
     }
 
     @Test
     void gcLinesCarryTheResizesSinceThePreviousCollection() throws Exception {
         String summary = render(List.of(), List.of());
-        List<String> gcLines = summary.lines().filter(l -> l.startsWith("  gc ")).toList();
+        List<String> gcLines =
+                summary.lines().filter(l -> l.startsWith("  gc ")).toList();
         assertThat(gcLines).hasSizeGreaterThanOrEqualTo(2);
-        assertThat(gcLines.get(0)).matches("  gc \\d+ @\\d+\\.\\d{3}s .+ \\(System.gc\\(\\)\\) pause .*")
+        assertThat(gcLines.get(0))
+                .matches("  gc \\d+ @\\d+\\.\\d{3}s .+ \\(System.gc\\(\\)\\) pause .*")
                 .contains("since the start: 2 resizes, 1.5 KB (HashMap @ Loader.java:9 2)");
         assertThat(gcLines).anySatisfy(l -> assertThat(l).contains(": 1 resize, 2.0 KB (HashMap @ Loader.java:9 1)"));
     }
@@ -149,9 +161,15 @@ class ProfileFilesTest {
                 .allSatisfy(s -> assertThat(s.frames()).contains("com/example/Loader.load"));
         render(List.of(), List.of("*resize*"));
         Collapsed dropped = Collapsed.read(out.resolve(ProfileFiles.COLLAPSED));
-        assertThat(dropped.stacks()).hasSize(4).noneSatisfy(s -> assertThat(s.leaf()).startsWith("[resize"));
-        assertThat(Collapsed.globs(List.of("java/util/HashMap.*")).matcher("java/util/HashMap.putVal").matches())
+        assertThat(dropped.stacks())
+                .hasSize(4)
+                .noneSatisfy(s -> assertThat(s.leaf()).startsWith("[resize"));
+        assertThat(Collapsed.globs(List.of("java/util/HashMap.*"))
+                        .matcher("java/util/HashMap.putVal")
+                        .matches())
                 .isTrue();
-        assertThat(Collapsed.globs(List.of("a.b")).matcher("axb").matches()).as("dots are literal").isFalse();
+        assertThat(Collapsed.globs(List.of("a.b")).matcher("axb").matches())
+                .as("dots are literal")
+                .isFalse();
     }
 }

@@ -1,9 +1,9 @@
 package dev.mapscope.cli;
 
-import dev.mapscope.cli.jvm.Jvm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.mapscope.cli.jvm.Jvm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,8 +15,7 @@ import org.junit.jupiter.api.Assumptions;
 
 /** Reading what a profile wrote, with tools that are not mapscope's own where there are such tools. */
 final class Profiles {
-    private Profiles() {
-    }
+    private Profiles() {}
 
     /**
      * The frame names in async-profiler's flame.html: its {@code const cpool = [...]} array, each entry stored as
@@ -39,7 +38,8 @@ final class Profiles {
             }
             String s = line.strip();
             s = s.substring(1, s.endsWith(",") ? s.length() - 2 : s.length() - 1)
-                    .replace("\\'", "'").replace("\\\\", "\\");
+                    .replace("\\'", "'")
+                    .replace("\\\\", "\\");
             String frame = frames.isEmpty() ? s : previous.substring(0, s.charAt(0) - 32) + s.substring(1);
             frames.add(frame);
             previous = frame;
@@ -61,7 +61,8 @@ final class Profiles {
             Assumptions.abort("go is not installed (Debian package golang-go); skipping the pprof check");
         }
         Path home = Files.createTempDirectory("mapscope-go-");
-        ProcessBuilder pb = new ProcessBuilder(go, "tool", "pprof", "-top", file.toAbsolutePath().toString())
+        ProcessBuilder pb = new ProcessBuilder(
+                        go, "tool", "pprof", "-top", file.toAbsolutePath().toString())
                 .redirectErrorStream(true);
         // go wants a writable cache and home; keep them out of the user's.
         pb.environment().put("HOME", home.toString());

@@ -37,13 +37,16 @@ class ReportCommandTest {
         assertThat(r.out().indexOf("[1] concurrent-write on java.util.HashMap, put  (seen 5 times)"))
                 .isLessThan(r.out().indexOf("[2] unsynchronized-write on java.util.HashMap, remove  (seen 2 times)"))
                 .isPositive();
-        assertThat(r.out()).contains("thread \"request-21\" (id 23), put, saw the race:",
-                "thread \"request-22\" (id 24), put, the other writer:",
-                "at com.example.quotes.QuoteCache.put(QuoteCache.java:50)",
-                "allocated: com.example.quotes.QuoteCache.<init>(QuoteCache.java:42)",
-                "java.util.HashMap (inside a java.util.HashSet)", "bucket:    17, key hash 12345",
-                "allocated: not recorded",
-                "thread \"main <&> \"quoted\"\" (id 1), add, the other writer (stack when the race was found):");
+        assertThat(r.out())
+                .contains(
+                        "thread \"request-21\" (id 23), put, saw the race:",
+                        "thread \"request-22\" (id 24), put, the other writer:",
+                        "at com.example.quotes.QuoteCache.put(QuoteCache.java:50)",
+                        "allocated: com.example.quotes.QuoteCache.<init>(QuoteCache.java:42)",
+                        "java.util.HashMap (inside a java.util.HashSet)",
+                        "bucket:    17, key hash 12345",
+                        "allocated: not recorded",
+                        "thread \"main <&> \"quoted\"\" (id 1), add, the other writer (stack when the race was found):");
         assertThat(r.err()).isEmpty();
     }
 
@@ -62,8 +65,9 @@ class ReportCommandTest {
         Path f = write("findings.jsonl", s + s.substring(0, 120));
         Cli.Result r = Cli.run("report", f.toString());
         assertThat(r.exit()).isZero();
-        assertThat(r.err()).isEqualTo("mapscope: note: the last line of " + f
-                + " is cut off (the program was killed, or is still writing); it was skipped.\n");
+        assertThat(r.err())
+                .isEqualTo("mapscope: note: the last line of " + f
+                        + " is cut off (the program was killed, or is still writing); it was skipped.\n");
         assertThat(r.out()).contains("2 map races");
     }
 
@@ -96,8 +100,9 @@ class ReportCommandTest {
         Path f = write("notes.txt", sample().replaceFirst("\n", "\nthis is not json\n"));
         Cli.Result r = Cli.run("report", f.toString());
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.err()).isEqualTo("mapscope: line 2 of " + f
-                + " is not a findings record (is this a file written by the mapscope agent?)\n");
+        assertThat(r.err())
+                .isEqualTo("mapscope: line 2 of " + f
+                        + " is not a findings record (is this a file written by the mapscope agent?)\n");
     }
 
     @Test
@@ -129,11 +134,14 @@ class ReportCommandTest {
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.out()).isEqualTo("wrote 2 map races to " + html.toAbsolutePath() + "\n");
         String page = Files.readString(html);
-        assertThat(page).contains("<section class=\"finding\" id=\"finding-1\">", "seen 5 times",
-                "com.example.quotes.QuoteCache.&lt;init&gt;(QuoteCache.java:42)",
-                "&quot;main &lt;&amp;&gt; &quot;quoted&quot;&quot;",
-                "<li class=\"user\">com.example.quotes.QuoteCache.put(QuoteCache.java:50)</li>",
-                "<li>java.util.HashMap.put(HashMap.java:610)</li>");
+        assertThat(page)
+                .contains(
+                        "<section class=\"finding\" id=\"finding-1\">",
+                        "seen 5 times",
+                        "com.example.quotes.QuoteCache.&lt;init&gt;(QuoteCache.java:42)",
+                        "&quot;main &lt;&amp;&gt; &quot;quoted&quot;&quot;",
+                        "<li class=\"user\">com.example.quotes.QuoteCache.put(QuoteCache.java:50)</li>",
+                        "<li>java.util.HashMap.put(HashMap.java:610)</li>");
         // Self-contained: nothing is fetched from anywhere.
         assertThat(page).doesNotContain("http://", "https://", "<script", "<link", "@import", "url(");
     }
@@ -141,7 +149,8 @@ class ReportCommandTest {
     @Test
     void anUnwritableOutputDirectoryIsOneSentence() throws IOException {
         Path f = write("findings.jsonl", sample());
-        Path locked = Files.createDirectory(dir.resolve("locked"),
+        Path locked = Files.createDirectory(
+                dir.resolve("locked"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("r-x------")));
         Path html = locked.resolve("report.html");
         Cli.Result r = Cli.run("report", f.toString(), "--html", html.toString());
@@ -149,8 +158,9 @@ class ReportCommandTest {
             // Running as root: permissions do not stop root, so only the missing-directory case can be shown.
             html = dir.resolve("missing/report.html");
             r = Cli.run("report", f.toString(), "--html", html.toString());
-            assertThat(r.err()).isEqualTo("mapscope: cannot write " + html + ": the directory "
-                    + dir.resolve("missing") + " does not exist\n");
+            assertThat(r.err())
+                    .isEqualTo("mapscope: cannot write " + html + ": the directory " + dir.resolve("missing")
+                            + " does not exist\n");
         } else {
             assertThat(r.err()).isEqualTo("mapscope: cannot write " + html + ": permission denied in " + locked + "\n");
         }

@@ -1,12 +1,12 @@
 package dev.mapscope.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mapscope.cli.console.UserError;
 import dev.mapscope.cli.jvm.AgentJar;
 import dev.mapscope.cli.jvm.Jvm;
 import dev.mapscope.cli.race.RunCommand;
 import dev.mapscope.cli.render.FindingsTail;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -32,8 +32,14 @@ class RunCommandTest {
     @Test
     void theAgentGoesRightAfterTheJavaExecutable() {
         assertThat(inject("java", "-cp", "app.jar", "com.example.Main", "--port", "1"))
-                .containsExactly("java", "-javaagent:/opt/m/mapscope-agent.jar=report=/f.jsonl", "-cp", "app.jar",
-                        "com.example.Main", "--port", "1");
+                .containsExactly(
+                        "java",
+                        "-javaagent:/opt/m/mapscope-agent.jar=report=/f.jsonl",
+                        "-cp",
+                        "app.jar",
+                        "com.example.Main",
+                        "--port",
+                        "1");
         assertThat(inject("/usr/local/jdk/bin/java", "-jar", "a.jar").subList(0, 2))
                 .containsExactly("/usr/local/jdk/bin/java", "-javaagent:/opt/m/mapscope-agent.jar=report=/f.jsonl");
         assertThat(env).isEmpty();
@@ -41,25 +47,26 @@ class RunCommandTest {
 
     @Test
     void javaOptionsAloneUseThisJdksJava() {
-        assertThat(inject("-jar", "app.jar", "x")).containsExactly(Jvm.java(),
-                "-javaagent:/opt/m/mapscope-agent.jar=report=/f.jsonl", "-jar", "app.jar", "x");
-        assertThat(inject("app.jar")).containsExactly(Jvm.java(),
-                "-javaagent:/opt/m/mapscope-agent.jar=report=/f.jsonl", "-jar", "app.jar");
+        assertThat(inject("-jar", "app.jar", "x"))
+                .containsExactly(
+                        Jvm.java(), "-javaagent:/opt/m/mapscope-agent.jar=report=/f.jsonl", "-jar", "app.jar", "x");
+        assertThat(inject("app.jar"))
+                .containsExactly(Jvm.java(), "-javaagent:/opt/m/mapscope-agent.jar=report=/f.jsonl", "-jar", "app.jar");
     }
 
     @Test
     void otherProgramsGetTheAgentThroughJavaToolOptions() {
         env.put("JAVA_TOOL_OPTIONS", "-Xmx1g");
         assertThat(inject("mvn", "-q", "test")).containsExactly("mvn", "-q", "test");
-        assertThat(env).containsEntry("JAVA_TOOL_OPTIONS",
-                "-Xmx1g -javaagent:/opt/m/mapscope-agent.jar=report=/f.jsonl");
+        assertThat(env)
+                .containsEntry("JAVA_TOOL_OPTIONS", "-Xmx1g -javaagent:/opt/m/mapscope-agent.jar=report=/f.jsonl");
         assertThat(err.toString()).contains("'mvn' is not java");
     }
 
     @Test
     void aCommaInTheFindingsPathIsRefused() {
         assertThat(org.assertj.core.api.Assertions.catchThrowable(
-                () -> Jvm.agentOptions(Path.of("/tmp/a,b.jsonl"), "")))
+                        () -> Jvm.agentOptions(Path.of("/tmp/a,b.jsonl"), "")))
                 .isInstanceOf(UserError.class)
                 .hasMessage("the findings file path must not contain a comma (the agent's option separator):"
                         + " /tmp/a,b.jsonl");
@@ -79,13 +86,15 @@ class RunCommandTest {
 
     @Test
     void aMissingAgentJarSaysHowToBuildIt(@TempDir Path dir) {
-        String saved = System.setProperty(AgentJar.PROPERTY, dir.resolve("none.jar").toString());
+        String saved =
+                System.setProperty(AgentJar.PROPERTY, dir.resolve("none.jar").toString());
         try {
             Cli.Result r = Cli.run("agent-path");
             assertThat(r.exit()).isEqualTo(1);
-            assertThat(r.err()).isEqualTo("mapscope: the agent jar is missing (looked for " + dir.resolve("none.jar")
-                    + ", from -Dmapscope.agent.jar); build it with ./mapscope (which builds on first use) or"
-                    + " mvn -B -ntp -q -DskipTests package\n");
+            assertThat(r.err())
+                    .isEqualTo("mapscope: the agent jar is missing (looked for " + dir.resolve("none.jar")
+                            + ", from -Dmapscope.agent.jar); build it with ./mapscope (which builds on first use) or"
+                            + " mvn -B -ntp -q -DskipTests package\n");
         } finally {
             restore(saved);
         }

@@ -1,12 +1,12 @@
 package dev.mapscope.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mapscope.cli.console.UserError;
 import dev.mapscope.cli.jvm.Attachment;
 import dev.mapscope.cli.jvm.Jvm;
 import dev.mapscope.cli.jvm.Session;
 import dev.mapscope.cli.jvm.Target;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -22,11 +22,12 @@ class SessionTest {
         try (RacyJvm target = RacyJvm.start()) {
             Cli.Result r = Cli.run("detach", Long.toString(target.pid()));
             assertThat(r.exit()).as(r.toString()).isEqualTo(1);
-            assertThat(r.err()).isEqualTo("mapscope: mapscope is not attached to pid " + target.pid()
-                    + "; nothing to detach\n");
+            assertThat(r.err())
+                    .isEqualTo("mapscope: mapscope is not attached to pid " + target.pid() + "; nothing to detach\n");
             Cli.Result s = Cli.run("status", Long.toString(target.pid()));
             assertThat(s.exit()).isEqualTo(1);
-            assertThat(s.err()).startsWith("mapscope: mapscope is not attached to pid " + target.pid() + " (no session in ");
+            assertThat(s.err())
+                    .startsWith("mapscope: mapscope is not attached to pid " + target.pid() + " (no session in ");
         }
     }
 
@@ -38,18 +39,22 @@ class SessionTest {
             try {
                 // What an agent that is still attached leaves behind.
                 String since = Instant.now().toString();
-                Files.writeString(session.statusFile(), "{\"pid\":" + target.pid() + ",\"state\":\"attached\","
-                        + "\"mode\":\"full\",\"since\":\"" + since + "\",\"findings\":0,\"dropped\":0,"
-                        + "\"instrumented\":[\"java.util.HashMap\"]}");
+                Files.writeString(
+                        session.statusFile(),
+                        "{\"pid\":" + target.pid() + ",\"state\":\"attached\","
+                                + "\"mode\":\"full\",\"since\":\"" + since + "\",\"findings\":0,\"dropped\":0,"
+                                + "\"instrumented\":[\"java.util.HashMap\"]}");
                 Cli.Result r = Cli.run("attach", Long.toString(target.pid()), "--for", "1s");
                 assertThat(r.exit()).as(r.toString()).isEqualTo(1);
-                assertThat(r.err()).isEqualTo("mapscope: mapscope is already attached to pid " + target.pid()
-                        + " (since " + since + "); see it with `mapscope status " + target.pid()
-                        + "` or end it with `mapscope detach " + target.pid() + "`\n");
+                assertThat(r.err())
+                        .isEqualTo("mapscope: mapscope is already attached to pid " + target.pid()
+                                + " (since " + since + "); see it with `mapscope status " + target.pid()
+                                + "` or end it with `mapscope detach " + target.pid() + "`\n");
                 // The session directory and its parent are private to the user.
                 assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(session.dir())))
                         .isEqualTo("rwx------");
-                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(session.dir().getParent())))
+                assertThat(PosixFilePermissions.toString(
+                                Files.getPosixFilePermissions(session.dir().getParent())))
                         .isEqualTo("rwx------");
             } finally {
                 session.clearPrevious();
@@ -62,11 +67,18 @@ class SessionTest {
     void aSessionLeftByAnEarlierProcessWithTheSamePidIsStale() throws Exception {
         try (RacyJvm target = RacyJvm.start()) {
             Target t = Target.of(target.pid());
-            Session.Status old = new Session.Status(target.pid(), "attached", "full", "2020-01-01T00:00:00Z", 0, 0,
-                    java.util.List.of(), Instant.EPOCH);
+            Session.Status old = new Session.Status(
+                    target.pid(), "attached", "full", "2020-01-01T00:00:00Z", 0, 0, java.util.List.of(), Instant.EPOCH);
             assertThat(Attachment.stale(old, t)).isTrue();
-            Session.Status current = new Session.Status(target.pid(), "attached", "full", Instant.now().toString(),
-                    0, 0, java.util.List.of(), Instant.now());
+            Session.Status current = new Session.Status(
+                    target.pid(),
+                    "attached",
+                    "full",
+                    Instant.now().toString(),
+                    0,
+                    0,
+                    java.util.List.of(),
+                    Instant.now());
             assertThat(Attachment.stale(current, t)).isFalse();
         }
     }
@@ -84,16 +96,18 @@ class SessionTest {
         try (RacyJvm target = RacyJvm.start("-XX:+DisableAttachMechanism")) {
             Cli.Result r = Cli.run("attach", Long.toString(target.pid()), "--for", "1s");
             assertThat(r.exit()).as(r.toString()).isEqualTo(1);
-            assertThat(r.err()).isEqualTo("mapscope: pid " + target.pid() + " was started with"
-                    + " -XX:+DisableAttachMechanism, so no tool can attach to it; restart it without that flag, or"
-                    + " with -javaagent:$(mapscope agent-path)\n");
+            assertThat(r.err())
+                    .isEqualTo("mapscope: pid " + target.pid() + " was started with"
+                            + " -XX:+DisableAttachMechanism, so no tool can attach to it; restart it without that flag, or"
+                            + " with -javaagent:$(mapscope agent-path)\n");
         }
     }
 
     @Test
     void anotherUsersProcessIsOneSentence() throws Exception {
         String runuser = Jvm.findOnPath("runuser");
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")) && runuser != null,
+        Assumptions.assumeTrue(
+                "root".equals(System.getProperty("user.name")) && runuser != null,
                 "needs root and runuser to start a process as another user");
         Process other = new ProcessBuilder(runuser, "-u", "nobody", "--", "sleep", "60").start();
         try {
@@ -103,12 +117,17 @@ class SessionTest {
                 Thread.sleep(50);
             }
             long pid = sleep == null ? other.pid() : sleep.pid();
-            Assumptions.assumeTrue(ProcessHandle.of(pid).flatMap(h -> h.info().user()).orElse("").equals("nobody"),
+            Assumptions.assumeTrue(
+                    ProcessHandle.of(pid)
+                            .flatMap(h -> h.info().user())
+                            .orElse("")
+                            .equals("nobody"),
                     "runuser did not start the process as nobody");
             Cli.Result r = Cli.run("attach", Long.toString(pid));
             assertThat(r.exit()).as(r.toString()).isEqualTo(1);
-            assertThat(r.err()).isEqualTo("mapscope: pid " + pid + " belongs to nobody, not root; the JVM only lets"
-                    + " its own user attach, so run mapscope as nobody\n");
+            assertThat(r.err())
+                    .isEqualTo("mapscope: pid " + pid + " belongs to nobody, not root; the JVM only lets"
+                            + " its own user attach, so run mapscope as nobody\n");
         } finally {
             other.descendants().forEach(ProcessHandle::destroy);
             other.destroy();
@@ -119,7 +138,8 @@ class SessionTest {
     void aSessionDirectoryOpenToOthersIsRefused() throws Exception {
         Path parent = Files.createTempDirectory("mapscope-session-test");
         try {
-            Path dir = Files.createDirectory(parent.resolve("123"),
+            Path dir = Files.createDirectory(
+                    parent.resolve("123"),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxrwxrwx")));
             Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("rwx------"));
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));

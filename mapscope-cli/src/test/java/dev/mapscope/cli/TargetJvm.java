@@ -1,9 +1,9 @@
 package dev.mapscope.cli;
 
-import dev.mapscope.cli.jvm.Jvm;
-import dev.mapscope.cli.jvm.Session;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mapscope.cli.jvm.Jvm;
+import dev.mapscope.cli.jvm.Session;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -33,7 +33,9 @@ class TargetJvm implements AutoCloseable {
         cmd.addAll(jvmArgs);
         cmd.addAll(List.of("-cp", Jvm.demoClassPath(), mainClass));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         BufferedReader stdout = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         try {
             assertThat(readLine(stdout)).isEqualTo("pid " + p.pid());
@@ -47,12 +49,13 @@ class TargetJvm implements AutoCloseable {
 
     private static String readLine(BufferedReader r) throws Exception {
         return CompletableFuture.supplyAsync(() -> {
-            try {
-                return r.readLine();
-            } catch (IOException e) {
-                return null;
-            }
-        }).get(30, TimeUnit.SECONDS);
+                    try {
+                        return r.readLine();
+                    } catch (IOException e) {
+                        return null;
+                    }
+                })
+                .get(30, TimeUnit.SECONDS);
     }
 
     long pid() {

@@ -2,8 +2,7 @@ package dev.mapscope.demo;
 
 /** The few argument and output helpers the demo programs share; they have no dependencies on purpose. */
 final class Args {
-    private Args() {
-    }
+    private Args() {}
 
     static String value(String[] args, int i, String option) {
         if (i >= args.length) {

@@ -34,8 +34,7 @@ import java.util.concurrent.locks.LockSupport;
  * field, then nothing more.
  */
 public final class DelveTarget {
-    private DelveTarget() {
-    }
+    private DelveTarget() {}
 
     /** Capacity the 100 accounts settle in: 100 > 0.75 × 128, so HashMap grew to 256. */
     static final int TABLE = 256;
@@ -43,6 +42,7 @@ public final class DelveTarget {
     static final int HOT_BUCKET = 17;
     /** Accounts in the hot bucket, and in all. */
     static final int HOT_KEYS = 40;
+
     static final int ACCOUNTS = 100;
 
     /** The shared account map; written by every writer without a lock, read by nobody. */
@@ -86,8 +86,9 @@ public final class DelveTarget {
                     case "--threads" -> threads = Math.max(2, Args.positiveInt(args, ++i, "--threads"));
                     case "--period-ms" -> periodMs = Args.positiveInt(args, ++i, "--period-ms");
                     case "--max-seconds" -> maxSeconds = Args.positiveInt(args, ++i, "--max-seconds");
-                    default -> throw new IllegalArgumentException("unknown option '" + args[i]
-                            + "'; expected --threads N, --period-ms N or --max-seconds N");
+                    default ->
+                        throw new IllegalArgumentException("unknown option '" + args[i]
+                                + "'; expected --threads N, --period-ms N or --max-seconds N");
                 }
             }
         } catch (IllegalArgumentException e) {
@@ -95,8 +96,7 @@ public final class DelveTarget {
             System.exit(2);
             return;
         }
-        long deadline = maxSeconds == Long.MAX_VALUE ? Long.MAX_VALUE
-                : System.nanoTime() + maxSeconds * 1_000_000_000L;
+        long deadline = maxSeconds == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + maxSeconds * 1_000_000_000L;
         int[] keys = accountKeys();
         for (int k : keys) {
             BALANCES.put(k, 0L);
@@ -107,7 +107,8 @@ public final class DelveTarget {
         String cls = DelveTarget.class.getName();
         System.out.println("  " + cls + ".BALANCES     HashMap, " + ACCOUNTS + " accounts, " + HOT_KEYS
                 + " of them in bucket " + HOT_BUCKET + " (keys 17, 273, 529, ... = 17 + 256j)");
-        System.out.println("  " + cls + ".ledger       HashMap rebuilt every " + periodMs + " ms by all writers (resizes)");
+        System.out.println(
+                "  " + cls + ".ledger       HashMap rebuilt every " + periodMs + " ms by all writers (resizes)");
         System.out.println("  " + cls + ".GO_BALANCES  GoMap, the same accounts");
         System.out.println("  " + cls + ".goLedger     GoMap refilled every round (often mid-growth)");
         System.out.flush();

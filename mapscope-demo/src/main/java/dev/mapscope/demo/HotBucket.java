@@ -26,13 +26,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code --seconds}.
  */
 public final class HotBucket {
-    private HotBucket() {
-    }
+    private HotBucket() {}
 
     /** The bucket every hot key falls into (table of 1,024 buckets). */
     public static final int HOT = 17;
     /** Keys that all collide in bucket {@link #HOT}: 12 of them, so the bucket becomes a tree bin. */
     static final int[] HOT_KEYS = new int[12];
+
     static {
         for (int i = 0; i < HOT_KEYS.length; i++) {
             HOT_KEYS[i] = HOT + 1024 * i;
@@ -53,8 +53,9 @@ public final class HotBucket {
                 switch (args[i]) {
                     case "--threads" -> threads = Args.positiveInt(args, ++i, "--threads");
                     case "--seconds" -> seconds = Args.positiveInt(args, ++i, "--seconds");
-                    default -> throw new IllegalArgumentException("unknown option '" + args[i]
-                            + "'; expected --threads N or --seconds N");
+                    default ->
+                        throw new IllegalArgumentException(
+                                "unknown option '" + args[i] + "'; expected --threads N or --seconds N");
                 }
             }
         } catch (IllegalArgumentException e) {

@@ -26,8 +26,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class QuoteService {
 
     /** A priced symbol. */
-    record Quote(String symbol, long priceCents) {
-    }
+    record Quote(String symbol, long priceCents) {}
 
     // BUG (on purpose): written by every request thread of the executor, with no lock. Two threads that miss
     // the cache at once both put, and a put that resizes the table can drop the other thread's entry.
@@ -67,8 +66,9 @@ public final class QuoteService {
                     case "--requests" -> requests = Args.positiveInt(args, ++i, "--requests");
                     case "--workers" -> workers = Args.positiveInt(args, ++i, "--workers");
                     case "--symbols" -> symbols = Args.positiveInt(args, ++i, "--symbols");
-                    default -> throw new IllegalArgumentException("unknown option '" + args[i]
-                            + "'; expected --requests N, --workers N or --symbols N");
+                    default ->
+                        throw new IllegalArgumentException(
+                                "unknown option '" + args[i] + "'; expected --requests N, --workers N or --symbols N");
                 }
             }
         } catch (IllegalArgumentException e) {
@@ -94,14 +94,17 @@ public final class QuoteService {
         }
         pool.shutdown();
 
-        long counted = service.requestsPerSymbol.values().stream().mapToLong(LongAdder::sum).sum();
+        long counted = service.requestsPerSymbol.values().stream()
+                .mapToLong(LongAdder::sum)
+                .sum();
         int cached = 0;
         for (int s = 0; s < symbols; s++) {
             if (service.cache.containsKey("SYM" + s)) {
                 cached++;
             }
         }
-        System.out.printf("served %d quotes (total %d.%02d) on %d threads; the cache holds %d of %d symbols%n",
+        System.out.printf(
+                "served %d quotes (total %d.%02d) on %d threads; the cache holds %d of %d symbols%n",
                 counted, cents / 100, cents % 100, workers, cached, symbols);
         System.out.println("{\"program\":\"quotes\",\"requests\":" + requests + ",\"symbols\":" + symbols
                 + ",\"counted\":" + counted + ",\"cached\":" + cached + ",\"lost\":" + (symbols - cached) + "}");

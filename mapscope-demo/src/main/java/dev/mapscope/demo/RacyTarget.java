@@ -17,8 +17,7 @@ import java.util.concurrent.CountDownLatch;
  * nothing more: the target's own output never gets in the way of what an attached mapscope prints.
  */
 public final class RacyTarget {
-    private RacyTarget() {
-    }
+    private RacyTarget() {}
 
     /** The map every round races on; read by nobody, which is the point: only the agent sees the race. */
     static volatile Map<Integer, Integer> sessions;
@@ -33,8 +32,9 @@ public final class RacyTarget {
                     case "--period-ms" -> periodMs = Args.positiveInt(args, ++i, "--period-ms");
                     case "--threads" -> threads = Math.max(2, Args.positiveInt(args, ++i, "--threads"));
                     case "--max-seconds" -> maxSeconds = Args.positiveInt(args, ++i, "--max-seconds");
-                    default -> throw new IllegalArgumentException("unknown option '" + args[i]
-                            + "'; expected --period-ms N, --threads N or --max-seconds N");
+                    default ->
+                        throw new IllegalArgumentException("unknown option '" + args[i]
+                                + "'; expected --period-ms N, --threads N or --max-seconds N");
                 }
             }
         } catch (IllegalArgumentException e) {
@@ -42,8 +42,7 @@ public final class RacyTarget {
             System.exit(2);
             return;
         }
-        long deadline = maxSeconds == Long.MAX_VALUE ? Long.MAX_VALUE
-                : System.nanoTime() + maxSeconds * 1_000_000_000L;
+        long deadline = maxSeconds == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + maxSeconds * 1_000_000_000L;
         System.out.println("pid " + ProcessHandle.current().pid());
         round(threads);
         System.out.println("ready");
@@ -62,16 +61,18 @@ public final class RacyTarget {
         Thread[] writers = new Thread[threads];
         for (int t = 0; t < threads; t++) {
             int base = t * 64;
-            writers[t] = new Thread(() -> {
-                try {
-                    start.await();
-                    for (int k = base; k < base + 64; k++) {
-                        recordSession(map, k);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "session-writer-" + t);
+            writers[t] = new Thread(
+                    () -> {
+                        try {
+                            start.await();
+                            for (int k = base; k < base + 64; k++) {
+                                recordSession(map, k);
+                            }
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    },
+                    "session-writer-" + t);
             writers[t].start();
         }
         start.countDown();

@@ -27,8 +27,7 @@ public final class SeedRace {
      * any key missing at the end was lost by the race, not overwritten by another writer.
      */
 
-    private SeedRace() {
-    }
+    private SeedRace() {}
 
     public static void main(String[] args) throws InterruptedException {
         int threads = 10;
@@ -43,8 +42,9 @@ public final class SeedRace {
                     case "--writes" -> writes = Args.positiveInt(args, ++i, "--writes");
                     case "--map" -> choice = MapChoice.parse(Args.value(args, ++i, "--map"));
                     case "--yield" -> yield = true;
-                    default -> throw new IllegalArgumentException("unknown option '" + args[i]
-                            + "'; expected --threads N, --writes N, --map hashmap|gomap or --yield");
+                    default ->
+                        throw new IllegalArgumentException("unknown option '" + args[i]
+                                + "'; expected --threads N, --writes N, --map hashmap|gomap or --yield");
                 }
             }
             map = choice.create();
@@ -55,9 +55,15 @@ public final class SeedRace {
         }
 
         Result result = race(map, threads, writes, yield);
-        System.out.printf("%d threads wrote %d distinct keys into one %s%s: %d present, %d lost%s%s%n",
-                threads, result.expected, choice.displayName(), yield ? " (Thread.yield() before each write)" : "",
-                result.present, result.lost(), result.error == null ? "" : ", error: " + result.error,
+        System.out.printf(
+                "%d threads wrote %d distinct keys into one %s%s: %d present, %d lost%s%s%n",
+                threads,
+                result.expected,
+                choice.displayName(),
+                yield ? " (Thread.yield() before each write)" : "",
+                result.present,
+                result.lost(),
+                result.error == null ? "" : ", error: " + result.error,
                 result.checkError == null ? "" : "; " + result.checkError);
         System.out.println(result.toJson(choice, threads, writes));
     }
@@ -69,20 +75,23 @@ public final class SeedRace {
         Thread[] writers = new Thread[threads];
         for (int t = 0; t < threads; t++) {
             int first = t * writes;
-            writers[t] = new Thread(() -> {
-                try {
-                    start.await();
-                    for (int w = 0; w < writes; w++) {
-                        if (yield) {
-                            Thread.yield();
+            writers[t] = new Thread(
+                    () -> {
+                        try {
+                            start.await();
+                            for (int w = 0; w < writes; w++) {
+                                if (yield) {
+                                    Thread.yield();
+                                }
+                                map.put(first + w, first + w);
+                            }
+                        } catch (Throwable e) {
+                            // GoMap's "concurrent map writes" is an Error; in Go it ends the process, here the writer
+                            // stops.
+                            firstError.compareAndSet(null, e);
                         }
-                        map.put(first + w, first + w);
-                    }
-                } catch (Throwable e) {
-                    // GoMap's "concurrent map writes" is an Error; in Go it ends the process, here the writer stops.
-                    firstError.compareAndSet(null, e);
-                }
-            }, "writer-" + t);
+                    },
+                    "writer-" + t);
             writers[t].start();
         }
         start.countDown();
@@ -111,22 +120,24 @@ public final class SeedRace {
      */
     private static Check check(Map<Integer, Integer> map, int expected) throws InterruptedException {
         Check c = new Check();
-        Thread reader = new Thread(() -> {
-            try {
-                int present = 0;
-                for (int k = 0; k < expected; k++) {
-                    if (map.containsKey(k)) {
-                        present++;
+        Thread reader = new Thread(
+                () -> {
+                    try {
+                        int present = 0;
+                        for (int k = 0; k < expected; k++) {
+                            if (map.containsKey(k)) {
+                                present++;
+                            }
+                            c.present = present;
+                        }
+                        c.size = map.size();
+                    } catch (Throwable t) {
+                        c.problem = "reading the map back failed: "
+                                + t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
                     }
-                    c.present = present;
-                }
-                c.size = map.size();
-            } catch (Throwable t) {
-                c.problem = "reading the map back failed: " + t.getClass().getName()
-                        + (t.getMessage() == null ? "" : ": " + t.getMessage());
-            }
-            c.done = true;
-        }, "check");
+                    c.done = true;
+                },
+                "check");
         reader.setDaemon(true);
         reader.start();
         reader.join(CHECK_TIMEOUT_MS);

@@ -21,9 +21,10 @@ class SeedRaceTest {
     @Test
     void theLastLineIsOneJsonObjectWithTheCounts() {
         String json = new SeedRace.Result(10, 8, 9, "concurrent map writes", null).toJson(MapChoice.GOMAP, 10, 1);
-        assertThat(json).isEqualTo("{\"program\":\"seed\",\"map\":\"GoMap\",\"threads\":10,\"writes\":1,"
-                + "\"expected\":10,\"present\":8,\"size\":9,\"lost\":2,\"error\":\"concurrent map writes\","
-                + "\"checkError\":null}");
+        assertThat(json)
+                .isEqualTo("{\"program\":\"seed\",\"map\":\"GoMap\",\"threads\":10,\"writes\":1,"
+                        + "\"expected\":10,\"present\":8,\"size\":9,\"lost\":2,\"error\":\"concurrent map writes\","
+                        + "\"checkError\":null}");
     }
 
     @Test
@@ -41,8 +42,9 @@ class SeedRaceTest {
         SeedRace.Result r = SeedRace.race(broken, 1, 10, false);
         assertThat(r.present()).isEqualTo(3);
         assertThat(r.size()).isEqualTo(-1);
-        assertThat(r.checkError()).isEqualTo("reading the map back failed: java.lang.ArrayIndexOutOfBoundsException:"
-                + " Index 56 out of bounds for length 32");
+        assertThat(r.checkError())
+                .isEqualTo("reading the map back failed: java.lang.ArrayIndexOutOfBoundsException:"
+                        + " Index 56 out of bounds for length 32");
     }
 
     @Test

@@ -24,5 +24,4 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Documented
 @Inherited
 @ExtendWith(MapscopeExtension.class)
-public @interface DetectMapRaces {
-}
+public @interface DetectMapRaces {}

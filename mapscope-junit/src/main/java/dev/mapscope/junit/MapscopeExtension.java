@@ -1,7 +1,7 @@
 package dev.mapscope.junit;
 
-import dev.mapscope.agent.race.Finding;
 import dev.mapscope.agent.Mapscope;
+import dev.mapscope.agent.race.Finding;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,7 +60,9 @@ public final class MapscopeExtension implements BeforeAllCallback, BeforeEachCal
             return;
         }
         StringBuilder b = new StringBuilder();
-        b.append("mapscope saw ").append(seen.size()).append(seen.size() == 1 ? " map race" : " map races")
+        b.append("mapscope saw ")
+                .append(seen.size())
+                .append(seen.size() == 1 ? " map race" : " map races")
                 .append(" during this test:\n");
         for (Finding f : seen) {
             b.append('\n').append(f.text()).append('\n');

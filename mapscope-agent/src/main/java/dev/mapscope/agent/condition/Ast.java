@@ -31,9 +31,11 @@ final class Ast {
     final int pos;
     /** the source span [start, end) of the whole expression, set by the parser */
     int start;
+
     int end;
     /** levels of operators from here down to the leaves (1 for a leaf): evaluation recurses this deep */
     int height = 1;
+
     String op;
     Ast left;
     Ast right;

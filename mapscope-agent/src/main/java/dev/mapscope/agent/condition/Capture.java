@@ -32,7 +32,9 @@ public final class Capture {
      */
     public static Capture parse(String list) {
         if (list == null || list.isBlank()) {
-            throw new ConditionException("the capture list is empty; the names are thread, " + Parser.names() + ", stack", 0,
+            throw new ConditionException(
+                    "the capture list is empty; the names are thread, " + Parser.names() + ", stack",
+                    0,
                     list == null ? "" : list);
         }
         EnumSet<Name> set = EnumSet.noneOf(Name.class);
@@ -41,7 +43,9 @@ public final class Capture {
             int comma = list.indexOf(',', start);
             int end = comma < 0 ? list.length() : comma;
             String item = list.substring(start, end).strip();
-            int itemPos = start + (list.substring(start, end).length() - list.substring(start, end).stripLeading().length());
+            int itemPos = start
+                    + (list.substring(start, end).length()
+                            - list.substring(start, end).stripLeading().length());
             if (item.isEmpty()) {
                 throw new ConditionException("empty name in the capture list", Math.min(itemPos, list.length()), list);
             }
@@ -52,9 +56,13 @@ public final class Capture {
                 Name n = Name.of(item);
                 if (n == null) {
                     String suggestion = Parser.closest(item);
-                    throw new ConditionException("unknown capture '" + Lexer.abbreviate(item) + "'; "
-                            + (suggestion != null ? "did you mean " + suggestion + "?" : "the names are thread, " + Parser.names() + ", stack"),
-                            itemPos, list);
+                    throw new ConditionException(
+                            "unknown capture '" + Lexer.abbreviate(item) + "'; "
+                                    + (suggestion != null
+                                            ? "did you mean " + suggestion + "?"
+                                            : "the names are thread, " + Parser.names() + ", stack"),
+                            itemPos,
+                            list);
                 }
                 set.add(n);
             }

@@ -17,8 +17,7 @@ import java.util.List;
  * computed: the cheap integer tests run first, and {@code key.toString()} only when they all passed.
  */
 final class Compiler {
-    private Compiler() {
-    }
+    private Compiler() {}
 
     static Nodes.Bool compile(Ast condition) {
         return bool(fold(condition));
@@ -79,12 +78,20 @@ final class Compiler {
     /** A rough cost of evaluating {@code e}, in the units of {@code Subject.Name.cost}. */
     static int cost(Ast e) {
         switch (e.kind) {
-            case NAME: return e.name.cost;
-            case INT: case STRING: case BOOL: return 0;
-            case MATCH: return cost(e.left) + 10;
-            case IN: return cost(e.left) + 2;
-            case UNARY: return cost(e.left) + 1;
-            default: return cost(e.left) + cost(e.right) + (e.op.equals("/") || e.op.equals("%") ? 3 : 1);
+            case NAME:
+                return e.name.cost;
+            case INT:
+            case STRING:
+            case BOOL:
+                return 0;
+            case MATCH:
+                return cost(e.left) + 10;
+            case IN:
+                return cost(e.left) + 2;
+            case UNARY:
+                return cost(e.left) + 1;
+            default:
+                return cost(e.left) + cost(e.right) + (e.op.equals("/") || e.op.equals("%") ? 3 : 1);
         }
     }
 
@@ -93,7 +100,9 @@ final class Compiler {
         if (e == null) {
             return false;
         }
-        if (e.kind == Kind.BINARY && (e.op.equals("/") || e.op.equals("%")) && !(e.right.kind == Kind.INT && e.right.number != 0)) {
+        if (e.kind == Kind.BINARY
+                && (e.op.equals("/") || e.op.equals("%"))
+                && !(e.right.kind == Kind.INT && e.right.number != 0)) {
             return true;
         }
         return mayFail(e.left) || mayFail(e.right);
@@ -110,7 +119,11 @@ final class Compiler {
             case MATCH:
                 return new Nodes.Match(str(e.left), e.pattern, e.op.equals("!~"));
             case IN:
-                return guard(e, e.ints != null ? new Nodes.IntIn(integer(e.left), e.ints) : new Nodes.StrIn(str(e.left), e.texts));
+                return guard(
+                        e,
+                        e.ints != null
+                                ? new Nodes.IntIn(integer(e.left), e.ints)
+                                : new Nodes.StrIn(str(e.left), e.texts));
             case BINARY:
                 if (e.op.equals("&&") || e.op.equals("||")) {
                     return chain(e);
@@ -141,18 +154,25 @@ final class Compiler {
             op = mirror(op);
         }
         if (r.kind == Kind.INT) {
-            return op == Nodes.EQ ? new Nodes.EqConst(integer(l), r.number) : new Nodes.CmpConst(integer(l), op, r.number);
+            return op == Nodes.EQ
+                    ? new Nodes.EqConst(integer(l), r.number)
+                    : new Nodes.CmpConst(integer(l), op, r.number);
         }
         return new Nodes.Cmp(integer(l), op, integer(r));
     }
 
     private static int mirror(int op) {
         switch (op) {
-            case Nodes.LT: return Nodes.GT;
-            case Nodes.LE: return Nodes.GE;
-            case Nodes.GT: return Nodes.LT;
-            case Nodes.GE: return Nodes.LE;
-            default: return op;
+            case Nodes.LT:
+                return Nodes.GT;
+            case Nodes.LE:
+                return Nodes.GE;
+            case Nodes.GT:
+                return Nodes.LT;
+            case Nodes.GE:
+                return Nodes.LE;
+            default:
+                return op;
         }
     }
 
@@ -189,10 +209,14 @@ final class Compiler {
                 return new Nodes.IntConst(e.number);
             case NAME:
                 switch (e.name) {
-                    case KEY_HASH: return new Nodes.KeyHash();
-                    case BUCKET: return new Nodes.Bucket();
-                    case THREAD_ID: return new Nodes.ThreadId();
-                    default: return new Nodes.MapSize();
+                    case KEY_HASH:
+                        return new Nodes.KeyHash();
+                    case BUCKET:
+                        return new Nodes.Bucket();
+                    case THREAD_ID:
+                        return new Nodes.ThreadId();
+                    default:
+                        return new Nodes.MapSize();
                 }
             case UNARY:
                 return new Nodes.Neg(integer(e.left));
@@ -214,9 +238,12 @@ final class Compiler {
             return new Nodes.StrConst(e.text);
         }
         switch (e.name) {
-            case THREAD_NAME: return new Nodes.ThreadName();
-            case OP: return new Nodes.Op();
-            default: return new Nodes.StrName(e.name);
+            case THREAD_NAME:
+                return new Nodes.ThreadName();
+            case OP:
+                return new Nodes.Op();
+            default:
+                return new Nodes.StrName(e.name);
         }
     }
 }

@@ -4,15 +4,22 @@ import java.util.Arrays;
 
 /** Splits a condition into tokens, one at a time, keeping each token's position for error messages. */
 final class Lexer {
-    enum Tok { NAME, INT, STRING, SYM, EOF }
+    enum Tok {
+        NAME,
+        INT,
+        STRING,
+        SYM,
+        EOF
+    }
 
     private static final String[] SYMBOLS = {
-        "||", "&&", "==", "!=", "<=", ">=", "<<", ">>", "!~",
-        "<", ">", "~", "!", "+", "-", "*", "/", "%", "&", "|", "^", "(", ")", "[", "]", ","
+        "||", "&&", "==", "!=", "<=", ">=", "<<", ">>", "!~", "<", ">", "~", "!", "+", "-", "*", "/", "%", "&", "|",
+        "^", "(", ")", "[", "]", ","
     };
     private final String src;
     /** the next unread char */
     int at;
+
     int prevEnd; // end of the previous token: where the expression just parsed ends
 
     // The current token.
@@ -53,7 +60,9 @@ final class Lexer {
                 char d = src.charAt(at);
                 if (Character.isLetterOrDigit(d) || d == '_') {
                     at++;
-                } else if (d == '.' && at + 1 < src.length() && (Character.isLetter(src.charAt(at + 1)) || src.charAt(at + 1) == '_')) {
+                } else if (d == '.'
+                        && at + 1 < src.length()
+                        && (Character.isLetter(src.charAt(at + 1)) || src.charAt(at + 1) == '_')) {
                     at++;
                 } else {
                     break;
@@ -94,7 +103,8 @@ final class Lexer {
         String digits = hex ? text.substring(2) : text;
         tok = Tok.INT;
         tokText = text;
-        boolean valid = !digits.isEmpty() && digits.chars().allMatch(ch -> hex ? Character.digit(ch, 16) >= 0 : ch >= '0' && ch <= '9');
+        boolean valid = !digits.isEmpty()
+                && digits.chars().allMatch(ch -> hex ? Character.digit(ch, 16) >= 0 : ch >= '0' && ch <= '9');
         if (!valid) {
             throw error("malformed number '" + abbreviate(text) + "'", start);
         }
@@ -138,10 +148,14 @@ final class Lexer {
     /** The current token as a message names it. */
     String describeToken() {
         switch (tok) {
-            case EOF: return "the end of the condition";
-            case STRING: return "the string " + quote(tokText);
-            case INT: return "the number " + tokText;
-            default: return "'" + abbreviate(tokText) + "'";
+            case EOF:
+                return "the end of the condition";
+            case STRING:
+                return "the string " + quote(tokText);
+            case INT:
+                return "the number " + tokText;
+            default:
+                return "'" + abbreviate(tokText) + "'";
         }
     }
 

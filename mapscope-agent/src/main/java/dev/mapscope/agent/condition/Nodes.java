@@ -9,8 +9,7 @@ import java.util.regex.Pattern;
  * strings from the {@link Subject}. Built only by {@link Compiler}.
  */
 final class Nodes {
-    private Nodes() {
-    }
+    private Nodes() {}
 
     /** A boolean node. */
     abstract static class Bool {
@@ -144,23 +143,35 @@ final class Nodes {
 
     static int comparison(String op) {
         switch (op) {
-            case "==": return EQ;
-            case "!=": return NE;
-            case "<": return LT;
-            case "<=": return LE;
-            case ">": return GT;
-            default: return GE;
+            case "==":
+                return EQ;
+            case "!=":
+                return NE;
+            case "<":
+                return LT;
+            case "<=":
+                return LE;
+            case ">":
+                return GT;
+            default:
+                return GE;
         }
     }
 
     static boolean compare(int op, long a, long b) {
         switch (op) {
-            case EQ: return a == b;
-            case NE: return a != b;
-            case LT: return a < b;
-            case LE: return a <= b;
-            case GT: return a > b;
-            default: return a >= b;
+            case EQ:
+                return a == b;
+            case NE:
+                return a != b;
+            case LT:
+                return a < b;
+            case LE:
+                return a <= b;
+            case GT:
+                return a > b;
+            default:
+                return a >= b;
         }
     }
 
@@ -361,25 +372,38 @@ final class Nodes {
 
     static int arithmetic(String op) {
         switch (op) {
-            case "+": return ADD;
-            case "-": return SUB;
-            case "*": return MUL;
-            case "/": return DIV;
-            case "%": return REM;
-            case "&": return BAND;
-            case "|": return BOR;
-            case "^": return XOR;
-            case "<<": return SHL;
-            default: return SHR;
+            case "+":
+                return ADD;
+            case "-":
+                return SUB;
+            case "*":
+                return MUL;
+            case "/":
+                return DIV;
+            case "%":
+                return REM;
+            case "&":
+                return BAND;
+            case "|":
+                return BOR;
+            case "^":
+                return XOR;
+            case "<<":
+                return SHL;
+            default:
+                return SHR;
         }
     }
 
     /** Java's long arithmetic; shift counts use their low 6 bits; a zero divisor throws {@link Undefined}. */
     static long apply(int op, long a, long b) {
         switch (op) {
-            case ADD: return a + b;
-            case SUB: return a - b;
-            case MUL: return a * b;
+            case ADD:
+                return a + b;
+            case SUB:
+                return a - b;
+            case MUL:
+                return a * b;
             case DIV:
                 if (b == 0) {
                     throw Undefined.INSTANCE;
@@ -390,11 +414,16 @@ final class Nodes {
                     throw Undefined.INSTANCE;
                 }
                 return a % b;
-            case BAND: return a & b;
-            case BOR: return a | b;
-            case XOR: return a ^ b;
-            case SHL: return a << b;
-            default: return a >> b;
+            case BAND:
+                return a & b;
+            case BOR:
+                return a | b;
+            case XOR:
+                return a ^ b;
+            case SHL:
+                return a << b;
+            default:
+                return a >> b;
         }
     }
 

@@ -48,6 +48,7 @@ final class Parser {
     private final Lexer lex;
     /** parentheses and unary operators open around the token being read */
     private int depth;
+
     private Parser(String src) {
         this.src = src;
         this.lex = new Lexer(src);
@@ -67,11 +68,18 @@ final class Parser {
             if (p.lex.isSym(")")) {
                 throw p.error("')' has no matching '('", p.lex.tokPos);
             }
-            throw p.error("unexpected " + p.lex.describeToken() + " after a complete condition; join conditions with && or ||", p.lex.tokPos);
+            throw p.error(
+                    "unexpected " + p.lex.describeToken()
+                            + " after a complete condition; join conditions with && or ||",
+                    p.lex.tokPos);
         }
         if (e.type != Type.BOOL) {
-            throw p.error("the condition must be true or false, but " + p.describe(e) + " is " + e.type.article
-                    + (e.type == Type.INT ? "; compare it, e.g. bucket == 17" : "; compare it, e.g. op == \"put\""), e.start);
+            throw p.error(
+                    "the condition must be true or false, but " + p.describe(e) + " is " + e.type.article
+                            + (e.type == Type.INT
+                                    ? "; compare it, e.g. bucket == 17"
+                                    : "; compare it, e.g. op == \"put\""),
+                    e.start);
         }
         return e;
     }
@@ -109,8 +117,10 @@ final class Parser {
             lex.next();
             Ast right = sum();
             if (left.type != right.type) {
-                throw error("'" + op + "' compares two values of one type, but " + describe(left) + " is " + left.type.article
-                        + " and " + describe(right) + " is " + right.type.article, right.start);
+                throw error(
+                        "'" + op + "' compares two values of one type, but " + describe(left) + " is "
+                                + left.type.article + " and " + describe(right) + " is " + right.type.article,
+                        right.start);
             }
             result = Ast.binary(op, left, right, Type.BOOL, opPos);
         } else if (lex.isSym("<") || lex.isSym("<=") || lex.isSym(">") || lex.isSym(">=")) {
@@ -122,7 +132,10 @@ final class Parser {
             String op = lex.tokText;
             lex.next();
             if (left.type != Type.STRING) {
-                throw error("'" + op + "' matches a string against a pattern, but " + describe(left) + " is " + left.type.article, left.start);
+                throw error(
+                        "'" + op + "' matches a string against a pattern, but " + describe(left) + " is "
+                                + left.type.article,
+                        left.start);
             }
             result = Ast.match(op, left, pattern(op), opPos);
         } else if (lex.tok == Lexer.Tok.NAME && lex.tokText.equals("in")) {
@@ -132,7 +145,9 @@ final class Parser {
             return left;
         }
         span(result, left.start);
-        if (lex.tok == Lexer.Tok.SYM && Arrays.asList("==", "!=", "<", "<=", ">", ">=", "~", "!~").contains(lex.tokText)
+        if (lex.tok == Lexer.Tok.SYM
+                        && Arrays.asList("==", "!=", "<", "<=", ">", ">=", "~", "!~")
+                                .contains(lex.tokText)
                 || lex.tok == Lexer.Tok.NAME && lex.tokText.equals("in")) {
             throw error("comparisons do not chain; join them with &&, e.g. 1 <= bucket && bucket <= 3", lex.tokPos);
         }
@@ -153,7 +168,12 @@ final class Parser {
 
     private Ast product() {
         Ast left = unary();
-        while (lex.isSym("*") || lex.isSym("/") || lex.isSym("%") || lex.isSym("&") || lex.isSym("<<") || lex.isSym(">>")) {
+        while (lex.isSym("*")
+                || lex.isSym("/")
+                || lex.isSym("%")
+                || lex.isSym("&")
+                || lex.isSym("<<")
+                || lex.isSym(">>")) {
             String op = lex.tokText;
             int opPos = lex.tokPos;
             lex.next();
@@ -183,7 +203,9 @@ final class Parser {
             lex.next();
             Ast operand = unary();
             if (operand.type != Type.BOOL) {
-                throw error("'!' negates a condition, but " + describe(operand) + " is " + operand.type.article, operand.start);
+                throw error(
+                        "'!' negates a condition, but " + describe(operand) + " is " + operand.type.article,
+                        operand.start);
             }
             return span(Ast.unary("!", operand, Type.BOOL, opPos), opPos);
         }
@@ -217,7 +239,8 @@ final class Parser {
                     throw error("expected a name, a number, a string or '(' but found 'in'", start);
                 }
                 if (lex.isSym("(")) {
-                    throw error("calls are not part of the condition language: '" + word + "(...)' cannot be used", start);
+                    throw error(
+                            "calls are not part of the condition language: '" + word + "(...)' cannot be used", start);
                 }
                 Name name = Name.of(word);
                 if (name == Name.STACK) {
@@ -236,7 +259,9 @@ final class Parser {
                         if (lex.tok == Lexer.Tok.EOF) {
                             throw error("'(' is never closed", start);
                         }
-                        throw error("expected ')' to close the '(' at " + start + " but found " + lex.describeToken(), lex.tokPos);
+                        throw error(
+                                "expected ')' to close the '(' at " + start + " but found " + lex.describeToken(),
+                                lex.tokPos);
                     }
                     lex.next();
                     // the parentheses belong to the span, so that messages quote "(a + b)" whole
@@ -253,8 +278,10 @@ final class Parser {
 
     private Pattern pattern(String op) {
         if (lex.tok != Lexer.Tok.STRING) {
-            throw error("'" + op + "' needs a pattern in quotes on its right, e.g. thread.name ~ \"worker-.*\", but found "
-                    + lex.describeToken(), lex.tokPos);
+            throw error(
+                    "'" + op + "' needs a pattern in quotes on its right, e.g. thread.name ~ \"worker-.*\", but found "
+                            + lex.describeToken(),
+                    lex.tokPos);
         }
         String regex = lex.tokText;
         int[] charPos = lex.tokCharPos;
@@ -277,7 +304,9 @@ final class Parser {
             throw error("'in' looks for a value in a list, but " + describe(left) + " is a condition", left.start);
         }
         if (!lex.isSym("[")) {
-            throw error("'in' needs a list in brackets, e.g. bucket in [1, 2, 3], but found " + lex.describeToken(), lex.tokPos);
+            throw error(
+                    "'in' needs a list in brackets, e.g. bucket in [1, 2, 3], but found " + lex.describeToken(),
+                    lex.tokPos);
         }
         int open = lex.tokPos;
         lex.next();
@@ -300,8 +329,10 @@ final class Parser {
             } else if (lex.tok == Lexer.Tok.EOF) {
                 throw error("'[' is never closed", open);
             } else {
-                throw error("the list after 'in' holds " + (left.type == Type.INT ? "integer" : "string")
-                        + " literals only, like " + describe(left) + ", not " + lex.describeToken(), itemPos);
+                throw error(
+                        "the list after 'in' holds " + (left.type == Type.INT ? "integer" : "string")
+                                + " literals only, like " + describe(left) + ", not " + lex.describeToken(),
+                        itemPos);
             }
             lex.next();
             if (lex.isSym("]")) {
@@ -309,22 +340,32 @@ final class Parser {
                 break;
             }
             if (!lex.isSym(",")) {
-                throw error(lex.tok == Lexer.Tok.EOF ? "'[' is never closed" : "expected ',' or ']' in the list but found " + lex.describeToken(),
+                throw error(
+                        lex.tok == Lexer.Tok.EOF
+                                ? "'[' is never closed"
+                                : "expected ',' or ']' in the list but found " + lex.describeToken(),
                         lex.tok == Lexer.Tok.EOF ? open : lex.tokPos);
             }
             lex.next();
         }
         long[] intArray = null;
         if (left.type == Type.INT) {
-            intArray = ints.stream().mapToLong(Long::longValue).sorted().distinct().toArray();
+            intArray =
+                    ints.stream().mapToLong(Long::longValue).sorted().distinct().toArray();
         }
-        return Ast.in(left, intArray, left.type == Type.STRING ? texts.stream().distinct().toArray(String[]::new) : null, opPos);
+        return Ast.in(
+                left,
+                intArray,
+                left.type == Type.STRING ? texts.stream().distinct().toArray(String[]::new) : null,
+                opPos);
     }
 
     private Ast bool(String op, Ast operand) {
         if (operand.type != Type.BOOL) {
-            throw error("'" + op + "' joins conditions, but " + describe(operand) + " is " + operand.type.article
-                    + (operand.type == Type.INT ? "; compare it, e.g. bucket == 17" : ""), operand.start);
+            throw error(
+                    "'" + op + "' joins conditions, but " + describe(operand) + " is " + operand.type.article
+                            + (operand.type == Type.INT ? "; compare it, e.g. bucket == 17" : ""),
+                    operand.start);
         }
         return operand;
     }
@@ -332,8 +373,11 @@ final class Parser {
     private Ast integer(String op, Ast operand) {
         if (operand.type != Type.INT) {
             String hint = operand.type == Type.BOOL && (op.equals("&") || op.equals("|"))
-                    ? "; write '" + op + op + "' to join conditions" : "";
-            throw error("'" + op + "' works on integers, but " + describe(operand) + " is " + operand.type.article + hint, operand.start);
+                    ? "; write '" + op + op + "' to join conditions"
+                    : "";
+            throw error(
+                    "'" + op + "' works on integers, but " + describe(operand) + " is " + operand.type.article + hint,
+                    operand.start);
         }
         return operand;
     }
@@ -342,7 +386,9 @@ final class Parser {
     private Ast span(Ast a, int start) {
         if (a.height > MAX_DEPTH) {
             // evaluation recurses once per level inside the application's map operation: keep it shallow
-            throw error("the condition has more than " + MAX_DEPTH + " levels of operators; write long lists as 'in [...]'", a.pos);
+            throw error(
+                    "the condition has more than " + MAX_DEPTH + " levels of operators; write long lists as 'in [...]'",
+                    a.pos);
         }
         a.start = start;
         a.end = lex.prevEnd;
@@ -360,11 +406,16 @@ final class Parser {
     /** How an operand is named in a message: its text when short, else its position. */
     private String describe(Ast e) {
         switch (e.kind) {
-            case NAME: return e.name.text();
-            case INT: return Long.toString(e.number);
-            case STRING: return Lexer.quote(e.text);
-            case BOOL: return e.number != 0 ? "true" : "false";
-            default: return "'" + Lexer.abbreviate(src.substring(e.start, e.end)) + "'";
+            case NAME:
+                return e.name.text();
+            case INT:
+                return Long.toString(e.number);
+            case STRING:
+                return Lexer.quote(e.text);
+            case BOOL:
+                return e.number != 0 ? "true" : "false";
+            default:
+                return "'" + Lexer.abbreviate(src.substring(e.start, e.end)) + "'";
         }
     }
 
@@ -380,7 +431,8 @@ final class Parser {
             }
         }
         String suggestion = closest(word);
-        return "unknown name '" + word + "'; " + (suggestion != null ? "did you mean " + suggestion + "?" : "the names are " + names());
+        return "unknown name '" + word + "'; "
+                + (suggestion != null ? "did you mean " + suggestion + "?" : "the names are " + names());
     }
 
     /** The known name closest to {@code word}, or null when none is close enough to be a likely misspelling. */

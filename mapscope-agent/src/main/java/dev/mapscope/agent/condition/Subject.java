@@ -88,7 +88,9 @@ public final class Subject {
 
     /** The static types of the language. */
     enum Type {
-        INT("an integer"), STRING("a string"), BOOL("a condition");
+        INT("an integer"),
+        STRING("a string"),
+        BOOL("a condition");
 
         final String article;
 
@@ -121,6 +123,7 @@ public final class Subject {
 
     /** Bits (Name.bit()) of the derived values computed since the last begin(); 0 after begin(). */
     private int done;
+
     private String threadName;
     private String keyString;
     private String valueClass;
@@ -137,8 +140,7 @@ public final class Subject {
     private final BoundedText bounded = new BoundedText();
 
     /** An empty subject; call {@link #begin} before each use. */
-    public Subject() {
-    }
+    public Subject() {}
 
     /**
      * Starts a new operation: stores the raw facts and forgets the derived values of the previous one.
@@ -233,7 +235,9 @@ public final class Subject {
     /** The map's id as in findings: class name, {@code @}, identity hash in hex. */
     public String mapId() {
         if ((done & Name.MAP_ID.bit()) == 0) {
-            mapId = map == null ? "null" : map.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(map));
+            mapId = map == null
+                    ? "null"
+                    : map.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(map));
             done |= Name.MAP_ID.bit();
         }
         return mapId;
@@ -259,24 +263,36 @@ public final class Subject {
     /** The value of an integer name (see {@link Name#isInteger()}). */
     public long integer(Name name) {
         switch (name) {
-            case KEY_HASH: return keyHash;
-            case BUCKET: return bucket;
-            case THREAD_ID: return threadId();
-            case MAP_SIZE: return mapSize();
-            default: throw new IllegalArgumentException(name + " is not an integer name");
+            case KEY_HASH:
+                return keyHash;
+            case BUCKET:
+                return bucket;
+            case THREAD_ID:
+                return threadId();
+            case MAP_SIZE:
+                return mapSize();
+            default:
+                throw new IllegalArgumentException(name + " is not an integer name");
         }
     }
 
     /** The value of a string name (see {@link Name#isString()}). */
     public String string(Name name) {
         switch (name) {
-            case THREAD_NAME: return threadName();
-            case KEY: return key();
-            case VALUE_CLASS: return valueClass();
-            case MAP_CLASS: return mapClass();
-            case MAP_ID: return mapId();
-            case OP: return op;
-            default: throw new IllegalArgumentException(name + " is not a string name");
+            case THREAD_NAME:
+                return threadName();
+            case KEY:
+                return key();
+            case VALUE_CLASS:
+                return valueClass();
+            case MAP_CLASS:
+                return mapClass();
+            case MAP_ID:
+                return mapId();
+            case OP:
+                return op;
+            default:
+                throw new IllegalArgumentException(name + " is not a string name");
         }
     }
 

@@ -13,8 +13,7 @@ import java.util.Set;
  * (Instrumentation.redefineModule) rather than by failing.
  */
 final class FieldPath {
-    private FieldPath() {
-    }
+    private FieldPath() {}
 
     /** The object at {@code path}; throws IllegalArgumentException with one sentence for every mistake. */
     static Object resolve(Instrumentation inst, String path, String as) {
@@ -32,10 +31,12 @@ final class FieldPath {
         Field f = field(c, parts[next]);
         String where = c.getName() + "." + parts[next];
         if (f == null) {
-            throw new IllegalArgumentException("class " + c.getName() + " has no field " + parts[next] + " (" + as + ")");
+            throw new IllegalArgumentException(
+                    "class " + c.getName() + " has no field " + parts[next] + " (" + as + ")");
         }
         if (!Modifier.isStatic(f.getModifiers())) {
-            throw new IllegalArgumentException("field " + where + " is not static (" + as + "): the path starts at a static field");
+            throw new IllegalArgumentException(
+                    "field " + where + " is not static (" + as + "): the path starts at a static field");
         }
         Object v = read(inst, f, null);
         for (int i = next + 1; i < parts.length; i++) {
@@ -44,8 +45,8 @@ final class FieldPath {
             }
             Field g = field(v.getClass(), parts[i]);
             if (g == null || Modifier.isStatic(g.getModifiers())) {
-                throw new IllegalArgumentException("class " + v.getClass().getName() + " has no instance field "
-                        + parts[i] + " (" + as + ")");
+                throw new IllegalArgumentException(
+                        "class " + v.getClass().getName() + " has no instance field " + parts[i] + " (" + as + ")");
             }
             where = where + "." + parts[i];
             v = read(inst, g, v);

@@ -22,6 +22,7 @@ final class HitQueue {
     private final AtomicLong tail = new AtomicLong();
     /** written only by the consumer (release); read by producers (acquire) */
     private volatile long head;
+
     private static final VarHandle CELL = MethodHandles.arrayElementVarHandle(String[].class);
 
     HitQueue(int capacityPowerOfTwo) {
@@ -31,7 +32,7 @@ final class HitQueue {
 
     /** False when the queue is full (the caller counts a drop). */
     boolean offer(String line) {
-        for (;;) {
+        for (; ; ) {
             long t = tail.get();
             if (t - head >= cells.length) {
                 return false;

@@ -1,8 +1,8 @@
 package dev.mapscope.agent.probe;
 
 import dev.mapscope.agent.protocol.AtomicFiles;
-import dev.mapscope.agent.protocol.MapRegistry;
 import dev.mapscope.agent.protocol.Json;
+import dev.mapscope.agent.protocol.MapRegistry;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
@@ -30,11 +30,11 @@ final class Inspector {
     /** GoMap tophash bytes are written for maps of at most this many buckets (the JSON stays readable). */
     static final int MAX_TOPHASH_BUCKETS = 4096;
 
-    private Inspector() {
-    }
+    private Inspector() {}
 
     static String unknownId(String id) {
-        return "no map with id " + id + " is known to the agent: ids come from findings, profiles or probes of this session";
+        return "no map with id " + id
+                + " is known to the agent: ids come from findings, profiles or probes of this session";
     }
 
     static void request(Instrumentation inst, Path dir, String id, String args) {
@@ -50,18 +50,20 @@ final class Inspector {
                     mapId = e.getValue();
                     break;
                 default:
-                    throw new IllegalArgumentException("inspect has no argument " + e.getKey() + " (in " + e.getKey()
-                            + "=" + e.getValue() + ")");
+                    throw new IllegalArgumentException(
+                            "inspect has no argument " + e.getKey() + " (in " + e.getKey() + "=" + e.getValue() + ")");
             }
         }
         if ((field == null) == (mapId == null)) {
-            throw new IllegalArgumentException("inspect needs exactly one of field=CLASS.STATICFIELD[.FIELD...] and map=MAPID");
+            throw new IllegalArgumentException(
+                    "inspect needs exactly one of field=CLASS.STATICFIELD[.FIELD...] and map=MAPID");
         }
         Object map;
         if (field != null) {
             map = FieldPath.resolve(inst, field, "field=" + field);
             if (!(map instanceof Map)) {
-                throw new IllegalArgumentException("field " + field + " holds a " + map.getClass().getName() + ", not a map");
+                throw new IllegalArgumentException(
+                        "field " + field + " holds a " + map.getClass().getName() + ", not a map");
             }
         } else {
             map = MapRegistry.find(mapId);
@@ -125,8 +127,7 @@ final class Inspector {
 
         abstract String kind();
 
-        void extra(StringBuilder b) throws ReflectiveOperationException {
-        }
+        void extra(StringBuilder b) throws ReflectiveOperationException {}
 
         String run() throws ReflectiveOperationException {
             long t0 = System.nanoTime();
@@ -143,8 +144,13 @@ final class Inspector {
             Json.str(b.append("{\"map\":"), MapRegistry.id(map));
             Json.str(b.append(",\"class\":"), map.getClass().getName());
             Json.str(b.append(",\"kind\":"), kind());
-            b.append(",\"size\":").append(size).append(",\"capacity\":").append(capacity)
-                    .append(",\"threshold\":").append(threshold).append(",\"chains\":[");
+            b.append(",\"size\":")
+                    .append(size)
+                    .append(",\"capacity\":")
+                    .append(capacity)
+                    .append(",\"threshold\":")
+                    .append(threshold)
+                    .append(",\"chains\":[");
             int empty = 0;
             int longest = 0;
             for (int i = 0; i < chains.length; i++) {
@@ -160,8 +166,13 @@ final class Inspector {
             }
             b.append("],\"empty\":").append(empty).append(",\"longest\":").append(longest);
             extra(b);
-            b.append(",\"consistent\":").append(consistent).append(",\"retries\":").append(retries)
-                    .append(",\"readNanos\":").append(readNanos).append("}\n");
+            b.append(",\"consistent\":")
+                    .append(consistent)
+                    .append(",\"retries\":")
+                    .append(retries)
+                    .append(",\"readNanos\":")
+                    .append(readNanos)
+                    .append("}\n");
             return b.toString();
         }
     }
@@ -345,7 +356,9 @@ final class Inspector {
             for (int i = 0; i < n; i++) {
                 chains[i] = (Integer) live.invoke(s, i);
             }
-            return count.getInt(map) == c0 && bField.getInt(map) == b0 && nevacuate.getInt(map) == n0
+            return count.getInt(map) == c0
+                    && bField.getInt(map) == b0
+                    && nevacuate.getInt(map) == n0
                     && buckets.get(map) == t0;
         }
 
@@ -363,11 +376,22 @@ final class Inspector {
             Class<?> sc = s.getClass();
             boolean growing = (Boolean) sc.getMethod("growing").invoke(s);
             int n = call(s, "bucketCount");
-            b.append(",\"go\":{\"B\":").append(call(s, "B")).append(",\"count\":").append(call(s, "count"))
-                    .append(",\"growing\":").append(growing).append(",\"sameSizeGrow\":")
-                    .append(sc.getMethod("sameSizeGrow").invoke(s)).append(",\"oldB\":").append(call(s, "oldB"))
-                    .append(",\"nevacuate\":").append(call(s, "nevacuate")).append(",\"noverflow\":")
-                    .append(call(s, "noverflow")).append(",\"flags\":").append(call(s, "flags"));
+            b.append(",\"go\":{\"B\":")
+                    .append(call(s, "B"))
+                    .append(",\"count\":")
+                    .append(call(s, "count"))
+                    .append(",\"growing\":")
+                    .append(growing)
+                    .append(",\"sameSizeGrow\":")
+                    .append(sc.getMethod("sameSizeGrow").invoke(s))
+                    .append(",\"oldB\":")
+                    .append(call(s, "oldB"))
+                    .append(",\"nevacuate\":")
+                    .append(call(s, "nevacuate"))
+                    .append(",\"noverflow\":")
+                    .append(call(s, "noverflow"))
+                    .append(",\"flags\":")
+                    .append(call(s, "flags"));
             Method chainLength = sc.getMethod("chainLength", int.class);
             b.append(",\"overflow\":[");
             for (int i = 0; i < n; i++) {
@@ -377,7 +401,10 @@ final class Inspector {
             if (n <= MAX_TOPHASH_BUCKETS) {
                 tophash(b.append(",\"tophash\":"), s, sc.getMethod("tophash", int.class), n);
                 if (growing) {
-                    tophash(b.append(",\"oldTophash\":"), s, sc.getMethod("oldTophash", int.class),
+                    tophash(
+                            b.append(",\"oldTophash\":"),
+                            s,
+                            sc.getMethod("oldTophash", int.class),
                             call(s, "oldBucketCount"));
                     Method evacuated = sc.getMethod("oldEvacuated", int.class);
                     b.append(",\"oldEvacuated\":[");

@@ -1,12 +1,12 @@
 package dev.mapscope.agent.probe;
 
-import dev.mapscope.agent.protocol.AtomicFiles;
-import dev.mapscope.agent.condition.Subject;
-import dev.mapscope.agent.protocol.MapRegistry;
-import dev.mapscope.agent.protocol.Json;
-import dev.mapscope.agent.boot.race.MapWatch;
 import dev.mapscope.agent.boot.probe.ProbeGate;
 import dev.mapscope.agent.boot.probe.ProbeHook;
+import dev.mapscope.agent.boot.race.MapWatch;
+import dev.mapscope.agent.condition.Subject;
+import dev.mapscope.agent.protocol.AtomicFiles;
+import dev.mapscope.agent.protocol.Json;
+import dev.mapscope.agent.protocol.MapRegistry;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
@@ -58,18 +58,22 @@ final class Probe extends ProbeHook {
     private final AtomicLong windowHits = new AtomicLong();
     /** set once, by whichever path ends the probe first: limit, rate, time, stopped, detached */
     private final AtomicReference<String> reason = new AtomicReference<>();
+
     private final long epochBase = System.currentTimeMillis() * 1_000_000L;
     private final long nanoBase = System.nanoTime();
     private final ThreadLocal<ProbeThread> local = new ThreadLocal<>();
     /** every ProbeThread of this probe, for the evaluation count; guarded by itself */
     private final List<ProbeThread> threads = new ArrayList<>();
+
     private volatile int slot = -1;
     private volatile Thread writer;
     /** set by the writer thread when ID.done is written (or the probe failed to arm) */
     private volatile boolean finished;
+
     volatile String armError;
     /** set once ID.armed is written */
     volatile boolean armed;
+
     private volatile ProbeInstaller.Installed installed;
 
     /** Per thread and probe: the reusable event and the re-entrancy flag. Owned by its thread. */
@@ -82,8 +86,17 @@ final class Probe extends ProbeHook {
         long evaluations;
     }
 
-    Probe(String id, Path dir, ProbeRequest request, int select, Object target, String className, String selector,
-            int families, ProbeCheck check, Instrumentation inst) {
+    Probe(
+            String id,
+            Path dir,
+            ProbeRequest request,
+            int select,
+            Object target,
+            String className,
+            String selector,
+            int families,
+            ProbeCheck check,
+            Instrumentation inst) {
         super(request.ops, select, target, className);
         this.id = id;
         this.dir = dir;
@@ -272,8 +285,11 @@ final class Probe extends ProbeHook {
             finished = true;
             return;
         }
-        try (BufferedWriter out = Files.newBufferedWriter(dir.resolve(id + ".hits.jsonl"), StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+        try (BufferedWriter out = Files.newBufferedWriter(
+                dir.resolve(id + ".hits.jsonl"),
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND)) {
             long deadline = System.nanoTime() + request.durationMillis * 1_000_000L;
             while (reason.get() == null) {
                 drain(out);
@@ -301,8 +317,12 @@ final class Probe extends ProbeHook {
     }
 
     private void arm() throws IOException {
-        Files.write(dir.resolve(id + ".hits.jsonl"), new byte[0], StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+        Files.write(
+                dir.resolve(id + ".hits.jsonl"),
+                new byte[0],
+                StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE);
         int s = ProbeGate.claim(this);
         if (s < 0) {
             throw new IllegalStateException("at most " + ProbeGate.SLOTS
@@ -357,8 +377,8 @@ final class Probe extends ProbeHook {
                 check.test(e, t.subject);
                 e.bucket(e.keyHash());
             }
-            String line = check.json(t.subject, 0, epochBase, MapRegistry.id(own), request.stack,
-                    new SameBucket.Earlier(t.thread, 0));
+            String line = check.json(
+                    t.subject, 0, epochBase, MapRegistry.id(own), request.stack, new SameBucket.Earlier(t.thread, 0));
             StringBuilder b = new StringBuilder();
             ProbeCheck.stack(b, Thread.currentThread().getStackTrace(), 2);
             HitQueue q = new HitQueue(2);
@@ -412,8 +432,13 @@ final class Probe extends ProbeHook {
     String doneJson() {
         String why = reason.get() == null ? "stopped" : reason.get();
         long n = hits.get();
-        StringBuilder b = new StringBuilder("{\"hits\":").append(n).append(",\"evaluations\":").append(evaluations())
-                .append(",\"dropped\":").append(dropped.get()).append(",\"reason\":");
+        StringBuilder b = new StringBuilder("{\"hits\":")
+                .append(n)
+                .append(",\"evaluations\":")
+                .append(evaluations())
+                .append(",\"dropped\":")
+                .append(dropped.get())
+                .append(",\"reason\":");
         Json.str(b, why).append(",\"message\":");
         return Json.str(b, message(why, n)).append("}\n").toString();
     }
@@ -425,8 +450,8 @@ final class Probe extends ProbeHook {
                 s = "the probe disarmed itself after its limit of " + request.limit + " hits";
                 break;
             case "rate":
-                s = "the probe disarmed itself because it hit more than " + request.rate
-                        + " times in one second (rate=" + request.rate + ")";
+                s = "the probe disarmed itself because it hit more than " + request.rate + " times in one second (rate="
+                        + request.rate + ")";
                 break;
             case "time":
                 s = "the probe ended after its duration of " + request.durationMillis + " ms with " + n + " hits";

@@ -1,8 +1,8 @@
 package dev.mapscope.agent.probe;
 
-import dev.mapscope.agent.boot.race.MapWatch;
 import dev.mapscope.agent.boot.probe.ProbeGate;
 import dev.mapscope.agent.boot.probe.ProbeHook;
+import dev.mapscope.agent.boot.race.MapWatch;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
@@ -24,20 +24,22 @@ final class ProbeAdvice {
     /** GoMap: Go's 64-bit hash of (key, hash0); bucket = hash & (2^B - 1). */
     static final int GO = 3;
 
-    private ProbeAdvice() {
-    }
+    private ProbeAdvice() {}
 
     /** Bound to the probe's slot number by {@code Advice.withCustomMapping()}. */
     @Retention(RetentionPolicy.RUNTIME)
     @Target(ElementType.PARAMETER)
-    @interface Slot {
-    }
+    @interface Slot {}
 
     /** HashMap.putVal(int hash, K key, V value, ...). */
     static final class HashPut {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Slot int slot, @Advice.This Object map, @Advice.Argument(0) int hash,
-                @Advice.Argument(1) Object key, @Advice.Argument(2) Object value,
+        static void enter(
+                @Slot int slot,
+                @Advice.This Object map,
+                @Advice.Argument(0) int hash,
+                @Advice.Argument(1) Object key,
+                @Advice.Argument(2) Object value,
                 @Advice.FieldValue("table") Object[] table) {
             ProbeGate.on(slot, HASH << 3 | ProbeHook.PUT, map, key, value, hash, table, 0L, 0);
         }
@@ -46,7 +48,10 @@ final class ProbeAdvice {
     /** HashMap computeIfAbsent, compute, merge (key first): puts whose hash the map computes inside. */
     static final class HashKeyedPut {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Slot int slot, @Advice.This Object map, @Advice.Argument(0) Object key,
+        static void enter(
+                @Slot int slot,
+                @Advice.This Object map,
+                @Advice.Argument(0) Object key,
                 @Advice.FieldValue("table") Object[] table) {
             ProbeGate.on(slot, HASH << 3 | ProbeHook.PUT, map, key, null, MapWatch.NO_HASH, table, 0L, 0);
         }
@@ -55,7 +60,10 @@ final class ProbeAdvice {
     /** HashMap.getNode(Object key): get, containsKey, getOrDefault, LinkedHashMap.get. */
     static final class HashGet {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Slot int slot, @Advice.This Object map, @Advice.Argument(0) Object key,
+        static void enter(
+                @Slot int slot,
+                @Advice.This Object map,
+                @Advice.Argument(0) Object key,
                 @Advice.FieldValue("table") Object[] table) {
             ProbeGate.on(slot, HASH << 3 | ProbeHook.GET, map, key, null, MapWatch.NO_HASH, table, 0L, 0);
         }
@@ -64,8 +72,12 @@ final class ProbeAdvice {
     /** HashMap.removeNode(int hash, Object key, ...). */
     static final class HashRemove {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Slot int slot, @Advice.This Object map, @Advice.Argument(0) int hash,
-                @Advice.Argument(1) Object key, @Advice.FieldValue("table") Object[] table) {
+        static void enter(
+                @Slot int slot,
+                @Advice.This Object map,
+                @Advice.Argument(0) int hash,
+                @Advice.Argument(1) Object key,
+                @Advice.FieldValue("table") Object[] table) {
             ProbeGate.on(slot, HASH << 3 | ProbeHook.REMOVE, map, key, null, hash, table, 0L, 0);
         }
     }
@@ -89,8 +101,12 @@ final class ProbeAdvice {
     /** ConcurrentHashMap.putVal(K key, V value, boolean onlyIfAbsent). */
     static final class ChmPut {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Slot int slot, @Advice.This Object map, @Advice.Argument(0) Object key,
-                @Advice.Argument(1) Object value, @Advice.FieldValue("table") Object[] table) {
+        static void enter(
+                @Slot int slot,
+                @Advice.This Object map,
+                @Advice.Argument(0) Object key,
+                @Advice.Argument(1) Object value,
+                @Advice.FieldValue("table") Object[] table) {
             ProbeGate.on(slot, CONCURRENT << 3 | ProbeHook.PUT, map, key, value, MapWatch.NO_HASH, table, 0L, 0);
         }
     }
@@ -98,7 +114,10 @@ final class ProbeAdvice {
     /** ConcurrentHashMap computeIfAbsent, compute, merge. */
     static final class ChmKeyedPut {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Slot int slot, @Advice.This Object map, @Advice.Argument(0) Object key,
+        static void enter(
+                @Slot int slot,
+                @Advice.This Object map,
+                @Advice.Argument(0) Object key,
                 @Advice.FieldValue("table") Object[] table) {
             ProbeGate.on(slot, CONCURRENT << 3 | ProbeHook.PUT, map, key, null, MapWatch.NO_HASH, table, 0L, 0);
         }
@@ -107,7 +126,10 @@ final class ProbeAdvice {
     /** ConcurrentHashMap.get(Object key): get, containsKey, getOrDefault. */
     static final class ChmGet {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Slot int slot, @Advice.This Object map, @Advice.Argument(0) Object key,
+        static void enter(
+                @Slot int slot,
+                @Advice.This Object map,
+                @Advice.Argument(0) Object key,
                 @Advice.FieldValue("table") Object[] table) {
             ProbeGate.on(slot, CONCURRENT << 3 | ProbeHook.GET, map, key, null, MapWatch.NO_HASH, table, 0L, 0);
         }
@@ -119,10 +141,22 @@ final class ProbeAdvice {
      */
     static final class ChmReplaceNode {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Slot int slot, @Advice.This Object map, @Advice.Argument(0) Object key,
-                @Advice.Argument(1) Object value, @Advice.FieldValue("table") Object[] table) {
-            ProbeGate.on(slot, CONCURRENT << 3 | (value == null ? ProbeHook.REMOVE : ProbeHook.PUT), map, key, value,
-                    MapWatch.NO_HASH, table, 0L, 0);
+        static void enter(
+                @Slot int slot,
+                @Advice.This Object map,
+                @Advice.Argument(0) Object key,
+                @Advice.Argument(1) Object value,
+                @Advice.FieldValue("table") Object[] table) {
+            ProbeGate.on(
+                    slot,
+                    CONCURRENT << 3 | (value == null ? ProbeHook.REMOVE : ProbeHook.PUT),
+                    map,
+                    key,
+                    value,
+                    MapWatch.NO_HASH,
+                    table,
+                    0L,
+                    0);
         }
     }
 
@@ -132,7 +166,10 @@ final class ProbeAdvice {
      */
     static final class ChmTransfer {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Slot int slot, @Advice.This Object map, @Advice.Argument(0) Object[] tab,
+        static void enter(
+                @Slot int slot,
+                @Advice.This Object map,
+                @Advice.Argument(0) Object[] tab,
                 @Advice.Argument(1) Object[] nextTab) {
             if (nextTab == null) {
                 ProbeGate.on(slot, CONCURRENT << 3 | ProbeHook.RESIZE, map, null, null, MapWatch.NO_HASH, tab, 0L, 0);
@@ -151,7 +188,10 @@ final class ProbeAdvice {
     /** TreeMap.put(K, V, boolean): put and putIfAbsent. */
     static final class TreePut {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Slot int slot, @Advice.This Object map, @Advice.Argument(0) Object key,
+        static void enter(
+                @Slot int slot,
+                @Advice.This Object map,
+                @Advice.Argument(0) Object key,
                 @Advice.Argument(1) Object value) {
             ProbeGate.on(slot, TREE << 3 | ProbeHook.PUT, map, key, value, MapWatch.NO_HASH, null, 0L, 0);
         }
@@ -183,8 +223,13 @@ final class ProbeAdvice {
     /** GoMap.mapassign(key, elem, mode): put, putIfAbsent, replace, putAll, replaceAll. */
     static final class GoPut {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Slot int slot, @Advice.This Object map, @Advice.Argument(0) Object key,
-                @Advice.Argument(1) Object value, @Advice.FieldValue("hash0") long seed, @Advice.FieldValue("B") int b) {
+        static void enter(
+                @Slot int slot,
+                @Advice.This Object map,
+                @Advice.Argument(0) Object key,
+                @Advice.Argument(1) Object value,
+                @Advice.FieldValue("hash0") long seed,
+                @Advice.FieldValue("B") int b) {
             ProbeGate.on(slot, GO << 3 | ProbeHook.PUT, map, key, value, MapWatch.NO_HASH, null, seed, b);
         }
     }
@@ -192,8 +237,12 @@ final class ProbeAdvice {
     /** GoMap.mapaccess2(key): get, getOrDefault, containsKey. */
     static final class GoGet {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Slot int slot, @Advice.This Object map, @Advice.Argument(0) Object key,
-                @Advice.FieldValue("hash0") long seed, @Advice.FieldValue("B") int b) {
+        static void enter(
+                @Slot int slot,
+                @Advice.This Object map,
+                @Advice.Argument(0) Object key,
+                @Advice.FieldValue("hash0") long seed,
+                @Advice.FieldValue("B") int b) {
             ProbeGate.on(slot, GO << 3 | ProbeHook.GET, map, key, null, MapWatch.NO_HASH, null, seed, b);
         }
     }
@@ -201,8 +250,12 @@ final class ProbeAdvice {
     /** GoMap.mapdelete(key, matchElem, elem). */
     static final class GoRemove {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Slot int slot, @Advice.This Object map, @Advice.Argument(0) Object key,
-                @Advice.FieldValue("hash0") long seed, @Advice.FieldValue("B") int b) {
+        static void enter(
+                @Slot int slot,
+                @Advice.This Object map,
+                @Advice.Argument(0) Object key,
+                @Advice.FieldValue("hash0") long seed,
+                @Advice.FieldValue("B") int b) {
             ProbeGate.on(slot, GO << 3 | ProbeHook.REMOVE, map, key, null, MapWatch.NO_HASH, null, seed, b);
         }
     }

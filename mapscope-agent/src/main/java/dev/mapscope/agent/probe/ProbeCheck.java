@@ -1,12 +1,12 @@
 package dev.mapscope.agent.probe;
 
-import dev.mapscope.agent.protocol.Frames;
 import dev.mapscope.agent.condition.Capture;
 import dev.mapscope.agent.condition.Condition;
 import dev.mapscope.agent.condition.ConditionException;
 import dev.mapscope.agent.condition.Subject;
-import dev.mapscope.agent.protocol.Json;
 import dev.mapscope.agent.condition.Subject.Name;
+import dev.mapscope.agent.protocol.Frames;
+import dev.mapscope.agent.protocol.Json;
 
 /**
  * A probe's condition and capture list: what decides a hit, and what a hit writes (one JSON line of
@@ -59,7 +59,11 @@ final class ProbeCheck {
     /** One line of ID.hits.jsonl for hit number {@code n}; {@code s} holds the operation (see #test). */
     String json(Subject s, long n, long epochNanos, String mapId, int stackDepth, SameBucket.Earlier earlier) {
         StringBuilder b = new StringBuilder(256);
-        b.append("{\"n\":").append(n).append(",\"epochNanos\":").append(epochNanos).append(",\"op\":");
+        b.append("{\"n\":")
+                .append(n)
+                .append(",\"epochNanos\":")
+                .append(epochNanos)
+                .append(",\"op\":");
         Json.str(b, s.op()).append(",\"map\":");
         Json.str(b, mapId);
         boolean name = capture.uses(Name.THREAD_NAME);
@@ -104,7 +108,10 @@ final class ProbeCheck {
 
     @SuppressWarnings("deprecation") // Thread.getId: threadId() is JDK 19+
     private static void thread(StringBuilder b, Thread t) {
-        Json.str(b.append("{\"name\":"), t.getName()).append(",\"id\":").append(t.getId()).append('}');
+        Json.str(b.append("{\"name\":"), t.getName())
+                .append(",\"id\":")
+                .append(t.getId())
+                .append('}');
     }
 
     /** The frames below the agent's: everything down to the deepest frame of the probe or boot package. */
@@ -112,8 +119,10 @@ final class ProbeCheck {
         int from = 0;
         for (int i = 0; i < stack.length; i++) {
             String c = stack[i].getClassName();
-            if (c.startsWith("dev.mapscope.agent.probe.") || c.startsWith("dev.mapscope.agent.condition.")
-                    || c.startsWith("dev.mapscope.agent.protocol.") || c.startsWith("dev.mapscope.agent.boot.")) {
+            if (c.startsWith("dev.mapscope.agent.probe.")
+                    || c.startsWith("dev.mapscope.agent.condition.")
+                    || c.startsWith("dev.mapscope.agent.protocol.")
+                    || c.startsWith("dev.mapscope.agent.boot.")) {
                 from = i + 1;
             }
         }

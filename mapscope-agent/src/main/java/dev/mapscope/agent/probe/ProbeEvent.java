@@ -1,7 +1,7 @@
 package dev.mapscope.agent.probe;
 
-import dev.mapscope.agent.condition.Subject;
 import dev.mapscope.agent.boot.race.MapWatch;
+import dev.mapscope.agent.condition.Subject;
 
 /**
  * One map operation as a probe saw it, reused by its thread for every operation (nothing allocated until a
@@ -16,6 +16,7 @@ final class ProbeEvent {
     Object value;
     /** the spread hash the advice had, or MapWatch.NO_HASH */
     int hash;
+
     Object[] table;
     long seed;
     int b;

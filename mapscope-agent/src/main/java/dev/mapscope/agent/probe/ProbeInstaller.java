@@ -2,22 +2,21 @@ package dev.mapscope.agent.probe;
 
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isMethod;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-import dev.mapscope.agent.race.RaceInstaller;
 import dev.mapscope.agent.boot.probe.ProbeHook;
+import dev.mapscope.agent.transform.LoadedByName;
+import dev.mapscope.agent.transform.TransformRecorder;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import net.bytebuddy.ByteBuddy;
-import dev.mapscope.agent.transform.LoadedByName;
-import dev.mapscope.agent.transform.TransformRecorder;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.asm.Advice;
@@ -40,8 +39,7 @@ final class ProbeInstaller {
     /** the class that declares the advised methods of each family, indexed by ProbeAdvice family */
     static final String[] DECLARING = {HASH_MAP, CHM, TREE_MAP, GO_MAP};
 
-    private ProbeInstaller() {
-    }
+    private ProbeInstaller() {}
 
     /** The result of an installation: the transformer and the names of the classes it transformed. */
     static final class Installed {
@@ -80,39 +78,85 @@ final class ProbeInstaller {
         if (names.contains(HASH_MAP)) {
             b = b.type(named(HASH_MAP)).transform((builder, type, loader, module, pd) -> {
                 builder = visit(builder, mapping, ops, ProbeHook.PUT, ProbeAdvice.HashPut.class, named("putVal"));
-                builder = visit(builder, mapping, ops, ProbeHook.PUT, ProbeAdvice.HashKeyedPut.class,
+                builder = visit(
+                        builder,
+                        mapping,
+                        ops,
+                        ProbeHook.PUT,
+                        ProbeAdvice.HashKeyedPut.class,
                         namedOneOf("computeIfAbsent", "compute", "merge"));
-                builder = visit(builder, mapping, ops, ProbeHook.GET, ProbeAdvice.HashGet.class,
+                builder = visit(
+                        builder,
+                        mapping,
+                        ops,
+                        ProbeHook.GET,
+                        ProbeAdvice.HashGet.class,
                         named("getNode").and(takesArguments(1)));
-                builder = visit(builder, mapping, ops, ProbeHook.REMOVE, ProbeAdvice.HashRemove.class, named("removeNode"));
+                builder = visit(
+                        builder, mapping, ops, ProbeHook.REMOVE, ProbeAdvice.HashRemove.class, named("removeNode"));
                 builder = visit(builder, mapping, ops, ProbeHook.RESIZE, ProbeAdvice.HashResize.class, named("resize"));
                 return visit(builder, mapping, ops, ProbeHook.CLEAR, ProbeAdvice.HashClear.class, named("clear"));
             });
         }
         if (names.contains(CHM)) {
             b = b.type(named(CHM)).transform((builder, type, loader, module, pd) -> {
-                builder = visit(builder, mapping, ops, ProbeHook.PUT, ProbeAdvice.ChmPut.class,
+                builder = visit(
+                        builder,
+                        mapping,
+                        ops,
+                        ProbeHook.PUT,
+                        ProbeAdvice.ChmPut.class,
                         named("putVal").and(takesArguments(3)));
-                builder = visit(builder, mapping, ops, ProbeHook.PUT, ProbeAdvice.ChmKeyedPut.class,
+                builder = visit(
+                        builder,
+                        mapping,
+                        ops,
+                        ProbeHook.PUT,
+                        ProbeAdvice.ChmKeyedPut.class,
                         namedOneOf("computeIfAbsent", "compute", "merge"));
-                builder = visit(builder, mapping, ops, ProbeHook.GET, ProbeAdvice.ChmGet.class,
+                builder = visit(
+                        builder,
+                        mapping,
+                        ops,
+                        ProbeHook.GET,
+                        ProbeAdvice.ChmGet.class,
                         named("get").and(takesArguments(1)));
                 if ((ops & (1 << ProbeHook.REMOVE | 1 << ProbeHook.PUT)) != 0) {
                     builder = builder.visit(on(mapping, ProbeAdvice.ChmReplaceNode.class, named("replaceNode")));
                 }
-                builder = visit(builder, mapping, ops, ProbeHook.RESIZE, ProbeAdvice.ChmTransfer.class,
+                builder = visit(
+                        builder,
+                        mapping,
+                        ops,
+                        ProbeHook.RESIZE,
+                        ProbeAdvice.ChmTransfer.class,
                         named("transfer").and(takesArguments(2)));
                 return visit(builder, mapping, ops, ProbeHook.CLEAR, ProbeAdvice.ChmClear.class, named("clear"));
             });
         }
         if (names.contains(TREE_MAP)) {
             b = b.type(named(TREE_MAP)).transform((builder, type, loader, module, pd) -> {
-                builder = visit(builder, mapping, ops, ProbeHook.PUT, ProbeAdvice.TreePut.class,
+                builder = visit(
+                        builder,
+                        mapping,
+                        ops,
+                        ProbeHook.PUT,
+                        ProbeAdvice.TreePut.class,
                         named("put").and(takesArguments(3)));
                 // get and containsKey, not getEntry: remove(Object) calls getEntry too, and would count as a get
-                builder = visit(builder, mapping, ops, ProbeHook.GET, ProbeAdvice.TreeGet.class,
+                builder = visit(
+                        builder,
+                        mapping,
+                        ops,
+                        ProbeHook.GET,
+                        ProbeAdvice.TreeGet.class,
                         namedOneOf("get", "containsKey").and(takesArguments(1)));
-                builder = visit(builder, mapping, ops, ProbeHook.REMOVE, ProbeAdvice.TreeRemove.class,
+                builder = visit(
+                        builder,
+                        mapping,
+                        ops,
+                        ProbeHook.REMOVE,
+                        ProbeAdvice.TreeRemove.class,
                         named("remove").and(takesArguments(1)));
                 return visit(builder, mapping, ops, ProbeHook.CLEAR, ProbeAdvice.TreeClear.class, named("clear"));
             });
@@ -121,7 +165,8 @@ final class ProbeInstaller {
             b = b.type(named(GO_MAP)).transform((builder, type, loader, module, pd) -> {
                 builder = visit(builder, mapping, ops, ProbeHook.PUT, ProbeAdvice.GoPut.class, named("mapassign"));
                 builder = visit(builder, mapping, ops, ProbeHook.GET, ProbeAdvice.GoGet.class, named("mapaccess2"));
-                builder = visit(builder, mapping, ops, ProbeHook.REMOVE, ProbeAdvice.GoRemove.class, named("mapdelete"));
+                builder =
+                        visit(builder, mapping, ops, ProbeHook.REMOVE, ProbeAdvice.GoRemove.class, named("mapdelete"));
                 builder = visit(builder, mapping, ops, ProbeHook.RESIZE, ProbeAdvice.GoGrow.class, named("hashGrow"));
                 return visit(builder, mapping, ops, ProbeHook.CLEAR, ProbeAdvice.GoClear.class, named("mapclear"));
             });
@@ -150,12 +195,19 @@ final class ProbeInstaller {
         installed.transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION, new LoadedByName(names));
     }
 
-    private static DynamicType.Builder<?> visit(DynamicType.Builder<?> builder, Advice.WithCustomMapping mapping,
-            int ops, int op, Class<?> advice, ElementMatcher.Junction<? super MethodDescription> methods) {
+    private static DynamicType.Builder<?> visit(
+            DynamicType.Builder<?> builder,
+            Advice.WithCustomMapping mapping,
+            int ops,
+            int op,
+            Class<?> advice,
+            ElementMatcher.Junction<? super MethodDescription> methods) {
         return (ops & (1 << op)) == 0 ? builder : builder.visit(on(mapping, advice, methods));
     }
 
-    private static AsmVisitorWrapper on(Advice.WithCustomMapping mapping, Class<?> advice,
+    private static AsmVisitorWrapper on(
+            Advice.WithCustomMapping mapping,
+            Class<?> advice,
             ElementMatcher.Junction<? super MethodDescription> methods) {
         return mapping.to(advice).on(isMethod().and(not(isAbstract())).and(methods));
     }

@@ -21,6 +21,7 @@ final class ProbeRequest {
 
     /** bit (1 << op) per operation */
     int ops = 1 << ProbeHook.PUT;
+
     String map = "any";
     String condition = "";
     String capture = DEFAULT_CAPTURE;
@@ -45,8 +46,8 @@ final class ProbeRequest {
             try {
                 v = URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("the value of " + part.substring(0, eq)
-                        + " is not percent-encoded: " + part.substring(eq + 1));
+                throw new IllegalArgumentException(
+                        "the value of " + part.substring(0, eq) + " is not percent-encoded: " + part.substring(eq + 1));
             }
             m.put(part.substring(0, eq), v);
         }

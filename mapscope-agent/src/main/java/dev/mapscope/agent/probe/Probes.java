@@ -1,13 +1,9 @@
 package dev.mapscope.agent.probe;
 
-import dev.mapscope.agent.protocol.MapRegistry;
 import dev.mapscope.agent.boot.probe.ProbeHook;
-import java.io.IOException;
+import dev.mapscope.agent.protocol.MapRegistry;
 import java.lang.instrument.Instrumentation;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,8 +20,7 @@ public final class Probes {
     /** the probes not yet ended, by id; guarded by itself */
     private static final Map<String, Probe> ARMED = new LinkedHashMap<>();
 
-    private Probes() {
-    }
+    private Probes() {}
 
     /**
      * Arms a probe: checks {@code args} (a mistake throws IllegalArgumentException with one sentence),
@@ -118,21 +113,25 @@ public final class Probes {
             kind = ProbeHook.INSTANCE;
             target = FieldPath.resolve(inst, sel.substring(6), "map=" + sel);
             if (family(target.getClass()) < 0) {
-                throw new IllegalArgumentException("field " + sel.substring(6) + " holds a " + target.getClass().getName()
+                throw new IllegalArgumentException("field " + sel.substring(6) + " holds a "
+                        + target.getClass().getName()
                         + ", not a map mapscope can probe (HashMap, LinkedHashMap, ConcurrentHashMap, TreeMap, GoMap)");
             }
             families = 1 << family(target.getClass());
             MapRegistry.remember(target);
         } else {
-            throw new IllegalArgumentException("map must be any, class:NAME, id:MAPID or field:CLASS.FIELD; got map=" + sel);
+            throw new IllegalArgumentException(
+                    "map must be any, class:NAME, id:MAPID or field:CLASS.FIELD; got map=" + sel);
         }
         int treeOps = 1 << ProbeHook.PUT | 1 << ProbeHook.GET | 1 << ProbeHook.REMOVE | 1 << ProbeHook.CLEAR;
         if ((r.ops & treeOps) == 0 || r.sameBucketMicros > 0) {
             families &= ~(1 << ProbeAdvice.TREE); // TreeMap has neither resize nor buckets
         }
         if (families == 0) {
-            throw new IllegalArgumentException("a TreeMap has no " + (r.sameBucketMicros > 0 ? "buckets (same-bucket-within)"
-                    : "resize (on=" + ProbeRequest.names(r.ops) + ")"));
+            throw new IllegalArgumentException("a TreeMap has no "
+                    + (r.sameBucketMicros > 0
+                            ? "buckets (same-bucket-within)"
+                            : "resize (on=" + ProbeRequest.names(r.ops) + ")"));
         }
         return new Probe(id, dir, r, kind, target, className, sel, families, check, inst);
     }
@@ -172,7 +171,6 @@ public final class Probes {
         }
         return families;
     }
-
 
     /** A probe armed from inside the JVM ({@code Mapscope.probe}): its progress, and a way to stop it. */
     public static final class Handle {

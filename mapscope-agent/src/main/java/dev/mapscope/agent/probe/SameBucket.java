@@ -67,7 +67,10 @@ final class SameBucket {
             // thread was descheduled in between (gaps of -1.7 ms and -32 ms were reported on 2 busy cores).
             now = Math.max(now, System.nanoTime());
             Earlier found = null;
-            if (c.map == map && c.bucket == bucket && c.thread != me && c.thread != null
+            if (c.map == map
+                    && c.bucket == bucket
+                    && c.thread != me
+                    && c.thread != null
                     && now - c.nanos <= windowNanos) {
                 found = new Earlier(c.thread, now - c.nanos);
             }

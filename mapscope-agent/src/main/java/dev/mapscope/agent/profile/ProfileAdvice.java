@@ -9,14 +9,13 @@ import net.bytebuddy.asm.Advice;
  * field reads.
  */
 final class ProfileAdvice {
-    private ProfileAdvice() {
-    }
+    private ProfileAdvice() {}
 
     /** HashMap.getNode(Object key): every get, containsKey, getOrDefault of HashMap and LinkedHashMap. */
     static final class HashRead {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.This Object map, @Advice.Argument(0) Object key,
-                @Advice.FieldValue("table") Object[] table) {
+        static void enter(
+                @Advice.This Object map, @Advice.Argument(0) Object key, @Advice.FieldValue("table") Object[] table) {
             ProfileGate.read(map, ProfileGate.HASH_MAP, key, 0L, table == null ? 0 : table.length);
         }
     }
@@ -24,19 +23,26 @@ final class ProfileAdvice {
     /** HashMap.putVal(int hash, K key, ...). */
     static final class HashPut {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.This Object map, @Advice.Argument(0) int hash, @Advice.Argument(1) Object key,
+        static void enter(
+                @Advice.This Object map,
+                @Advice.Argument(0) int hash,
+                @Advice.Argument(1) Object key,
                 @Advice.FieldValue("table") Object[] table) {
-            ProfileGate.write(map, ProfileGate.HASH_MAP, ProfileGate.PUT, key, hash, 0L, table == null ? 0 : table.length);
+            ProfileGate.write(
+                    map, ProfileGate.HASH_MAP, ProfileGate.PUT, key, hash, 0L, table == null ? 0 : table.length);
         }
     }
 
     /** HashMap.removeNode(int hash, Object key, ...). */
     static final class HashRemove {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.This Object map, @Advice.Argument(0) int hash, @Advice.Argument(1) Object key,
+        static void enter(
+                @Advice.This Object map,
+                @Advice.Argument(0) int hash,
+                @Advice.Argument(1) Object key,
                 @Advice.FieldValue("table") Object[] table) {
-            ProfileGate.write(map, ProfileGate.HASH_MAP, ProfileGate.REMOVE, key, hash, 0L,
-                    table == null ? 0 : table.length);
+            ProfileGate.write(
+                    map, ProfileGate.HASH_MAP, ProfileGate.REMOVE, key, hash, 0L, table == null ? 0 : table.length);
         }
     }
 
@@ -45,8 +51,8 @@ final class ProfileAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static void enter(@Advice.This Object map, @Advice.FieldValue("table") Object[] table) {
             int family = map instanceof java.util.HashMap ? ProfileGate.HASH_MAP : ProfileGate.CONCURRENT;
-            ProfileGate.write(map, family, ProfileGate.CLEAR, null, ProfileGate.NO_HASH, 0L,
-                    table == null ? 0 : table.length);
+            ProfileGate.write(
+                    map, family, ProfileGate.CLEAR, null, ProfileGate.NO_HASH, 0L, table == null ? 0 : table.length);
         }
     }
 
@@ -62,10 +68,14 @@ final class ProfileAdvice {
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object map, @Advice.Enter long start, @Advice.Local("oldCapacity") int oldCapacity,
+        static void exit(
+                @Advice.This Object map,
+                @Advice.Enter long start,
+                @Advice.Local("oldCapacity") int oldCapacity,
                 @Advice.FieldValue("table") Object[] table) {
             if (start != 0L) {
-                ProfileGate.resized(map, ProfileGate.HASH_MAP_RESIZE, oldCapacity, table == null ? 0 : table.length, start);
+                ProfileGate.resized(
+                        map, ProfileGate.HASH_MAP_RESIZE, oldCapacity, table == null ? 0 : table.length, start);
             }
         }
     }
@@ -73,8 +83,8 @@ final class ProfileAdvice {
     /** ConcurrentHashMap.get(Object key). */
     static final class ConcurrentRead {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.This Object map, @Advice.Argument(0) Object key,
-                @Advice.FieldValue("table") Object[] table) {
+        static void enter(
+                @Advice.This Object map, @Advice.Argument(0) Object key, @Advice.FieldValue("table") Object[] table) {
             ProfileGate.read(map, ProfileGate.CONCURRENT, key, 0L, table == null ? 0 : table.length);
         }
     }
@@ -82,9 +92,15 @@ final class ProfileAdvice {
     /** ConcurrentHashMap.putVal(K key, V value, boolean onlyIfAbsent). */
     static final class ConcurrentPut {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.This Object map, @Advice.Argument(0) Object key,
-                @Advice.FieldValue("table") Object[] table) {
-            ProfileGate.write(map, ProfileGate.CONCURRENT, ProfileGate.PUT, key, ProfileGate.NO_HASH, 0L,
+        static void enter(
+                @Advice.This Object map, @Advice.Argument(0) Object key, @Advice.FieldValue("table") Object[] table) {
+            ProfileGate.write(
+                    map,
+                    ProfileGate.CONCURRENT,
+                    ProfileGate.PUT,
+                    key,
+                    ProfileGate.NO_HASH,
+                    0L,
                     table == null ? 0 : table.length);
         }
     }
@@ -92,10 +108,19 @@ final class ProfileAdvice {
     /** ConcurrentHashMap.replaceNode(Object key, V value, Object cv): remove when value is null, else replace. */
     static final class ConcurrentReplace {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.This Object map, @Advice.Argument(0) Object key, @Advice.Argument(1) Object value,
+        static void enter(
+                @Advice.This Object map,
+                @Advice.Argument(0) Object key,
+                @Advice.Argument(1) Object value,
                 @Advice.FieldValue("table") Object[] table) {
-            ProfileGate.write(map, ProfileGate.CONCURRENT, value == null ? ProfileGate.REMOVE : ProfileGate.PUT, key,
-                    ProfileGate.NO_HASH, 0L, table == null ? 0 : table.length);
+            ProfileGate.write(
+                    map,
+                    ProfileGate.CONCURRENT,
+                    value == null ? ProfileGate.REMOVE : ProfileGate.PUT,
+                    key,
+                    ProfileGate.NO_HASH,
+                    0L,
+                    table == null ? 0 : table.length);
         }
     }
 
@@ -105,7 +130,9 @@ final class ProfileAdvice {
      */
     static final class ConcurrentTransfer {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static long enter(@Advice.Argument(0) Object[] tab, @Advice.Argument(1) Object[] nextTab,
+        static long enter(
+                @Advice.Argument(0) Object[] tab,
+                @Advice.Argument(1) Object[] nextTab,
                 @Advice.Local("oldCapacity") int oldCapacity) {
             if (nextTab != null || tab == null) {
                 return 0L;
@@ -115,8 +142,8 @@ final class ProfileAdvice {
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object map, @Advice.Enter long start,
-                @Advice.Local("oldCapacity") int oldCapacity) {
+        static void exit(
+                @Advice.This Object map, @Advice.Enter long start, @Advice.Local("oldCapacity") int oldCapacity) {
             if (start != 0L) {
                 ProfileGate.resized(map, ProfileGate.CHM_TRANSFER, oldCapacity, oldCapacity << 1, start);
             }
@@ -126,8 +153,11 @@ final class ProfileAdvice {
     /** GoMap.mapaccess2(Object key): get, containsKey, getOrDefault. */
     static final class GoRead {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.This Object map, @Advice.Argument(0) Object key,
-                @Advice.FieldValue("hash0") long seed, @Advice.FieldValue("B") int b) {
+        static void enter(
+                @Advice.This Object map,
+                @Advice.Argument(0) Object key,
+                @Advice.FieldValue("hash0") long seed,
+                @Advice.FieldValue("B") int b) {
             ProfileGate.read(map, ProfileGate.GO_MAP, key, seed, 1 << b);
         }
     }
@@ -135,7 +165,10 @@ final class ProfileAdvice {
     /** GoMap.assignLocked(key, elem, mode, long hash): every insert and overwrite, inside hashWriting. */
     static final class GoPut {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.This Object map, @Advice.Argument(0) Object key, @Advice.Argument(3) long hash,
+        static void enter(
+                @Advice.This Object map,
+                @Advice.Argument(0) Object key,
+                @Advice.Argument(3) long hash,
                 @Advice.FieldValue("B") int b) {
             ProfileGate.write(map, ProfileGate.GO_MAP, ProfileGate.PUT, key, hash, 0L, 1 << b);
         }
@@ -144,7 +177,10 @@ final class ProfileAdvice {
     /** GoMap.deleteLocked(key, matchElem, elem, long hash). */
     static final class GoRemove {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.This Object map, @Advice.Argument(0) Object key, @Advice.Argument(3) long hash,
+        static void enter(
+                @Advice.This Object map,
+                @Advice.Argument(0) Object key,
+                @Advice.Argument(3) long hash,
                 @Advice.FieldValue("B") int b) {
             ProfileGate.write(map, ProfileGate.GO_MAP, ProfileGate.REMOVE, key, hash, 0L, 1 << b);
         }
@@ -167,7 +203,10 @@ final class ProfileAdvice {
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object map, @Advice.Enter long start, @Advice.Local("oldB") int oldB,
+        static void exit(
+                @Advice.This Object map,
+                @Advice.Enter long start,
+                @Advice.Local("oldB") int oldB,
                 @Advice.FieldValue("B") int b) {
             ProfileGate.resized(map, ProfileGate.GO_GROW, 1 << oldB, 1 << b, start);
         }
@@ -181,7 +220,10 @@ final class ProfileAdvice {
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object map, @Advice.Enter long start, @Advice.Argument(0) int oldbucket,
+        static void exit(
+                @Advice.This Object map,
+                @Advice.Enter long start,
+                @Advice.Argument(0) int oldbucket,
                 @Advice.FieldValue("B") int b) {
             ProfileGate.resized(map, ProfileGate.GO_EVACUATE, oldbucket, 1 << b, start);
         }
@@ -195,8 +237,12 @@ final class ProfileAdvice {
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object map, @Advice.Enter long start, @Advice.Argument(0) int newbit,
-                @Advice.FieldValue("oldbuckets") Object oldbuckets, @Advice.FieldValue("B") int b) {
+        static void exit(
+                @Advice.This Object map,
+                @Advice.Enter long start,
+                @Advice.Argument(0) int newbit,
+                @Advice.FieldValue("oldbuckets") Object oldbuckets,
+                @Advice.FieldValue("B") int b) {
             if (oldbuckets == null) {
                 ProfileGate.resized(map, ProfileGate.GO_GROW_DONE, newbit, 1 << b, start);
             }

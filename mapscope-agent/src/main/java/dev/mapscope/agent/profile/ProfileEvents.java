@@ -77,8 +77,15 @@ final class ProfileEvents {
         return file;
     }
 
-    void resize(String mapId, String mapClass, String label, String kind, int oldCapacity, int newCapacity,
-            long bytes, long durationNanos) {
+    void resize(
+            String mapId,
+            String mapClass,
+            String label,
+            String kind,
+            int oldCapacity,
+            int newCapacity,
+            long bytes,
+            long durationNanos) {
         Resize e = new Resize();
         if (e.isEnabled()) {
             e.mapId = mapId;
@@ -126,19 +133,26 @@ final class ProfileEvents {
     static final class Resize extends Event {
         @Label("Map Id")
         String mapId;
+
         @Label("Map Class")
         String mapClass;
+
         @Label("Map")
         String label;
+
         @Label("Kind")
         String kind;
+
         @Label("Old Capacity")
         int oldCapacity;
+
         @Label("New Capacity")
         int newCapacity;
+
         @Label("Bytes")
         @DataAmount
         long bytes;
+
         @Label("Resize Duration")
         @Timespan(Timespan.NANOSECONDS)
         long resizeDuration;
@@ -152,14 +166,19 @@ final class ProfileEvents {
     static final class SameBucketWrite extends Event {
         @Label("Map Id")
         String mapId;
+
         @Label("Map Class")
         String mapClass;
+
         @Label("Map")
         String label;
+
         @Label("Bucket")
         int bucket;
+
         @Label("Other Thread")
         String otherThread;
+
         @Label("Gap")
         @Timespan(Timespan.NANOSECONDS)
         long gapNanos;
@@ -173,12 +192,16 @@ final class ProfileEvents {
     static final class MapSample extends Event {
         @Label("Map Id")
         String mapId;
+
         @Label("Map Class")
         String mapClass;
+
         @Label("Map")
         String label;
+
         @Label("Operation")
         String operation;
+
         @Label("Bucket")
         int bucket;
     }

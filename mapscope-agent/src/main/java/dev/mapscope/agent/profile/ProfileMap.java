@@ -27,6 +27,7 @@ final class ProfileMap {
     volatile int capacity;
     /** sampled operations by ProfileGate op */
     final AtomicLongArray ops = new AtomicLongArray(ProfileGate.OPS.length);
+
     final AtomicLong multiThreadWrites = new AtomicLong();
     final AtomicLong sameBucketWrites = new AtomicLong();
     final AtomicLong resizes = new AtomicLong();
@@ -38,6 +39,7 @@ final class ProfileMap {
     private boolean moreWriters;
     /** open addressing: bucket index + 1 (0 = free); per slot ops, writes, same-bucket writes */
     private int[] bucketKeys = new int[64];
+
     private long[][] bucketCounts = new long[64][];
     private int bucketCount;
     long droppedBuckets;

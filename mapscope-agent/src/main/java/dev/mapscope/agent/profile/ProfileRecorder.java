@@ -55,6 +55,7 @@ final class ProfileRecorder implements ProfileSink {
     private final Map<Long, Line> stacks = new HashMap<>();
     /** one resize in this many walks its stack (the others are counted, listed and recorded without one) */
     static final int RESIZE_SAMPLE = 64;
+
     private final AtomicLong resizeCount = new AtomicLong();
     /** guarded by itself */
     private final List<Resize> resizes = new ArrayList<>();
@@ -80,8 +81,15 @@ final class ProfileRecorder implements ProfileSink {
         final long durationNanos;
         final String thread;
 
-        Resize(ProfileMap map, String kind, int oldCapacity, int newCapacity, long bytes, long startEpochNanos,
-                long durationNanos, String thread) {
+        Resize(
+                ProfileMap map,
+                String kind,
+                int oldCapacity,
+                int newCapacity,
+                long bytes,
+                long startEpochNanos,
+                long durationNanos,
+                String thread) {
             this.map = map;
             this.kind = kind;
             this.oldCapacity = oldCapacity;
@@ -105,8 +113,16 @@ final class ProfileRecorder implements ProfileSink {
         final String secondThread;
         final List<String> secondStack;
 
-        Example(ProfileMap map, String label, int bucket, long gapNanos, long epochNanos, String firstThread,
-                List<String> firstStack, String secondThread, List<String> secondStack) {
+        Example(
+                ProfileMap map,
+                String label,
+                int bucket,
+                long gapNanos,
+                long epochNanos,
+                String firstThread,
+                List<String> firstStack,
+                String secondThread,
+                List<String> secondStack) {
             this.map = map;
             this.label = label;
             this.bucket = bucket;
@@ -144,8 +160,15 @@ final class ProfileRecorder implements ProfileSink {
     }
 
     @Override
-    public void sharedWrite(Object map, int family, int op, int bucket, int capacity, Thread previousWriter,
-            Thread sameBucket, long gapNanos) {
+    public void sharedWrite(
+            Object map,
+            int family,
+            int op,
+            int bucket,
+            int capacity,
+            Thread previousWriter,
+            Thread sameBucket,
+            long gapNanos) {
         ProfileMap m = map(map, family);
         if (m == null) {
             return;
@@ -171,8 +194,16 @@ final class ProfileRecorder implements ProfileSink {
             label = m.label();
             // The other thread's stack as of now: it has left that write (or is in its next one).
             List<String> theirs = ProfileStacks.lines(sameBucket.getStackTrace(), EXAMPLE_DEPTH);
-            Example e = new Example(m, label, bucket, gapNanos, epochOffset + System.nanoTime(), sameBucket.getName(),
-                    theirs, Thread.currentThread().getName(), ProfileStacks.lines(mine, EXAMPLE_DEPTH));
+            Example e = new Example(
+                    m,
+                    label,
+                    bucket,
+                    gapNanos,
+                    epochOffset + System.nanoTime(),
+                    sameBucket.getName(),
+                    theirs,
+                    Thread.currentThread().getName(),
+                    ProfileStacks.lines(mine, EXAMPLE_DEPTH));
             synchronized (examples) {
                 if (examples.size() < MAX_EXAMPLES) {
                     examples.add(e);
@@ -190,7 +221,8 @@ final class ProfileRecorder implements ProfileSink {
 
     @Override
     public void resize(Object map, int kind, int oldCapacity, int newCapacity, long startNanos, long durationNanos) {
-        int family = kind == ProfileGate.HASH_MAP_RESIZE ? ProfileGate.HASH_MAP
+        int family = kind == ProfileGate.HASH_MAP_RESIZE
+                ? ProfileGate.HASH_MAP
                 : kind == ProfileGate.CHM_TRANSFER ? ProfileGate.CONCURRENT : ProfileGate.GO_MAP;
         ProfileMap m = map(map, family);
         if (kind == ProfileGate.GO_EVACUATE) {
@@ -234,8 +266,18 @@ final class ProfileRecorder implements ProfileSink {
                 }
             }
         }
-        add(new Resize(m, ProfileGate.KINDS[kind], oldCapacity, newCapacity, bytes, epochOffset + startNanos,
-                durationNanos, Thread.currentThread().getName()), map, label);
+        add(
+                new Resize(
+                        m,
+                        ProfileGate.KINDS[kind],
+                        oldCapacity,
+                        newCapacity,
+                        bytes,
+                        epochOffset + startNanos,
+                        durationNanos,
+                        Thread.currentThread().getName()),
+                map,
+                label);
         if (walk) {
             count(stack, label, "resize " + oldCapacity + "->" + newCapacity, RESIZE_SAMPLE);
         }
@@ -263,11 +305,31 @@ final class ProfileRecorder implements ProfileSink {
         String thread = Thread.currentThread().getName();
         String label = m.label();
         // bytes of the summarised step: the evacuated buckets it counted (see PROFILE-AGENT.md)
-        add(new Resize(m, ProfileGate.KINDS[ProfileGate.GO_EVACUATE], old, newCapacity, evacuations,
-                epochOffset + (evacuations > 0 ? firstEvacuate : start), evacuateNanos, thread), m, label);
+        add(
+                new Resize(
+                        m,
+                        ProfileGate.KINDS[ProfileGate.GO_EVACUATE],
+                        old,
+                        newCapacity,
+                        evacuations,
+                        epochOffset + (evacuations > 0 ? firstEvacuate : start),
+                        evacuateNanos,
+                        thread),
+                m,
+                label);
         // growDone is an instant: its time is the end, its duration the whole growth since hashGrow
-        add(new Resize(m, ProfileGate.KINDS[ProfileGate.GO_GROW_DONE], old, newCapacity, 0, epochOffset + endNanos,
-                endNanos - start, thread), m, label);
+        add(
+                new Resize(
+                        m,
+                        ProfileGate.KINDS[ProfileGate.GO_GROW_DONE],
+                        old,
+                        newCapacity,
+                        0,
+                        epochOffset + endNanos,
+                        endNanos - start,
+                        thread),
+                m,
+                label);
     }
 
     private void add(Resize r, Object mapOrStats, String label) {
@@ -326,7 +388,12 @@ final class ProfileRecorder implements ProfileSink {
             }
         }
         StringBuilder b = ProfileStacks.collapsed(stack);
-        String text = b.append(b.length() > 0 ? ";[" : "[").append(label).append("];[").append(last).append(']').toString();
+        String text = b.append(b.length() > 0 ? ";[" : "[")
+                .append(label)
+                .append("];[")
+                .append(last)
+                .append(']')
+                .toString();
         synchronized (stacks) {
             Line l = stacks.get(key);
             if (l != null) {

@@ -20,8 +20,7 @@ final class ProfileStacks {
     /** a named class, not a lambda: no invokedynamic is linked from inside instrumented map code */
     private static final Function<Stream<StackWalker.StackFrame>, StackWalker.StackFrame[]> TAKE = new Take();
 
-    private ProfileStacks() {
-    }
+    private ProfileStacks() {}
 
     /** The current thread's stack, innermost frame first, the agent's frames dropped. */
     static StackWalker.StackFrame[] capture() {
@@ -33,7 +32,7 @@ final class ProfileStacks {
         public StackWalker.StackFrame[] apply(Stream<StackWalker.StackFrame> frames) {
             List<StackWalker.StackFrame> kept = new ArrayList<>(DEPTH);
             boolean top = true;
-            for (Iterator<StackWalker.StackFrame> it = frames.iterator(); it.hasNext() && kept.size() < DEPTH;) {
+            for (Iterator<StackWalker.StackFrame> it = frames.iterator(); it.hasNext() && kept.size() < DEPTH; ) {
                 StackWalker.StackFrame f = it.next();
                 if (top && agent(f.getClassName())) {
                     continue; // the profile's own call chain sits on top of the map method
@@ -113,7 +112,10 @@ final class ProfileStacks {
     }
 
     static boolean jdk(String c) {
-        return c.startsWith("java.") || c.startsWith("javax.") || c.startsWith("jdk.") || c.startsWith("sun.")
+        return c.startsWith("java.")
+                || c.startsWith("javax.")
+                || c.startsWith("jdk.")
+                || c.startsWith("sun.")
                 || c.startsWith("com.sun.");
     }
 }

@@ -1,18 +1,17 @@
 package dev.mapscope.agent.profile;
 
+import dev.mapscope.agent.boot.profile.ProfileGate;
+import dev.mapscope.agent.boot.race.MapWatch;
 import dev.mapscope.agent.protocol.AtomicFiles;
 import dev.mapscope.agent.protocol.Json;
 import dev.mapscope.agent.protocol.Protocol;
 import dev.mapscope.agent.protocol.Requests;
-import dev.mapscope.agent.boot.profile.ProfileGate;
-import dev.mapscope.agent.boot.race.MapWatch;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,11 +34,11 @@ public final class Profiler {
 
     /** guarded by Profiler.class */
     private static Instrumentation inst;
+
     private static Profile running;
     private static boolean hooked;
 
-    private Profiler() {
-    }
+    private Profiler() {}
 
     /** Called by every Agent.load: registers the verbs; starts the run profile if the options ask for one. */
     public static void register(Instrumentation first, Path runDir, int runSample, long runWindowMicros) {
@@ -56,11 +55,10 @@ public final class Profiler {
         if (runDir != null) {
             try {
                 Files.createDirectories(runDir);
-                start(new Profile(RUN_ID, runDir, runSample, runWindowMicros * 1000, Long.MAX_VALUE, true),
-                        true);
+                start(new Profile(RUN_ID, runDir, runSample, runWindowMicros * 1000, Long.MAX_VALUE, true), true);
             } catch (IOException | RuntimeException e) {
-                System.err.println("mapscope: the profile did not start (" + (e.getMessage() == null ? e : e.getMessage())
-                        + "); the agent runs without it");
+                System.err.println("mapscope: the profile did not start ("
+                        + (e.getMessage() == null ? e : e.getMessage()) + "); the agent runs without it");
             }
         }
     }
@@ -85,12 +83,14 @@ public final class Profiler {
                     break;
                 case "jfr":
                     if (!v.equals("true") && !v.equals("false")) {
-                        throw new IllegalArgumentException("profile argument jfr must be true or false, not '" + v + "'");
+                        throw new IllegalArgumentException(
+                                "profile argument jfr must be true or false, not '" + v + "'");
                     }
                     jfr = v.equals("true");
                     break;
                 default:
-                    throw new IllegalArgumentException("unknown profile argument '" + e.getKey() + "' (known: " + KNOWN + ")");
+                    throw new IllegalArgumentException(
+                            "unknown profile argument '" + e.getKey() + "' (known: " + KNOWN + ")");
             }
         }
         start(new Profile(id, dir, sample, window * 1000, duration, jfr), false);
@@ -117,14 +117,15 @@ public final class Profiler {
             }
             int eq = pair.indexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException("profile argument '" + pair + "' is not key=value (known: " + KNOWN + ")");
+                throw new IllegalArgumentException(
+                        "profile argument '" + pair + "' is not key=value (known: " + KNOWN + ")");
             }
             String value;
             try {
                 value = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("profile argument " + pair.substring(0, eq) + " is not percent-encoded: '"
-                        + pair.substring(eq + 1) + "'");
+                throw new IllegalArgumentException("profile argument " + pair.substring(0, eq)
+                        + " is not percent-encoded: '" + pair.substring(eq + 1) + "'");
             }
             r.put(pair.substring(0, eq), value);
         }
@@ -175,12 +176,14 @@ public final class Profiler {
                 t.start();
             }
         } else {
-            Thread t = new Thread(() -> {
-                MapWatch.ignoreCurrentThread();
-                if (p.start(i)) {
-                    p.await();
-                }
-            }, "mapscope-profile");
+            Thread t = new Thread(
+                    () -> {
+                        MapWatch.ignoreCurrentThread();
+                        if (p.start(i)) {
+                            p.await();
+                        }
+                    },
+                    "mapscope-profile");
             t.setDaemon(true);
             t.start();
         }
@@ -278,11 +281,18 @@ public final class Profiler {
             transformer = ProfileInstaller.install(i, errors, new TreeSet<>());
             ProfileGate.start(recorder, sample, windowNanos);
             StringBuilder b = new StringBuilder(256);
-            b.append("{\"id\":").append(Json.str(id)).append(",\"sample\":").append(sample)
-                    .append(",\"windowMicros\":").append(windowNanos / 1000)
-                    .append(",\"durationMillis\":").append(durationMillis == Long.MAX_VALUE ? -1 : durationMillis)
-                    .append(",\"jfr\":").append(jfr)
-                    .append(",\"startedAt\":").append(Json.str(startedAt.toString()))
+            b.append("{\"id\":")
+                    .append(Json.str(id))
+                    .append(",\"sample\":")
+                    .append(sample)
+                    .append(",\"windowMicros\":")
+                    .append(windowNanos / 1000)
+                    .append(",\"durationMillis\":")
+                    .append(durationMillis == Long.MAX_VALUE ? -1 : durationMillis)
+                    .append(",\"jfr\":")
+                    .append(jfr)
+                    .append(",\"startedAt\":")
+                    .append(Json.str(startedAt.toString()))
                     .append(",\"errors\":[");
             for (int k = 0; k < errors.size(); k++) {
                 b.append(k == 0 ? "" : ",").append(Json.str(errors.get(k)));
@@ -298,7 +308,8 @@ public final class Profiler {
             ProfileRecorder r = new ProfileRecorder(1, 1000, 0, 4, null);
             HashMap<String, String> m = new HashMap<>();
             r.sample(m, ProfileGate.HASH_MAP, ProfileGate.PUT, 1, 16);
-            r.sharedWrite(m, ProfileGate.HASH_MAP, ProfileGate.PUT, 1, 16, Thread.currentThread(), Thread.currentThread(), 1);
+            r.sharedWrite(
+                    m, ProfileGate.HASH_MAP, ProfileGate.PUT, 1, 16, Thread.currentThread(), Thread.currentThread(), 1);
             r.resize(m, ProfileGate.HASH_MAP_RESIZE, 16, 32, System.nanoTime(), 1);
             r.resize(m, ProfileGate.GO_GROW, 1, 2, System.nanoTime(), 1);
             r.resize(m, ProfileGate.GO_EVACUATE, 0, 2, System.nanoTime(), 1);
@@ -329,11 +340,13 @@ public final class Profiler {
                 }
                 transformer = null;
                 AtomicFiles.write(dir.resolve(id + ".collapsed"), ProfileWriter.collapsed(recorder));
-                AtomicFiles.write(dir.resolve(id + ".json"),
+                AtomicFiles.write(
+                        dir.resolve(id + ".json"),
                         ProfileWriter.json(recorder, startedAt.toString(), millis, operations));
                 boolean jfrWritten = events == null || writeJfr(reason);
-                AtomicFiles.write(dir.resolve(id + ".done"), "{\"reason\":" + Json.str(reason)
-                        + ",\"jfr\":" + (events != null && jfrWritten) + "}\n");
+                AtomicFiles.write(
+                        dir.resolve(id + ".done"),
+                        "{\"reason\":" + Json.str(reason) + ",\"jfr\":" + (events != null && jfrWritten) + "}\n");
             } finally {
                 recorder = null;
                 events = null;
@@ -383,8 +396,8 @@ public final class Profiler {
     /** 4 with compressed references (the default below 32 GB of heap), else 8. */
     static int refBytes() {
         try {
-            com.sun.management.HotSpotDiagnosticMXBean hs = java.lang.management.ManagementFactory
-                    .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            com.sun.management.HotSpotDiagnosticMXBean hs = java.lang.management.ManagementFactory.getPlatformMXBean(
+                    com.sun.management.HotSpotDiagnosticMXBean.class);
             return hs.getVMOption("UseCompressedOops").getValue().equals("true") ? 4 : 8;
         } catch (RuntimeException | LinkageError e) {
             return 4;

@@ -17,8 +17,7 @@ public final class AtomicFiles {
      * temporary; the last rename wins, whole. In the agent, failures are returned, never thrown: the application
      * must not notice, and the CLI, which waits for the file, times out with its own sentence.
      */
-    private AtomicFiles() {
-    }
+    private AtomicFiles() {}
 
     /** Writes {@code text} (UTF-8) to {@code file} by a rename; false if that failed. */
     public static boolean write(Path file, String text) {

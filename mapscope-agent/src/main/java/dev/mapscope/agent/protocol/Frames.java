@@ -2,8 +2,7 @@ package dev.mapscope.agent.protocol;
 
 /** How findings and probe hits write a stack frame (docs/AGENT-PROTOCOL.md). */
 public final class Frames {
-    private Frames() {
-    }
+    private Frames() {}
 
     /** One frame as {@code Throwable.printStackTrace} writes it, without the module: findings and probe hits. */
     public static String format(StackTraceElement e) {

@@ -2,8 +2,7 @@ package dev.mapscope.agent.protocol;
 
 /** The little JSON the agent writes (findings, status, profiles, probes): strings escaped per RFC 8259. */
 public final class Json {
-    private Json() {
-    }
+    private Json() {}
 
     public static String str(String s) {
         return s == null ? "null" : str(new StringBuilder(s.length() + 2), s).toString();

@@ -25,8 +25,7 @@ public final class MapRegistry {
         }
     };
 
-    private MapRegistry() {
-    }
+    private MapRegistry() {}
 
     /** The id of {@code map} as findings name it. */
     public static String id(Object map) {

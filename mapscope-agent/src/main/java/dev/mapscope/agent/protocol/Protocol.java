@@ -16,6 +16,5 @@ public final class Protocol {
     /** Two writes to one bucket by two threads closer than this are counted as a same-bucket sequence. */
     public static final long DEFAULT_PROFILE_WINDOW_MICROS = 1000;
 
-    private Protocol() {
-    }
+    private Protocol() {}
 }

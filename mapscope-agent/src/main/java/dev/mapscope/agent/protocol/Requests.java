@@ -1,10 +1,6 @@
 package dev.mapscope.agent.protocol;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,8 +22,7 @@ public final class Requests {
     /** Run at detach, before the bytecode is restored: features stop their threads and remove their advice. */
     private static final List<Runnable> ON_DETACH = new ArrayList<>();
 
-    private Requests() {
-    }
+    private Requests() {}
 
     public static synchronized void register(String verb, Handler handler) {
         VERBS.put(verb, handler);
@@ -74,5 +69,4 @@ public final class Requests {
         }
         return true;
     }
-
 }

@@ -1,8 +1,8 @@
 package dev.mapscope.agent.race;
 
+import dev.mapscope.agent.boot.race.Race;
 import dev.mapscope.agent.protocol.Frames;
 import dev.mapscope.agent.protocol.Json;
-import dev.mapscope.agent.boot.race.Race;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -59,8 +59,18 @@ public final class Finding {
         }
     }
 
-    private Finding(String id, String kind, String mapClass, String backingOf, String mapId, String operation,
-            int bucket, int keyHash, Side current, Side other, Instant time) {
+    private Finding(
+            String id,
+            String kind,
+            String mapClass,
+            String backingOf,
+            String mapId,
+            String operation,
+            int bucket,
+            int keyHash,
+            Side current,
+            Side other,
+            Instant time) {
         this.id = id;
         this.kind = kind;
         this.mapClass = mapClass;
@@ -86,8 +96,18 @@ public final class Finding {
         Side other = new Side(r.other.getName(), r.other.getId(), otherOp, theirs, r.otherStackAt);
         String mapId = mapClass + "@" + Integer.toHexString(System.identityHashCode(r.map));
         String id = id(r.kind, mine, theirs);
-        return new Finding(id, r.kind, mapClass, backingOf(mapClass, r.stack), mapId, op, r.bucket, r.keyHash,
-                current, other, Instant.now());
+        return new Finding(
+                id,
+                r.kind,
+                mapClass,
+                backingOf(mapClass, r.stack),
+                mapId,
+                op,
+                r.bucket,
+                r.keyHash,
+                current,
+                other,
+                Instant.now());
     }
 
     public String id() {
@@ -155,7 +175,8 @@ public final class Finding {
         for (int i = from; i < stack.length; i++) {
             StackTraceElement e = stack[i];
             String c = e.getClassName();
-            if (c.startsWith(BOOT_PACKAGE) || (c.equals("java.lang.Thread") && e.getMethodName().equals("getStackTrace"))) {
+            if (c.startsWith(BOOT_PACKAGE)
+                    || (c.equals("java.lang.Thread") && e.getMethodName().equals("getStackTrace"))) {
                 continue;
             }
             // A lambda's hidden proxy class ("Foo$$Lambda$42/0x...call") shows in another thread's stack taken
@@ -194,18 +215,25 @@ public final class Finding {
     }
 
     static boolean isMapFrame(String c) {
-        return c.startsWith("java.util.HashMap") || c.startsWith("java.util.LinkedHashMap")
-                || c.startsWith("java.util.TreeMap") || c.startsWith("java.util.WeakHashMap")
-                || c.startsWith("java.util.IdentityHashMap") || c.equals("java.util.AbstractMap")
+        return c.startsWith("java.util.HashMap")
+                || c.startsWith("java.util.LinkedHashMap")
+                || c.startsWith("java.util.TreeMap")
+                || c.startsWith("java.util.WeakHashMap")
+                || c.startsWith("java.util.IdentityHashMap")
+                || c.equals("java.util.AbstractMap")
                 || c.equals("java.util.Map");
     }
 
     /** The JDK collections that wrap or delegate to an instrumented map. */
     static boolean isCollectionFrame(String c) {
-        return c.startsWith("java.util.Collections$") || c.equals("java.util.HashSet")
-                || c.equals("java.util.LinkedHashSet") || c.equals("java.util.TreeSet")
-                || c.equals("java.util.AbstractCollection") || c.equals("java.util.AbstractSet")
-                || c.equals("java.util.SequencedMap") || c.equals("java.util.NavigableMap");
+        return c.startsWith("java.util.Collections$")
+                || c.equals("java.util.HashSet")
+                || c.equals("java.util.LinkedHashSet")
+                || c.equals("java.util.TreeSet")
+                || c.equals("java.util.AbstractCollection")
+                || c.equals("java.util.AbstractSet")
+                || c.equals("java.util.SequencedMap")
+                || c.equals("java.util.NavigableMap");
     }
 
     /** The first frame above the map's own frames (the caller that wrote the map), or null. */
@@ -248,30 +276,44 @@ public final class Finding {
     /** One JSON line in the format of AGENT-PROTOCOL.md. */
     synchronized String json() {
         StringBuilder b = new StringBuilder(512);
-        b.append("{\"type\":\"finding\",\"id\":").append(Json.str(id))
-                .append(",\"kind\":").append(Json.str(kind))
-                .append(",\"mapClass\":").append(Json.str(mapClass))
-                .append(",\"backingOf\":").append(Json.str(backingOf))
-                .append(",\"mapId\":").append(Json.str(mapId))
+        b.append("{\"type\":\"finding\",\"id\":")
+                .append(Json.str(id))
+                .append(",\"kind\":")
+                .append(Json.str(kind))
+                .append(",\"mapClass\":")
+                .append(Json.str(mapClass))
+                .append(",\"backingOf\":")
+                .append(Json.str(backingOf))
+                .append(",\"mapId\":")
+                .append(Json.str(mapId))
                 .append(",\"allocatedAt\":null")
-                .append(",\"operation\":").append(Json.str(operation))
-                .append(",\"bucket\":").append(bucket)
-                .append(",\"keyHash\":").append(keyHash)
+                .append(",\"operation\":")
+                .append(Json.str(operation))
+                .append(",\"bucket\":")
+                .append(bucket)
+                .append(",\"keyHash\":")
+                .append(keyHash)
                 .append(",\"threads\":[");
         side(b, current);
         b.append(',');
         side(b, other);
-        b.append("],\"count\":").append(count)
-                .append(",\"time\":").append(Json.str(time.toString()))
+        b.append("],\"count\":")
+                .append(count)
+                .append(",\"time\":")
+                .append(Json.str(time.toString()))
                 .append('}');
         return b.toString();
     }
 
     private static void side(StringBuilder b, Side s) {
-        b.append("{\"name\":").append(Json.str(s.name))
-                .append(",\"id\":").append(s.id)
-                .append(",\"operation\":").append(Json.str(s.operation))
-                .append(",\"stackAt\":").append(Json.str(s.stackAt))
+        b.append("{\"name\":")
+                .append(Json.str(s.name))
+                .append(",\"id\":")
+                .append(s.id)
+                .append(",\"operation\":")
+                .append(Json.str(s.operation))
+                .append(",\"stackAt\":")
+                .append(Json.str(s.stackAt))
                 .append(",\"stack\":[");
         for (int i = 0; i < s.stack.size(); i++) {
             if (i > 0) {
@@ -286,25 +328,44 @@ public final class Finding {
     public String text() {
         StringBuilder b = new StringBuilder(1024);
         boolean overlap = kind.equals(Race.CONCURRENT);
-        b.append("mapscope: ").append(overlap ? "concurrent write" : "unsynchronized write")
-                .append(" to ").append(mapId);
+        b.append("mapscope: ")
+                .append(overlap ? "concurrent write" : "unsynchronized write")
+                .append(" to ")
+                .append(mapId);
         if (backingOf != null) {
             b.append(" (the backing map of a ").append(backingOf).append(')');
         }
         b.append('\n');
-        b.append("  kind: ").append(kind).append("   operation: ").append(operation)
-                .append("   key hash: ").append(keyHash == -1 ? "unknown" : Integer.toString(keyHash))
-                .append("   bucket: ").append(bucket == -1 ? "unknown" : Integer.toString(bucket))
+        b.append("  kind: ")
+                .append(kind)
+                .append("   operation: ")
+                .append(operation)
+                .append("   key hash: ")
+                .append(keyHash == -1 ? "unknown" : Integer.toString(keyHash))
+                .append("   bucket: ")
+                .append(bucket == -1 ? "unknown" : Integer.toString(bucket))
                 .append("   allocated at: not recorded\n");
-        b.append("  thread \"").append(current.name).append("\" (id ").append(current.id).append(") ")
-                .append(current.operation).append(":\n");
+        b.append("  thread \"")
+                .append(current.name)
+                .append("\" (id ")
+                .append(current.id)
+                .append(") ")
+                .append(current.operation)
+                .append(":\n");
         stackText(b, current.stack);
         if (overlap) {
-            b.append("  ...while thread \"").append(other.name).append("\" (id ").append(other.id)
+            b.append("  ...while thread \"")
+                    .append(other.name)
+                    .append("\" (id ")
+                    .append(other.id)
                     .append(") was inside a write of the same map, now at:\n");
         } else {
-            b.append("  ...with no happens-before order and no common lock after thread \"").append(other.name)
-                    .append("\" (id ").append(other.id).append(") ").append(other.operation);
+            b.append("  ...with no happens-before order and no common lock after thread \"")
+                    .append(other.name)
+                    .append("\" (id ")
+                    .append(other.id)
+                    .append(") ")
+                    .append(other.operation);
             switch (other.stackAt) {
                 case Race.AT_WRITE:
                     b.append(" at:\n");

@@ -9,14 +9,17 @@ import net.bytebuddy.asm.Advice;
  * Nothing here allocates: the operation name is a constant ({@code #m}), the table a field read.
  */
 final class MapAdvice {
-    private MapAdvice() {
-    }
+    private MapAdvice() {}
 
     /** HashMap.putVal(int hash, K key, ...) and removeNode(int hash, Object key, ...): the hash is given. */
     static final class HashedWrite {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static int enter(@Advice.This Object map, @Advice.Origin("#m") String op, @Advice.Argument(0) int hash,
-                @Advice.Argument(1) Object key, @Advice.FieldValue("table") Object[] table) {
+        static int enter(
+                @Advice.This Object map,
+                @Advice.Origin("#m") String op,
+                @Advice.Argument(0) int hash,
+                @Advice.Argument(1) Object key,
+                @Advice.FieldValue("table") Object[] table) {
             return MapWatch.enter(map, op, key, hash, table);
         }
 
@@ -29,7 +32,10 @@ final class MapAdvice {
     /** HashMap compute*, merge, replace: the key is the first argument. */
     static final class KeyedHashWrite {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static int enter(@Advice.This Object map, @Advice.Origin("#m") String op, @Advice.Argument(0) Object key,
+        static int enter(
+                @Advice.This Object map,
+                @Advice.Origin("#m") String op,
+                @Advice.Argument(0) Object key,
                 @Advice.FieldValue("table") Object[] table) {
             return MapWatch.enter(map, op, key, MapWatch.NO_HASH, table);
         }
@@ -43,8 +49,8 @@ final class MapAdvice {
     /** HashMap clear, resize, replaceAll; LinkedHashMap afterNodeAccess: no key. */
     static final class HashWrite {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static int enter(@Advice.This Object map, @Advice.Origin("#m") String op,
-                @Advice.FieldValue("table") Object[] table) {
+        static int enter(
+                @Advice.This Object map, @Advice.Origin("#m") String op, @Advice.FieldValue("table") Object[] table) {
             return MapWatch.enter(map, op, null, MapWatch.NO_HASH, table);
         }
 

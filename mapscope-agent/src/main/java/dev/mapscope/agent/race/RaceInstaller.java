@@ -2,31 +2,27 @@ package dev.mapscope.agent.race;
 
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isMethod;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.returns;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import dev.mapscope.agent.transform.LoadedByName;
+import dev.mapscope.agent.transform.TransformRecorder;
 import java.lang.instrument.Instrumentation;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import net.bytebuddy.ByteBuddy;
-import dev.mapscope.agent.transform.LoadedByName;
-import dev.mapscope.agent.transform.TransformRecorder;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.utility.JavaModule;
 
 /**
  * Which JDK methods get which advice, and the transformer that puts it there and takes it away. Its discovery
@@ -39,7 +35,9 @@ public final class RaceInstaller {
      * retransforms the same set without the transformer, which restores the original bytecode.
      */
     private static final String[] HASH_MAPS = {"java.util.HashMap", "java.util.LinkedHashMap"};
-    private static final String[] OTHER_MAPS = {"java.util.TreeMap", "java.util.WeakHashMap", "java.util.IdentityHashMap"};
+    private static final String[] OTHER_MAPS = {
+        "java.util.TreeMap", "java.util.WeakHashMap", "java.util.IdentityHashMap"
+    };
     private static final String AQS = "java.util.concurrent.locks.AbstractQueuedSynchronizer";
     private static final String AQLS = "java.util.concurrent.locks.AbstractQueuedLongSynchronizer";
     private static final String[] SYNCS = {
@@ -65,12 +63,34 @@ public final class RaceInstaller {
         "java.util.concurrent.ScheduledThreadPoolExecutor$DelayedWorkQueue",
     };
     private static final String[] QUEUE_PUTS = {
-        "offer", "put", "add", "addFirst", "addLast", "offerFirst", "offerLast", "putFirst", "putLast", "push",
-        "transfer", "tryTransfer",
+        "offer",
+        "put",
+        "add",
+        "addFirst",
+        "addLast",
+        "offerFirst",
+        "offerLast",
+        "putFirst",
+        "putLast",
+        "push",
+        "transfer",
+        "tryTransfer",
     };
     private static final String[] QUEUE_TAKES = {
-        "poll", "take", "pollFirst", "pollLast", "takeFirst", "takeLast", "removeFirst", "removeLast", "pop",
-        "drainTo", "peek", "peekFirst", "peekLast", "element",
+        "poll",
+        "take",
+        "pollFirst",
+        "pollLast",
+        "takeFirst",
+        "takeLast",
+        "removeFirst",
+        "removeLast",
+        "pop",
+        "drainTo",
+        "peek",
+        "peekFirst",
+        "peekLast",
+        "element",
     };
     private static final String THREAD = "java.lang.Thread";
     private static final String FUTURE_TASK = "java.util.concurrent.FutureTask";
@@ -79,8 +99,7 @@ public final class RaceInstaller {
     private static final String FJ_POOL = "java.util.concurrent.ForkJoinPool";
     private static final String TPE = "java.util.concurrent.ThreadPoolExecutor";
 
-    private RaceInstaller() {
-    }
+    private RaceInstaller() {}
 
     /** The names of every type this agent instruments in the given mode. */
     public static Set<String> typeNames(boolean sharing) {
@@ -97,8 +116,8 @@ public final class RaceInstaller {
     }
 
     /** Installs the advice and retransforms the loaded types; returns the transformer that undoes it. */
-    public static ResettableClassFileTransformer install(Instrumentation inst, boolean sharing, List<String> errors,
-            Set<String> transformed) {
+    public static ResettableClassFileTransformer install(
+            Instrumentation inst, boolean sharing, List<String> errors, Set<String> transformed) {
         // Load every target first. A class first loaded while a transformer runs on the same thread (Byte
         // Buddy loads TreeMap while it transforms) is not shown to any transformer (the JVM's re-entrancy
         // guard), so it would stay uninstrumented; found by the TreeMap pattern test.
@@ -118,23 +137,44 @@ public final class RaceInstaller {
                 .with(new TransformRecorder(errors, transformed));
 
         // HashMap, and through it LinkedHashMap, HashSet, LinkedHashSet.
-        b = b.type(named("java.util.HashMap")).transform((builder, type, loader, module, pd) -> builder
-                .visit(on(MapAdvice.HashedWrite.class, namedOneOf("putVal", "removeNode")))
-                .visit(on(MapAdvice.KeyedHashWrite.class, namedOneOf("computeIfAbsent", "computeIfPresent", "compute",
-                        "merge", "replace")))
-                .visit(on(MapAdvice.HashWrite.class, namedOneOf("clear", "resize", "replaceAll"))));
-        b = b.type(named("java.util.LinkedHashMap")).transform((builder, type, loader, module, pd) -> builder
-                .visit(on(MapAdvice.HashWrite.class, namedOneOf("afterNodeAccess", "clear", "replaceAll"))));
-        b = b.type(named("java.util.TreeMap")).transform((builder, type, loader, module, pd) -> builder
-                .visit(on(MapAdvice.KeyedWrite.class, namedOneOf("put", "putIfAbsent", "computeIfAbsent",
-                        "computeIfPresent", "compute", "merge", "replace").or(named("remove").and(takesArguments(1)))))
-                .visit(on(MapAdvice.Write.class, namedOneOf("clear", "putAll", "pollFirstEntry", "pollLastEntry",
-                        "deleteEntry", "replaceAll"))));
+        b = b.type(named("java.util.HashMap"))
+                .transform((builder, type, loader, module, pd) -> builder.visit(
+                                on(MapAdvice.HashedWrite.class, namedOneOf("putVal", "removeNode")))
+                        .visit(on(
+                                MapAdvice.KeyedHashWrite.class,
+                                namedOneOf("computeIfAbsent", "computeIfPresent", "compute", "merge", "replace")))
+                        .visit(on(MapAdvice.HashWrite.class, namedOneOf("clear", "resize", "replaceAll"))));
+        b = b.type(named("java.util.LinkedHashMap"))
+                .transform((builder, type, loader, module, pd) -> builder.visit(
+                        on(MapAdvice.HashWrite.class, namedOneOf("afterNodeAccess", "clear", "replaceAll"))));
+        b = b.type(named("java.util.TreeMap"))
+                .transform((builder, type, loader, module, pd) -> builder.visit(on(
+                                MapAdvice.KeyedWrite.class,
+                                namedOneOf(
+                                                "put",
+                                                "putIfAbsent",
+                                                "computeIfAbsent",
+                                                "computeIfPresent",
+                                                "compute",
+                                                "merge",
+                                                "replace")
+                                        .or(named("remove").and(takesArguments(1)))))
+                        .visit(on(
+                                MapAdvice.Write.class,
+                                namedOneOf(
+                                        "clear",
+                                        "putAll",
+                                        "pollFirstEntry",
+                                        "pollLastEntry",
+                                        "deleteEntry",
+                                        "replaceAll"))));
         b = b.type(namedOneOf("java.util.WeakHashMap", "java.util.IdentityHashMap"))
-                .transform((builder, type, loader, module, pd) -> builder
-                        .visit(on(MapAdvice.KeyedWrite.class, named("put").or(named("remove").and(takesArguments(1)))))
-                        .visit(on(MapAdvice.Write.class, namedOneOf("clear", "putAll", "resize", "replaceAll",
-                                "closeDeletion"))));
+                .transform((builder, type, loader, module, pd) -> builder.visit(on(
+                                MapAdvice.KeyedWrite.class,
+                                named("put").or(named("remove").and(takesArguments(1)))))
+                        .visit(on(
+                                MapAdvice.Write.class,
+                                namedOneOf("clear", "putAll", "resize", "replaceAll", "closeDeletion"))));
         if (sharing) {
             b = sync(b);
         }
@@ -142,44 +182,70 @@ public final class RaceInstaller {
     }
 
     private static AgentBuilder sync(AgentBuilder b) {
-        b = b.type(namedOneOf(AQS, AQLS)).transform((builder, type, loader, module, pd) -> builder
-                .visit(on(SyncAdvice.ReleaseThis.class, named("release")))
-                .visit(on(SyncAdvice.ReleaseShared.class, named("releaseShared"))));
-        b = b.type(namedOneOf(SYNCS)).transform((builder, type, loader, module, pd) -> builder
-                .visit(on(SyncAdvice.AcquireIfTrue.class, namedOneOf("tryAcquire", "initialTryLock", "tryLock",
-                        "tryWriteLock").and(returns(boolean.class)).and(not(isAbstract()))))
-                .visit(on(SyncAdvice.AcquireSharedInt.class, named("tryAcquireShared").and(returns(int.class))
-                        .and(not(isAbstract()))))
-                .visit(on(SyncAdvice.AcquireSharedLong.class, named("tryAcquireShared").and(returns(long.class))
-                        .and(not(isAbstract())))));
-        b = b.type(namedOneOf(QUEUES)).transform((builder, type, loader, module, pd) -> builder
-                .visit(on(SyncAdvice.ReleaseThis.class, namedOneOf(QUEUE_PUTS).and(not(isAbstract()))))
-                .visit(on(SyncAdvice.AcquireThisOnExit.class, namedOneOf(QUEUE_TAKES)
-                        .or(named("remove").and(takesArguments(0))).and(not(isAbstract())))));
-        b = b.type(named(THREAD)).transform((builder, type, loader, module, pd) -> builder
-                .visit(on(SyncAdvice.ThreadStart.class, named("start").and(takesArguments(0))))
-                .visit(on(SyncAdvice.ThreadExit.class, named("exit").and(takesArguments(0))))
-                .visit(on(SyncAdvice.ThreadIsAlive.class, named("isAlive")))
-                .visit(on(SyncAdvice.ThreadJoin.class, named("join"))));
-        b = b.type(named(FUTURE_TASK)).transform((builder, type, loader, module, pd) -> builder
-                .visit(on(SyncAdvice.ReleaseThis.class, namedOneOf("set", "setException")))
-                .visit(on(SyncAdvice.AcquireThisOnEnter.class, named("run")))
-                .visit(on(SyncAdvice.AcquireThisOnExit.class, namedOneOf("get", "isDone"))));
-        b = b.type(named(COMPLETABLE)).transform((builder, type, loader, module, pd) -> builder
-                .visit(on(SyncAdvice.ReleaseThis.class, named("postComplete")))
-                .visit(on(SyncAdvice.AcquireThisOnExit.class, namedOneOf("get", "join", "getNow", "isDone"))));
-        b = b.type(named(FJ_TASK)).transform((builder, type, loader, module, pd) -> builder
-                .visit(on(SyncAdvice.ReleaseThis.class, named("fork")))
-                .visit(on(SyncAdvice.AcquireThisOnEnter.class, named("doExec")))
-                .visit(on(SyncAdvice.ReleaseThisOnExit.class, named("doExec")))
-                .visit(on(SyncAdvice.AcquireThisOnExit.class, namedOneOf("join", "invoke", "get", "isDone"))));
-        b = b.type(named(FJ_POOL)).transform((builder, type, loader, module, pd) -> builder
-                .visit(on(SyncAdvice.ReleaseArgument0.class, namedOneOf("externalPush", "externalSubmit")
-                        .and(takesArguments(1))))
-                .visit(on(SyncAdvice.ReleaseArgument1.class, named("poolSubmit").and(takesArguments(2)))));
-        b = b.type(named(TPE)).transform((builder, type, loader, module, pd) -> builder
-                .visit(on(SyncAdvice.ReleaseArgument0.class, named("execute").and(takesArguments(1))))
-                .visit(on(SyncAdvice.AcquireArgument1.class, named("beforeExecute").and(takesArguments(2)))));
+        b = b.type(namedOneOf(AQS, AQLS))
+                .transform((builder, type, loader, module, pd) -> builder.visit(
+                                on(SyncAdvice.ReleaseThis.class, named("release")))
+                        .visit(on(SyncAdvice.ReleaseShared.class, named("releaseShared"))));
+        b = b.type(namedOneOf(SYNCS))
+                .transform((builder, type, loader, module, pd) -> builder.visit(on(
+                                SyncAdvice.AcquireIfTrue.class,
+                                namedOneOf("tryAcquire", "initialTryLock", "tryLock", "tryWriteLock")
+                                        .and(returns(boolean.class))
+                                        .and(not(isAbstract()))))
+                        .visit(on(
+                                SyncAdvice.AcquireSharedInt.class,
+                                named("tryAcquireShared")
+                                        .and(returns(int.class))
+                                        .and(not(isAbstract()))))
+                        .visit(on(
+                                SyncAdvice.AcquireSharedLong.class,
+                                named("tryAcquireShared")
+                                        .and(returns(long.class))
+                                        .and(not(isAbstract())))));
+        b = b.type(namedOneOf(QUEUES))
+                .transform((builder, type, loader, module, pd) -> builder.visit(on(
+                                SyncAdvice.ReleaseThis.class,
+                                namedOneOf(QUEUE_PUTS).and(not(isAbstract()))))
+                        .visit(on(
+                                SyncAdvice.AcquireThisOnExit.class,
+                                namedOneOf(QUEUE_TAKES)
+                                        .or(named("remove").and(takesArguments(0)))
+                                        .and(not(isAbstract())))));
+        b = b.type(named(THREAD))
+                .transform((builder, type, loader, module, pd) -> builder.visit(
+                                on(SyncAdvice.ThreadStart.class, named("start").and(takesArguments(0))))
+                        .visit(on(SyncAdvice.ThreadExit.class, named("exit").and(takesArguments(0))))
+                        .visit(on(SyncAdvice.ThreadIsAlive.class, named("isAlive")))
+                        .visit(on(SyncAdvice.ThreadJoin.class, named("join"))));
+        b = b.type(named(FUTURE_TASK))
+                .transform((builder, type, loader, module, pd) -> builder.visit(
+                                on(SyncAdvice.ReleaseThis.class, namedOneOf("set", "setException")))
+                        .visit(on(SyncAdvice.AcquireThisOnEnter.class, named("run")))
+                        .visit(on(SyncAdvice.AcquireThisOnExit.class, namedOneOf("get", "isDone"))));
+        b = b.type(named(COMPLETABLE))
+                .transform((builder, type, loader, module, pd) -> builder.visit(
+                                on(SyncAdvice.ReleaseThis.class, named("postComplete")))
+                        .visit(on(SyncAdvice.AcquireThisOnExit.class, namedOneOf("get", "join", "getNow", "isDone"))));
+        b = b.type(named(FJ_TASK))
+                .transform((builder, type, loader, module, pd) -> builder.visit(
+                                on(SyncAdvice.ReleaseThis.class, named("fork")))
+                        .visit(on(SyncAdvice.AcquireThisOnEnter.class, named("doExec")))
+                        .visit(on(SyncAdvice.ReleaseThisOnExit.class, named("doExec")))
+                        .visit(on(SyncAdvice.AcquireThisOnExit.class, namedOneOf("join", "invoke", "get", "isDone"))));
+        b = b.type(named(FJ_POOL))
+                .transform((builder, type, loader, module, pd) -> builder.visit(on(
+                                SyncAdvice.ReleaseArgument0.class,
+                                namedOneOf("externalPush", "externalSubmit").and(takesArguments(1))))
+                        .visit(on(
+                                SyncAdvice.ReleaseArgument1.class,
+                                named("poolSubmit").and(takesArguments(2)))));
+        b = b.type(named(TPE))
+                .transform((builder, type, loader, module, pd) -> builder.visit(on(
+                                SyncAdvice.ReleaseArgument0.class,
+                                named("execute").and(takesArguments(1))))
+                        .visit(on(
+                                SyncAdvice.AcquireArgument1.class,
+                                named("beforeExecute").and(takesArguments(2)))));
         return b;
     }
 

@@ -1,9 +1,9 @@
 package dev.mapscope.agent.race;
 
-import dev.mapscope.agent.protocol.Json;
 import dev.mapscope.agent.boot.race.MapWatch;
 import dev.mapscope.agent.boot.race.Race;
 import dev.mapscope.agent.boot.race.Sink;
+import dev.mapscope.agent.protocol.Json;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -52,6 +52,7 @@ public final class Reporter implements Sink {
     private long ignored;
     /** guarded by this */
     private boolean closed;
+
     private final List<Consumer<Finding>> listeners;
 
     /**
@@ -59,8 +60,7 @@ public final class Reporter implements Sink {
      * whose findings.jsonl gets them too (or null), {@code stderr} whether each new finding is printed, and
      * {@code haltOnRace} whether the first one halts the JVM.
      */
-    public record Outputs(Path report, Path session, boolean stderr, boolean haltOnRace) {
-    }
+    public record Outputs(Path report, Path session, boolean stderr, boolean haltOnRace) {}
 
     public Reporter(Outputs options, PrintStream err, List<Consumer<Finding>> listeners) {
         this.options = options;
@@ -82,8 +82,12 @@ public final class Reporter implements Sink {
                 if (parent != null) {
                     Files.createDirectories(parent);
                 }
-                writers.add(Files.newBufferedWriter(p, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                        StandardOpenOption.APPEND, StandardOpenOption.WRITE));
+                writers.add(Files.newBufferedWriter(
+                        p,
+                        StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND,
+                        StandardOpenOption.WRITE));
             } catch (IOException e) {
                 throw new IllegalArgumentException("cannot write the findings file " + p + ": " + e.getMessage());
             }
@@ -162,8 +166,12 @@ public final class Reporter implements Sink {
 
     private static boolean jdkInternal(Finding f) {
         String caller = Finding.caller(f.current().stack());
-        return caller == null || caller.startsWith("java.") || caller.startsWith("javax.")
-                || caller.startsWith("jdk.") || caller.startsWith("sun.") || caller.startsWith("com.sun.");
+        return caller == null
+                || caller.startsWith("java.")
+                || caller.startsWith("javax.")
+                || caller.startsWith("jdk.")
+                || caller.startsWith("sun.")
+                || caller.startsWith("com.sun.");
     }
 
     private int indexOf(String id) {
@@ -209,8 +217,8 @@ public final class Reporter implements Sink {
             return;
         }
         flushCounts();
-        writeLine("{\"type\":\"summary\",\"findings\":" + findings.size() + ",\"dropped\":" + dropped
-                + ",\"time\":" + Json.str(Instant.now().toString()) + "}");
+        writeLine("{\"type\":\"summary\",\"findings\":" + findings.size() + ",\"dropped\":" + dropped + ",\"time\":"
+                + Json.str(Instant.now().toString()) + "}");
         closed = true;
         for (BufferedWriter w : writers) {
             try {

@@ -8,8 +8,7 @@ import net.bytebuddy.asm.Advice;
  * mode=full. Each makes one call into {@link MapWatch} and suppresses any Throwable.
  */
 final class SyncAdvice {
-    private SyncAdvice() {
-    }
+    private SyncAdvice() {}
 
     /** AQS release(int/long), FutureTask.set, CompletableFuture.postComplete, queue offers, fork. */
     static final class ReleaseThis {

@@ -21,18 +21,18 @@ public final class TransformRecorder extends AgentBuilder.Listener.Adapter {
     }
 
     @Override
-    public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded,
-            DynamicType dynamicType) {
+    public void onTransformation(
+            TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded, DynamicType dynamicType) {
         synchronized (transformed) {
             transformed.add(type.getName());
         }
     }
 
     @Override
-    public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable throwable) {
+    public void onError(
+            String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable throwable) {
         synchronized (errors) {
             errors.add(typeName + ": " + throwable);
         }
-
     }
 }

@@ -12,12 +12,16 @@ class CaptureTest {
     @Test
     void namesComeInTheirFixedOrderWithoutRepeats() {
         Capture c = Capture.parse(" stack, key ,thread,keyHash,bucket , key");
-        assertThat(c.names()).containsExactly(Name.THREAD_NAME, Name.THREAD_ID, Name.KEY_HASH, Name.BUCKET, Name.KEY, Name.STACK);
+        assertThat(c.names())
+                .containsExactly(Name.THREAD_NAME, Name.THREAD_ID, Name.KEY_HASH, Name.BUCKET, Name.KEY, Name.STACK);
         assertThat(c.uses(Name.STACK)).isTrue();
         assertThat(c.uses(Name.MAP_SIZE)).isFalse();
         assertThat(c.mask() & Name.KEY.bit()).isNotZero();
-        assertThat(Capture.parse("value.class,map.size,map.id,map.class,op,thread.name,thread.id").names()).hasSize(7);
-        assertThat(Capture.DEFAULT.names()).containsExactly(Name.THREAD_NAME, Name.THREAD_ID, Name.KEY_HASH, Name.BUCKET, Name.OP);
+        assertThat(Capture.parse("value.class,map.size,map.id,map.class,op,thread.name,thread.id")
+                        .names())
+                .hasSize(7);
+        assertThat(Capture.DEFAULT.names())
+                .containsExactly(Name.THREAD_NAME, Name.THREAD_ID, Name.KEY_HASH, Name.BUCKET, Name.OP);
     }
 
     @ParameterizedTest

@@ -29,20 +29,20 @@ class ConditionPropertyTest {
     // ---- the model ----
 
     /** A tree node: a literal, a name, or an operator over children. */
-    sealed interface Expr permits Lit, Ref, Unary, Bin, Match, In { }
+    sealed interface Expr permits Lit, Ref, Unary, Bin, Match, In {}
 
     /** an integer (Long), string or boolean literal */
-    record Lit(Object value) implements Expr { }
+    record Lit(Object value) implements Expr {}
 
-    record Ref(Name name) implements Expr { }
+    record Ref(Name name) implements Expr {}
 
-    record Unary(String op, Expr operand) implements Expr { }
+    record Unary(String op, Expr operand) implements Expr {}
 
-    record Bin(String op, Expr left, Expr right) implements Expr { }
+    record Bin(String op, Expr left, Expr right) implements Expr {}
 
-    record Match(boolean negate, Expr left, String regex) implements Expr { }
+    record Match(boolean negate, Expr left, String regex) implements Expr {}
 
-    record In(Expr left, List<Object> values) implements Expr { }
+    record In(Expr left, List<Object> values) implements Expr {}
 
     /** A value that a division by zero produced: it poisons arithmetic and makes comparisons false. */
     private static final Object UNDEFINED = new Object();
@@ -50,9 +50,23 @@ class ConditionPropertyTest {
     static final String[] THREADS = {"main", "worker-1", "worker-12", "pool-3-thread-1", "say \"hi\""};
     static final String[] KEYS = {"user:1", "user:42", "", "a\\b", "x\"y", "K"};
     static final String[] OPS = {"put", "get", "remove"};
-    static final String[] REGEXES = {"worker-.*", "^user:\\d+$", "\\d", "^$", "ma", "[ab]\\\\", "\"", "thread|user", "^K$"};
-    static final String[] STRINGS = {"main", "worker-1", "user:42", "", "put", "get", "a\\b", "x\"y", "java.util.HashMap",
-        "java.lang.Integer", "null", "K"};
+    static final String[] REGEXES = {
+        "worker-.*", "^user:\\d+$", "\\d", "^$", "ma", "[ab]\\\\", "\"", "thread|user", "^K$"
+    };
+    static final String[] STRINGS = {
+        "main",
+        "worker-1",
+        "user:42",
+        "",
+        "put",
+        "get",
+        "a\\b",
+        "x\"y",
+        "java.util.HashMap",
+        "java.lang.Integer",
+        "null",
+        "K"
+    };
 
     // ---- generators ----
 
@@ -64,13 +78,18 @@ class ConditionPropertyTest {
     private Arbitrary<Expr> bool(int depth) {
         List<Arbitrary<? extends Expr>> leaves = new ArrayList<>();
         leaves.add(Arbitraries.of(true, false).map(Lit::new));
-        leaves.add(Combinators.combine(integer(depth - 1), Arbitraries.of("==", "!=", "<", "<=", ">", ">="), integer(depth - 1))
+        leaves.add(Combinators.combine(
+                        integer(depth - 1), Arbitraries.of("==", "!=", "<", "<=", ">", ">="), integer(depth - 1))
                 .as((l, op, r) -> new Bin(op, l, r)));
-        leaves.add(Combinators.combine(string(), Arbitraries.of("==", "!="), string()).as((l, op, r) -> new Bin(op, l, r)));
-        leaves.add(Combinators.combine(Arbitraries.of(true, false), string(), Arbitraries.of(REGEXES)).as(Match::new));
-        leaves.add(Combinators.combine(integer(depth - 1), smallInts().list().ofMinSize(1).ofMaxSize(12))
+        leaves.add(Combinators.combine(string(), Arbitraries.of("==", "!="), string())
+                .as((l, op, r) -> new Bin(op, l, r)));
+        leaves.add(Combinators.combine(Arbitraries.of(true, false), string(), Arbitraries.of(REGEXES))
+                .as(Match::new));
+        leaves.add(Combinators.combine(
+                        integer(depth - 1), smallInts().list().ofMinSize(1).ofMaxSize(12))
                 .as((l, v) -> new In(l, new ArrayList<>(v))));
-        leaves.add(Combinators.combine(string(), Arbitraries.of(STRINGS).list().ofMinSize(1).ofMaxSize(4))
+        leaves.add(Combinators.combine(
+                        string(), Arbitraries.of(STRINGS).list().ofMinSize(1).ofMaxSize(4))
                 .as((l, v) -> new In(l, new ArrayList<>(v))));
         if (depth <= 0) {
             return Arbitraries.oneOf(leaves);
@@ -88,12 +107,15 @@ class ConditionPropertyTest {
         Arbitrary<Expr> leaf = Arbitraries.oneOf(
                 smallInts().map(Lit::new),
                 Arbitraries.longs().map(Lit::new),
-                Arbitraries.of(Name.KEY_HASH, Name.BUCKET, Name.MAP_SIZE, Name.THREAD_ID).map(Ref::new));
+                Arbitraries.of(Name.KEY_HASH, Name.BUCKET, Name.MAP_SIZE, Name.THREAD_ID)
+                        .map(Ref::new));
         if (depth <= 0) {
             return leaf;
         }
         Arbitrary<Expr> sub = Arbitraries.lazy(() -> integer(depth - 1));
-        return Arbitraries.oneOf(leaf, leaf,
+        return Arbitraries.oneOf(
+                leaf,
+                leaf,
                 Combinators.combine(sub, Arbitraries.of("+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>"), sub)
                         .as((l, op, r) -> new Bin(op, l, r)),
                 sub.map(e -> new Unary("-", e)));
@@ -102,7 +124,8 @@ class ConditionPropertyTest {
     private Arbitrary<Expr> string() {
         return Arbitraries.oneOf(
                 Arbitraries.of(STRINGS).map(Lit::new),
-                Arbitraries.of(Name.THREAD_NAME, Name.KEY, Name.VALUE_CLASS, Name.MAP_CLASS, Name.OP).map(Ref::new));
+                Arbitraries.of(Name.THREAD_NAME, Name.KEY, Name.VALUE_CLASS, Name.MAP_CLASS, Name.OP)
+                        .map(Ref::new));
     }
 
     private static Arbitrary<Long> smallInts() {
@@ -111,9 +134,15 @@ class ConditionPropertyTest {
 
     @Provide
     Arbitrary<Facts> facts() {
-        return Combinators.combine(Arbitraries.of(THREADS), Arbitraries.of(KEYS), Arbitraries.of(OPS),
-                Arbitraries.integers(), Arbitraries.integers().between(0, 63), Arbitraries.integers().between(0, 5),
-                Arbitraries.of(true, false)).as(Facts::new);
+        return Combinators.combine(
+                        Arbitraries.of(THREADS),
+                        Arbitraries.of(KEYS),
+                        Arbitraries.of(OPS),
+                        Arbitraries.integers(),
+                        Arbitraries.integers().between(0, 63),
+                        Arbitraries.integers().between(0, 5),
+                        Arbitraries.of(true, false))
+                .as(Facts::new);
     }
 
     record Facts(String threadName, String key, String op, int keyHash, int bucket, int mapSize, boolean integerValue) {
@@ -122,7 +151,7 @@ class ConditionPropertyTest {
             for (int i = 0; i < mapSize; i++) {
                 map.put(i, i);
             }
-            Thread t = new Thread(() -> { }, threadName);
+            Thread t = new Thread(() -> {}, threadName);
             return new Subject().begin(t, op, map, key, integerValue ? (Object) 1 : null, keyHash, bucket);
         }
     }
@@ -141,13 +170,15 @@ class ConditionPropertyTest {
             c.check(false).percentage(p -> p > 20);
         });
         assertThat(condition.test(subject)).as(source).isEqualTo(expected);
-        assertThat(condition.test(subject)).as("again, from the subject's caches: %s", source).isEqualTo(expected);
+        assertThat(condition.test(subject))
+                .as("again, from the subject's caches: %s", source)
+                .isEqualTo(expected);
         assertThat(condition.names()).as(source).isEqualTo(names(tree, EnumSet.noneOf(Name.class)));
     }
 
     @Property(tries = 3000)
-    void anyEditOfAConditionParsesOrFailsWithAPositionInside(@ForAll("conditions") Expr tree,
-            @ForAll("edits") List<Edit> edits) {
+    void anyEditOfAConditionParsesOrFailsWithAPositionInside(
+            @ForAll("conditions") Expr tree, @ForAll("edits") List<Edit> edits) {
         StringBuilder sb = new StringBuilder(print(tree));
         for (Edit e : edits) {
             e.apply(sb);
@@ -156,8 +187,7 @@ class ConditionPropertyTest {
     }
 
     @Property(tries = 2000)
-    void anyTokenSoupParsesOrFailsWithAPositionInside(
-            @ForAll("soup") List<String> tokens) {
+    void anyTokenSoupParsesOrFailsWithAPositionInside(@ForAll("soup") List<String> tokens) {
         checkParsesOrFailsInside(String.join("", tokens));
     }
 
@@ -167,7 +197,9 @@ class ConditionPropertyTest {
         } catch (ConditionException e) {
             assertThat(e.position()).as(source).isBetween(0, source.length());
             assertThat(e.getMessage()).as(source).isNotBlank().doesNotContain("\n");
-            assertThat(Character.isUpperCase(e.getMessage().charAt(0))).as("lowercase: %s", e.getMessage()).isFalse();
+            assertThat(Character.isUpperCase(e.getMessage().charAt(0)))
+                    .as("lowercase: %s", e.getMessage())
+                    .isFalse();
             assertThat(e.source()).isEqualTo(source);
         }
     }
@@ -189,18 +221,65 @@ class ConditionPropertyTest {
 
     @Provide
     Arbitrary<List<Edit>> edits() {
-        Arbitrary<Character> chars = Arbitraries.of('(', ')', '"', '\'', '\\', '=', '!', '~', '&', '|', '[', ']', ',', '.',
-                'x', '0', '9', ' ', '-', '<', '>', '@', '\n', 'é');
-        return Combinators.combine(Arbitraries.integers(), Arbitraries.integers().between(0, 2), chars).as(Edit::new)
-                .list().ofMinSize(1).ofMaxSize(3);
+        Arbitrary<Character> chars = Arbitraries.of(
+                '(', ')', '"', '\'', '\\', '=', '!', '~', '&', '|', '[', ']', ',', '.', 'x', '0', '9', ' ', '-', '<',
+                '>', '@', '\n', 'é');
+        return Combinators.combine(
+                        Arbitraries.integers(), Arbitraries.integers().between(0, 2), chars)
+                .as(Edit::new)
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(3);
     }
 
     @Provide
     Arbitrary<List<String>> soup() {
-        return Arbitraries.of("bucket", "keyHash", "key", "thread.name", "in", "true", "(", ")", "[", "]", ",", "==", "=",
-                "!", "!~", "~", "&&", "||", "&", "|", "+", "-", "*", "/", "%", "<<", ">>", "<", ">=", " ", "\"a\"", "\"(\"",
-                "'", "\"", "17", "0x", "0xFF", "99999999999999999999", "stack", "foo", ".", "x(", "\\")
-                .list().ofMaxSize(12);
+        return Arbitraries.of(
+                        "bucket",
+                        "keyHash",
+                        "key",
+                        "thread.name",
+                        "in",
+                        "true",
+                        "(",
+                        ")",
+                        "[",
+                        "]",
+                        ",",
+                        "==",
+                        "=",
+                        "!",
+                        "!~",
+                        "~",
+                        "&&",
+                        "||",
+                        "&",
+                        "|",
+                        "+",
+                        "-",
+                        "*",
+                        "/",
+                        "%",
+                        "<<",
+                        ">>",
+                        "<",
+                        ">=",
+                        " ",
+                        "\"a\"",
+                        "\"(\"",
+                        "'",
+                        "\"",
+                        "17",
+                        "0x",
+                        "0xFF",
+                        "99999999999999999999",
+                        "stack",
+                        "foo",
+                        ".",
+                        "x(",
+                        "\\")
+                .list()
+                .ofMaxSize(12);
     }
 
     // ---- printing with minimal parentheses ----
@@ -209,11 +288,24 @@ class ConditionPropertyTest {
     private static int level(Expr e) {
         if (e instanceof Bin b) {
             switch (b.op) {
-                case "||": return 1;
-                case "&&": return 2;
-                case "==": case "!=": case "<": case "<=": case ">": case ">=": return 3;
-                case "+": case "-": case "|": case "^": return 4;
-                default: return 5;
+                case "||":
+                    return 1;
+                case "&&":
+                    return 2;
+                case "==":
+                case "!=":
+                case "<":
+                case "<=":
+                case ">":
+                case ">=":
+                    return 3;
+                case "+":
+                case "-":
+                case "|":
+                case "^":
+                    return 4;
+                default:
+                    return 5;
             }
         }
         if (e instanceof Match || e instanceof In) {
@@ -290,7 +382,8 @@ class ConditionPropertyTest {
             return v == UNDEFINED ? UNDEFINED : -(Long) v;
         }
         if (e instanceof Match m) {
-            boolean found = Pattern.compile(m.regex).matcher((String) eval(m.left, s)).find();
+            boolean found =
+                    Pattern.compile(m.regex).matcher((String) eval(m.left, s)).find();
             return found != m.negate;
         }
         if (e instanceof In in) {
@@ -299,16 +392,22 @@ class ConditionPropertyTest {
         }
         Bin b = (Bin) e;
         switch (b.op) {
-            case "&&": return (Boolean) eval(b.left, s) && (Boolean) eval(b.right, s);
-            case "||": return (Boolean) eval(b.left, s) || (Boolean) eval(b.right, s);
-            default: break;
+            case "&&":
+                return (Boolean) eval(b.left, s) && (Boolean) eval(b.right, s);
+            case "||":
+                return (Boolean) eval(b.left, s) || (Boolean) eval(b.right, s);
+            default:
+                break;
         }
         Object l = eval(b.left, s);
         Object r = eval(b.right, s);
         switch (b.op) {
-            case "==": return l != UNDEFINED && r != UNDEFINED && l.equals(r);
-            case "!=": return l != UNDEFINED && r != UNDEFINED && !l.equals(r);
-            default: break;
+            case "==":
+                return l != UNDEFINED && r != UNDEFINED && l.equals(r);
+            case "!=":
+                return l != UNDEFINED && r != UNDEFINED && !l.equals(r);
+            default:
+                break;
         }
         if (l == UNDEFINED || r == UNDEFINED) {
             return b.op.matches("<|<=|>|>=") ? (Object) false : UNDEFINED;
@@ -316,21 +415,36 @@ class ConditionPropertyTest {
         long x = (Long) l;
         long y = (Long) r;
         switch (b.op) {
-            case "<": return x < y;
-            case "<=": return x <= y;
-            case ">": return x > y;
-            case ">=": return x >= y;
-            case "+": return x + y;
-            case "-": return x - y;
-            case "*": return x * y;
-            case "/": return y == 0 ? UNDEFINED : (Object) (x / y);
-            case "%": return y == 0 ? UNDEFINED : (Object) (x % y);
-            case "&": return x & y;
-            case "|": return x | y;
-            case "^": return x ^ y;
-            case "<<": return x << y;
-            case ">>": return x >> y;
-            default: throw new AssertionError(b.op);
+            case "<":
+                return x < y;
+            case "<=":
+                return x <= y;
+            case ">":
+                return x > y;
+            case ">=":
+                return x >= y;
+            case "+":
+                return x + y;
+            case "-":
+                return x - y;
+            case "*":
+                return x * y;
+            case "/":
+                return y == 0 ? UNDEFINED : (Object) (x / y);
+            case "%":
+                return y == 0 ? UNDEFINED : (Object) (x % y);
+            case "&":
+                return x & y;
+            case "|":
+                return x | y;
+            case "^":
+                return x ^ y;
+            case "<<":
+                return x << y;
+            case ">>":
+                return x >> y;
+            default:
+                throw new AssertionError(b.op);
         }
     }
 

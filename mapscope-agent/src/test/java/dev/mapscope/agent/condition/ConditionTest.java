@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** The language by example: values, precedence, regex, overflow, errors with their sentences and positions. */
 class ConditionTest {
-    private final Thread worker = new Thread(() -> { }, "worker-7");
+    private final Thread worker = new Thread(() -> {}, "worker-7");
     private final Map<String, Integer> map = new HashMap<>(Map.of("a", 1, "b", 2, "c", 3));
     private final Subject subject = new Subject().begin(worker, "put", map, "user:42", 3.5, 0x1234_5679, 17);
 
@@ -217,12 +217,11 @@ class ConditionTest {
         `in == 1` :: 0 :: expected a name, a number, a string or '(' but found 'in'
         """)
     void mistakesGetOneSentenceAndAPosition(String source, int position, String message) {
-        assertThatThrownBy(() -> Condition.parse(source))
-                .isInstanceOfSatisfying(ConditionException.class, e -> {
-                    assertThat(e.getMessage()).isEqualTo(message);
-                    assertThat(e.position()).as("position in %s", source).isEqualTo(position);
-                    assertThat(e.source()).isEqualTo(source);
-                });
+        assertThatThrownBy(() -> Condition.parse(source)).isInstanceOfSatisfying(ConditionException.class, e -> {
+            assertThat(e.getMessage()).isEqualTo(message);
+            assertThat(e.position()).as("position in %s", source).isEqualTo(position);
+            assertThat(e.source()).isEqualTo(source);
+        });
     }
 
     @Test
@@ -230,20 +229,25 @@ class ConditionTest {
         // 99 comparisons joined by 98 ||: 100 levels (a comparison and its operands are two), accepted
         String longList = "bucket == 0" + " || bucket == 1".repeat(98);
         assertThat(Condition.parse(longList).test(subject)).isFalse();
-        assertThat(Condition.parse("(".repeat(99) + "bucket == 17" + ")".repeat(99)).test(subject)).isTrue();
+        assertThat(Condition.parse("(".repeat(99) + "bucket == 17" + ")".repeat(99))
+                        .test(subject))
+                .isTrue();
         assertThat(Condition.parse("!".repeat(98) + "true").test(subject)).isTrue();
 
         assertThatThrownBy(() -> Condition.parse(longList + " || bucket == 2"))
                 .hasMessage("the condition has more than 100 levels of operators; write long lists as 'in [...]'")
-                .extracting(e -> ((ConditionException) e).position()).isEqualTo(longList.length() + 1);
+                .extracting(e -> ((ConditionException) e).position())
+                .isEqualTo(longList.length() + 1);
         assertThatThrownBy(() -> Condition.parse("(".repeat(101) + "true" + ")".repeat(101)))
                 .hasMessage("the condition nests deeper than 100 parentheses and unary operators")
-                .extracting(e -> ((ConditionException) e).position()).isEqualTo(100);
+                .extracting(e -> ((ConditionException) e).position())
+                .isEqualTo(100);
         assertThatThrownBy(() -> Condition.parse("-".repeat(200) + "1 == 1"))
                 .hasMessage("the condition nests deeper than 100 parentheses and unary operators");
         assertThatThrownBy(() -> Condition.parse("(".repeat(100_000)))
                 .hasMessage("the condition is longer than 10000 characters")
-                .extracting(e -> ((ConditionException) e).position()).isEqualTo(10_000);
+                .extracting(e -> ((ConditionException) e).position())
+                .isEqualTo(10_000);
     }
 
     @Test

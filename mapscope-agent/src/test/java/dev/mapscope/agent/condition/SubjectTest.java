@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /** The subject computes derived values only when a condition reaches them, once per operation, and never throws. */
 class SubjectTest {
-    private final Thread thread = new Thread(() -> { }, "worker-1");
+    private final Thread thread = new Thread(() -> {}, "worker-1");
 
     /** A key that counts its toString calls, and can be told to throw from it. */
     static final class CountingKey {
@@ -80,7 +80,8 @@ class SubjectTest {
     void derivedValuesAreComputedOncePerOperation() {
         CountingKey key = new CountingKey(false);
         CountingMap map = new CountingMap();
-        Condition c = Condition.parse("(key == 'x' || key ~ 'count' || key in ['a', 'b']) && map.size + map.size == 10");
+        Condition c =
+                Condition.parse("(key == 'x' || key ~ 'count' || key in ['a', 'b']) && map.size + map.size == 10");
         Subject s = new Subject();
         assertThat(c.test(s.begin(thread, "put", map, key, null, 0, 0))).isTrue();
         assertThat(s.key()).isEqualTo("counted"); // the capture reads the same cached value
@@ -126,15 +127,19 @@ class SubjectTest {
         assertThat(s.string(Name.THREAD_NAME)).isEqualTo("worker-1");
         assertThat(s.string(Name.VALUE_CLASS)).isEqualTo("java.lang.Long");
         assertThat(s.string(Name.MAP_CLASS)).isEqualTo("java.util.HashMap");
-        assertThat(s.string(Name.MAP_ID)).isEqualTo("java.util.HashMap@" + Integer.toHexString(System.identityHashCode(map)));
+        assertThat(s.string(Name.MAP_ID))
+                .isEqualTo("java.util.HashMap@" + Integer.toHexString(System.identityHashCode(map)));
         assertThat(s.string(Name.OP)).isEqualTo("remove");
         assertThat(s.string(Name.KEY)).isEqualTo("a");
-        assertThat(new Subject().begin(thread, "put", "not a map", null, null, 0, 0).mapSize()).isEqualTo(-1);
+        assertThat(new Subject()
+                        .begin(thread, "put", "not a map", null, null, 0, 0)
+                        .mapSize())
+                .isEqualTo(-1);
     }
 
     @Test
     void aRenamedThreadIsSeenAtTheNextOperation() {
-        Thread t = new Thread(() -> { }, "worker-1");
+        Thread t = new Thread(() -> {}, "worker-1");
         Subject s = new Subject();
         Condition c = Condition.parse("thread.name ~ '^worker-'");
         assertThat(c.test(s.begin(t, "put", null, null, null, 0, 0))).isTrue();
@@ -184,8 +189,10 @@ class SubjectTest {
         com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         Subject s = new Subject();
         HashMap<String, String> map = new HashMap<>();
-        Condition ints = Condition.parse("bucket == 17 && keyHash % 2 == 0 || bucket in [1, 2, 3] && keyHash & 0xff != 0");
-        Condition named = Condition.parse("thread.name ~ 'worker-.*' && bucket == 17 && keyHash % 2 == 0 && op == 'put'");
+        Condition ints =
+                Condition.parse("bucket == 17 && keyHash % 2 == 0 || bucket in [1, 2, 3] && keyHash & 0xff != 0");
+        Condition named =
+                Condition.parse("thread.name ~ 'worker-.*' && bucket == 17 && keyHash % 2 == 0 && op == 'put'");
         Thread current = Thread.currentThread();
         String key = "k";
         int hits = run(ints, s, current, map, key) + run(named, s, current, map, key); // warm: first Matcher, classes

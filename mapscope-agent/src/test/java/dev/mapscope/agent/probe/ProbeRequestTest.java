@@ -35,9 +35,12 @@ class ProbeRequestTest {
     void refusesWithOneSentence() {
         assertThatThrownBy(() -> ProbeRequest.parse("stack=300"))
                 .hasMessage("stack must be between 1 and 256; got stack=300");
-        assertThatThrownBy(() -> ProbeRequest.parse("rate=fast")).hasMessage("rate must be a whole number; got rate=fast");
-        assertThatThrownBy(() -> ProbeRequest.parse("limit")).hasMessage("request arguments are key=value pairs; got limit");
-        assertThatThrownBy(() -> ProbeRequest.parse("if=%zz")).hasMessage("the value of if is not percent-encoded: %zz");
+        assertThatThrownBy(() -> ProbeRequest.parse("rate=fast"))
+                .hasMessage("rate must be a whole number; got rate=fast");
+        assertThatThrownBy(() -> ProbeRequest.parse("limit"))
+                .hasMessage("request arguments are key=value pairs; got limit");
+        assertThatThrownBy(() -> ProbeRequest.parse("if=%zz"))
+                .hasMessage("the value of if is not percent-encoded: %zz");
         assertThatThrownBy(() -> ProbeCheck.of("bucket ==", "thread", false))
                 .hasMessageStartingWith("if=bucket == is not a valid condition: ");
     }
@@ -95,7 +98,7 @@ class ProbeRequestTest {
         SameBucket d = new SameBucket(2_000_000_000L); // 2 s: the writes below are well within it
         Object map = new Object();
         Thread me = Thread.currentThread();
-        Thread other = new Thread(() -> { });
+        Thread other = new Thread(() -> {});
         assertThat(d.write(map, 3, me, System.nanoTime())).isNull();
         assertThat(d.write(map, 3, me, System.nanoTime())).as("same thread").isNull();
         SameBucket.Earlier e = d.write(map, 3, other, System.nanoTime());
@@ -103,12 +106,16 @@ class ProbeRequestTest {
         assertThat(e.thread).isSameAs(me);
         assertThat(e.gapNanos).isBetween(0L, 2_000_000_000L);
         assertThat(d.write(map, 4, me, System.nanoTime())).as("another bucket").isNull();
-        assertThat(d.write(new Object(), 3, me, System.nanoTime())).as("another map").isNull();
+        assertThat(d.write(new Object(), 3, me, System.nanoTime()))
+                .as("another map")
+                .isNull();
         assertThat(d.write(map, -1, me, System.nanoTime())).as("no bucket").isNull();
 
         SameBucket narrow = new SameBucket(1_000_000); // 1 ms
         assertThat(narrow.write(map, 3, me, System.nanoTime())).isNull();
         Thread.sleep(20);
-        assertThat(narrow.write(map, 3, other, System.nanoTime())).as("outside the window").isNull();
+        assertThat(narrow.write(map, 3, other, System.nanoTime()))
+                .as("outside the window")
+                .isNull();
     }
 }

@@ -1,8 +1,8 @@
 package dev.mapscope.agent.race;
 
-import dev.mapscope.agent.protocol.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mapscope.agent.protocol.Json;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -21,8 +21,8 @@ class FindingTest {
             f("java.util.HashMap", "putVal", 5),
             f("com.example.Cache", "put", 6),
         };
-        assertThat(Finding.frames(stack)).containsExactly("java.util.HashMap.putVal(HashMap.java:5)",
-                "com.example.Cache.put(Cache.java:6)");
+        assertThat(Finding.frames(stack))
+                .containsExactly("java.util.HashMap.putVal(HashMap.java:5)", "com.example.Cache.put(Cache.java:6)");
     }
 
     /**
@@ -31,10 +31,17 @@ class FindingTest {
      */
     @Test
     void aLambdaProxyFrameDoesNotChangeTheCodePath() {
-        StackTraceElement[] own = {f("java.util.HashMap", "put", 1), f("com.example.Quotes", "lambda$main$2", 2),
-            f("java.util.concurrent.FutureTask", "run", 3)};
-        StackTraceElement[] seen = {f("java.util.HashMap", "put", 1), f("com.example.Quotes", "lambda$main$2", 2),
-            f("com.example.Quotes$$Lambda$42/0x00007f99ac13de28", "call", -1), f("java.util.concurrent.FutureTask", "run", 3)};
+        StackTraceElement[] own = {
+            f("java.util.HashMap", "put", 1),
+            f("com.example.Quotes", "lambda$main$2", 2),
+            f("java.util.concurrent.FutureTask", "run", 3)
+        };
+        StackTraceElement[] seen = {
+            f("java.util.HashMap", "put", 1),
+            f("com.example.Quotes", "lambda$main$2", 2),
+            f("com.example.Quotes$$Lambda$42/0x00007f99ac13de28", "call", -1),
+            f("java.util.concurrent.FutureTask", "run", 3)
+        };
         assertThat(Finding.frames(seen)).isEqualTo(Finding.frames(own));
     }
 
@@ -42,25 +49,36 @@ class FindingTest {
     void theIdDoesNotDependOnWhichThreadDetected() {
         List<String> a = List.of("java.util.HashMap.putVal(HashMap.java:5)", "com.example.A.put(A.java:1)");
         List<String> b = List.of("java.util.HashMap.removeNode(HashMap.java:9)", "com.example.B.remove(B.java:2)");
-        assertThat(Finding.id("concurrent-write", a, b)).isEqualTo(Finding.id("concurrent-write", b, a)).hasSize(16);
+        assertThat(Finding.id("concurrent-write", a, b))
+                .isEqualTo(Finding.id("concurrent-write", b, a))
+                .hasSize(16);
         assertThat(Finding.id("concurrent-write", a, b)).isNotEqualTo(Finding.id("unsynchronized-write", a, b));
         assertThat(Finding.id("concurrent-write", a, a)).isNotEqualTo(Finding.id("concurrent-write", a, b));
     }
 
     @Test
     void aHashSetsBackingMapIsNamed() {
-        StackTraceElement[] stack = {f("java.util.HashMap", "putVal", 1), f("java.util.HashMap", "put", 2),
-            f("java.util.HashSet", "add", 3), f("com.example.Tags", "add", 4)};
+        StackTraceElement[] stack = {
+            f("java.util.HashMap", "putVal", 1),
+            f("java.util.HashMap", "put", 2),
+            f("java.util.HashSet", "add", 3),
+            f("com.example.Tags", "add", 4)
+        };
         assertThat(Finding.backingOf("java.util.HashMap", stack)).isEqualTo("java.util.HashSet");
         assertThat(Finding.backingOf("java.util.LinkedHashMap", stack)).isEqualTo("java.util.LinkedHashSet");
-        assertThat(Finding.backingOf("java.util.HashMap", new StackTraceElement[] {f("java.util.HashMap", "putVal", 1),
-            f("com.example.Cache", "put", 2)})).isNull();
+        assertThat(Finding.backingOf("java.util.HashMap", new StackTraceElement[] {
+                    f("java.util.HashMap", "putVal", 1), f("com.example.Cache", "put", 2)
+                }))
+                .isNull();
     }
 
     @Test
     void theCallerSkipsMapAndSetFrames() {
-        assertThat(Finding.caller(List.of("java.util.HashMap.putVal(HashMap.java:1)", "java.util.HashSet.add(HashSet.java:2)",
-                "com.example.Tags.add(Tags.java:3)"))).isEqualTo("com.example.Tags.add(Tags.java:3)");
+        assertThat(Finding.caller(List.of(
+                        "java.util.HashMap.putVal(HashMap.java:1)",
+                        "java.util.HashSet.add(HashSet.java:2)",
+                        "com.example.Tags.add(Tags.java:3)")))
+                .isEqualTo("com.example.Tags.add(Tags.java:3)");
     }
 
     @Test

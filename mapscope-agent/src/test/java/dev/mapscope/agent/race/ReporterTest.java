@@ -18,11 +18,23 @@ class ReporterTest {
     Path dir;
 
     private static Race race(String kind, String caller, int line) {
-        StackTraceElement[] mine = {new StackTraceElement("java.util.HashMap", "putVal", "HashMap.java", 1),
-            new StackTraceElement(caller, "put", "X.java", line)};
+        StackTraceElement[] mine = {
+            new StackTraceElement("java.util.HashMap", "putVal", "HashMap.java", 1),
+            new StackTraceElement(caller, "put", "X.java", line)
+        };
         StackTraceElement[] theirs = {new StackTraceElement("com.example.Other", "put", "Other.java", 7)};
-        return new Race(kind, new HashMap<>(), "putVal", 42, 10, Thread.currentThread(), mine,
-                Thread.currentThread(), "putVal", theirs, Race.AT_WRITE);
+        return new Race(
+                kind,
+                new HashMap<>(),
+                "putVal",
+                42,
+                10,
+                Thread.currentThread(),
+                mine,
+                Thread.currentThread(),
+                "putVal",
+                theirs,
+                Race.AT_WRITE);
     }
 
     @Test
@@ -42,22 +54,33 @@ class ReporterTest {
         r.close();
         List<String> lines = Files.readAllLines(file);
         assertThat(lines.get(0)).startsWith("{\"type\":\"finding\",\"id\":").contains("\"count\":1");
-        assertThat(lines).anyMatch(l -> l.startsWith("{\"type\":\"finding\",\"id\":\"" + r.findings().get(0).id())
-                && l.contains("\"count\":3"));
+        assertThat(lines)
+                .anyMatch(l -> l.startsWith("{\"type\":\"finding\",\"id\":\""
+                                + r.findings().get(0).id())
+                        && l.contains("\"count\":3"));
         assertThat(lines.get(lines.size() - 1)).startsWith("{\"type\":\"summary\",\"findings\":1024,\"dropped\":11,");
-        assertThat(r.report(race(Race.CONCURRENT, "com.example.Late", 1))).as("closed").isZero();
+        assertThat(r.report(race(Race.CONCURRENT, "com.example.Late", 1)))
+                .as("closed")
+                .isZero();
     }
 
     @Test
     void theTextNamesKindMapOperationBothThreadsAndAFix() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Reporter r = new Reporter(new Reporter.Outputs(null, null, true, false), new PrintStream(out, true, StandardCharsets.UTF_8), Reporter.newListeners());
+        Reporter r = new Reporter(
+                new Reporter.Outputs(null, null, true, false),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                Reporter.newListeners());
         r.open();
         r.report(race(Race.UNSYNCHRONIZED, "com.example.Cache", 1));
         String text = out.toString(StandardCharsets.UTF_8);
-        assertThat(text).startsWith("mapscope: unsynchronized write to java.util.HashMap@")
-                .contains("operation: put").contains("key hash: 42").contains("bucket: 10")
-                .contains("at com.example.Cache.put(X.java:1)").contains("at com.example.Other.put(Other.java:7)")
+        assertThat(text)
+                .startsWith("mapscope: unsynchronized write to java.util.HashMap@")
+                .contains("operation: put")
+                .contains("key hash: 42")
+                .contains("bucket: 10")
+                .contains("at com.example.Cache.put(X.java:1)")
+                .contains("at com.example.Other.put(Other.java:7)")
                 .contains("fix: ");
     }
 
@@ -65,8 +88,10 @@ class ReporterTest {
     void jdkInternalMapsAreNotReportedByTier2() {
         Reporter r = new Reporter(new Reporter.Outputs(null, null, false, false), System.err, Reporter.newListeners());
         r.open();
-        assertThat(r.report(race(Race.UNSYNCHRONIZED, "java.lang.invoke.MethodType", 1))).isZero();
+        assertThat(r.report(race(Race.UNSYNCHRONIZED, "java.lang.invoke.MethodType", 1)))
+                .isZero();
         assertThat(r.ignored()).isEqualTo(1);
-        assertThat(r.report(race(Race.CONCURRENT, "java.lang.invoke.MethodType", 1))).isNotZero();
+        assertThat(r.report(race(Race.CONCURRENT, "java.lang.invoke.MethodType", 1)))
+                .isNotZero();
     }
 }

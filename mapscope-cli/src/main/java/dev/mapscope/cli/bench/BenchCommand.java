@@ -2,7 +2,6 @@ package dev.mapscope.cli.bench;
 
 import dev.mapscope.cli.console.Terminal;
 import java.io.BufferedReader;
-import java.io.Console;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -26,53 +25,65 @@ import picocli.CommandLine.Spec;
  * its own ({@link BenchWorker}). Progress goes to stderr: a bar redrawn in place when stderr is a terminal,
  * otherwise one plain line per measurement (never carriage returns in a log).
  */
-@Command(name = "bench",
+@Command(
+        name = "bench",
         mixinStandardHelpOptions = true,
         header = "Measure the safe maps against ConcurrentHashMap here.",
         description = {
-                "Prints read and write throughput of SyncMap, RwLockMap, ShardedMap, SerialMap, ConcurrentHashMap "
-                        + "and Collections.synchronizedMap, and each one's ratio to ConcurrentHashMap. Workload: "
-                        + "get, and put over a present key, on 65,536 keys drawn from a Zipf-like distribution "
-                        + "with a fixed seed; each map runs in a JVM of its own. The default run takes about 15 "
-                        + "seconds."})
+            "Prints read and write throughput of SyncMap, RwLockMap, ShardedMap, SerialMap, ConcurrentHashMap "
+                    + "and Collections.synchronizedMap, and each one's ratio to ConcurrentHashMap. Workload: "
+                    + "get, and put over a present key, on 65,536 keys drawn from a Zipf-like distribution "
+                    + "with a fixed seed; each map runs in a JVM of its own. The default run takes about 15 "
+                    + "seconds."
+        })
 public final class BenchCommand implements Callable<Integer> {
 
     /** The maps in table order; ConcurrentHashMap first, as the reference. */
-    static final List<String> MAPS = List.of(
-            "ConcurrentHashMap", "SyncMap", "RwLockMap", "ShardedMap", "SerialMap", "synchronizedMap");
+    static final List<String> MAPS =
+            List.of("ConcurrentHashMap", "SyncMap", "RwLockMap", "ShardedMap", "SerialMap", "synchronizedMap");
 
     static final String[] USE_WHEN = {
-            "the default: fast reads and writes, atomic compute, no tuning",
-            "keys written once then read many times, or each thread owning its own keys",
-            "read-mostly data, simplest code, atomic compute and consistent snapshots",
-            "many threads writing different keys, with per-key atomic compute under locks",
-            "operations must run strictly in order on one thread; not for hot paths",
-            "legacy code only: one lock for everything, reads included",
+        "the default: fast reads and writes, atomic compute, no tuning",
+        "keys written once then read many times, or each thread owning its own keys",
+        "read-mostly data, simplest code, atomic compute and consistent snapshots",
+        "many threads writing different keys, with per-key atomic compute under locks",
+        "operations must run strictly in order on one thread; not for hot paths",
+        "legacy code only: one lock for everything, reads included",
     };
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--duration", paramLabel = "TIME",
+    @Option(
+            names = "--duration",
+            paramLabel = "TIME",
             description = "Measurement time per map and mix, such as 500ms, 2s or 1.5s (default: 1s, or 5s with "
                     + "--precise). A warm-up of half as long comes first.")
     String duration;
 
-    @Option(names = "--precise",
+    @Option(
+            names = "--precise",
             description = "A longer, steadier run: 5s per measurement and three rounds per map, the median kept "
                     + "(about 2.5 minutes for one mix).")
     boolean precise;
 
-    @Option(names = "--threads", paramLabel = "N",
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
             description = "Threads calling the map at once (default: the number of processors).")
     String threads;
 
-    @Option(names = "--mix", paramLabel = "MIX", split = ",",
+    @Option(
+            names = "--mix",
+            paramLabel = "MIX",
+            split = ",",
             description = "Read/write mixes, comma separated: read-mostly (90/10), balanced (50/50), write-heavy "
                     + "(10/90), all, or percentages such as 80/20 (default: read-mostly).")
     List<String> mixes = List.of("read-mostly");
 
-    @Option(names = "--progress", paramLabel = "MODE",
+    @Option(
+            names = "--progress",
+            paramLabel = "MODE",
             description = "auto (a bar on a terminal, plain lines otherwise), bar, plain or none (default: auto).")
     String progress = "auto";
 
@@ -84,8 +95,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** A parsed mix: its name for the table and its read percentage. */
-    record Mix(String name, int readPercent) {
-    }
+    record Mix(String name, int readPercent) {}
 
     @Override
     public Integer call() {
@@ -108,11 +118,20 @@ public final class BenchCommand implements Callable<Integer> {
         long warmupMs = Math.max(100, measureMs / 2);
         int rounds = precise ? 3 : 1;
 
-        out.printf(Locale.ROOT, "mapscope bench: %d thread%s, %d keys (Zipf s=%.2f, seed %d), %s per measurement "
+        out.printf(
+                Locale.ROOT,
+                "mapscope bench: %d thread%s, %d keys (Zipf s=%.2f, seed %d), %s per measurement "
                         + "after %s warm-up%s, each map in its own JVM; Java %s, %d processors%n",
-                threadCount, threadCount == 1 ? "" : "s", BenchWorkload.KEYS, BenchWorkload.ZIPF_S, BenchWorkload.SEED,
-                formatMillis(measureMs), formatMillis(warmupMs), rounds > 1 ? ", median of " + rounds + " rounds" : "",
-                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+                threadCount,
+                threadCount == 1 ? "" : "s",
+                BenchWorkload.KEYS,
+                BenchWorkload.ZIPF_S,
+                BenchWorkload.SEED,
+                formatMillis(measureMs),
+                formatMillis(warmupMs),
+                rounds > 1 ? ", median of " + rounds + " rounds" : "",
+                System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors());
         out.flush();
 
         BenchProgress bar = BenchProgress.create(progressMode, err, parsedMixes.size() * MAPS.size() * rounds);
@@ -154,10 +173,19 @@ public final class BenchCommand implements Callable<Integer> {
     private static double[] measure(String map, int readPercent, int threads, long warmupMs, long measureMs)
             throws MeasurementFailed {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xms256m", "-Xmx1g", "-XX:+UseParallelGC",
-                "-cp", System.getProperty("java.class.path"), BenchWorker.class.getName(),
-                map, Integer.toString(readPercent), Integer.toString(threads),
-                Long.toString(warmupMs), Long.toString(measureMs)));
+        List<String> command = new ArrayList<>(List.of(
+                java,
+                "-Xms256m",
+                "-Xmx1g",
+                "-XX:+UseParallelGC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                BenchWorker.class.getName(),
+                map,
+                Integer.toString(readPercent),
+                Integer.toString(threads),
+                Long.toString(warmupMs),
+                Long.toString(measureMs)));
         Process process;
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -166,8 +194,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
         String result = null;
         String last = "";
-        try (BufferedReader r = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader r =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
                 if (line.startsWith(BenchWorker.RESULT + " ")) {
                     result = line;
@@ -202,14 +230,30 @@ public final class BenchCommand implements Callable<Integer> {
     private static void printTable(PrintWriter out, Mix mix, double[][] results) {
         double reference = results[0][0] + results[0][1];
         out.println();
-        out.printf(Locale.ROOT, "mix %s: %d%% reads, %d%% writes%n", mix.name(), mix.readPercent(),
+        out.printf(
+                Locale.ROOT,
+                "mix %s: %d%% reads, %d%% writes%n",
+                mix.name(),
+                mix.readPercent(),
                 100 - mix.readPercent());
-        out.printf(Locale.ROOT, "%-18s %12s %12s %8s  %s%n", "map", "read ops/s", "write ops/s", "vs CHM",
+        out.printf(
+                Locale.ROOT,
+                "%-18s %12s %12s %8s  %s%n",
+                "map",
+                "read ops/s",
+                "write ops/s",
+                "vs CHM",
                 "use this when");
         for (int m = 0; m < MAPS.size(); m++) {
             double total = results[m][0] + results[m][1];
-            out.printf(Locale.ROOT, "%-18s %12s %12s %8s  %s%n", MAPS.get(m), formatRate(results[m][0]),
-                    formatRate(results[m][1]), formatRatio(total / reference), USE_WHEN[m]);
+            out.printf(
+                    Locale.ROOT,
+                    "%-18s %12s %12s %8s  %s%n",
+                    MAPS.get(m),
+                    formatRate(results[m][0]),
+                    formatRate(results[m][1]),
+                    formatRatio(total / reference),
+                    USE_WHEN[m]);
         }
         out.flush();
     }
@@ -234,8 +278,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     static String formatMillis(long ms) {
-        return ms % 1000 == 0 ? ms / 1000 + "s" : ms >= 1000 ? String.format(Locale.ROOT, "%.1fs", ms / 1000.0)
-                : ms + "ms";
+        return ms % 1000 == 0
+                ? ms / 1000 + "s"
+                : ms >= 1000 ? String.format(Locale.ROOT, "%.1fs", ms / 1000.0) : ms + "ms";
     }
 
     static List<Mix> parseMixes(List<String> values) throws UsageError {
@@ -246,8 +291,9 @@ public final class BenchCommand implements Callable<Integer> {
                 case "read-mostly" -> result.add(new Mix("read-mostly", 90));
                 case "balanced" -> result.add(new Mix("balanced", 50));
                 case "write-heavy" -> result.add(new Mix("write-heavy", 10));
-                case "all" -> result.addAll(List.of(
-                        new Mix("read-mostly", 90), new Mix("balanced", 50), new Mix("write-heavy", 10)));
+                case "all" ->
+                    result.addAll(
+                            List.of(new Mix("read-mostly", 90), new Mix("balanced", 50), new Mix("write-heavy", 10)));
                 default -> {
                     Matcher m = Pattern.compile("(\\d{1,3})/(\\d{1,3})").matcher(v);
                     if (!m.matches() || Integer.parseInt(m.group(1)) + Integer.parseInt(m.group(2)) != 100) {
@@ -277,7 +323,8 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     static long parseDuration(String value) throws UsageError {
-        Matcher m = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m)").matcher(value.trim().toLowerCase(Locale.ROOT));
+        Matcher m = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m)")
+                .matcher(value.trim().toLowerCase(Locale.ROOT));
         if (m.matches()) {
             double n = Double.parseDouble(m.group(1));
             double ms = switch (m.group(2)) {
@@ -289,8 +336,8 @@ public final class BenchCommand implements Callable<Integer> {
                 return Math.round(ms);
             }
         }
-        throw new UsageError("--duration must be a time from 10ms to 10m such as 500ms, 2s or 1.5s, not '"
-                + value + "'");
+        throw new UsageError(
+                "--duration must be a time from 10ms to 10m such as 500ms, 2s or 1.5s, not '" + value + "'");
     }
 
     static String parseProgress(String value) throws UsageError {
@@ -303,5 +350,4 @@ public final class BenchCommand implements Callable<Integer> {
         }
         throw new UsageError("--progress must be auto, bar, plain or none, not '" + value + "'");
     }
-
 }

@@ -40,7 +40,12 @@ public final class BenchProgress {
     void done(String what, double opsPerSecond) {
         finished++;
         if (mode.equals("plain")) {
-            err.printf(Locale.ROOT, "bench: %d/%d %s: %s ops/s%n", finished, total, what,
+            err.printf(
+                    Locale.ROOT,
+                    "bench: %d/%d %s: %s ops/s%n",
+                    finished,
+                    total,
+                    what,
                     BenchCommand.formatRate(opsPerSecond));
             err.flush();
         }

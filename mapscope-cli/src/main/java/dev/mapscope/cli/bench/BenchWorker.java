@@ -24,8 +24,7 @@ public final class BenchWorker {
     /** 0 = warming up, 1 = measuring, 2 = stop. Written by the main thread, polled by the workers. */
     private static volatile int phase;
 
-    private BenchWorker() {
-    }
+    private BenchWorker() {}
 
     public static void main(String[] args) throws Exception {
         String impl = args[0];

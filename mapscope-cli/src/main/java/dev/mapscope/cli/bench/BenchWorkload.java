@@ -14,6 +14,7 @@ import java.util.SplittableRandom;
 public final class BenchWorkload {
     /** As in Go's reference measurement quoted in issue 5 (65,536 keys). */
     public static final int KEYS = 1 << 16;
+
     public static final double ZIPF_S = 0.99;
     public static final long SEED = 42;
 

@@ -5,8 +5,7 @@ public final class Invocation {
     /** Exit status when races were found and the user asked to fail on them. */
     public static final int RACE_FOUND = 66;
 
-    private Invocation() {
-    }
+    private Invocation() {}
 
     /** How the user started mapscope ("./mapscope" from the launcher, through {@code -Dmapscope.name}). */
     public static String name() {

@@ -5,8 +5,7 @@ import java.nio.file.Path;
 
 /** Checks made before any long work, so that an unwritable output fails at once and not after the run. */
 public final class Outputs {
-    private Outputs() {
-    }
+    private Outputs() {}
 
     /** Throws a {@link UserError} naming {@code file} unless it can be created or replaced. */
     public static void checkWritable(Path file) {

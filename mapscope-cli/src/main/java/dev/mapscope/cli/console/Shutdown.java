@@ -2,8 +2,7 @@ package dev.mapscope.cli.console;
 
 /** Shutdown hooks that print what was found when the user presses Ctrl-C. */
 public final class Shutdown {
-    private Shutdown() {
-    }
+    private Shutdown() {}
 
     /** Removes {@code hook}, unless the JVM is already shutting down (then the hook runs, and must). */
     public static void removeHook(Thread hook) {

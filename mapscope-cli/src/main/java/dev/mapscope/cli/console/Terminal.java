@@ -8,8 +8,7 @@ import picocli.CommandLine.Help;
  * The help text, the heat map's colours and the progress bars therefore switch on and off together.
  */
 public final class Terminal {
-    private Terminal() {
-    }
+    private Terminal() {}
 
     /** Whether progress may be drawn in place (carriage returns) rather than as plain lines for a log. */
     public static boolean stderrIsTerminal() {

@@ -8,11 +8,11 @@ import java.security.CodeSource;
 
 /** Finds the agent jar: the one file that goes into {@code -javaagent:} and into {@code loadAgent}. */
 public final class AgentJar {
-    private AgentJar() {
-    }
+    private AgentJar() {}
 
     /** The system property, then the environment variable, that name the jar explicitly. */
     public static final String PROPERTY = "mapscope.agent.jar";
+
     static final String ENV = "MAPSCOPE_AGENT_JAR";
 
     /** The agent jar's absolute path, or a {@link UserError} saying where it was looked for and how to build it. */
@@ -33,9 +33,10 @@ public final class AgentJar {
             from = "the repository next to the mapscope command";
         }
         if (jar == null || !Files.isRegularFile(jar)) {
-            throw new UserError("the agent jar is missing" + (jar == null ? "" : " (looked for " + jar + ", from "
-                    + from + ")") + "; build it with ./mapscope (which builds on first use) or"
-                    + " mvn -B -ntp -q -DskipTests package");
+            throw new UserError(
+                    "the agent jar is missing" + (jar == null ? "" : " (looked for " + jar + ", from " + from + ")")
+                            + "; build it with ./mapscope (which builds on first use) or"
+                            + " mvn -B -ntp -q -DskipTests package");
         }
         return jar.toAbsolutePath().normalize();
     }

@@ -1,11 +1,11 @@
 package dev.mapscope.cli.jvm;
 
-import dev.mapscope.cli.console.DurationConverter;
-import dev.mapscope.cli.console.UserError;
 import com.sun.tools.attach.AgentInitializationException;
 import com.sun.tools.attach.AgentLoadException;
 import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
+import dev.mapscope.cli.console.DurationConverter;
+import dev.mapscope.cli.console.UserError;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +33,7 @@ public final class Attachment implements AutoCloseable {
     private final Session session;
     /** true when this attachment loaded the agent, so closing it detaches */
     private final boolean loadedHere;
+
     private boolean closed;
 
     private Attachment(Target target, Session session, boolean loadedHere) {
@@ -74,8 +75,8 @@ public final class Attachment implements AutoCloseable {
 
     /** A fresh request id: unique within this session directory. */
     public static String newId(String verb) {
-        return verb + "-" + Long.toString(System.currentTimeMillis(), 36) + "-" + ProcessHandle.current().pid() + "-"
-                + SEQUENCE.incrementAndGet();
+        return verb + "-" + Long.toString(System.currentTimeMillis(), 36) + "-"
+                + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
     }
 
     /** The file {@code ID.NAME} of a request's results. */
@@ -162,8 +163,8 @@ public final class Attachment implements AutoCloseable {
             String version = vm.getSystemProperties().getProperty("java.specification.version", "0");
             int feature = Attachment.feature(version);
             if (feature > 0 && feature < 17) {
-                throw new UserError("pid " + pid + " runs Java " + version + "; the mapscope agent needs Java 17 or"
-                        + " newer");
+                throw new UserError(
+                        "pid " + pid + " runs Java " + version + "; the mapscope agent needs Java 17 or" + " newer");
             }
             if (feature >= 21 && !target.hasFlag("-XX:+EnableDynamicAgentLoading")) {
                 err.println("mapscope: note: pid " + pid + " runs Java " + version + ", so it will print a warning on"
@@ -217,7 +218,9 @@ public final class Attachment implements AutoCloseable {
         }
         try {
             Instant since = Instant.parse(s.since());
-            return target.started().map(start -> start.isAfter(since.plusSeconds(1))).orElse(false);
+            return target.started()
+                    .map(start -> start.isAfter(since.plusSeconds(1)))
+                    .orElse(false);
         } catch (DateTimeParseException e) {
             return false;
         }

@@ -14,16 +14,15 @@ import java.util.concurrent.TimeUnit;
 
 /** A program started by demo or repro with its output captured, and the flags that make a short JVM start fast. */
 public final class Child {
-    private Child() {
-    }
+    private Child() {}
 
     /**
      * Flags for the short-lived JVMs of demo and repro: C1 only and the default CDS archive start faster, a
      * small heap keeps two of them cheap on a small machine. Measured on 2 cores: the seed program takes about
      * 0.2 s with them, without the agent.
      */
-    public static final List<String> FAST_START = List.of("-XX:TieredStopAtLevel=1", "-Xshare:auto", "-Xmx64m",
-            "-XX:+UseSerialGC");
+    public static final List<String> FAST_START =
+            List.of("-XX:TieredStopAtLevel=1", "-Xshare:auto", "-Xmx64m", "-XX:+UseSerialGC");
 
     /** What a finished child printed. */
     public record Output(int exitCode, String stdout, String stderr) {
@@ -61,21 +60,25 @@ public final class Child {
     public static Output run(List<String> cmd, Duration timeout) throws IOException, InterruptedException {
         Path errFile = Files.createTempFile("mapscope-child-", ".err");
         try {
-            Process p = new ProcessBuilder(cmd).redirectError(errFile.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.PIPE).start();
+            Process p = new ProcessBuilder(cmd)
+                    .redirectError(errFile.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.PIPE)
+                    .start();
             p.getOutputStream().close();
             byte[] out;
             try (InputStream in = p.getInputStream()) {
                 // The programs print a few lines; reading to the end returns when the process closes stdout.
-                Thread killer = new Thread(() -> {
-                    try {
-                        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                            p.destroyForcibly();
-                        }
-                    } catch (InterruptedException e) {
-                        p.destroyForcibly();
-                    }
-                }, "mapscope-child-timeout");
+                Thread killer = new Thread(
+                        () -> {
+                            try {
+                                if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                                    p.destroyForcibly();
+                                }
+                            } catch (InterruptedException e) {
+                                p.destroyForcibly();
+                            }
+                        },
+                        "mapscope-child-timeout");
                 killer.setDaemon(true);
                 killer.start();
                 out = in.readAllBytes();
@@ -86,7 +89,9 @@ public final class Child {
                 throw new UserError("'" + String.join(" ", cmd.subList(cmd.size() - 3, cmd.size()))
                         + "' did not end within " + DurationConverter.format(timeout) + "; it was killed");
             }
-            return new Output(p.exitValue(), new String(out, StandardCharsets.UTF_8),
+            return new Output(
+                    p.exitValue(),
+                    new String(out, StandardCharsets.UTF_8),
                     Files.readString(errFile, StandardCharsets.UTF_8));
         } finally {
             Files.deleteIfExists(errFile);

@@ -1,9 +1,9 @@
 package dev.mapscope.cli.jvm;
 
 import dev.mapscope.cli.console.UserError;
-import java.nio.file.Files;
 import java.io.File;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
 import java.util.LinkedHashSet;
@@ -11,8 +11,7 @@ import java.util.Set;
 
 /** What the CLI needs to start other JVMs: the java executable and the class path of the demo programs. */
 public final class Jvm {
-    private Jvm() {
-    }
+    private Jvm() {}
 
     /** The java executable of the JDK this CLI runs on. */
     public static String java() {
@@ -43,8 +42,8 @@ public final class Jvm {
     public static String agentOptions(Path report, String extra) {
         String path = report.toAbsolutePath().toString();
         if (path.contains(",")) {
-            throw new UserError("the findings file path must not contain a comma (the agent's option separator): "
-                    + path);
+            throw new UserError(
+                    "the findings file path must not contain a comma (the agent's option separator): " + path);
         }
         return "report=" + path + (extra.isEmpty() ? "" : "," + extra);
     }

@@ -1,9 +1,9 @@
 package dev.mapscope.cli.jvm;
 
-import dev.mapscope.cli.console.UserError;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mapscope.agent.protocol.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mapscope.agent.protocol.AtomicFiles;
+import dev.mapscope.cli.console.UserError;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -37,14 +37,22 @@ public final class Session {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Senders of this process queue here before they take control.lock; see {@link #send}. */
     private static final Object SENDERS = new Object();
+
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
     private final long pid;
     private final Path dir;
 
     /** The agent's status.json. */
-    public record Status(long pid, String state, String mode, String since, long findings, long dropped,
-                  List<String> instrumented, Instant written) {
+    public record Status(
+            long pid,
+            String state,
+            String mode,
+            String since,
+            long findings,
+            long dropped,
+            List<String> instrumented,
+            Instant written) {
         public boolean attached() {
             return "attached".equals(state);
         }
@@ -62,8 +70,12 @@ public final class Session {
     }
 
     public Session(long pid) {
-        this(pid, Path.of(System.getProperty("java.io.tmpdir"), "mapscope-" + System.getProperty("user.name"),
-                Long.toString(pid)));
+        this(
+                pid,
+                Path.of(
+                        System.getProperty("java.io.tmpdir"),
+                        "mapscope-" + System.getProperty("user.name"),
+                        Long.toString(pid)));
     }
 
     public Session(long pid, Path dir) {
@@ -155,9 +167,15 @@ public final class Session {
             for (JsonNode c : n.path("instrumented")) {
                 instrumented.add(c.asText());
             }
-            return new Status(n.path("pid").asLong(pid), n.path("state").asText("unknown"),
-                    n.path("mode").asText("?"), n.path("since").asText(null), n.path("findings").asLong(),
-                    n.path("dropped").asLong(), List.copyOf(instrumented), written);
+            return new Status(
+                    n.path("pid").asLong(pid),
+                    n.path("state").asText("unknown"),
+                    n.path("mode").asText("?"),
+                    n.path("since").asText(null),
+                    n.path("findings").asLong(),
+                    n.path("dropped").asLong(),
+                    List.copyOf(instrumented),
+                    written);
         } catch (IOException e) {
             // Read while the agent rewrites it: the caller polls again.
             return null;
@@ -178,8 +196,9 @@ public final class Session {
          */
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (SENDERS) {
-            try (FileChannel lock = FileChannel.open(dir.resolve("control.lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE); FileLock held = lock.lock()) {
+            try (FileChannel lock = FileChannel.open(
+                            dir.resolve("control.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    FileLock held = lock.lock()) {
                 while (!commandTaken()) {
                     if (System.nanoTime() - deadline >= 0 || !stillWaiting.getAsBoolean()) {
                         return false;

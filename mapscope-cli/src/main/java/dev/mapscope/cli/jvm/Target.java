@@ -1,8 +1,8 @@
 package dev.mapscope.cli.jvm;
 
-import dev.mapscope.cli.console.UserError;
 import com.sun.tools.attach.VirtualMachine;
 import com.sun.tools.attach.VirtualMachineDescriptor;
+import dev.mapscope.cli.console.UserError;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,7 +40,8 @@ public final class Target {
         if (pid <= 0) {
             throw new UserError("a pid is a positive number, got " + pid, 2);
         }
-        ProcessHandle h = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+        ProcessHandle h = ProcessHandle.of(pid)
+                .filter(ProcessHandle::isAlive)
                 .orElseThrow(() -> new UserError("no process with pid " + pid + " is running"));
         return new Target(pid, h);
     }
@@ -86,7 +87,10 @@ public final class Target {
                 return true;
             }
         }
-        return handle.info().command().map(c -> c.endsWith("/java") || c.endsWith("\\java.exe")).orElse(false);
+        return handle.info()
+                .command()
+                .map(c -> c.endsWith("/java") || c.endsWith("\\java.exe"))
+                .orElse(false);
     }
 
     /** Whether {@code flag} is on the JVM's command line or in the option variables it read at start-up. */
@@ -94,7 +98,8 @@ public final class Target {
         Path cmdline = Path.of("/proc", Long.toString(pid), "cmdline");
         try {
             if (Files.isReadable(cmdline)) {
-                for (String arg : Files.readString(cmdline, StandardCharsets.UTF_8).split("\0")) {
+                for (String arg :
+                        Files.readString(cmdline, StandardCharsets.UTF_8).split("\0")) {
                     if (arg.equals(flag)) {
                         return true;
                     }
@@ -108,9 +113,12 @@ public final class Target {
             }
             Path environ = Path.of("/proc", Long.toString(pid), "environ");
             if (Files.isReadable(environ)) {
-                for (String var : Files.readString(environ, StandardCharsets.UTF_8).split("\0")) {
-                    if ((var.startsWith("JAVA_TOOL_OPTIONS=") || var.startsWith("JDK_JAVA_OPTIONS=")
-                            || var.startsWith("_JAVA_OPTIONS=")) && var.contains(flag)) {
+                for (String var :
+                        Files.readString(environ, StandardCharsets.UTF_8).split("\0")) {
+                    if ((var.startsWith("JAVA_TOOL_OPTIONS=")
+                                    || var.startsWith("JDK_JAVA_OPTIONS=")
+                                    || var.startsWith("_JAVA_OPTIONS="))
+                            && var.contains(flag)) {
                         return true;
                     }
                 }

@@ -1,10 +1,10 @@
 package dev.mapscope.cli.probe;
 
+import static dev.mapscope.cli.render.HtmlReport.escape;
+
 import dev.mapscope.cli.console.Outputs;
 import dev.mapscope.cli.console.UserError;
 import dev.mapscope.cli.render.HeatMap;
-import static dev.mapscope.cli.render.HtmlReport.escape;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,8 +22,7 @@ import java.util.List;
  * the collided one marked {@code hot}), and for GoMap the tophash bytes and the growth state.
  */
 public final class InspectHtml {
-    private InspectHtml() {
-    }
+    private InspectHtml() {}
 
     /** Buckets listed in the table of the fullest. */
     private static final int ROWS = 16;
@@ -50,33 +49,50 @@ public final class InspectHtml {
         b.append("<section class=\"card\" id=\"reading\"><h2>What the table says</h2>\n<p class=\"reading\">");
         for (String sentence : InspectText.reading(t)) {
             boolean isHot = hot >= 0 && sentence.startsWith("Bucket " + hot + " holds");
-            b.append(isHot ? "<span class=\"hot\">" : "").append(escape(sentence)).append(isHot ? "</span>" : "")
+            b.append(isHot ? "<span class=\"hot\">" : "")
+                    .append(escape(sentence))
+                    .append(isHot ? "</span>" : "")
                     .append(' ');
         }
         b.append("</p></section>\n");
 
         b.append("<section class=\"card\" id=\"heatmap\"><h2>Buckets</h2>\n")
-                .append(HeatMap.of(v, t.go() == null ? "entries" : "occupied slots", true).html())
+                .append(HeatMap.of(v, t.go() == null ? "entries" : "occupied slots", true)
+                        .html())
                 .append("<p class=\"note\">One square per bucket (or per group of buckets in a large table),"
                         + " coloured by the entries it holds; hover for the numbers. The outlined square is the"
                         + " fullest.</p>\n</section>\n");
 
         if (!fullest.isEmpty()) {
             b.append("<section class=\"card\" id=\"fullest\"><h2>Fullest buckets</h2>\n<table class=\"buckets\">\n")
-                    .append("<tr><th>bucket</th><th>").append(t.go() == null ? "entries" : "occupied slots")
-                    .append("</th><th>share</th><th></th>").append(t.go() == null ? "" : "<th>tophash</th>")
+                    .append("<tr><th>bucket</th><th>")
+                    .append(t.go() == null ? "entries" : "occupied slots")
+                    .append("</th><th>share</th><th></th>")
+                    .append(t.go() == null ? "" : "<th>tophash</th>")
                     .append("</tr>\n");
             long max = v[fullest.get(0)];
             for (int k : fullest) {
-                b.append("<tr id=\"bucket-").append(k).append('"').append(k == hot ? " class=\"hot\"" : "")
-                        .append("><td>").append(k).append("</td><td>").append(v[k])
+                b.append("<tr id=\"bucket-")
+                        .append(k)
+                        .append('"')
+                        .append(k == hot ? " class=\"hot\"" : "")
+                        .append("><td>")
+                        .append(k)
+                        .append("</td><td>")
+                        .append(v[k])
                         .append(t.trees().contains(k) ? " <span class=\"tag\">tree bin</span>" : "")
-                        .append("</td><td>").append(entries == 0 ? "" : Math.round(100.0 * v[k] / entries) + "%")
-                        .append("</td><td><span class=\"bar\" style=\"width:").append(Math.max(2, 240 * v[k] / max))
+                        .append("</td><td>")
+                        .append(entries == 0 ? "" : Math.round(100.0 * v[k] / entries) + "%")
+                        .append("</td><td><span class=\"bar\" style=\"width:")
+                        .append(Math.max(2, 240 * v[k] / max))
                         .append("px\"></span></td>");
                 if (t.go() != null) {
-                    b.append("<td><code>").append(escape(t.go().tophash() != null && k < t.go().tophash().length
-                            ? InspectText.tophash(t.go().tophash()[k]) : "")).append("</code></td>");
+                    b.append("<td><code>")
+                            .append(escape(
+                                    t.go().tophash() != null && k < t.go().tophash().length
+                                            ? InspectText.tophash(t.go().tophash()[k])
+                                            : ""))
+                            .append("</code></td>");
                 }
                 b.append("</tr>\n");
             }
@@ -101,21 +117,31 @@ public final class InspectHtml {
             MapTable.Go go = t.go();
             row(b, "B", go.b() + " (" + (1L << go.b()) + " buckets)");
             row(b, "overflow buckets", Long.toString(go.noverflow()));
-            row(b, "growth", go.growing() ? "from 2^" + go.oldB() + ", nevacuate " + go.nevacuate()
-                    : "none in progress");
+            row(
+                    b,
+                    "growth",
+                    go.growing() ? "from 2^" + go.oldB() + ", nevacuate " + go.nevacuate() : "none in progress");
         }
-        row(b, "read", (t.readNanos() >= 0 ? "in " + ProbeText.nanos(t.readNanos()) + ", " : "")
-                + (t.consistent() ? "consistent" : "changed while read") + ", " + t.retries() + " retries");
+        row(
+                b,
+                "read",
+                (t.readNanos() >= 0 ? "in " + ProbeText.nanos(t.readNanos()) + ", " : "")
+                        + (t.consistent() ? "consistent" : "changed while read") + ", " + t.retries() + " retries");
         b.append("</table>\n</section>\n");
         return template()
                 .replace("{{title}}", "mapscope inspect: " + escape(t.simpleClass()))
-                .replace("{{subtitle}}", escape(t.map() + " \u00b7 " + source + " \u00b7 generated "
-                        + Instant.now().truncatedTo(ChronoUnit.SECONDS)))
+                .replace(
+                        "{{subtitle}}",
+                        escape(t.map() + " \u00b7 " + source + " \u00b7 generated "
+                                + Instant.now().truncatedTo(ChronoUnit.SECONDS)))
                 .replace("{{body}}", b);
     }
 
     private static void row(StringBuilder b, String name, String value) {
-        b.append("<tr><th>").append(escape(name)).append("</th><td><code>").append(escape(value))
+        b.append("<tr><th>")
+                .append(escape(name))
+                .append("</th><td><code>")
+                .append(escape(value))
                 .append("</code></td></tr>\n");
     }
 

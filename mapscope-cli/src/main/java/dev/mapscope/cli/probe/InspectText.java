@@ -11,8 +11,7 @@ import java.util.Locale;
  * that reads the picture for the user ({@link #reading}, shared with the HTML page).
  */
 public final class InspectText {
-    private InspectText() {
-    }
+    private InspectText() {}
 
     /** Buckets whose tophash bytes are printed for a GoMap. */
     static final int TOPHASH_ROWS = 6;
@@ -20,15 +19,23 @@ public final class InspectText {
     /** The whole picture; {@code source} says how the map was named ("field X" or "id Y"). */
     public static String render(MapTable t, String source, boolean color) {
         StringBuilder b = new StringBuilder();
-        b.append(t.simpleClass()).append(' ').append(t.map()).append(" (").append(source).append(')');
+        b.append(t.simpleClass())
+                .append(' ')
+                .append(t.map())
+                .append(" (")
+                .append(source)
+                .append(')');
         if (t.readNanos() >= 0) {
             b.append(", read in ").append(ProbeText.nanos(t.readNanos()));
         }
         b.append('\n');
-        String map = HeatMap.of(t.perBucket(), t.go() == null ? "entries" : "occupied slots", true).terminal(color);
+        String map = HeatMap.of(t.perBucket(), t.go() == null ? "entries" : "occupied slots", true)
+                .terminal(color);
         b.append(t.trees().isEmpty() ? map : markTrees(map, t.perBucket().length, t.trees()));
         if (!t.trees().isEmpty()) {
-            b.append("  tree bins (T): ").append(bucketList(t, new ArrayList<>(t.trees()), 12)).append('\n');
+            b.append("  tree bins (T): ")
+                    .append(bucketList(t, new ArrayList<>(t.trees()), 12))
+                    .append('\n');
         }
         List<Integer> fullest = t.fullest(Integer.MAX_VALUE);
         if (!fullest.isEmpty()) {
@@ -85,9 +92,13 @@ public final class InspectText {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < Math.min(max, buckets.size()); i++) {
             int k = buckets.get(i);
-            b.append(i == 0 ? "" : ", ").append("bucket ").append(k).append(" (")
+            b.append(i == 0 ? "" : ", ")
+                    .append("bucket ")
+                    .append(k)
+                    .append(" (")
                     .append(k < v.length && v[k] >= 0 ? Long.toString(v[k]) : "?")
-                    .append(t.trees().contains(k) && max == 6 ? ", tree" : "").append(')');
+                    .append(t.trees().contains(k) && max == 6 ? ", tree" : "")
+                    .append(')');
         }
         if (buckets.size() > max) {
             b.append(" and ").append(buckets.size() - max).append(" more");
@@ -101,7 +112,8 @@ public final class InspectText {
             b.append("  tophash of the fullest buckets (.. empty, ev evacuated, otherwise the hash's top byte; |"
                     + " starts an overflow bucket):\n");
             for (int k : t.fullest(TOPHASH_ROWS)) {
-                b.append(String.format(Locale.ROOT, "    bucket %4d  ", k)).append(tophash(go.tophash()[k]))
+                b.append(String.format(Locale.ROOT, "    bucket %4d  ", k))
+                        .append(tophash(go.tophash()[k]))
                         .append('\n');
             }
         }
@@ -111,7 +123,8 @@ public final class InspectText {
                 old[i] = go.evacuated(i) ? 0 : MapTable.Go.occupied(go.oldTophash(), i);
             }
             b.append("  old array (2^").append(go.oldB()).append(" buckets, evacuated ones drawn empty):\n");
-            for (String line : HeatMap.of(old, "occupied slots", true).terminal(color).split("\n")) {
+            for (String line :
+                    HeatMap.of(old, "occupied slots", true).terminal(color).split("\n")) {
                 b.append("  ").append(line).append('\n');
             }
         }
@@ -128,8 +141,14 @@ public final class InspectText {
                 b.append(i % MapTable.Go.SLOTS == 0 ? " | " : " ");
             }
             int v = bytes[i];
-            b.append(v < 0 ? "??" : v <= 1 ? ".." : v < MapTable.Go.MIN_TOPHASH ? "ev"
-                    : String.format(Locale.ROOT, "%02x", v & 0xff));
+            b.append(
+                    v < 0
+                            ? "??"
+                            : v <= 1
+                                    ? ".."
+                                    : v < MapTable.Go.MIN_TOPHASH
+                                            ? "ev"
+                                            : String.format(Locale.ROOT, "%02x", v & 0xff));
         }
         return b.toString();
     }
@@ -157,8 +176,12 @@ public final class InspectText {
         }
         if (t.go() != null) {
             MapTable.Go go = t.go();
-            s.add(String.format(Locale.ROOT, "%s in 2^%d = %s of 8 slots, %.1f per bucket (Go grows the table"
-                    + " beyond 6.5).", plural(size, "entry"), go.b(), plural(buckets, "bucket"),
+            s.add(String.format(
+                    Locale.ROOT,
+                    "%s in 2^%d = %s of 8 slots, %.1f per bucket (Go grows the table" + " beyond 6.5).",
+                    plural(size, "entry"),
+                    go.b(),
+                    plural(buckets, "bucket"),
                     size / (double) buckets));
             int longestOverflow = 0;
             int at = -1;
@@ -168,35 +191,49 @@ public final class InspectText {
                     at = i;
                 }
             }
-            s.add(go.noverflow() == 0 && longestOverflow == 0 ? "No bucket has overflowed."
-                    : plural(go.noverflow(), "overflow bucket") + " in all; the longest overflow chain is "
-                    + longestOverflow + ", at bucket " + at + ".");
+            s.add(
+                    go.noverflow() == 0 && longestOverflow == 0
+                            ? "No bucket has overflowed."
+                            : plural(go.noverflow(), "overflow bucket") + " in all; the longest overflow chain is "
+                                    + longestOverflow + ", at bucket " + at + ".");
             if (go.growing()) {
                 long oldBuckets = 1L << Math.max(0, go.oldB());
-                s.add(go.sameSizeGrow() || go.oldB() == go.b()
-                        ? "A same-size grow is in progress (too many overflow buckets): " + go.nevacuate() + " of "
-                          + oldBuckets + " old buckets are repacked (nevacuate = " + go.nevacuate() + ")."
-                        : "The map is growing from 2^" + go.oldB() + " to 2^" + go.b() + " buckets: " + go.nevacuate()
-                          + " of " + oldBuckets + " old buckets are evacuated (nevacuate = " + go.nevacuate()
-                          + "); every write moves one or two more, and the others are still read from the old"
-                          + " array.");
+                s.add(
+                        go.sameSizeGrow() || go.oldB() == go.b()
+                                ? "A same-size grow is in progress (too many overflow buckets): " + go.nevacuate()
+                                        + " of " + oldBuckets + " old buckets are repacked (nevacuate = "
+                                        + go.nevacuate() + ")."
+                                : "The map is growing from 2^" + go.oldB() + " to 2^" + go.b() + " buckets: "
+                                        + go.nevacuate()
+                                        + " of " + oldBuckets + " old buckets are evacuated (nevacuate = "
+                                        + go.nevacuate()
+                                        + "); every write moves one or two more, and the others are still read from the old"
+                                        + " array.");
             } else {
                 s.add("No growth is in progress.");
             }
         } else {
-            String load = String.format(Locale.ROOT, "%s in %s, load factor %.2f", plural(size, "entry"),
-                    plural(buckets, "bucket"), size / (double) buckets);
+            String load = String.format(
+                    Locale.ROOT,
+                    "%s in %s, load factor %.2f",
+                    plural(size, "entry"),
+                    plural(buckets, "bucket"),
+                    size / (double) buckets);
             s.add(load + (t.threshold() > 0 ? " (the table doubles beyond " + t.threshold() + " entries)." : "."));
         }
         if (entries > 0) {
             double expected = 100 * Math.exp(-entries / (double) buckets);
             boolean growing = t.go() != null && t.go().growing();
-            s.add(String.format(Locale.ROOT, growing
+            s.add(String.format(
+                    Locale.ROOT,
+                    growing
                             ? "%s (%d%%) of the new array %s empty, most of them waiting for old buckets that are"
-                              + " not evacuated yet."
+                                    + " not evacuated yet."
                             : "%s (%d%%) %s empty; well-spread hashes would leave about " + Math.round(expected)
-                              + "%%.",
-                    plural(empty, "bucket"), Math.round(100.0 * empty / buckets), empty == 1 ? "is" : "are"));
+                                    + "%%.",
+                    plural(empty, "bucket"),
+                    Math.round(100.0 * empty / buckets),
+                    empty == 1 ? "is" : "are"));
             List<Integer> fullest = t.fullest(buckets);
             int top = fullest.get(0);
             long longest = v[top];
@@ -206,30 +243,40 @@ public final class InspectText {
                     tied.add(k);
                 }
             }
-            String where = tied.size() == 1 ? "bucket " + top
-                    : tied.size() <= 3 ? "buckets " + join(tied) : tied.size() + " buckets (the first is bucket "
-                    + top + ")";
+            String where = tied.size() == 1
+                    ? "bucket " + top
+                    : tied.size() <= 3
+                            ? "buckets " + join(tied)
+                            : tied.size() + " buckets (the first is bucket " + top + ")";
             s.add("The longest " + (t.go() != null ? "bucket holds " : "chain has ") + plural(longest, "entry")
                     + ", in " + where + (t.trees().contains(top) ? " (a tree bin)" : "") + ".");
             double share = longest / (double) entries;
             if (top == t.collidedBucket()) {
                 int bits = Integer.numberOfTrailingZeros(Integer.highestOneBit(Math.max(1, buckets)));
-                s.add(String.format(Locale.ROOT, "Bucket %d holds %d%% of the entries: its keys collide (their"
-                        + " hashes agree in the %d low bits that choose the bucket), so every lookup there searches"
-                        + " %d entries; keys with a better-spread hashCode would share it out.", top,
-                        Math.round(100 * share), bits, longest));
+                s.add(String.format(
+                        Locale.ROOT,
+                        "Bucket %d holds %d%% of the entries: its keys collide (their"
+                                + " hashes agree in the %d low bits that choose the bucket), so every lookup there searches"
+                                + " %d entries; keys with a better-spread hashCode would share it out.",
+                        top,
+                        Math.round(100 * share),
+                        bits,
+                        longest));
             }
         } else {
             s.add("Every bucket is empty.");
         }
         if (!t.trees().isEmpty()) {
-            s.add(t.trees().size() == 1
-                    ? "Bucket " + t.trees().iterator().next() + " is a tree bin: HashMap turns a chain of more than"
-                      + " 8 into a red-black tree once the table has 64 buckets, which happens only when many"
-                      + " hashes collide."
-                    : t.trees().size() + " buckets are tree bins (" + join(new ArrayList<>(t.trees())) + "): HashMap"
-                      + " turns a chain of more than 8 into a red-black tree once the table has 64 buckets, which"
-                      + " happens only when many hashes collide.");
+            s.add(
+                    t.trees().size() == 1
+                            ? "Bucket " + t.trees().iterator().next()
+                                    + " is a tree bin: HashMap turns a chain of more than"
+                                    + " 8 into a red-black tree once the table has 64 buckets, which happens only when many"
+                                    + " hashes collide."
+                            : t.trees().size() + " buckets are tree bins (" + join(new ArrayList<>(t.trees()))
+                                    + "): HashMap"
+                                    + " turns a chain of more than 8 into a red-black tree once the table has 64 buckets, which"
+                                    + " happens only when many hashes collide.");
         }
         if (unread > 0) {
             s.add(plural(unread, "bucket") + " could not be read (drawn ?).");

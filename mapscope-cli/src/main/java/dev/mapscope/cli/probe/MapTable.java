@@ -1,8 +1,8 @@
 package dev.mapscope.cli.probe;
 
-import dev.mapscope.cli.console.UserError;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mapscope.cli.console.UserError;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,8 +21,21 @@ import java.util.TreeSet;
  * @param trees buckets that are red-black tree bins (HashMap, ConcurrentHashMap)
  * @param go GoMap's own state, or {@code null} for the JDK maps
  */
-public record MapTable(String map, String mapClass, String kind, long size, int capacity, long threshold, int[] chains,
-                Set<Integer> trees, int empty, int longest, Go go, boolean consistent, int retries, long readNanos) {
+public record MapTable(
+        String map,
+        String mapClass,
+        String kind,
+        long size,
+        int capacity,
+        long threshold,
+        int[] chains,
+        Set<Integer> trees,
+        int empty,
+        int longest,
+        Go go,
+        boolean consistent,
+        int retries,
+        long readNanos) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -30,8 +43,18 @@ public record MapTable(String map, String mapClass, String kind, long size, int 
      * GoMap's header and buckets. {@code tophash[i]} holds bucket i's tophash bytes followed by those of its
      * overflow buckets (8 per bucket); {@code overflow[i]} is the length of bucket i's overflow chain.
      */
-    record Go(int b, long count, boolean growing, boolean sameSizeGrow, int oldB, long nevacuate, long noverflow,
-              int[][] tophash, int[] overflow, int[][] oldTophash, boolean[] oldEvacuated) {
+    record Go(
+            int b,
+            long count,
+            boolean growing,
+            boolean sameSizeGrow,
+            int oldB,
+            long nevacuate,
+            long noverflow,
+            int[][] tophash,
+            int[] overflow,
+            int[][] oldTophash,
+            boolean[] oldEvacuated) {
         /** Slots of a bucket (Go's bucketCnt). */
         static final int SLOTS = 8;
         /** Go's minTopHash: tophash values below it mark empty (0, 1) or evacuated (2, 3, 4) slots. */
@@ -105,16 +128,34 @@ public record MapTable(String map, String mapClass, String kind, long size, int 
                     evacuated[i] = g.path("oldEvacuated").get(i).asBoolean();
                 }
             }
-            go = new Go(g.path("B").asInt(), g.path("count").asLong(n.path("size").asLong()),
-                    g.path("growing").asBoolean(), g.path("sameSizeGrow").asBoolean(), g.path("oldB").asInt(-1),
-                    g.path("nevacuate").asLong(), g.path("noverflow").asLong(),
-                    g.path("tophash").isArray() ? table(g.path("tophash")) : null, ints(g.path("overflow")),
-                    g.path("oldTophash").isArray() ? table(g.path("oldTophash")) : null, evacuated);
+            go = new Go(
+                    g.path("B").asInt(),
+                    g.path("count").asLong(n.path("size").asLong()),
+                    g.path("growing").asBoolean(),
+                    g.path("sameSizeGrow").asBoolean(),
+                    g.path("oldB").asInt(-1),
+                    g.path("nevacuate").asLong(),
+                    g.path("noverflow").asLong(),
+                    g.path("tophash").isArray() ? table(g.path("tophash")) : null,
+                    ints(g.path("overflow")),
+                    g.path("oldTophash").isArray() ? table(g.path("oldTophash")) : null,
+                    evacuated);
         }
-        return new MapTable(n.path("map").asText("?"), n.path("class").asText("?"), n.path("kind").asText("hash"),
-                n.path("size").asLong(), capacity, n.path("threshold").asLong(-1), chains, trees,
-                n.path("empty").asInt(empty), n.path("longest").asInt(longest), go,
-                n.path("consistent").asBoolean(true), n.path("retries").asInt(), n.path("readNanos").asLong(-1));
+        return new MapTable(
+                n.path("map").asText("?"),
+                n.path("class").asText("?"),
+                n.path("kind").asText("hash"),
+                n.path("size").asLong(),
+                capacity,
+                n.path("threshold").asLong(-1),
+                chains,
+                trees,
+                n.path("empty").asInt(empty),
+                n.path("longest").asInt(longest),
+                go,
+                n.path("consistent").asBoolean(true),
+                n.path("retries").asInt(),
+                n.path("readNanos").asLong(-1));
     }
 
     private static int[] ints(JsonNode array) {

@@ -1,9 +1,9 @@
 package dev.mapscope.cli.probe;
 
-import dev.mapscope.cli.console.UserError;
 import dev.mapscope.agent.condition.Capture;
 import dev.mapscope.agent.condition.Condition;
 import dev.mapscope.agent.condition.ConditionException;
+import dev.mapscope.cli.console.UserError;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
@@ -21,19 +21,18 @@ import picocli.CommandLine.TypeConversionException;
  * of one sentence naming the option and the value; a condition's or capture list's also shows a caret.
  */
 final class ProbeArgs {
-    private ProbeArgs() {
-    }
+    private ProbeArgs() {}
 
     /** The operations a probe can be armed on (the agent's advice points). */
     static final List<String> OPERATIONS = List.of("put", "get", "remove", "resize", "clear");
 
     /** A Java class name, simple or qualified. */
-    private static final Pattern NAME = Pattern.compile(
-            "\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*(\\.\\p{javaJavaIdentifierStart}"
+    private static final Pattern NAME =
+            Pattern.compile("\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*(\\.\\p{javaJavaIdentifierStart}"
                     + "\\p{javaJavaIdentifierPart}*)*");
     /** Java identifiers joined by dots: a class name, then a static field, then instance fields. */
-    static final Pattern FIELD_PATH = Pattern.compile(
-            "\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*(\\.\\p{javaJavaIdentifierStart}"
+    static final Pattern FIELD_PATH =
+            Pattern.compile("\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*(\\.\\p{javaJavaIdentifierStart}"
                     + "\\p{javaJavaIdentifierPart}*)+");
     /** A map id as findings, profiles and probes print it: the class name, '@', the identity hash in hex. */
     static final Pattern MAP_ID = Pattern.compile("[\\p{javaJavaIdentifierPart}.$]+@[0-9a-f]{1,8}");
@@ -44,8 +43,10 @@ final class ProbeArgs {
         for (String op : on) {
             String o = op.strip().toLowerCase(Locale.ROOT);
             if (!OPERATIONS.contains(o)) {
-                throw new UserError("unknown operation '" + op + "' for --on; the operations are put, get, remove,"
-                        + " resize and clear", 2);
+                throw new UserError(
+                        "unknown operation '" + op + "' for --on; the operations are put, get, remove,"
+                                + " resize and clear",
+                        2);
             }
             ops.add(o);
         }
@@ -65,8 +66,10 @@ final class ProbeArgs {
             default -> false;
         };
         if (!ok) {
-            throw new UserError("bad --map selector '" + selector + "': write any, class:NAME, id:MAPID (as findings"
-                    + " print it, e.g. id:java.util.HashMap@1b6d3586) or field:CLASS.STATICFIELD[.FIELD...]", 2);
+            throw new UserError(
+                    "bad --map selector '" + selector + "': write any, class:NAME, id:MAPID (as findings"
+                            + " print it, e.g. id:java.util.HashMap@1b6d3586) or field:CLASS.STATICFIELD[.FIELD...]",
+                    2);
         }
     }
 
@@ -90,12 +93,15 @@ final class ProbeArgs {
     /** A usage error whose first line is the sentence and whose next two show the text with a caret under it. */
     static UserError caret(String what, String text, ConditionException e) {
         int at = Math.max(0, Math.min(e.position(), text.length()));
-        String why = e.getMessage() == null ? "it cannot be read" : e.getMessage().strip();
+        String why =
+                e.getMessage() == null ? "it cannot be read" : e.getMessage().strip();
         if (why.endsWith(".")) {
             why = why.substring(0, why.length() - 1);
         }
-        return new UserError(what + " is malformed at character " + (at + 1) + ": " + why + "\n    "
-                + text.replace('\t', ' ').replace('\n', ' ') + "\n    " + " ".repeat(at) + "^", 2);
+        return new UserError(
+                what + " is malformed at character " + (at + 1) + ": " + why + "\n    "
+                        + text.replace('\t', ' ').replace('\n', ' ') + "\n    " + " ".repeat(at) + "^",
+                2);
     }
 
     static void positive(String option, int value) {
@@ -117,8 +123,8 @@ final class ProbeArgs {
         public Long convert(String value) {
             Matcher m = FORM.matcher(value.strip().toLowerCase(Locale.ROOT));
             if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-                throw new TypeConversionException("'" + value + "' is not a short positive duration; write for"
-                        + " example 1ms or 200us");
+                throw new TypeConversionException(
+                        "'" + value + "' is not a short positive duration; write for" + " example 1ms or 200us");
             }
             long n = Long.parseLong(m.group(1));
             return switch (m.group(2)) {

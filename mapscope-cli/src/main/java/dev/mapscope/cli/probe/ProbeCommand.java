@@ -1,5 +1,7 @@
 package dev.mapscope.cli.probe;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mapscope.cli.console.DurationConverter;
 import dev.mapscope.cli.console.Outputs;
 import dev.mapscope.cli.console.Shutdown;
@@ -7,8 +9,6 @@ import dev.mapscope.cli.console.UserError;
 import dev.mapscope.cli.jvm.AgentMode;
 import dev.mapscope.cli.jvm.Attachment;
 import dev.mapscope.cli.render.FindingsTail;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -26,27 +26,32 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "probe",
+@Command(
+        name = "probe",
         header = "A conditional breakpoint on map operations that does not stop the JVM: each hit is printed.",
-        description = {"Arms a probe in a running JVM: on each chosen operation of the selected maps the agent tests"
-                + " the --if condition and, when it holds, records what --capture asks for. Hits stream here as"
-                + " they happen (and to --report as JSON lines); the probe disarms itself after --limit hits, when"
-                + " more than --rate hits come in one second, after --for, or on Ctrl-C, and its advice is removed.",
-                "Everything is checked before the JVM is touched: a mistake in the condition is shown with a caret"
-                + " under it. The condition language (docs/CONDITIONS.md) has comparisons (== != < <= > >=), regular"
-                + " expression matches (~ !~), in [...] lists, && || ! and parentheses and integer arithmetic, over"
-                + " the names thread.name, thread.id, keyHash, bucket, key, value.class, map.size, map.class, map.id"
-                + " and op; no calls, so a condition cannot change the program.",
-                "--same-bucket-within 1ms is the same-bucket detector: it reports a write only when another thread"
-                + " wrote the same bucket of the same map less than that long before, with both threads' stacks.",
-                "Uses a session left by `mapscope attach`, or loads the agent and detaches again at the end."},
+        description = {
+            "Arms a probe in a running JVM: on each chosen operation of the selected maps the agent tests"
+                    + " the --if condition and, when it holds, records what --capture asks for. Hits stream here as"
+                    + " they happen (and to --report as JSON lines); the probe disarms itself after --limit hits, when"
+                    + " more than --rate hits come in one second, after --for, or on Ctrl-C, and its advice is removed.",
+            "Everything is checked before the JVM is touched: a mistake in the condition is shown with a caret"
+                    + " under it. The condition language (docs/CONDITIONS.md) has comparisons (== != < <= > >=), regular"
+                    + " expression matches (~ !~), in [...] lists, && || ! and parentheses and integer arithmetic, over"
+                    + " the names thread.name, thread.id, keyHash, bucket, key, value.class, map.size, map.class, map.id"
+                    + " and op; no calls, so a condition cannot change the program.",
+            "--same-bucket-within 1ms is the same-bucket detector: it reports a write only when another thread"
+                    + " wrote the same bucket of the same map less than that long before, with both threads' stacks.",
+            "Uses a session left by `mapscope attach`, or loads the agent and detaches again at the end."
+        },
         mixinStandardHelpOptions = true,
         footerHeading = "%nExamples:%n",
-        footer = {"  mapscope probe 4242 --on put --if 'bucket == 17' --capture thread,key",
-                  "  mapscope probe 4242 --on put,remove --map class:HashMap \\",
-                  "      --if 'thread.name ~ \"worker-.*\" && keyHash %% 2 == 0'",
-                  "  mapscope probe 4242 --on resize --map field:com.example.Cache.ENTRIES",
-                  "  mapscope probe 4242 --on put --same-bucket-within 1ms --report pairs.jsonl"})
+        footer = {
+            "  mapscope probe 4242 --on put --if 'bucket == 17' --capture thread,key",
+            "  mapscope probe 4242 --on put,remove --map class:HashMap \\",
+            "      --if 'thread.name ~ \"worker-.*\" && keyHash %% 2 == 0'",
+            "  mapscope probe 4242 --on resize --map field:com.example.Cache.ENTRIES",
+            "  mapscope probe 4242 --on put --same-bucket-within 1ms --report pairs.jsonl"
+        })
 public final class ProbeCommand implements Callable<Integer> {
 
     /** How long the agent may take to install the probe's advice (a retransformation of the map classes). */
@@ -62,42 +67,70 @@ public final class ProbeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PID", description = "the process id of the JVM")
     long pid;
 
-    @Option(names = "--on", paramLabel = "OPERATION", required = true, split = ",",
+    @Option(
+            names = "--on",
+            paramLabel = "OPERATION",
+            required = true,
+            split = ",",
             description = "the operations to probe: put, get, remove, resize, clear")
     List<String> on;
 
-    @Option(names = "--map", paramLabel = "SELECTOR", defaultValue = "any",
+    @Option(
+            names = "--map",
+            paramLabel = "SELECTOR",
+            defaultValue = "any",
             description = "which maps: any, class:java.util.HashMap (or HashMap), id:java.util.HashMap@1b6d3586,"
                     + " field:com.example.Cache.ENTRIES[.field...] (default: ${DEFAULT-VALUE})")
     String map;
 
-    @Option(names = "--if", paramLabel = "EXPRESSION",
+    @Option(
+            names = "--if",
+            paramLabel = "EXPRESSION",
             description = "record a hit only when this holds, e.g. 'bucket == 17 && thread.name ~ \"w-.*\"'")
     String condition;
 
-    @Option(names = "--capture", paramLabel = "WHAT[,WHAT]", defaultValue = "thread,op,keyHash,bucket,stack",
+    @Option(
+            names = "--capture",
+            paramLabel = "WHAT[,WHAT]",
+            defaultValue = "thread,op,keyHash,bucket,stack",
             description = "what each hit records: thread, thread.name, thread.id, keyHash, bucket, key, value.class,"
                     + " map.size, map.class, map.id, op, stack (default: ${DEFAULT-VALUE})")
     String capture;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "100",
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            defaultValue = "100",
             description = "disarm after N hits (default: ${DEFAULT-VALUE})")
     int limit;
 
-    @Option(names = "--rate", paramLabel = "N", defaultValue = "1000",
+    @Option(
+            names = "--rate",
+            paramLabel = "N",
+            defaultValue = "1000",
             description = "disarm when more than N hits come within one second (default: ${DEFAULT-VALUE})")
     int rate;
 
-    @Option(names = "--for", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "60s",
+    @Option(
+            names = "--for",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            defaultValue = "60s",
             description = "disarm after this long at most: 30s, 5m (default: ${DEFAULT-VALUE})")
     Duration duration;
 
-    @Option(names = "--same-bucket-within", paramLabel = "DURATION", converter = ProbeArgs.Micros.class,
+    @Option(
+            names = "--same-bucket-within",
+            paramLabel = "DURATION",
+            converter = ProbeArgs.Micros.class,
             description = "report a write only when another thread wrote the same bucket less than DURATION before"
                     + " (1ms, 200us), with both stacks")
     Long sameBucketMicros;
 
-    @Option(names = "--frames", paramLabel = "N", defaultValue = "8",
+    @Option(
+            names = "--frames",
+            paramLabel = "N",
+            defaultValue = "8",
             description = "stack frames captured per hit (default: ${DEFAULT-VALUE})")
     int frames;
 
@@ -194,8 +227,9 @@ public final class ProbeCommand implements Callable<Integer> {
         ProbeArgs.positive("--rate", rate);
         ProbeArgs.positive("--frames", frames);
         if (sameBucketMicros != null && !ops.equals(Set.of("put"))) {
-            throw new UserError("--same-bucket-within compares puts, so it needs --on put alone, not --on "
-                    + String.join(",", ops), 2);
+            throw new UserError(
+                    "--same-bucket-within compares puts, so it needs --on put alone, not --on " + String.join(",", ops),
+                    2);
         }
         List<String> a = new ArrayList<>();
         a.add("on=" + ProbeArgs.enc(String.join(",", ops)));
@@ -244,8 +278,11 @@ public final class ProbeCommand implements Callable<Integer> {
         for (JsonNode c : armed.path("classes")) {
             classes.add(ProbeText.shortClass(c.asText()));
         }
-        StringBuilder b = new StringBuilder("probe armed in pid ").append(pid).append(": ")
-                .append(String.join(",", on)).append(" on ")
+        StringBuilder b = new StringBuilder("probe armed in pid ")
+                .append(pid)
+                .append(": ")
+                .append(String.join(",", on))
+                .append(" on ")
                 .append(armed.path("maps").asText(map));
         if (!classes.isEmpty()) {
             b.append(" (").append(String.join(", ", classes)).append(')');
@@ -254,11 +291,14 @@ public final class ProbeCommand implements Callable<Integer> {
             b.append(" if ").append(condition);
         }
         if (sameBucketMicros != null) {
-            b.append(", a write to a bucket another thread wrote less than ").append(sameBucketMicros)
+            b.append(", a write to a bucket another thread wrote less than ")
+                    .append(sameBucketMicros)
                     .append(" \u00b5s before");
         }
-        b.append("; stops after ").append(InspectText.plural(limit, "hit"))
-                .append(" or ").append(DurationConverter.format(duration))
+        b.append("; stops after ")
+                .append(InspectText.plural(limit, "hit"))
+                .append(" or ")
+                .append(DurationConverter.format(duration))
                 .append(", or on Ctrl-C.");
         return b.toString();
     }
@@ -289,8 +329,10 @@ public final class ProbeCommand implements Callable<Integer> {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        java.util.Arrays.sort(order, (x, y) -> Long.compare(batch.get(x).path("n").asLong(),
-                batch.get(y).path("n").asLong()));
+        java.util.Arrays.sort(
+                order,
+                (x, y) -> Long.compare(
+                        batch.get(x).path("n").asLong(), batch.get(y).path("n").asLong()));
         for (int i : order) {
             hits++;
             out.print(ProbeText.hit(batch.get(i), frames));

@@ -15,14 +15,27 @@ import java.util.Set;
  * are shown as {@code name=value}, so nothing captured is hidden.
  */
 final class ProbeText {
-    private ProbeText() {
-    }
+    private ProbeText() {}
 
-    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSSSSS", Locale.ROOT)
-            .withZone(ZoneId.systemDefault());
+    private static final DateTimeFormatter CLOCK =
+            DateTimeFormatter.ofPattern("HH:mm:ss.SSSSSS", Locale.ROOT).withZone(ZoneId.systemDefault());
     /** Fields drawn by position in the line; any other field of a hit is appended as name=value. */
-    private static final Set<String> KNOWN = Set.of("n", "epochNanos", "op", "map", "map.class", "map.id",
-            "thread", "thread.name", "thread.id", "bucket", "keyHash", "key", "value.class", "map.size", "stack",
+    private static final Set<String> KNOWN = Set.of(
+            "n",
+            "epochNanos",
+            "op",
+            "map",
+            "map.class",
+            "map.id",
+            "thread",
+            "thread.name",
+            "thread.id",
+            "bucket",
+            "keyHash",
+            "key",
+            "value.class",
+            "map.size",
+            "stack",
             "sameBucket");
 
     /** One hit as lines of text (each ending with a newline), stacks cut to {@code frames} frames. */
@@ -36,8 +49,11 @@ final class ProbeText {
         if (h.has("op")) {
             b.append("  ").append(h.path("op").asText());
         }
-        String map = h.has("map") ? h.path("map").asText() : h.has("map.id") ? h.path("map.id").asText()
-                : h.has("map.class") ? h.path("map.class").asText() : null;
+        String map = h.has("map")
+                ? h.path("map").asText()
+                : h.has("map.id")
+                        ? h.path("map.id").asText()
+                        : h.has("map.class") ? h.path("map.class").asText() : null;
         if (map != null) {
             b.append("  ").append(shortClass(map));
         }
@@ -63,8 +79,13 @@ final class ProbeText {
         for (Iterator<Map.Entry<String, JsonNode>> it = h.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!KNOWN.contains(e.getKey())) {
-                b.append("  ").append(e.getKey()).append('=').append(e.getValue().isTextual()
-                        ? quoted(e.getValue().asText()) : e.getValue().toString());
+                b.append("  ")
+                        .append(e.getKey())
+                        .append('=')
+                        .append(
+                                e.getValue().isTextual()
+                                        ? quoted(e.getValue().asText())
+                                        : e.getValue().toString());
             }
         }
         b.append('\n');
@@ -72,10 +93,17 @@ final class ProbeText {
         JsonNode other = h.path("sameBucket");
         if (other.isObject()) {
             boolean stack = other.path("stack").isArray() && other.path("stack").size() > 0;
-            b.append("    the same bucket was written ").append(nanos(other.path("gapNanos").asLong()))
-                    .append(" earlier by thread ").append(thread(other))
-                    .append(!stack ? "" : "now".equals(other.path("stackAt").asText())
-                            ? "; its stack at this hit (not at its write):" : ":").append('\n');
+            b.append("    the same bucket was written ")
+                    .append(nanos(other.path("gapNanos").asLong()))
+                    .append(" earlier by thread ")
+                    .append(thread(other))
+                    .append(
+                            !stack
+                                    ? ""
+                                    : "now".equals(other.path("stackAt").asText())
+                                            ? "; its stack at this hit (not at its write):"
+                                            : ":")
+                    .append('\n');
             appendStack(b, other.path("stack"), frames, "      ");
         }
         return b.toString();
@@ -84,14 +112,17 @@ final class ProbeText {
     /** {@code "writer-2" (id 31)} from either {"thread":{"name","id"}} or flat thread.name / thread.id. */
     private static String thread(JsonNode h) {
         JsonNode t = h.path("thread");
-        String name = t.isObject() ? t.path("name").asText(null) : t.isTextual() ? t.asText()
-                : h.path("thread.name").asText(null);
-        long id = t.isObject() && t.has("id") ? t.path("id").asLong() : h.path("thread.id").asLong(-1);
+        String name = t.isObject()
+                ? t.path("name").asText(null)
+                : t.isTextual() ? t.asText() : h.path("thread.name").asText(null);
+        long id = t.isObject() && t.has("id")
+                ? t.path("id").asLong()
+                : h.path("thread.id").asLong(-1);
         if (name == null && id < 0) {
             return "";
         }
-        return (name == null ? "" : quoted(name)) + (id < 0 ? "" : (name == null ? "id " : " (id ") + id
-                + (name == null ? "" : ")"));
+        return (name == null ? "" : quoted(name))
+                + (id < 0 ? "" : (name == null ? "id " : " (id ") + id + (name == null ? "" : ")"));
     }
 
     private static void appendStack(StringBuilder b, JsonNode stack, int frames, String indent) {
@@ -110,7 +141,8 @@ final class ProbeText {
     /** {@code java.util.HashMap@1b6d3586} as {@code HashMap@1b6d3586}; other packages are kept. */
     static String shortClass(String name) {
         return name.startsWith("java.util.") && name.indexOf('.', "java.util.".length()) < 0
-                ? name.substring("java.util.".length()) : name.startsWith("java.lang.") ? name.substring(10) : name;
+                ? name.substring("java.util.".length())
+                : name.startsWith("java.lang.") ? name.substring(10) : name;
     }
 
     private static String quoted(String s) {

@@ -1,11 +1,11 @@
 package dev.mapscope.cli.profile;
 
-import dev.mapscope.cli.console.UserError;
-import dev.mapscope.cli.jvm.Target;
 import com.sun.tools.attach.AgentInitializationException;
 import com.sun.tools.attach.AgentLoadException;
 import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
+import dev.mapscope.cli.console.UserError;
+import dev.mapscope.cli.jvm.Target;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -83,8 +83,8 @@ final class AsyncProfiler {
                 return p;
             }
         }
-        throw new UserError("async-profiler did not start " + event + " profiling in pid " + target.pid() + ": "
-                + failure);
+        throw new UserError(
+                "async-profiler did not start " + event + " profiling in pid " + target.pid() + ": " + failure);
     }
 
     /** Stops profiling; async-profiler finishes the recording. */
@@ -112,7 +112,8 @@ final class AsyncProfiler {
 
     private static String paranoid() {
         try {
-            return Files.readString(Path.of("/proc/sys/kernel/perf_event_paranoid")).strip();
+            return Files.readString(Path.of("/proc/sys/kernel/perf_event_paranoid"))
+                    .strip();
         } catch (IOException | RuntimeException e) {
             return "unknown";
         }
@@ -159,8 +160,9 @@ final class AsyncProfiler {
 
     private String logText() {
         try {
-            return Files.isRegularFile(log) ? Files.readString(log, StandardCharsets.UTF_8).strip()
-                    .replace('\n', ' ') : "";
+            return Files.isRegularFile(log)
+                    ? Files.readString(log, StandardCharsets.UTF_8).strip().replace('\n', ' ')
+                    : "";
         } catch (IOException e) {
             return "";
         }

@@ -65,7 +65,9 @@ public final class Collapsed {
             int space = line.lastIndexOf(' ');
             long count;
             try {
-                count = space <= 0 ? -1 : Long.parseLong(line.substring(space + 1).strip());
+                count = space <= 0
+                        ? -1
+                        : Long.parseLong(line.substring(space + 1).strip());
             } catch (NumberFormatException e) {
                 count = -1;
             }

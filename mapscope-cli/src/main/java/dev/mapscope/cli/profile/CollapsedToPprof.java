@@ -27,6 +27,7 @@ final class CollapsedToPprof {
     private final Map<String, Integer> strings = new LinkedHashMap<>();
     /** Frame name to function id (also its location id: one location per function). */
     private final Map<String, Integer> functions = new LinkedHashMap<>();
+
     private final Proto profile = new Proto(1 << 16);
 
     private CollapsedToPprof() {
@@ -38,8 +39,15 @@ final class CollapsedToPprof {
      * {@code types} ({@code {type, unit}} pairs): the stack's count times the matching entry of {@code factors};
      * the last type is the one pprof shows by default.
      */
-    static void write(Collapsed stacks, List<String[]> types, long[] factors, long startNanos, long durationNanos,
-                      String comment, Path out) throws IOException {
+    static void write(
+            Collapsed stacks,
+            List<String[]> types,
+            long[] factors,
+            long startNanos,
+            long durationNanos,
+            String comment,
+            Path out)
+            throws IOException {
         CollapsedToPprof w = new CollapsedToPprof();
         byte[] bytes = w.encode(stacks, types, factors, startNanos, durationNanos, comment);
         try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(out), 1 << 14)) {
@@ -47,8 +55,13 @@ final class CollapsedToPprof {
         }
     }
 
-    private byte[] encode(Collapsed stacks, List<String[]> types, long[] factors, long startNanos, long durationNanos,
-                          String comment) {
+    private byte[] encode(
+            Collapsed stacks,
+            List<String[]> types,
+            long[] factors,
+            long startNanos,
+            long durationNanos,
+            String comment) {
         for (String[] t : types) {
             profile.field(1, valueType(t[0], t[1]));
         }
@@ -80,7 +93,10 @@ final class CollapsedToPprof {
         for (String s : strings.keySet()) {
             profile.field(6, s);
         }
-        profile.field(9, startNanos).field(10, durationNanos).field(13, commentIndex).field(14, defaultType);
+        profile.field(9, startNanos)
+                .field(10, durationNanos)
+                .field(13, commentIndex)
+                .field(14, defaultType);
         byte[] out = new byte[profile.size()];
         System.arraycopy(profile.buffer(), 0, out, 0, out.length);
         return out;

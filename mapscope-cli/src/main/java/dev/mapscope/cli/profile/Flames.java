@@ -16,8 +16,7 @@ import one.convert.JfrToPprof;
  * HTML flame graph is its template filled in by {@link FlameGraph}; nothing here draws.
  */
 final class Flames {
-    private Flames() {
-    }
+    private Flames() {}
 
     /** An HTML flame graph of {@code stacks}, titled {@code title}. */
     static void collapsedToHtml(Collapsed stacks, String title, Path html) throws IOException {
@@ -26,7 +25,10 @@ final class Flames {
         FlameGraph graph = new FlameGraph(args);
         StringBuilder text = new StringBuilder();
         for (Collapsed.Stack s : stacks.stacks()) {
-            text.append(String.join(";", s.frames())).append(' ').append(s.count()).append('\n');
+            text.append(String.join(";", s.frames()))
+                    .append(' ')
+                    .append(s.count())
+                    .append('\n');
         }
         graph.parseCollapsed(new StringReader(text.toString()));
         try (OutputStream out = Files.newOutputStream(html)) {
@@ -39,17 +41,28 @@ final class Flames {
      * gzipped pprof file, keeping the stacks that {@code include}/{@code exclude} allow (see
      * {@link Collapsed#filter}). Returns the collapsed stacks.
      */
-    static Collapsed jfrToAll(Path jfr, String event, List<String> include, List<String> exclude, String title,
-                              Path html, Path collapsed, Path pprof) throws IOException {
-        JfrToFlame.convert(jfr.toString(), collapsed.toString(), arguments(event, include, exclude, title, "collapsed"));
+    static Collapsed jfrToAll(
+            Path jfr,
+            String event,
+            List<String> include,
+            List<String> exclude,
+            String title,
+            Path html,
+            Path collapsed,
+            Path pprof)
+            throws IOException {
+        JfrToFlame.convert(
+                jfr.toString(), collapsed.toString(), arguments(event, include, exclude, title, "collapsed"));
         JfrToFlame.convert(jfr.toString(), html.toString(), arguments(event, include, exclude, title, "html"));
-        JfrToPprof.convert(jfr.toString(), pprof.toString(),
+        JfrToPprof.convert(
+                jfr.toString(),
+                pprof.toString(),
                 arguments(event, include, exclude, title, pprof.getFileName().toString()));
         return Collapsed.read(collapsed);
     }
 
-    private static Arguments arguments(String event, List<String> include, List<String> exclude, String title,
-                                       String output) {
+    private static Arguments arguments(
+            String event, List<String> include, List<String> exclude, String title, String output) {
         Arguments args = new Arguments();
         args.output = output;
         args.title = title;

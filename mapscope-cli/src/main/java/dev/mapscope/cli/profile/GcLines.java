@@ -26,8 +26,15 @@ import jdk.jfr.consumer.RecordingFile;
  */
 final class GcLines {
     /** One collection, with what the maps did since the one before. */
-    record Gc(long id, long startEpochNanos, String name, String cause, long pauseNanos, long heapBefore,
-              long heapAfter, List<MapProfile.Resize> resizesBefore) {
+    record Gc(
+            long id,
+            long startEpochNanos,
+            String name,
+            String cause,
+            long pauseNanos,
+            long heapBefore,
+            long heapAfter,
+            List<MapProfile.Resize> resizesBefore) {
         long resizeBytes() {
             return resizesBefore.stream().mapToLong(MapProfile.Resize::bytes).sum();
         }
@@ -86,8 +93,7 @@ final class GcLines {
                             h["Before GC".equals(when(e)) ? 0 : 1] = e.getLong("heapUsed");
                         }
                         case "mapscope.Resize" -> resizes.add(resize(e));
-                        default -> {
-                        }
+                        default -> {}
                     }
                 }
             } catch (IOException | RuntimeException e) {
@@ -119,7 +125,9 @@ final class GcLines {
             }
             long id = e.getLong("gcId");
             long[] h = heap.getOrDefault(id, new long[] {-1, -1});
-            long pause = e.hasField("sumOfPauses") ? e.getDuration("sumOfPauses").toNanos() : e.getDuration().toNanos();
+            long pause = e.hasField("sumOfPauses")
+                    ? e.getDuration("sumOfPauses").toNanos()
+                    : e.getDuration().toNanos();
             gcs.add(new Gc(id, start, e.getString("name"), e.getString("cause"), pause, h[0], h[1], before));
         }
         return new GcLines(gcs, new ArrayList<>(resizes.subList(r, resizes.size())), origin);
@@ -134,11 +142,19 @@ final class GcLines {
     private static MapProfile.Resize resize(RecordedEvent e) {
         // The agent commits the event after the resize with its measured time in resizeDuration; an event that
         // spans the resize itself has it as its own duration.
-        long duration = e.hasField("resizeDuration") ? e.getDuration("resizeDuration").toNanos()
+        long duration = e.hasField("resizeDuration")
+                ? e.getDuration("resizeDuration").toNanos()
                 : e.getDuration().toNanos();
         String kind = e.hasField("kind") ? string(e, "kind") : "resize";
-        return new MapProfile.Resize(string(e, "mapId"), string(e, "label"), kind, number(e, "oldCapacity"),
-                number(e, "newCapacity"), number(e, "bytes"), nanos(e.getStartTime()), duration,
+        return new MapProfile.Resize(
+                string(e, "mapId"),
+                string(e, "label"),
+                kind,
+                number(e, "oldCapacity"),
+                number(e, "newCapacity"),
+                number(e, "bytes"),
+                nanos(e.getStartTime()),
+                duration,
                 e.getThread() == null ? null : e.getThread().getJavaName());
     }
 
@@ -161,19 +177,33 @@ final class GcLines {
         long previous = -1;
         for (Gc g : gcs) {
             StringBuilder b = new StringBuilder();
-            b.append("gc ").append(g.id()).append(" @").append(seconds(g.startEpochNanos() - origin)).append(' ')
-                    .append(g.name()).append(" (").append(g.cause()).append(") pause ").append(millis(g.pauseNanos()));
+            b.append("gc ")
+                    .append(g.id())
+                    .append(" @")
+                    .append(seconds(g.startEpochNanos() - origin))
+                    .append(' ')
+                    .append(g.name())
+                    .append(" (")
+                    .append(g.cause())
+                    .append(") pause ")
+                    .append(millis(g.pauseNanos()));
             if (g.heapBefore() >= 0 && g.heapAfter() >= 0) {
-                b.append(" heap ").append(g.heapBefore() >> 20).append("->").append(g.heapAfter() >> 20).append(" MB");
+                b.append(" heap ")
+                        .append(g.heapBefore() >> 20)
+                        .append("->")
+                        .append(g.heapAfter() >> 20)
+                        .append(" MB");
             }
-            b.append("; since ").append(previous < 0 ? "the start" : "gc " + previous).append(": ");
+            b.append("; since ")
+                    .append(previous < 0 ? "the start" : "gc " + previous)
+                    .append(": ");
             appendResizes(b, g.resizesBefore());
             out.add(b.toString());
             previous = g.id();
         }
         if (!after.isEmpty()) {
-            StringBuilder b = new StringBuilder(previous < 0 ? "no collection; during the profile: "
-                    : "after gc " + previous + ": ");
+            StringBuilder b = new StringBuilder(
+                    previous < 0 ? "no collection; during the profile: " : "after gc " + previous + ": ");
             appendResizes(b, after);
             out.add(b.toString());
         }
@@ -186,7 +216,9 @@ final class GcLines {
             return;
         }
         long bytes = resizes.stream().mapToLong(MapProfile.Resize::bytes).sum();
-        b.append(resizes.size()).append(resizes.size() == 1 ? " resize, " : " resizes, ").append(bytes(bytes));
+        b.append(resizes.size())
+                .append(resizes.size() == 1 ? " resize, " : " resizes, ")
+                .append(bytes(bytes));
         Map<String, Integer> byMap = new LinkedHashMap<>();
         for (MapProfile.Resize r : resizes) {
             byMap.merge(r.label() == null ? String.valueOf(r.map()) : r.label(), 1, Integer::sum);
@@ -195,7 +227,10 @@ final class GcLines {
         top.sort(Map.Entry.<String, Integer>comparingByValue().reversed());
         b.append(" (");
         for (int i = 0; i < Math.min(3, top.size()); i++) {
-            b.append(i == 0 ? "" : ", ").append(top.get(i).getKey()).append(' ').append(top.get(i).getValue());
+            b.append(i == 0 ? "" : ", ")
+                    .append(top.get(i).getKey())
+                    .append(' ')
+                    .append(top.get(i).getValue());
         }
         b.append(top.size() > 3 ? ", ...)" : ")");
     }
@@ -205,7 +240,8 @@ final class GcLines {
     }
 
     static String millis(long nanos) {
-        return nanos >= 10_000_000 ? String.format(Locale.ROOT, "%.0fms", nanos / 1e6)
+        return nanos >= 10_000_000
+                ? String.format(Locale.ROOT, "%.0fms", nanos / 1e6)
                 : String.format(Locale.ROOT, "%.2fms", nanos / 1e6);
     }
 

@@ -1,7 +1,7 @@
 package dev.mapscope.cli.profile;
 
-import dev.mapscope.cli.console.ProgressBar;
 import dev.mapscope.cli.console.DurationConverter;
+import dev.mapscope.cli.console.ProgressBar;
 import dev.mapscope.cli.console.Shutdown;
 import dev.mapscope.cli.console.Terminal;
 import dev.mapscope.cli.console.UserError;
@@ -9,7 +9,6 @@ import dev.mapscope.cli.jvm.AgentMode;
 import dev.mapscope.cli.jvm.Attachment;
 import dev.mapscope.cli.jvm.Session;
 import dev.mapscope.cli.jvm.Target;
-import dev.mapscope.cli.render.HeatMap;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
@@ -23,8 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,23 +29,33 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "profile",
+@Command(
+        name = "profile",
         header = "Profile a running JVM's maps: hot buckets, resizes, GC; or its CPU, wall clock or locks.",
-        description = {"Attaches to a running JVM for --for DURATION and writes a flame graph whose towers end in the"
-                + " map and the bucket ([HashMap @ Cache.java:42];[bucket 17]), collapsed stacks, a pprof file, the"
-                + " JFR recording, a summary and report.html (heat map of the buckets, garbage collections beside the"
-                + " map resizes). Ctrl-C stops early and still writes everything.",
-                "--event cpu, wall or lock profiles with async-profiler instead of the mapscope agent, rendered the"
-                + " same three ways; --include and --exclude keep or drop stacks by frame (a * at the start or end"
-                + " of a pattern matches anything)."},
+        description = {
+            "Attaches to a running JVM for --for DURATION and writes a flame graph whose towers end in the"
+                    + " map and the bucket ([HashMap @ Cache.java:42];[bucket 17]), collapsed stacks, a pprof file, the"
+                    + " JFR recording, a summary and report.html (heat map of the buckets, garbage collections beside the"
+                    + " map resizes). Ctrl-C stops early and still writes everything.",
+            "--event cpu, wall or lock profiles with async-profiler instead of the mapscope agent, rendered the"
+                    + " same three ways; --include and --exclude keep or drop stacks by frame (a * at the start or end"
+                    + " of a pattern matches anything)."
+        },
         mixinStandardHelpOptions = true,
         footerHeading = "%nExamples:%n",
-        footer = {"  mapscope profile 12345 --for 10s",
-                  "  mapscope profile 12345 --for 30s --sample 16 --window 500us --out hot-bucket",
-                  "  mapscope profile 12345 --event cpu --exclude 'java/util/HashMap*'"})
+        footer = {
+            "  mapscope profile 12345 --for 10s",
+            "  mapscope profile 12345 --for 30s --sample 16 --window 500us --out hot-bucket",
+            "  mapscope profile 12345 --event cpu --exclude 'java/util/HashMap*'"
+        })
 public final class ProfileCommand implements Callable<Integer> {
 
-    enum Event { map, cpu, wall, lock }
+    enum Event {
+        map,
+        cpu,
+        wall,
+        lock
+    }
 
     /** How long the agent may take beyond the duration to write its files (a JFR dump, 10,000 resizes). */
     static final Duration WRITE_TIMEOUT = Duration.ofSeconds(60);
@@ -59,7 +66,11 @@ public final class ProfileCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PID", description = "the process id of the JVM to profile")
     long pid;
 
-    @Option(names = "--for", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "30s",
+    @Option(
+            names = "--for",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            defaultValue = "30s",
             description = "how long to profile: 10s, 5m (default: ${DEFAULT-VALUE}; Ctrl-C stops earlier)")
     Duration duration;
 
@@ -70,33 +81,51 @@ public final class ProfileCommand implements Callable<Integer> {
      */
     public static final int DEFAULT_SAMPLE = 8192;
 
-    @Option(names = "--sample", paramLabel = "N", defaultValue = "" + DEFAULT_SAMPLE,
+    @Option(
+            names = "--sample",
+            paramLabel = "N",
+            defaultValue = "" + DEFAULT_SAMPLE,
             description = "record the stack of one map operation in N per thread; lower it (16, 64) for a short"
                     + " profile of a small workload (default: ${DEFAULT-VALUE})")
     int sample;
 
-    @Option(names = "--window", paramLabel = "DURATION", defaultValue = "1ms",
+    @Option(
+            names = "--window",
+            paramLabel = "DURATION",
+            defaultValue = "1ms",
             description = "count writes to one bucket by two threads within this window: 500us, 1ms, 2s"
                     + " (default: ${DEFAULT-VALUE})")
     String window;
 
-    @Option(names = "--out", paramLabel = "DIR",
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
             description = "directory for the files (default: a new mapscope-profile-PID-TIME here)")
     Path out;
 
-    @Option(names = "--event", paramLabel = "EVENT", defaultValue = "map",
+    @Option(
+            names = "--event",
+            paramLabel = "EVENT",
+            defaultValue = "map",
             description = "map (the mapscope agent), cpu, wall or lock (async-profiler) (default: ${DEFAULT-VALUE})")
     Event event;
 
-    @Option(names = "--include", paramLabel = "PATTERN",
+    @Option(
+            names = "--include",
+            paramLabel = "PATTERN",
             description = "keep only stacks with a frame matching PATTERN (repeatable)")
     List<String> include = new ArrayList<>();
 
-    @Option(names = "--exclude", paramLabel = "PATTERN",
+    @Option(
+            names = "--exclude",
+            paramLabel = "PATTERN",
             description = "drop stacks with a frame matching PATTERN (repeatable)")
     List<String> exclude = new ArrayList<>();
 
-    @Option(names = "--top", paramLabel = "N", defaultValue = "5",
+    @Option(
+            names = "--top",
+            paramLabel = "N",
+            defaultValue = "5",
             description = "lines per list in the summary (default: ${DEFAULT-VALUE})")
     int top;
 
@@ -111,8 +140,10 @@ public final class ProfileCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         long windowMicros = checkOptions();
-        Path dir = out != null ? out : Path.of("mapscope-profile-" + pid + "-"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
+        Path dir = out != null
+                ? out
+                : Path.of("mapscope-profile-" + pid + "-"
+                        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
         checkOutput(dir);
         Target target = Target.of(pid);
         target.checkAttachable();
@@ -150,7 +181,6 @@ public final class ProfileCommand implements Callable<Integer> {
         return new CommandLine.ParameterException(spec.commandLine(), message);
     }
 
-
     private long parseWindow(String value) {
         try {
             return DurationConverter.windowMicros(value, "--window");
@@ -158,7 +188,6 @@ public final class ProfileCommand implements Callable<Integer> {
             throw bad(e.getMessage());
         }
     }
-
 
     /** Checks that {@code dir} is or can become a writable directory, before anything is attached or created. */
     static void checkOutput(Path dir) {
@@ -171,8 +200,8 @@ public final class ProfileCommand implements Callable<Integer> {
             existing = existing.getParent();
         }
         if (existing == null || !Files.isDirectory(existing)) {
-            throw new UserError("cannot create the --out directory " + dir + ": " + existing + " is a file, not a"
-                    + " directory");
+            throw new UserError(
+                    "cannot create the --out directory " + dir + ": " + existing + " is a file, not a" + " directory");
         }
         if (!Files.isWritable(existing)) {
             throw new UserError("cannot write the --out directory " + dir + ": permission denied in " + existing);
@@ -191,23 +220,36 @@ public final class ProfileCommand implements Callable<Integer> {
         }
     }
 
-    private void profileMaps(Target target, Path dir, long windowMicros, ProfileFiles.Options options,
-                             PrintWriter err) throws Exception {
+    private void profileMaps(Target target, Path dir, long windowMicros, ProfileFiles.Options options, PrintWriter err)
+            throws Exception {
         Attachment attachment = Attachment.open(pid, AgentMode.overlap, err);
         String id = Attachment.newId("profile");
         String title = "map profile of pid " + pid;
-        Thread onCtrlC = new Thread(() -> {
-            try {
-                finishMaps(attachment, id, dir, title, options, err, true);
-            } catch (Exception e) {
-                report(err, e);
-            }
-        }, "mapscope-profile-stop");
+        Thread onCtrlC = new Thread(
+                () -> {
+                    try {
+                        finishMaps(attachment, id, dir, title, options, err, true);
+                    } catch (Exception e) {
+                        report(err, e);
+                    }
+                },
+                "mapscope-profile-stop");
         Runtime.getRuntime().addShutdownHook(onCtrlC);
         Exception failure = null;
         try {
-            attachment.send("profile", id, args("sample", Integer.toString(sample), "window", Long.toString(windowMicros),
-                    "duration", Long.toString(duration.toMillis()), "jfr", "true"), Attachment.START_TIMEOUT);
+            attachment.send(
+                    "profile",
+                    id,
+                    args(
+                            "sample",
+                            Integer.toString(sample),
+                            "window",
+                            Long.toString(windowMicros),
+                            "duration",
+                            Long.toString(duration.toMillis()),
+                            "jfr",
+                            "true"),
+                    Attachment.START_TIMEOUT);
             awaitStarted(attachment, id);
             Progress progress = new Progress(err, duration, "profiling the maps of pid " + pid);
             long deadline = System.nanoTime() + duration.toNanos() + WRITE_TIMEOUT.toNanos();
@@ -258,8 +300,15 @@ public final class ProfileCommand implements Callable<Integer> {
      * request's files from the session; once, from the end of the profile or from Ctrl-C ({@code stop}: ask the
      * agent to stop first). The summary is printed before the detach, so a slow detach loses nothing.
      */
-    private void finishMaps(Attachment attachment, String id, Path dir, String title, ProfileFiles.Options options,
-                            PrintWriter err, boolean stop) throws Exception {
+    private void finishMaps(
+            Attachment attachment,
+            String id,
+            Path dir,
+            String title,
+            ProfileFiles.Options options,
+            PrintWriter err,
+            boolean stop)
+            throws Exception {
         synchronized (finishing) {
             if (finished) {
                 return;
@@ -322,8 +371,7 @@ public final class ProfileCommand implements Callable<Integer> {
         err.flush();
     }
 
-    private void profileAsync(Target target, Path dir, ProfileFiles.Options options, PrintWriter err)
-            throws Exception {
+    private void profileAsync(Target target, Path dir, ProfileFiles.Options options, PrintWriter err) throws Exception {
         Session session = new Session(pid);
         session.createPrivate();
         Path jfr = dir.toAbsolutePath().resolve(ProfileFiles.JFR);
@@ -331,13 +379,15 @@ public final class ProfileCommand implements Callable<Integer> {
         String name = event.name();
         String title = name + " profile of pid " + pid;
         AsyncProfiler profiler = AsyncProfiler.start(target, session.dir(), name, jfr);
-        Thread onCtrlC = new Thread(() -> {
-            try {
-                finishAsync(profiler, jfr, dir, title, options, err, true);
-            } catch (Exception e) {
-                report(err, e);
-            }
-        }, "mapscope-profile-stop");
+        Thread onCtrlC = new Thread(
+                () -> {
+                    try {
+                        finishAsync(profiler, jfr, dir, title, options, err, true);
+                    } catch (Exception e) {
+                        report(err, e);
+                    }
+                },
+                "mapscope-profile-stop");
         Runtime.getRuntime().addShutdownHook(onCtrlC);
         try {
             Progress progress = new Progress(err, duration, "async-profiler: " + name + " profile of pid " + pid);
@@ -359,8 +409,15 @@ public final class ProfileCommand implements Callable<Integer> {
         }
     }
 
-    private void finishAsync(AsyncProfiler profiler, Path jfr, Path dir, String title, ProfileFiles.Options options,
-                             PrintWriter err, boolean interrupted) throws Exception {
+    private void finishAsync(
+            AsyncProfiler profiler,
+            Path jfr,
+            Path dir,
+            String title,
+            ProfileFiles.Options options,
+            PrintWriter err,
+            boolean interrupted)
+            throws Exception {
         synchronized (finishing) {
             if (finished) {
                 return;
@@ -372,7 +429,9 @@ public final class ProfileCommand implements Callable<Integer> {
                 err.flush();
             }
             profiler.stop();
-            print(ProfileFiles.renderAsync(jfr, event.name(), dir, title, profiler.note(event.name()), options), dir,
+            print(
+                    ProfileFiles.renderAsync(jfr, event.name(), dir, title, profiler.note(event.name()), options),
+                    dir,
                     err);
         }
     }
@@ -381,7 +440,9 @@ public final class ProfileCommand implements Callable<Integer> {
     static String args(String... keysAndValues) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < keysAndValues.length; i += 2) {
-            b.append(i == 0 ? "" : " ").append(keysAndValues[i]).append('=')
+            b.append(i == 0 ? "" : " ")
+                    .append(keysAndValues[i])
+                    .append('=')
                     .append(URLEncoder.encode(keysAndValues[i + 1], StandardCharsets.UTF_8));
         }
         return b.toString();
@@ -414,9 +475,12 @@ public final class ProfileCommand implements Callable<Integer> {
                 return;
             }
             long elapsed = Math.min(duration.toNanos(), System.nanoTime() - start);
-            bar.draw(elapsed, duration.toNanos(), DurationConverter.format(Duration.ofNanos(elapsed)) + " / "
-                    + DurationConverter.format(duration) + " "
-                    + (elapsed >= duration.toNanos() ? "writing the files..." : "                    "));
+            bar.draw(
+                    elapsed,
+                    duration.toNanos(),
+                    DurationConverter.format(Duration.ofNanos(elapsed)) + " / "
+                            + DurationConverter.format(duration) + " "
+                            + (elapsed >= duration.toNanos() ? "writing the files..." : "                    "));
         }
 
         void clear() {

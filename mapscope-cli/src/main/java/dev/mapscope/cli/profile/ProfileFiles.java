@@ -23,11 +23,9 @@ public final class ProfileFiles {
     public static final String REPORT = "report.html";
 
     /** What to render, the same for both sources. */
-    public record Options(List<String> include, List<String> exclude, int top, boolean color) {
-    }
+    public record Options(List<String> include, List<String> exclude, int top, boolean color) {}
 
-    private ProfileFiles() {
-    }
+    private ProfileFiles() {}
 
     /**
      * Renders the agent's map profile: {@code prefix.collapsed}, {@code prefix.json} and (when present)
@@ -39,8 +37,8 @@ public final class ProfileFiles {
         Path jsonIn = sibling(prefix, ".json");
         Path jfrIn = sibling(prefix, ".jfr");
         if (!Files.isRegularFile(collapsedIn) || !Files.isRegularFile(jsonIn)) {
-            throw new UserError("the agent wrote no profile at " + prefix + ".* (" + collapsedIn.getFileName()
-                    + " and " + jsonIn.getFileName() + " are missing)");
+            throw new UserError("the agent wrote no profile at " + prefix + ".* (" + collapsedIn.getFileName() + " and "
+                    + jsonIn.getFileName() + " are missing)");
         }
         MapProfile map = MapProfile.read(jsonIn);
         Collapsed stacks = Collapsed.read(collapsedIn).filter(o.include(), o.exclude());
@@ -48,8 +46,13 @@ public final class ProfileFiles {
         Flames.collapsedToHtml(stacks, title, out.resolve(FLAME));
         long start = map.startEpochNanos();
         // The agent's counts are already operations (a sample counts N, a resize 1): docs/PROFILE-AGENT.md.
-        CollapsedToPprof.write(stacks, List.<String[]>of(new String[] {"operations", "count"}), new long[] {1}, start,
-                map.durationMillis() * 1_000_000L, "mapscope map profile: 1 in " + map.sample()
+        CollapsedToPprof.write(
+                stacks,
+                List.<String[]>of(new String[] {"operations", "count"}),
+                new long[] {1},
+                start,
+                map.durationMillis() * 1_000_000L,
+                "mapscope map profile: 1 in " + map.sample()
                         + " operations sampled, each counted as the operations it stands for; stacks end in the map and"
                         + " the bucket",
                 out.resolve(PPROF));
@@ -74,8 +77,15 @@ public final class ProfileFiles {
         if (!jfr.equals(out.resolve(JFR))) {
             Files.copy(jfr, out.resolve(JFR), StandardCopyOption.REPLACE_EXISTING);
         }
-        Collapsed stacks = Flames.jfrToAll(out.resolve(JFR), event, o.include(), o.exclude(), title, out.resolve(FLAME),
-                out.resolve(COLLAPSED), out.resolve(PPROF));
+        Collapsed stacks = Flames.jfrToAll(
+                out.resolve(JFR),
+                event,
+                o.include(),
+                o.exclude(),
+                title,
+                out.resolve(FLAME),
+                out.resolve(COLLAPSED),
+                out.resolve(PPROF));
         List<String> notes = new ArrayList<>(filterNotes(o));
         if (!engineNote.isEmpty()) {
             notes.add(0, engineNote);
@@ -85,7 +95,9 @@ public final class ProfileFiles {
 
     private static String finish(Path out, ProfileReport report, Options o) throws IOException {
         Files.writeString(out.resolve(SUMMARY), report.text(), StandardCharsets.UTF_8);
-        Files.writeString(out.resolve(REPORT), report.html(List.of(FLAME, COLLAPSED, PPROF, JFR, SUMMARY)),
+        Files.writeString(
+                out.resolve(REPORT),
+                report.html(List.of(FLAME, COLLAPSED, PPROF, JFR, SUMMARY)),
                 StandardCharsets.UTF_8);
         return report.terminal(o.color());
     }

@@ -28,6 +28,7 @@ public final class ProfileReport {
     private final MapProfile map;
     /** null when there was no JFR recording */
     private final GcLines gc;
+
     private final int top;
     private final List<String> notes;
 
@@ -55,15 +56,23 @@ public final class ProfileReport {
 
     private String text(boolean color, int gcLines) {
         StringBuilder b = new StringBuilder();
-        b.append(title).append(", ").append(stacks.total()).append(map != null ? " map operations in the flame graph" : " samples")
+        b.append(title)
+                .append(", ")
+                .append(stacks.total())
+                .append(map != null ? " map operations in the flame graph" : " samples")
                 .append('\n');
         for (String n : notes) {
             b.append("note: ").append(n).append('\n');
         }
         if (map != null) {
-            b.append(String.format(Locale.ROOT, "%d operations%s, %d sampled (1 in %d), same-bucket window %s%n",
-                    map.operations(), map.estimated() ? " (estimated from the samples)" : "", map.samples(),
-                    map.sample(), micros(map.windowMicros() * 1000)));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "%d operations%s, %d sampled (1 in %d), same-bucket window %s%n",
+                    map.operations(),
+                    map.estimated() ? " (estimated from the samples)" : "",
+                    map.samples(),
+                    map.sample(),
+                    micros(map.windowMicros() * 1000)));
             if (map.droppedTotal() > 0) {
                 List<String> parts = new ArrayList<>();
                 map.dropped().forEach((what, n) -> {
@@ -71,20 +80,24 @@ public final class ProfileReport {
                         parts.add(n + " " + what);
                     }
                 });
-                b.append("the agent dropped ").append(String.join(", ", parts))
-                        .append(" at its memory bounds\n");
+                b.append("the agent dropped ").append(String.join(", ", parts)).append(" at its memory bounds\n");
             }
         }
-        b.append('\n').append(map != null ? "widest towers (map and bucket):" : "top frames (self):").append('\n');
+        b.append('\n')
+                .append(map != null ? "widest towers (map and bucket):" : "top frames (self):")
+                .append('\n');
         long total = Math.max(1, stacks.total());
         if (map != null) {
             for (Map.Entry<List<String>, Long> e : first(stacks.byLastTwo())) {
-                b.append(String.format(Locale.ROOT, "  %5.1f%%  %s%n", 100.0 * e.getValue() / total,
-                        String.join(" ; ", e.getKey())));
+                b.append(String.format(
+                        Locale.ROOT, "  %5.1f%%  %s%n", 100.0 * e.getValue() / total, String.join(" ; ", e.getKey())));
             }
         } else {
             for (Map.Entry<String, Long> e : first(stacks.byLeaf())) {
-                b.append(String.format(Locale.ROOT, "  %5.1f%%  %s%n", 100.0 * e.getValue() / total,
+                b.append(String.format(
+                        Locale.ROOT,
+                        "  %5.1f%%  %s%n",
+                        100.0 * e.getValue() / total,
                         FRAME_TYPE.matcher(e.getKey()).replaceFirst("")));
             }
         }
@@ -94,9 +107,13 @@ public final class ProfileReport {
         if (map != null) {
             appendMaps(b);
             appendSameBucket(b);
-            MapProfile.MapEntry hottest = map.maps().isEmpty() ? null : map.maps().get(0);
+            MapProfile.MapEntry hottest =
+                    map.maps().isEmpty() ? null : map.maps().get(0);
             if (hottest != null && hottest.heat() != null && hottest.heat().length > 0) {
-                b.append('\n').append(hottest.label()).append(":\n").append(hottest.heatMap().terminal(color));
+                b.append('\n')
+                        .append(hottest.label())
+                        .append(":\n")
+                        .append(hottest.heatMap().terminal(color));
             }
         }
         if (gc != null) {
@@ -106,8 +123,13 @@ public final class ProfileReport {
                 b.append("  ").append(l).append('\n');
             }
             if (lines.size() > gcLines) {
-                b.append("  ... ").append(lines.size() - gcLines).append(" more lines in ").append(ProfileFiles.SUMMARY)
-                        .append(" and ").append(ProfileFiles.REPORT).append('\n');
+                b.append("  ... ")
+                        .append(lines.size() - gcLines)
+                        .append(" more lines in ")
+                        .append(ProfileFiles.SUMMARY)
+                        .append(" and ")
+                        .append(ProfileFiles.REPORT)
+                        .append('\n');
             }
             if (lines.isEmpty()) {
                 b.append("  no collections and no resizes during the profile\n");
@@ -119,9 +141,17 @@ public final class ProfileReport {
     private void appendMaps(StringBuilder b) {
         b.append("\ntop maps (by operations):\n");
         for (MapProfile.MapEntry m : first(map.maps())) {
-            b.append(String.format(Locale.ROOT, "  %-40s %9d ops %s, %d writer thread%s, %d same-bucket writes,"
-                            + " %d resize%s (%s)%n", m.label(), m.totalOps(), ops(m.ops()), m.writerThreads(),
-                    m.writerThreads() == 1 ? "" : "s", m.sameBucketWrites(), m.resizes(), m.resizes() == 1 ? "" : "s",
+            b.append(String.format(
+                    Locale.ROOT,
+                    "  %-40s %9d ops %s, %d writer thread%s, %d same-bucket writes," + " %d resize%s (%s)%n",
+                    m.label(),
+                    m.totalOps(),
+                    ops(m.ops()),
+                    m.writerThreads(),
+                    m.writerThreads() == 1 ? "" : "s",
+                    m.sameBucketWrites(),
+                    m.resizes(),
+                    m.resizes() == 1 ? "" : "s",
                     m.resizes() == 0 ? "-" : micros(m.resizeNanos())));
         }
         if (map.maps().isEmpty()) {
@@ -132,39 +162,71 @@ public final class ProfileReport {
         List<long[]> order = new ArrayList<>();
         for (MapProfile.MapEntry m : map.maps()) {
             for (MapProfile.Bucket k : m.buckets() == null ? List.<MapProfile.Bucket>of() : m.buckets()) {
-                buckets.add(new String[] {m.label(), Long.toString(k.bucket()), Long.toString(k.ops()),
-                        Long.toString(k.writes()), Long.toString(k.sameBucketWrites())});
+                buckets.add(new String[] {
+                    m.label(),
+                    Long.toString(k.bucket()),
+                    Long.toString(k.ops()),
+                    Long.toString(k.writes()),
+                    Long.toString(k.sameBucketWrites())
+                });
                 order.add(new long[] {k.ops(), buckets.size() - 1});
             }
         }
         order.sort(Comparator.comparingLong((long[] o) -> o[0]).reversed());
         for (long[] o : first(order)) {
             String[] k = buckets.get((int) o[1]);
-            b.append(String.format(Locale.ROOT, "  %-40s bucket %-6s %9s ops %9s writes %6s same-bucket%n",
-                    k[0], k[1], k[2], k[3], k[4]));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "  %-40s bucket %-6s %9s ops %9s writes %6s same-bucket%n",
+                    k[0],
+                    k[1],
+                    k[2],
+                    k[3],
+                    k[4]));
         }
         List<MapProfile.Resize> resizes = gc != null ? gc.resizes() : map.resizes();
-        long nanos = resizes.stream().mapToLong(MapProfile.Resize::durationNanos).sum();
+        long nanos =
+                resizes.stream().mapToLong(MapProfile.Resize::durationNanos).sum();
         long bytes = resizes.stream().mapToLong(MapProfile.Resize::bytes).sum();
-        b.append(String.format(Locale.ROOT, "%nresizes: %d, %s in all, %s allocated for new tables%n",
-                resizes.size(), micros(nanos), GcLines.bytes(bytes)));
+        b.append(String.format(
+                Locale.ROOT,
+                "%nresizes: %d, %s in all, %s allocated for new tables%n",
+                resizes.size(),
+                micros(nanos),
+                GcLines.bytes(bytes)));
     }
 
     private void appendSameBucket(StringBuilder b) {
         if (map.sameBucket().isEmpty()) {
-            b.append("\nno same-bucket writes by different threads within ").append(micros(map.windowMicros() * 1000))
+            b.append("\nno same-bucket writes by different threads within ")
+                    .append(micros(map.windowMicros() * 1000))
                     .append('\n');
             return;
         }
-        b.append("\nsame-bucket writes by different threads within ").append(micros(map.windowMicros() * 1000))
-                .append(" (").append(map.sameBucket().size()).append(map.sameBucket().size() == 1 ? " example" : " examples")
-                .append(", the first ").append(Math.min(3, map.sameBucket().size())).append(" here):\n");
-        for (MapProfile.SameBucket s : map.sameBucket().subList(0, Math.min(3, map.sameBucket().size()))) {
-            b.append("  ").append(s.label()).append(" bucket ").append(s.bucket()).append(", ")
-                    .append(micros(s.gapNanos())).append(" apart\n");
+        b.append("\nsame-bucket writes by different threads within ")
+                .append(micros(map.windowMicros() * 1000))
+                .append(" (")
+                .append(map.sameBucket().size())
+                .append(map.sameBucket().size() == 1 ? " example" : " examples")
+                .append(", the first ")
+                .append(Math.min(3, map.sameBucket().size()))
+                .append(" here):\n");
+        for (MapProfile.SameBucket s :
+                map.sameBucket().subList(0, Math.min(3, map.sameBucket().size()))) {
+            b.append("  ")
+                    .append(s.label())
+                    .append(" bucket ")
+                    .append(s.bucket())
+                    .append(", ")
+                    .append(micros(s.gapNanos()))
+                    .append(" apart\n");
             for (MapProfile.Side side : new MapProfile.Side[] {s.first(), s.second()}) {
                 if (side != null) {
-                    b.append("    ").append(side.thread()).append(": ").append(shortStack(side.stack())).append('\n');
+                    b.append("    ")
+                            .append(side.thread())
+                            .append(": ")
+                            .append(shortStack(side.stack()))
+                            .append('\n');
                 }
             }
         }
@@ -210,9 +272,13 @@ public final class ProfileReport {
             return "";
         }
         StringBuilder b = new StringBuilder("(");
-        ops.entrySet().stream().filter(e -> e.getValue() != null && e.getValue() > 0)
+        ops.entrySet().stream()
+                .filter(e -> e.getValue() != null && e.getValue() > 0)
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                .forEach(e -> b.append(b.length() > 1 ? " " : "").append(e.getKey()).append(' ').append(e.getValue()));
+                .forEach(e -> b.append(b.length() > 1 ? " " : "")
+                        .append(e.getKey())
+                        .append(' ')
+                        .append(e.getValue()));
         return b.append(')').toString();
     }
 
@@ -231,24 +297,32 @@ public final class ProfileReport {
         StringBuilder body = new StringBuilder();
         body.append("<nav class=\"files\">");
         for (String f : files) {
-            body.append("<a href=\"").append(HtmlReport.escape(f)).append("\">").append(HtmlReport.escape(f))
+            body.append("<a href=\"")
+                    .append(HtmlReport.escape(f))
+                    .append("\">")
+                    .append(HtmlReport.escape(f))
                     .append("</a> ");
         }
         body.append("</nav>\n");
         if (map != null && !map.maps().isEmpty() && map.maps().get(0).heat() != null) {
             MapProfile.MapEntry hottest = map.maps().get(0);
-            body.append("<section><h2>Buckets of ").append(HtmlReport.escape(hottest.label())).append("</h2>\n")
-                    .append(hottest.heatMap().html()).append("</section>\n");
+            body.append("<section><h2>Buckets of ")
+                    .append(HtmlReport.escape(hottest.label()))
+                    .append("</h2>\n")
+                    .append(hottest.heatMap().html())
+                    .append("</section>\n");
         }
         if (gc != null) {
             body.append("<section><h2>Garbage collections and map resizes</h2>\n")
-                    .append(Timeline.svg(gc)).append("<pre class=\"gc\">");
+                    .append(Timeline.svg(gc))
+                    .append("<pre class=\"gc\">");
             for (String l : gc.lines()) {
                 body.append(HtmlReport.escape(l)).append('\n');
             }
             body.append("</pre></section>\n");
         }
-        body.append("<section><h2>Summary</h2><pre class=\"summary\">").append(HtmlReport.escape(text()))
+        body.append("<section><h2>Summary</h2><pre class=\"summary\">")
+                .append(HtmlReport.escape(text()))
                 .append("</pre></section>\n");
         return template().replace("{{title}}", HtmlReport.escape(title)).replace("{{body}}", body);
     }

@@ -1,19 +1,17 @@
 package dev.mapscope.cli.race;
 
-import dev.mapscope.cli.console.Invocation;
-import dev.mapscope.cli.render.FindingsOptions;
-import dev.mapscope.cli.jvm.AgentModeOption;
-import picocli.CommandLine.Mixin;
 import dev.mapscope.cli.console.DurationConverter;
+import dev.mapscope.cli.console.Invocation;
 import dev.mapscope.cli.console.Outputs;
 import dev.mapscope.cli.console.Shutdown;
 import dev.mapscope.cli.console.UserError;
 import dev.mapscope.cli.jvm.AgentJar;
-import dev.mapscope.cli.jvm.AgentMode;
+import dev.mapscope.cli.jvm.AgentModeOption;
 import dev.mapscope.cli.jvm.Attachment;
 import dev.mapscope.cli.jvm.Session;
 import dev.mapscope.cli.jvm.Target;
 import dev.mapscope.cli.render.Findings;
+import dev.mapscope.cli.render.FindingsOptions;
 import dev.mapscope.cli.render.HtmlReport;
 import dev.mapscope.cli.render.LiveFindings;
 import dev.mapscope.cli.render.TextReport;
@@ -23,29 +21,32 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "attach",
+@Command(
+        name = "attach",
         header = "Watch a running JVM for map races, then detach.",
-        description = {"Loads the agent into a running JVM, prints each map race as it happens, then detaches: the"
-                + " original bytecode is restored and the JVM keeps running.",
-                "Watches for --for DURATION, or until Ctrl-C. No network port is opened in the target: the agent is"
-                + " loaded through the JVM's attach mechanism (same user only) and talks through files in a"
-                + " directory only you can read."},
+        description = {
+            "Loads the agent into a running JVM, prints each map race as it happens, then detaches: the"
+                    + " original bytecode is restored and the JVM keeps running.",
+            "Watches for --for DURATION, or until Ctrl-C. No network port is opened in the target: the agent is"
+                    + " loaded through the JVM's attach mechanism (same user only) and talks through files in a"
+                    + " directory only you can read."
+        },
         mixinStandardHelpOptions = true,
         footerHeading = "%nExamples:%n",
-        footer = {"  mapscope attach 12345 --for 30s",
-                  "  mapscope attach 12345 --for 5m --mode overlap --html races.html",
-                  "  mapscope attach $(pgrep -f my-service.jar)        until Ctrl-C"})
+        footer = {
+            "  mapscope attach 12345 --for 30s",
+            "  mapscope attach 12345 --for 5m --mode overlap --html races.html",
+            "  mapscope attach $(pgrep -f my-service.jar)        until Ctrl-C"
+        })
 public final class AttachCommand implements Callable<Integer> {
-
 
     @Spec
     CommandSpec spec;
@@ -59,7 +60,10 @@ public final class AttachCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PID", description = "the process id of the JVM to watch")
     long pid;
 
-    @Option(names = "--for", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(
+            names = "--for",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
             description = "how long to watch before detaching: 30s, 5m, 1h (default: until Ctrl-C)")
     Duration duration;
 
@@ -93,11 +97,14 @@ public final class AttachCommand implements Callable<Integer> {
         session.clearPrevious();
         Attachment.load(target, session, agent, agentMode.mode, err);
         Session.Status status = Attachment.awaitStart(target, session);
-        out.printf("attached to pid %d (mode %s, watching %s); the agent writes to %s%n", pid, status.mode(),
-                status.watchedMaps(), session.dir());
-        out.println(duration == null ? "watching until Ctrl-C; then mapscope detaches and the JVM keeps running."
-                : "watching for " + DurationConverter.format(duration) + "; then mapscope detaches and the JVM keeps"
-                + " running (Ctrl-C detaches earlier).");
+        out.printf(
+                "attached to pid %d (mode %s, watching %s); the agent writes to %s%n",
+                pid, status.mode(), status.watchedMaps(), session.dir());
+        out.println(
+                duration == null
+                        ? "watching until Ctrl-C; then mapscope detaches and the JVM keeps running."
+                        : "watching for " + DurationConverter.format(duration)
+                                + "; then mapscope detaches and the JVM keeps" + " running (Ctrl-C detaches earlier).");
         out.flush();
 
         live = new LiveFindings(session.findingsFile(), out, findingsOptions.frames);
@@ -149,24 +156,29 @@ public final class AttachCommand implements Callable<Integer> {
             }
             if (s == null) {
                 err.println("mapscope: the agent in pid " + pid + " did not confirm the detach within "
-                        + DurationConverter.format(Attachment.DETACH_TIMEOUT) + "; check with `mapscope status " + pid + "`.");
+                        + DurationConverter.format(Attachment.DETACH_TIMEOUT) + "; check with `mapscope status " + pid
+                        + "`.");
             } else {
                 out.println("detached: the original bytecode is restored and pid " + pid + " keeps running.");
             }
         }
         live.poll();
         Findings findings = live.findings();
-        out.println(findings.list().isEmpty() ? "no map races seen while attached."
-                : TextReport.races(findings.list().size()) + " seen while attached, " + findings.occurrences()
-                + " occurrence" + (findings.occurrences() == 1 ? "" : "s") + " in all.");
+        out.println(
+                findings.list().isEmpty()
+                        ? "no map races seen while attached."
+                        : TextReport.races(findings.list().size()) + " seen while attached, " + findings.occurrences()
+                                + " occurrence" + (findings.occurrences() == 1 ? "" : "s") + " in all.");
         try {
             if (report != null && Files.exists(session.findingsFile())) {
                 Files.copy(session.findingsFile(), report, StandardCopyOption.REPLACE_EXISTING);
                 out.println("findings: " + report.toAbsolutePath());
             }
             if (findingsOptions.html != null) {
-                HtmlReport.write(Files.exists(session.findingsFile()) ? Findings.read(session.findingsFile())
-                        : new Findings(), "pid " + pid, findingsOptions.html);
+                HtmlReport.write(
+                        Files.exists(session.findingsFile()) ? Findings.read(session.findingsFile()) : new Findings(),
+                        "pid " + pid,
+                        findingsOptions.html);
                 out.println("HTML report: " + findingsOptions.html.toAbsolutePath());
             }
         } catch (IOException | UserError e) {
@@ -181,6 +193,4 @@ public final class AttachCommand implements Callable<Integer> {
     }
 
     /** The map classes among the instrumented ones (the agent also instruments lock classes, to see happens-before). */
-
-
 }

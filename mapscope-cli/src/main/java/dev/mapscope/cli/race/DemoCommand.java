@@ -10,7 +10,6 @@ import dev.mapscope.cli.render.Findings;
 import dev.mapscope.cli.render.HtmlReport;
 import dev.mapscope.cli.render.ReportedFinding;
 import dev.mapscope.cli.render.TextReport;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,21 +22,24 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "demo",
+@Command(
+        name = "demo",
         header = "See mapscope find races in two small bundled programs.",
         description = "Runs two small racy programs under the agent, prints what it finds and writes an HTML report:"
                 + " the Go handbook's seed (10 threads put one key each into one HashMap) and a quote service whose"
                 + " request threads fill a HashMap cache (its ConcurrentHashMap counters are correct and stay quiet).",
         mixinStandardHelpOptions = true,
         footerHeading = "%nExamples:%n",
-        footer = {"  mapscope demo",
-                  "  mapscope demo --out /tmp/mapscope-demo"})
+        footer = {"  mapscope demo", "  mapscope demo --out /tmp/mapscope-demo"})
 public final class DemoCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "mapscope-out",
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            defaultValue = "mapscope-out",
             description = "where the findings and the HTML report go (default: ${DEFAULT-VALUE})")
     Path outDir;
 
@@ -45,14 +47,20 @@ public final class DemoCommand implements Callable<Integer> {
     private static final int SHOWN = 3;
 
     /** One demo program: what it is, in a sentence, and how to start it. */
-    private record Program(String file, String title, String mainClass, List<String> args) {
-    }
+    private record Program(String file, String title, String mainClass, List<String> args) {}
 
     private static final List<Program> PROGRAMS = List.of(
-            new Program("seed", "the seed: 10 threads each put one key into one shared HashMap, no lock",
-                    "dev.mapscope.demo.SeedRace", List.of("--threads", "10", "--writes", "1")),
-            new Program("quotes", "a quote service: request threads fill a HashMap cache, no lock;"
-                    + " its ConcurrentHashMap counters are correct", "dev.mapscope.demo.QuoteService", List.of()));
+            new Program(
+                    "seed",
+                    "the seed: 10 threads each put one key into one shared HashMap, no lock",
+                    "dev.mapscope.demo.SeedRace",
+                    List.of("--threads", "10", "--writes", "1")),
+            new Program(
+                    "quotes",
+                    "a quote service: request threads fill a HashMap cache, no lock;"
+                            + " its ConcurrentHashMap counters are correct",
+                    "dev.mapscope.demo.QuoteService",
+                    List.of()));
 
     @Override
     public Integer call() throws Exception {
@@ -78,23 +86,29 @@ public final class DemoCommand implements Callable<Integer> {
             out.flush();
             Path findingsFile = dir.resolve(p.file() + ".jsonl");
             Files.deleteIfExists(findingsFile);
-            List<String> cmd = Child.java(List.of("-javaagent:" + agent + "="
-                    + Jvm.agentOptions(findingsFile, "stderr=false")), p.mainClass(), p.args());
+            List<String> cmd = Child.java(
+                    List.of("-javaagent:" + agent + "=" + Jvm.agentOptions(findingsFile, "stderr=false")),
+                    p.mainClass(),
+                    p.args());
             Child.Output result = Child.run(cmd, Duration.ofMinutes(2));
             if (result.exitCode() != 0) {
-                throw new UserError("the demo program " + p.mainClass() + " failed (exit " + result.exitCode()
-                        + "): " + result.firstErrorLine());
+                throw new UserError("the demo program " + p.mainClass() + " failed (exit " + result.exitCode() + "): "
+                        + result.firstErrorLine());
             }
             String[] lines = result.stdout().strip().split("\n");
             out.println("      the program says: " + (lines.length > 1 ? lines[lines.length - 2] : lines[0]).strip());
             Findings found = Files.exists(findingsFile) ? Findings.read(findingsFile) : new Findings();
-            out.println("      mapscope found: " + (found.list().isEmpty() ? "no map races in this run"
-                    : TextReport.races(found.list().size()) + " (" + found.occurrences() + " occurrence"
-                    + (found.occurrences() == 1 ? "" : "s") + ")"));
+            out.println("      mapscope found: "
+                    + (found.list().isEmpty()
+                            ? "no map races in this run"
+                            : TextReport.races(found.list().size()) + " (" + found.occurrences() + " occurrence"
+                                    + (found.occurrences() == 1 ? "" : "s") + ")"));
             int number = 0;
             for (ReportedFinding f : found.list()) {
                 if (number == SHOWN) {
-                    out.printf("      ... and %d more in the HTML report%n", found.list().size() - SHOWN);
+                    out.printf(
+                            "      ... and %d more in the HTML report%n",
+                            found.list().size() - SHOWN);
                     break;
                 }
                 TextReport.printBrief(f, ++number, "      ", out);
@@ -106,7 +120,8 @@ public final class DemoCommand implements Callable<Integer> {
             }
             total += found.list().size();
             if (Files.exists(findingsFile)) {
-                Files.write(all, Files.readAllBytes(findingsFile), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                Files.write(
+                        all, Files.readAllBytes(findingsFile), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             }
         }
         if (!Files.exists(all)) {
@@ -116,7 +131,10 @@ public final class DemoCommand implements Callable<Integer> {
         String name = Invocation.name();
         Path shown = relative(all);
         out.println();
-        out.printf("%s in %d programs%s.%n", TextReport.races(total), PROGRAMS.size(),
+        out.printf(
+                "%s in %d programs%s.%n",
+                TextReport.races(total),
+                PROGRAMS.size(),
                 quietConcurrent ? "; the ConcurrentHashMap counters stayed quiet, as they should" : "");
         out.println("The programs themselves rarely notice anything (a lost entry is rare and silent); the race is"
                 + " there in every run.");
@@ -125,10 +143,11 @@ public final class DemoCommand implements Callable<Integer> {
         out.println();
         out.println("Next:");
         String[][] next = {
-                {name + " report " + shown, "the same findings, with full stacks"},
-                {name + " run -- java -cp app.jar com.example.Main", "your own program under the agent"},
-                {name + " attach <pid> --for 30s", "a JVM that is already running"},
-                {name + " repro", "how often the race shows at all (about a minute)"}};
+            {name + " report " + shown, "the same findings, with full stacks"},
+            {name + " run -- java -cp app.jar com.example.Main", "your own program under the agent"},
+            {name + " attach <pid> --for 30s", "a JVM that is already running"},
+            {name + " repro", "how often the race shows at all (about a minute)"}
+        };
         int width = 0;
         for (String[] n : next) {
             width = Math.max(width, n[0].length());
@@ -144,5 +163,4 @@ public final class DemoCommand implements Callable<Integer> {
         Path cwd = Path.of("").toAbsolutePath();
         return p.startsWith(cwd) ? cwd.relativize(p) : p;
     }
-
 }

@@ -12,7 +12,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "detach",
+@Command(
+        name = "detach",
         header = "End an attach session that is still open.",
         description = "Ends an attach session that is still open (for example after the terminal running"
                 + " `mapscope attach` was closed): the agent restores the original bytecode, flushes its counts"
@@ -45,8 +46,9 @@ public final class DetachCommand implements Callable<Integer> {
                     + " command waits in " + session.dir().resolve("control"));
         }
         out.printf("detached from pid %d: the original bytecode is restored and the JVM keeps running.%n", pid);
-        out.printf("%d finding%s recorded; see them with: mapscope report %s%n", done.findings(),
-                done.findings() == 1 ? "" : "s", session.findingsFile());
+        out.printf(
+                "%d finding%s recorded; see them with: mapscope report %s%n",
+                done.findings(), done.findings() == 1 ? "" : "s", session.findingsFile());
         out.flush();
         return 0;
     }

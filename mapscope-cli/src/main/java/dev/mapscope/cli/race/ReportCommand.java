@@ -9,19 +9,22 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "report",
+@Command(
+        name = "report",
         header = "Render a findings file as text or as an HTML page.",
         description = "Renders a findings file (JSON lines written by the agent) as text, or as one self-contained"
                 + " HTML page with both stacks of each finding side by side.",
         mixinStandardHelpOptions = true,
         footerHeading = "%nExamples:%n",
-        footer = {"  mapscope report mapscope-out/findings.jsonl",
-                  "  mapscope report findings.jsonl --html race-report.html"})
+        footer = {
+            "  mapscope report mapscope-out/findings.jsonl",
+            "  mapscope report findings.jsonl --html race-report.html"
+        })
 public final class ReportCommand implements Callable<Integer> {
 
     @Spec
@@ -33,7 +36,10 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--html", paramLabel = "FILE", description = "write an HTML page to FILE instead of printing text")
     Path html;
 
-    @Option(names = "--frames", paramLabel = "N", defaultValue = "12",
+    @Option(
+            names = "--frames",
+            paramLabel = "N",
+            defaultValue = "12",
             description = "stack frames per thread in the text output (default: ${DEFAULT-VALUE})")
     int frames;
 

@@ -1,18 +1,15 @@
 package dev.mapscope.cli.race;
 
-import dev.mapscope.cli.jvm.AgentModeOption;
-import picocli.CommandLine.Mixin;
-import dev.mapscope.cli.console.Terminal;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mapscope.cli.console.ProgressBar;
+import dev.mapscope.cli.console.Terminal;
 import dev.mapscope.cli.console.UserError;
 import dev.mapscope.cli.jvm.AgentJar;
-import dev.mapscope.cli.jvm.AgentMode;
+import dev.mapscope.cli.jvm.AgentModeOption;
 import dev.mapscope.cli.jvm.Child;
 import dev.mapscope.cli.jvm.Jvm;
 import dev.mapscope.cli.render.Findings;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -29,23 +26,29 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "repro",
+@Command(
+        name = "repro",
         header = "Measure how often the race shows, with and without perturbation.",
-        description = {"The experiment of the Go handbook on concurrent map writes, measured: runs the seed program (N threads each write their own"
-                + " keys into one map, released together) many times in fresh JVMs, under each perturbation:"
-                + " none, Thread.yield() before each write, and pinned to few CPUs (taskset). Prints how often a"
-                + " plain HashMap was damaged (keys lost, or a wrong size()), how often GoMap's Go-style check"
-                + " fired, and how often mapscope's agent reported the race (on a HashMap).",
-                "Two JVMs run at once (--jobs); each run is a new process, so JIT and scheduling start afresh."},
+        description = {
+            "The experiment of the Go handbook on concurrent map writes, measured: runs the seed program (N threads each write their own"
+                    + " keys into one map, released together) many times in fresh JVMs, under each perturbation:"
+                    + " none, Thread.yield() before each write, and pinned to few CPUs (taskset). Prints how often a"
+                    + " plain HashMap was damaged (keys lost, or a wrong size()), how often GoMap's Go-style check"
+                    + " fired, and how often mapscope's agent reported the race (on a HashMap).",
+            "Two JVMs run at once (--jobs); each run is a new process, so JIT and scheduling start afresh."
+        },
         mixinStandardHelpOptions = true,
         footerHeading = "%nExamples:%n",
-        footer = {"  mapscope repro                         10 runs per cell, about a minute",
-                  "  mapscope repro --runs 50 --threads 4 --writes 100",
-                  "  mapscope repro --cpus 2 --mode overlap   agent with Go's check only"})
+        footer = {
+            "  mapscope repro                         10 runs per cell, about a minute",
+            "  mapscope repro --runs 50 --threads 4 --writes 100",
+            "  mapscope repro --cpus 2 --mode overlap   agent with Go's check only"
+        })
 public final class ReproCommand implements Callable<Integer> {
 
     @Spec
@@ -54,33 +57,51 @@ public final class ReproCommand implements Callable<Integer> {
     @Mixin
     AgentModeOption agentMode;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "10", description = "writer threads (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
+            defaultValue = "10",
+            description = "writer threads (default: ${DEFAULT-VALUE})")
     int threads;
 
-    @Option(names = "--writes", paramLabel = "N", defaultValue = "1", description = "keys each thread writes (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--writes",
+            paramLabel = "N",
+            defaultValue = "1",
+            description = "keys each thread writes (default: ${DEFAULT-VALUE})")
     int writes;
 
-    @Option(names = "--runs", paramLabel = "N", defaultValue = "10",
+    @Option(
+            names = "--runs",
+            paramLabel = "N",
+            defaultValue = "10",
             description = "fresh JVMs per cell of the table (default: ${DEFAULT-VALUE})")
     int runs;
 
-    @Option(names = "--cpus", paramLabel = "N", defaultValue = "1",
+    @Option(
+            names = "--cpus",
+            paramLabel = "N",
+            defaultValue = "1",
             description = "CPUs for the pinned row: taskset -c 0..N-1 (default: ${DEFAULT-VALUE})")
     int cpus;
 
-    @Option(names = "--jobs", paramLabel = "N", defaultValue = "2",
+    @Option(
+            names = "--jobs",
+            paramLabel = "N",
+            defaultValue = "2",
             description = "JVMs run at the same time (default: ${DEFAULT-VALUE})")
     int jobs;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One row of the table: how the seed program is perturbed. */
-    record Perturbation(String label, List<String> prefix, List<String> seedArgs) {
-    }
+    record Perturbation(String label, List<String> prefix, List<String> seedArgs) {}
 
     /** One column: which map, with or without the agent. */
     enum Column {
-        HASHMAP("HashMap damaged"), GOMAP("GoMap check fired"), AGENT("agent reported");
+        HASHMAP("HashMap damaged"),
+        GOMAP("GoMap check fired"),
+        AGENT("agent reported");
 
         final String heading;
 
@@ -90,8 +111,7 @@ public final class ReproCommand implements Callable<Integer> {
     }
 
     /** The outcome of one run. */
-    record Outcome(boolean hit, int lost) {
-    }
+    record Outcome(boolean hit, int lost) {}
 
     @Override
     public Integer call() throws Exception {
@@ -111,22 +131,27 @@ public final class ReproCommand implements Callable<Integer> {
         String taskset = Jvm.findOnPath("taskset");
         String cpuList = cpus == 1 ? "0" : "0-" + (cpus - 1);
         if (cpus >= available) {
-            err.printf("mapscope: note: --cpus %d is not fewer than the %d CPUs here; the pinned row is skipped.%n",
+            err.printf(
+                    "mapscope: note: --cpus %d is not fewer than the %d CPUs here; the pinned row is skipped.%n",
                     cpus, available);
         } else if (taskset == null) {
             err.println("mapscope: note: taskset is not installed (Debian package util-linux); the one-CPU row is"
                     + " skipped.");
         } else {
-            rows.add(new Perturbation((cpus == 1 ? "one CPU" : cpus + " CPUs") + " (taskset -c " + cpuList + ")",
-                    List.of(taskset, "-c", cpuList), List.of()));
+            rows.add(new Perturbation(
+                    (cpus == 1 ? "one CPU" : cpus + " CPUs") + " (taskset -c " + cpuList + ")",
+                    List.of(taskset, "-c", cpuList),
+                    List.of()));
         }
         List<Column> columns = List.of(Column.HASHMAP, Column.GOMAP, Column.AGENT);
 
         Path work = Files.createTempDirectory("mapscope-repro-");
         int total = rows.size() * columns.size() * runs;
         Progress progress = new Progress(err, total, Terminal.stderrIsTerminal());
-        out.printf("seed program: %d threads x %d write%s into one map, %d fresh JVMs per cell, %d at a time, %d CPUs"
-                + " here%n", threads, writes, writes == 1 ? "" : "s", runs, jobs, available);
+        out.printf(
+                "seed program: %d threads x %d write%s into one map, %d fresh JVMs per cell, %d at a time, %d CPUs"
+                        + " here%n",
+                threads, writes, writes == 1 ? "" : "s", runs, jobs, available);
         out.flush();
         ExecutorService pool = Executors.newFixedThreadPool(jobs);
         long started = System.nanoTime();
@@ -139,8 +164,8 @@ public final class ReproCommand implements Callable<Integer> {
                     for (int r = 0; r < runs; r++) {
                         String label = row.label() + " / " + col.heading;
                         cell.add(pool.submit(() -> {
-                            Outcome o = runOnce(row, col, agent, work.resolve("run-" + seq.incrementAndGet()
-                                    + ".jsonl"));
+                            Outcome o =
+                                    runOnce(row, col, agent, work.resolve("run-" + seq.incrementAndGet() + ".jsonl"));
                             progress.step(label);
                             return o;
                         }));
@@ -163,16 +188,20 @@ public final class ReproCommand implements Callable<Integer> {
                     }
                     line[c + 1] = hits + "/" + runs + " (" + Math.round(100.0 * hits / runs) + "%)"
                             + (columns.get(c) == Column.HASHMAP && lost > 0
-                            ? String.format(", %.1f lost/run", (double) lost / runs) : "");
+                                    ? String.format(", %.1f lost/run", (double) lost / runs)
+                                    : "");
                 }
                 table.add(line);
             }
             progress.done();
             printTable(out, columns, table);
-            out.printf("%n%d JVMs in %.0f s. A run counts when: HashMap lost keys or its size() is wrong%s;"
-                    + " the agent (mode %s, watching a HashMap) wrote a finding.%n", total,
+            out.printf(
+                    "%n%d JVMs in %.0f s. A run counts when: HashMap lost keys or its size() is wrong%s;"
+                            + " the agent (mode %s, watching a HashMap) wrote a finding.%n",
+                    total,
                     (System.nanoTime() - started) / 1e9,
-                    "; GoMap threw \"concurrent map writes\"", agentMode.mode);
+                    "; GoMap threw \"concurrent map writes\"",
+                    agentMode.mode);
             out.flush();
         } finally {
             pool.shutdownNow();
@@ -186,10 +215,16 @@ public final class ReproCommand implements Callable<Integer> {
     private Outcome runOnce(Perturbation row, Column col, Path agent, Path findingsFile)
             throws IOException, InterruptedException {
         List<String> jvmArgs = col == Column.AGENT
-                ? List.of("-javaagent:" + agent + "=" + Jvm.agentOptions(findingsFile, "stderr=false,mode=" + agentMode.mode))
+                ? List.of("-javaagent:" + agent + "="
+                        + Jvm.agentOptions(findingsFile, "stderr=false,mode=" + agentMode.mode))
                 : List.of();
-        List<String> args = new ArrayList<>(List.of("--threads", Integer.toString(threads), "--writes",
-                Integer.toString(writes), "--map", col == Column.GOMAP ? "gomap" : "hashmap"));
+        List<String> args = new ArrayList<>(List.of(
+                "--threads",
+                Integer.toString(threads),
+                "--writes",
+                Integer.toString(writes),
+                "--map",
+                col == Column.GOMAP ? "gomap" : "hashmap"));
         args.addAll(row.seedArgs());
         List<String> cmd = new ArrayList<>(row.prefix());
         cmd.addAll(Child.java(jvmArgs, "dev.mapscope.demo.SeedRace", args));
@@ -205,10 +240,19 @@ public final class ReproCommand implements Callable<Integer> {
         }
         int lost = result.path("lost").asInt();
         return switch (col) {
-            case HASHMAP -> new Outcome(lost > 0 || result.path("size").asInt() != result.path("expected").asInt()
-                    || result.hasNonNull("checkError"), lost);
+            case HASHMAP ->
+                new Outcome(
+                        lost > 0
+                                || result.path("size").asInt()
+                                        != result.path("expected").asInt()
+                                || result.hasNonNull("checkError"),
+                        lost);
             case GOMAP -> new Outcome(result.path("error").asText("").startsWith("concurrent map"), lost);
-            case AGENT -> new Outcome(Files.exists(findingsFile) && !Findings.read(findingsFile).list().isEmpty(), lost);
+            case AGENT ->
+                new Outcome(
+                        Files.exists(findingsFile)
+                                && !Findings.read(findingsFile).list().isEmpty(),
+                        lost);
         };
     }
 
@@ -264,7 +308,6 @@ public final class ReproCommand implements Callable<Integer> {
             throw new UserError(option + " must be at least 1, got " + value, 2);
         }
     }
-
 
     /** Progress on stderr: a bar redrawn in place on a terminal, a line every 10% otherwise. */
     static final class Progress {

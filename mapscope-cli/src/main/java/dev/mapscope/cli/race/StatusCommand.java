@@ -11,7 +11,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "status",
+@Command(
+        name = "status",
         header = "Show what the agent attached to a JVM is doing.",
         description = "Asks the agent attached to a JVM how it is doing: since when, which maps it watches, how"
                 + " many findings it has made and dropped.",
@@ -42,12 +43,16 @@ public final class StatusCommand implements Callable<Integer> {
             }
         }
         out.printf("pid:          %d%n", pid);
-        out.printf("state:        %s%s%n", s.state(), s.attached() ? "" : " (the last session ended; nothing is loaded)");
+        out.printf(
+                "state:        %s%s%n", s.state(), s.attached() ? "" : " (the last session ended; nothing is loaded)");
         out.printf("mode:         %s%n", s.mode());
         out.printf("since:        %s%n", s.since());
         out.printf("findings:     %d%s%n", s.findings(), s.dropped() > 0 ? " (" + s.dropped() + " dropped)" : "");
-        out.printf("watching:     %s%n", s.instrumented().isEmpty() ? "-"
-                : s.watchedMaps() + " (" + s.instrumented().size() + " classes instrumented)");
+        out.printf(
+                "watching:     %s%n",
+                s.instrumented().isEmpty()
+                        ? "-"
+                        : s.watchedMaps() + " (" + s.instrumented().size() + " classes instrumented)");
         out.printf("session:      %s%n", session.dir());
         out.flush();
         return 0;

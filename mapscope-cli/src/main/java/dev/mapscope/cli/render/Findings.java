@@ -1,10 +1,10 @@
 package dev.mapscope.cli.render;
 
-import dev.mapscope.cli.console.UserError;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mapscope.cli.console.UserError;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -30,11 +30,9 @@ public final class Findings {
      */
 
     // Two records on one line (two writers without a newline between them) must not pass as the first one.
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    public Findings() {
-    }
+    public Findings() {}
 
     private final Map<String, ReportedFinding> byId = new LinkedHashMap<>();
     private Summary summary;
@@ -42,8 +40,7 @@ public final class Findings {
     private int records;
 
     /** The agent's {@code "type":"summary"} line: how many findings it made, how many it had to drop. */
-    public record Summary(long findings, long dropped) {
-    }
+    public record Summary(long findings, long dropped) {}
 
     /** Reads {@code file}; a missing, unreadable or malformed file is a {@link UserError} naming it. */
     public static Findings read(Path file) {
@@ -103,7 +100,8 @@ public final class Findings {
                 return finding;
             }
             case "summary" -> {
-                summary = new Summary(node.path("findings").asLong(), node.path("dropped").asLong());
+                summary = new Summary(
+                        node.path("findings").asLong(), node.path("dropped").asLong());
                 return null;
             }
             default -> {
@@ -122,13 +120,26 @@ public final class Findings {
             for (JsonNode frame : t.path("stack")) {
                 stack.add(frame.asText());
             }
-            threads.add(new ReportedFinding.Racer(text(t, "name"), t.path("id").asLong(-1), text(t, "operation"),
-                    List.copyOf(stack), text(t, "stackAt")));
+            threads.add(new ReportedFinding.Racer(
+                    text(t, "name"),
+                    t.path("id").asLong(-1),
+                    text(t, "operation"),
+                    List.copyOf(stack),
+                    text(t, "stackAt")));
         }
-        return new ReportedFinding(text(n, "id"), textOr(n, "kind", "unknown"), textOr(n, "mapClass", "unknown map"),
-                text(n, "backingOf"), text(n, "mapId"), text(n, "allocatedAt"), textOr(n, "operation", "?"),
-                n.path("bucket").asInt(-1), n.path("keyHash").asLong(-1), List.copyOf(threads),
-                n.path("count").asLong(1), text(n, "time"));
+        return new ReportedFinding(
+                text(n, "id"),
+                textOr(n, "kind", "unknown"),
+                textOr(n, "mapClass", "unknown map"),
+                text(n, "backingOf"),
+                text(n, "mapId"),
+                text(n, "allocatedAt"),
+                textOr(n, "operation", "?"),
+                n.path("bucket").asInt(-1),
+                n.path("keyHash").asLong(-1),
+                List.copyOf(threads),
+                n.path("count").asLong(1),
+                text(n, "time"));
     }
 
     private static String text(JsonNode n, String field) {
@@ -149,9 +160,22 @@ public final class Findings {
     public List<ReportedFinding> list() {
         Map<String, ReportedFinding> byPaths = new LinkedHashMap<>();
         for (ReportedFinding f : byId.values()) {
-            byPaths.merge(pathKey(f), f, (a, b) -> new ReportedFinding(a.id(), a.kind(), a.mapClass(), a.backingOf(),
-                    a.mapId(), a.allocatedAt() != null ? a.allocatedAt() : b.allocatedAt(), a.operation(), a.bucket(),
-                    a.keyHash(), a.threads(), a.count() + b.count(), later(a.time(), b.time())));
+            byPaths.merge(
+                    pathKey(f),
+                    f,
+                    (a, b) -> new ReportedFinding(
+                            a.id(),
+                            a.kind(),
+                            a.mapClass(),
+                            a.backingOf(),
+                            a.mapId(),
+                            a.allocatedAt() != null ? a.allocatedAt() : b.allocatedAt(),
+                            a.operation(),
+                            a.bucket(),
+                            a.keyHash(),
+                            a.threads(),
+                            a.count() + b.count(),
+                            later(a.time(), b.time())));
         }
         return List.copyOf(byPaths.values());
     }

@@ -1,6 +1,7 @@
 package dev.mapscope.cli.render;
 
 import dev.mapscope.cli.console.UserError;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -9,7 +10,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.io.ByteArrayOutputStream;
 import java.util.List;
 
 /**

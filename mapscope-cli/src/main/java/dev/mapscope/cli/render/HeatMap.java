@@ -37,8 +37,10 @@ public final class HeatMap {
     /** ANSI 256-colour foreground per level 1..9: blue through green and yellow to red. */
     private static final int[] ANSI = {25, 31, 37, 71, 107, 143, 179, 173, 167, 160};
     /** HTML background per level 0..9 (0: the empty cell). */
-    private static final String[] CSS = {"#f3f4f6", "#dbeafe", "#bfdbfe", "#a7f3d0", "#d9f99d", "#fde68a",
-            "#fdba74", "#fb923c", "#f87171", "#dc2626"};
+    private static final String[] CSS = {
+        "#f3f4f6", "#dbeafe", "#bfdbfe", "#a7f3d0", "#d9f99d", "#fde68a", "#fdba74", "#fb923c", "#f87171", "#dc2626"
+    };
+
     private static final int LEVELS = 9;
 
     private final long[] cells;
@@ -47,6 +49,7 @@ public final class HeatMap {
     private final long max;
     /** the smallest value above zero (0 when there is none) */
     private final long min;
+
     private final int hottest;
 
     /**
@@ -148,7 +151,8 @@ public final class HeatMap {
     public String terminal(boolean color) {
         StringBuilder b = new StringBuilder();
         b.append(title()).append('\n');
-        int labelWidth = Integer.toString(Math.max(0, (cells.length - 1) * bucketsPerCell)).length();
+        int labelWidth = Integer.toString(Math.max(0, (cells.length - 1) * bucketsPerCell))
+                .length();
         for (int row = 0; row < cells.length; row += ROW) {
             b.append(String.format(Locale.ROOT, "  %" + labelWidth + "d ", row * bucketsPerCell));
             for (int i = row; i < Math.min(cells.length, row + ROW); i++) {
@@ -172,23 +176,29 @@ public final class HeatMap {
     public String html() {
         StringBuilder b = new StringBuilder();
         b.append("<figure class=\"heatmap\" style=\"margin:0.5em 0\"><figcaption style=\"font:0.9em sans-serif;"
-                + "margin-bottom:0.3em\">").append(HtmlReport.escape(title())).append("</figcaption>\n");
+                        + "margin-bottom:0.3em\">")
+                .append(HtmlReport.escape(title()))
+                .append("</figcaption>\n");
         b.append("<div style=\"display:grid;grid-template-columns:repeat(")
                 .append(Math.min(ROW, Math.max(1, cells.length)))
                 .append(",12px);gap:1px\">");
         for (int i = 0; i < cells.length; i++) {
             int level = level(cells[i]);
             String bg = level < 0 ? "#ffffff" : CSS[level];
-            b.append("<span title=\"").append(HtmlReport.escape(cellName(i) + ": "
-                            + (cells[i] < 0 ? "unknown" : cells[i] + " " + unit)))
-                    .append("\" style=\"width:12px;height:12px;background:").append(bg)
+            b.append("<span title=\"")
+                    .append(HtmlReport.escape(cellName(i) + ": " + (cells[i] < 0 ? "unknown" : cells[i] + " " + unit)))
+                    .append("\" style=\"width:12px;height:12px;background:")
+                    .append(bg)
                     .append(level < 0 ? ";outline:1px dashed #9ca3af" : "")
-                    .append(i == hottest ? ";outline:2px solid #111" : "").append("\"></span>");
+                    .append(i == hottest ? ";outline:2px solid #111" : "")
+                    .append("\"></span>");
         }
         b.append("</div>\n<div style=\"font:0.8em sans-serif;margin-top:0.3em\">");
         for (long[] range : ranges()) {
-            b.append("<span style=\"display:inline-block;width:10px;height:10px;background:").append(CSS[(int) range[0]])
-                    .append("\"></span> ").append(range[1] == range[2] ? range[1] : range[1] + "\u2013" + range[2])
+            b.append("<span style=\"display:inline-block;width:10px;height:10px;background:")
+                    .append(CSS[(int) range[0]])
+                    .append("\"></span> ")
+                    .append(range[1] == range[2] ? range[1] : range[1] + "\u2013" + range[2])
                     .append(" &nbsp;");
         }
         return b.append("</div></figure>\n").toString();
@@ -196,13 +206,20 @@ public final class HeatMap {
 
     private String title() {
         int buckets = cells.length * bucketsPerCell;
-        StringBuilder t = new StringBuilder("bucket heat map: ").append(buckets).append(" bucket")
+        StringBuilder t = new StringBuilder("bucket heat map: ")
+                .append(buckets)
+                .append(" bucket")
                 .append(buckets == 1 ? "" : "s");
         if (bucketsPerCell > 1) {
             t.append(", ").append(bucketsPerCell).append(" per cell");
         }
         if (hottest >= 0) {
-            t.append(", hottest ").append(cellName(hottest)).append(" with ").append(max).append(' ').append(unit);
+            t.append(", hottest ")
+                    .append(cellName(hottest))
+                    .append(" with ")
+                    .append(max)
+                    .append(' ')
+                    .append(unit);
         } else {
             t.append(", all zero");
         }
@@ -210,7 +227,8 @@ public final class HeatMap {
     }
 
     private String cellName(int cell) {
-        return bucketsPerCell == 1 ? "bucket " + cell
+        return bucketsPerCell == 1
+                ? "bucket " + cell
                 : "buckets " + (cell * bucketsPerCell) + "-" + (cell * bucketsPerCell + bucketsPerCell - 1);
     }
 

@@ -17,8 +17,7 @@ import java.time.temporal.ChronoUnit;
  * stacks side by side; frames outside the JDK (the user's code) are highlighted.
  */
 public final class HtmlReport {
-    private HtmlReport() {
-    }
+    private HtmlReport() {}
 
     /** Renders {@code findings}, read from {@code source}, into {@code target}; an unwritable target is a {@link UserError}. */
     public static void write(Findings findings, String source, Path target) {
@@ -57,7 +56,8 @@ public final class HtmlReport {
                             + " loaded (for example when it was attached to a running JVM).</li>\n");
             Findings.Summary s = findings.summary();
             if (s != null && s.dropped() > 0) {
-                body.append("<li>The agent dropped ").append(s.dropped())
+                body.append("<li>The agent dropped ")
+                        .append(s.dropped())
                         .append(" finding(s) when it reached its memory bound.</li>\n");
             }
             if (findings.truncatedTail()) {
@@ -65,8 +65,11 @@ public final class HtmlReport {
             }
             body.append("</ul>\n");
         }
-        String subtitle = (n == 0 ? "no map races" : TextReport.races(n) + ", " + findings.occurrences()
-                + " occurrence" + (findings.occurrences() == 1 ? "" : "s")) + " \u00b7 from " + source
+        String subtitle = (n == 0
+                        ? "no map races"
+                        : TextReport.races(n) + ", " + findings.occurrences() + " occurrence"
+                                + (findings.occurrences() == 1 ? "" : "s"))
+                + " \u00b7 from " + source
                 + " \u00b7 generated " + Instant.now().truncatedTo(ChronoUnit.SECONDS);
         return template()
                 .replace("{{title}}", "mapscope report")
@@ -79,19 +82,35 @@ public final class HtmlReport {
             case "concurrent-write", "unsynchronized-write" -> f.kind();
             default -> "other";
         };
-        b.append("<section class=\"finding\" id=\"finding-").append(number).append("\">\n<h2><span class=\"num\">#")
-                .append(number).append("</span> <span class=\"kind ").append(kindClass).append("\">")
-                .append(escape(f.kind())).append("</span> <code>").append(escape(f.mapClass())).append('.')
-                .append(escape(f.operation())).append("</code><span class=\"count\">seen ").append(f.count())
-                .append(f.count() == 1 ? " time" : " times").append("</span></h2>\n");
-        b.append("<p class=\"explain\">").append(escape(capitalize(f.kindExplanation()))).append(".</p>\n");
+        b.append("<section class=\"finding\" id=\"finding-")
+                .append(number)
+                .append("\">\n<h2><span class=\"num\">#")
+                .append(number)
+                .append("</span> <span class=\"kind ")
+                .append(kindClass)
+                .append("\">")
+                .append(escape(f.kind()))
+                .append("</span> <code>")
+                .append(escape(f.mapClass()))
+                .append('.')
+                .append(escape(f.operation()))
+                .append("</code><span class=\"count\">seen ")
+                .append(f.count())
+                .append(f.count() == 1 ? " time" : " times")
+                .append("</span></h2>\n");
+        b.append("<p class=\"explain\">")
+                .append(escape(capitalize(f.kindExplanation())))
+                .append(".</p>\n");
         b.append("<table class=\"meta\">\n");
         row(b, "map", f.mapDescription() + (f.mapId() == null ? "" : "  \u2014  " + f.mapId()));
         row(b, "allocated at", f.allocatedAt() == null ? "unknown" : f.allocatedAt());
         row(b, "operation", f.operation());
         if (f.bucket() >= 0 || f.keyHash() != -1) {
-            row(b, "bucket / key hash", (f.bucket() >= 0 ? String.valueOf(f.bucket()) : "unknown") + " / "
-                    + (f.keyHash() != -1 ? String.valueOf(f.keyHash()) : "unknown"));
+            row(
+                    b,
+                    "bucket / key hash",
+                    (f.bucket() >= 0 ? String.valueOf(f.bucket()) : "unknown") + " / "
+                            + (f.keyHash() != -1 ? String.valueOf(f.keyHash()) : "unknown"));
         }
         if (f.time() != null) {
             row(b, "last seen", f.time());
@@ -99,17 +118,24 @@ public final class HtmlReport {
         b.append("</table>\n<div class=\"threads\">\n");
         for (int i = 0; i < f.threads().size(); i++) {
             ReportedFinding.Racer r = f.threads().get(i);
-            b.append("<div class=\"thread\"><h3>").append(escape("\"" + r.name() + "\"")).append(" <span class=\"role\">(id ")
-                    .append(r.id()).append(", ").append(escape(r.operation() == null ? "?" : r.operation()))
+            b.append("<div class=\"thread\"><h3>")
+                    .append(escape("\"" + r.name() + "\""))
+                    .append(" <span class=\"role\">(id ")
+                    .append(r.id())
+                    .append(", ")
+                    .append(escape(r.operation() == null ? "?" : r.operation()))
                     .append(i == 0 ? ", saw the race" : ", the other writer")
-                    .append(r.stackNote().isEmpty() ? "" : "; " + escape(r.stackNote())).append(")</span></h3>\n");
+                    .append(r.stackNote().isEmpty() ? "" : "; " + escape(r.stackNote()))
+                    .append(")</span></h3>\n");
             if (r.stack().isEmpty()) {
                 b.append("<p class=\"nostack\">(no stack recorded)</p></div>\n");
                 continue;
             }
             b.append("<ol class=\"stack\">\n");
             for (String frame : r.stack()) {
-                b.append(ReportedFinding.isJdkFrame(frame) ? "<li>" : "<li class=\"user\">").append(escape(frame)).append("</li>\n");
+                b.append(ReportedFinding.isJdkFrame(frame) ? "<li>" : "<li class=\"user\">")
+                        .append(escape(frame))
+                        .append("</li>\n");
             }
             b.append("</ol></div>\n");
         }
@@ -117,7 +143,10 @@ public final class HtmlReport {
     }
 
     private static void row(StringBuilder b, String name, String value) {
-        b.append("<tr><th>").append(escape(name)).append("</th><td><code>").append(escape(value))
+        b.append("<tr><th>")
+                .append(escape(name))
+                .append("</th><td><code>")
+                .append(escape(value))
                 .append("</code></td></tr>\n");
     }
 

@@ -6,8 +6,19 @@ import java.util.List;
  * One finding as the agent writes it (docs/AGENT-PROTOCOL.md, {@code "type":"finding"}). Strings the agent
  * writes as {@code null} stay {@code null}; {@code bucket} and {@code keyHash} are -1 when unknown.
  */
-public record ReportedFinding(String id, String kind, String mapClass, String backingOf, String mapId, String allocatedAt,
-               String operation, int bucket, long keyHash, List<Racer> threads, long count, String time) {
+public record ReportedFinding(
+        String id,
+        String kind,
+        String mapClass,
+        String backingOf,
+        String mapId,
+        String allocatedAt,
+        String operation,
+        int bucket,
+        long keyHash,
+        List<Racer> threads,
+        long count,
+        String time) {
 
     /** One of the two threads of a finding: {@code threads[0]} detected the race, {@code threads[1]} is the other. */
     public record Racer(String name, long id, String operation, List<String> stack, String stackAt) {
@@ -35,10 +46,11 @@ public record ReportedFinding(String id, String kind, String mapClass, String ba
     /** What {@link #kind} means, in one line. */
     String kindExplanation() {
         return switch (kind) {
-            case "concurrent-write" -> "two threads were inside a write to this map at the same moment"
-                    + " (Go stops with \"fatal error: concurrent map writes\" here)";
-            case "unsynchronized-write" -> "two threads wrote this map with no lock or other happens-before order"
-                    + " between their writes";
+            case "concurrent-write" ->
+                "two threads were inside a write to this map at the same moment"
+                        + " (Go stops with \"fatal error: concurrent map writes\" here)";
+            case "unsynchronized-write" ->
+                "two threads wrote this map with no lock or other happens-before order" + " between their writes";
             default -> "reported by the agent as " + kind;
         };
     }
@@ -54,7 +66,10 @@ public record ReportedFinding(String id, String kind, String mapClass, String ba
     }
 
     static boolean isJdkFrame(String frame) {
-        return frame.startsWith("java.") || frame.startsWith("javax.") || frame.startsWith("jdk.")
-                || frame.startsWith("sun.") || frame.startsWith("com.sun.");
+        return frame.startsWith("java.")
+                || frame.startsWith("javax.")
+                || frame.startsWith("jdk.")
+                || frame.startsWith("sun.")
+                || frame.startsWith("com.sun.");
     }
 }

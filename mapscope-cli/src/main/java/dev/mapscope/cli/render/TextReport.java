@@ -5,8 +5,7 @@ import java.util.List;
 
 /** Findings as plain text, for the terminal: the whole report, or one finding as it streams in. */
 public final class TextReport {
-    private TextReport() {
-    }
+    private TextReport() {}
 
     /** Prints every finding of {@code findings}, read from {@code source}, with at most {@code frames} frames per stack. */
     public static void print(Findings findings, String source, int frames, PrintWriter out) {
@@ -14,8 +13,9 @@ public final class TextReport {
         if (list.isEmpty()) {
             out.println("no map races recorded in " + source + ".");
         } else {
-            out.printf("%s in %s (%d occurrence%s):%n", races(list.size()), source, findings.occurrences(),
-                    findings.occurrences() == 1 ? "" : "s");
+            out.printf(
+                    "%s in %s (%d occurrence%s):%n",
+                    races(list.size()), source, findings.occurrences(), findings.occurrences() == 1 ? "" : "s");
         }
         int n = 0;
         for (ReportedFinding f : list) {
@@ -25,27 +25,32 @@ public final class TextReport {
         Findings.Summary s = findings.summary();
         if (s != null && s.dropped() > 0) {
             out.println();
-            out.printf("the agent dropped %d finding%s when it reached its memory bound.%n", s.dropped(),
-                    s.dropped() == 1 ? "" : "s");
+            out.printf(
+                    "the agent dropped %d finding%s when it reached its memory bound.%n",
+                    s.dropped(), s.dropped() == 1 ? "" : "s");
         }
         out.flush();
     }
 
     /** One finding, numbered {@code number}: what happened, the map, then both threads with their stacks. */
     static void printFinding(ReportedFinding f, int number, int frames, PrintWriter out) {
-        out.printf("[%d] %s on %s, %s%s%n", number, f.kind(), f.mapClass(), f.operation(),
-                f.count() > 1 ? "  (seen " + f.count() + " times)" : "");
+        out.printf(
+                "[%d] %s on %s, %s%s%n",
+                number, f.kind(), f.mapClass(), f.operation(), f.count() > 1 ? "  (seen " + f.count() + " times)" : "");
         out.println("    " + f.kindExplanation());
         out.println("    map:       " + f.mapDescription() + (f.mapId() == null ? "" : "  " + f.mapId()));
-        out.println("    allocated: " + (f.allocatedAt() == null ? "not recorded"
-                : f.allocatedAt()));
+        out.println("    allocated: " + (f.allocatedAt() == null ? "not recorded" : f.allocatedAt()));
         if (f.bucket() >= 0 || f.keyHash() != -1) {
             out.println("    bucket:    " + (f.bucket() >= 0 ? f.bucket() : "unknown")
                     + (f.keyHash() != -1 ? ", key hash " + f.keyHash() : ""));
         }
         for (int i = 0; i < f.threads().size(); i++) {
             ReportedFinding.Racer r = f.threads().get(i);
-            out.printf("    thread \"%s\" (id %d), %s%s%s:%n", r.name(), r.id(), r.operation(),
+            out.printf(
+                    "    thread \"%s\" (id %d), %s%s%s:%n",
+                    r.name(),
+                    r.id(),
+                    r.operation(),
                     i == 0 ? ", saw the race" : ", the other writer",
                     r.stackNote().isEmpty() || r.stack().isEmpty() ? "" : " (" + r.stackNote() + ")");
             int shown = Math.min(frames, r.stack().size());
@@ -56,8 +61,8 @@ public final class TextReport {
                 out.println("        ... " + (r.stack().size() - shown) + " more");
             }
             if (r.stack().isEmpty()) {
-                out.println("        (no stack recorded" + ("unknown".equals(r.stackAt()) ? ": the thread has ended" : "")
-                        + ")");
+                out.println("        (no stack recorded"
+                        + ("unknown".equals(r.stackAt()) ? ": the thread has ended" : "") + ")");
             }
         }
         out.flush();
@@ -65,17 +70,23 @@ public final class TextReport {
 
     /** One finding in three lines: what, and where each thread's own code called the map. */
     public static void printBrief(ReportedFinding f, int number, String indent, PrintWriter out) {
-        String map = f.mapClass().startsWith("java.util.") ? f.mapClass().substring("java.util.".length()) : f.mapClass();
-        out.printf("%s[%d] %s on %s.%s%s%n", indent, number, f.kind(), map, f.operation(),
-                f.count() > 1 ? ", seen " + f.count() + " times" : "");
+        String map =
+                f.mapClass().startsWith("java.util.") ? f.mapClass().substring("java.util.".length()) : f.mapClass();
+        out.printf(
+                "%s[%d] %s on %s.%s%s%n",
+                indent, number, f.kind(), map, f.operation(), f.count() > 1 ? ", seen " + f.count() + " times" : "");
         int width = 0;
         for (ReportedFinding.Racer r : f.threads()) {
             width = Math.max(width, r.name().length());
         }
         for (ReportedFinding.Racer r : f.threads()) {
-            out.printf("%s    %-" + width + "s  %s%n", indent, r.name(), r.stack().isEmpty()
-                    ? "(" + (r.stackNote().isEmpty() ? "no stack recorded" : "stack " + r.stackNote()) + ")"
-                    : "at " + ReportedFinding.callSite(r.stack()));
+            out.printf(
+                    "%s    %-" + width + "s  %s%n",
+                    indent,
+                    r.name(),
+                    r.stack().isEmpty()
+                            ? "(" + (r.stackNote().isEmpty() ? "no stack recorded" : "stack " + r.stackNote()) + ")"
+                            : "at " + ReportedFinding.callSite(r.stack()));
         }
     }
 

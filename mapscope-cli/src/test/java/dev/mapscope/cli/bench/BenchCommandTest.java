@@ -1,9 +1,9 @@
 package dev.mapscope.cli.bench;
 
-import dev.mapscope.cli.MapscopeCommand;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mapscope.cli.MapscopeCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Arrays;
@@ -16,8 +16,7 @@ import picocli.CommandLine;
 /** {@code mapscope bench}: a tiny real run checks the table's shape; bad flags get one clear sentence. */
 class BenchCommandTest {
 
-    record Run(int status, String out, String err) {
-    }
+    record Run(int status, String out, String err) {}
 
     static Run run(String... args) {
         StringWriter out = new StringWriter();
@@ -35,9 +34,12 @@ class BenchCommandTest {
 
         assertThat(r.status()).as(r.err()).isZero();
         List<String> lines = Arrays.asList(r.out().split("\n"));
-        assertThat(lines.get(0)).startsWith("mapscope bench: 1 thread, 65536 keys").contains("40ms per measurement");
+        assertThat(lines.get(0))
+                .startsWith("mapscope bench: 1 thread, 65536 keys")
+                .contains("40ms per measurement");
         assertThat(lines).contains("mix balanced: 50% reads, 50% writes");
-        int header = lines.indexOf(lines.stream().filter(l -> l.startsWith("map ")).findFirst().orElseThrow());
+        int header = lines.indexOf(
+                lines.stream().filter(l -> l.startsWith("map ")).findFirst().orElseThrow());
         assertThat(lines.get(header)).contains("read ops/s", "write ops/s", "vs CHM", "use this when");
         List<String> rows = lines.subList(header + 1, header + 1 + BenchCommand.MAPS.size());
         for (int i = 0; i < rows.size(); i++) {
@@ -53,15 +55,17 @@ class BenchCommandTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "--threads|0|--threads must be a whole number from 1 to 1024, not '0'",
-            "--threads|two|--threads must be a whole number from 1 to 1024, not 'two'",
-            "--mix|80/30|--mix must be read-mostly, balanced, write-heavy, all, or read/write percentages adding up to 100 such as 80/20, not '80/30'",
-            "--mix|mostly|--mix must be read-mostly, balanced, write-heavy, all, or read/write percentages adding up to 100 such as 80/20, not 'mostly'",
-            "--duration|5|--duration must be a time from 10ms to 10m such as 500ms, 2s or 1.5s, not '5'",
-            "--duration|1h|--duration must be a time from 10ms to 10m such as 500ms, 2s or 1.5s, not '1h'",
-            "--progress|fancy|--progress must be auto, bar, plain or none, not 'fancy'",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "--threads|0|--threads must be a whole number from 1 to 1024, not '0'",
+                "--threads|two|--threads must be a whole number from 1 to 1024, not 'two'",
+                "--mix|80/30|--mix must be read-mostly, balanced, write-heavy, all, or read/write percentages adding up to 100 such as 80/20, not '80/30'",
+                "--mix|mostly|--mix must be read-mostly, balanced, write-heavy, all, or read/write percentages adding up to 100 such as 80/20, not 'mostly'",
+                "--duration|5|--duration must be a time from 10ms to 10m such as 500ms, 2s or 1.5s, not '5'",
+                "--duration|1h|--duration must be a time from 10ms to 10m such as 500ms, 2s or 1.5s, not '1h'",
+                "--progress|fancy|--progress must be auto, bar, plain or none, not 'fancy'",
+            })
     void aBadValueGetsOneSentenceNamingTheFlagAndExitStatus2(String flag, String value, String message) {
         Run r = run("bench", flag, value);
 
@@ -72,14 +76,16 @@ class BenchCommandTest {
 
     @Test
     void mixesDurationsAndThreadsParse() throws Exception {
-        assertThat(BenchCommand.parseMixes(List.of("all"))).extracting(BenchCommand.Mix::readPercent)
+        assertThat(BenchCommand.parseMixes(List.of("all")))
+                .extracting(BenchCommand.Mix::readPercent)
                 .containsExactly(90, 50, 10);
-        assertThat(BenchCommand.parseMixes(List.of("80/20", "Write-Heavy"))).containsExactly(
-                new BenchCommand.Mix("80/20", 80), new BenchCommand.Mix("write-heavy", 10));
+        assertThat(BenchCommand.parseMixes(List.of("80/20", "Write-Heavy")))
+                .containsExactly(new BenchCommand.Mix("80/20", 80), new BenchCommand.Mix("write-heavy", 10));
         assertThat(BenchCommand.parseDuration("1.5s")).isEqualTo(1500);
         assertThat(BenchCommand.parseDuration("250ms")).isEqualTo(250);
         assertThat(BenchCommand.parseDuration("2m")).isEqualTo(120_000);
-        assertThat(BenchCommand.parseThreads(null)).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(BenchCommand.parseThreads(null))
+                .isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThatThrownBy(() -> BenchCommand.parseDuration("5ms")).isInstanceOf(BenchCommand.UsageError.class);
         assertThat(BenchCommand.formatRate(41_234_567)).isEqualTo("41.2 M");
         assertThat(BenchCommand.formatRate(853_000)).isEqualTo("853 k");
@@ -96,7 +102,10 @@ class BenchCommandTest {
         p.step("RwLockMap read-mostly");
         p.done("RwLockMap read-mostly", 1e6);
         p.finish();
-        assertThat(bar.toString()).startsWith("\r[").contains("1/2 SyncMap", "2/2 RwLockMap").endsWith("\r")
+        assertThat(bar.toString())
+                .startsWith("\r[")
+                .contains("1/2 SyncMap", "2/2 RwLockMap")
+                .endsWith("\r")
                 .doesNotContain("\n");
 
         StringWriter none = new StringWriter();

@@ -25,11 +25,13 @@ class DurationConverterTest {
 
     @Test
     void notADurationOrZeroIsOneSentence() {
-        assertThatThrownBy(() -> converter.convert("ten")).isInstanceOf(TypeConversionException.class)
+        assertThatThrownBy(() -> converter.convert("ten"))
+                .isInstanceOf(TypeConversionException.class)
                 .hasMessage("'ten' is not a duration; write a whole number with ns, us, ms, s, m or h, for example"
                         + " 30s or 5m");
         assertThatThrownBy(() -> converter.convert("1d")).isInstanceOf(TypeConversionException.class);
-        assertThatThrownBy(() -> converter.convert("0ms")).isInstanceOf(TypeConversionException.class)
+        assertThatThrownBy(() -> converter.convert("0ms"))
+                .isInstanceOf(TypeConversionException.class)
                 .hasMessage("'0ms' is zero; give a duration longer than 0");
     }
 

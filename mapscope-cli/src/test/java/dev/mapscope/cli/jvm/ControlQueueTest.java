@@ -27,28 +27,31 @@ class ControlQueueTest {
         Session session = new Session(1, dir);
         List<String> read = new CopyOnWriteArrayList<>();
         AtomicBoolean sendersDone = new AtomicBoolean();
-        Thread agent = new Thread(() -> {
-            Path control = dir.resolve("control");
-            try {
-                while (true) {
-                    if (Files.exists(control)) {
-                        read.add(Files.readString(control, StandardCharsets.UTF_8).strip());
-                        Files.delete(control); // as the agent does once it has acted
-                    } else if (sendersDone.get()) {
-                        return;
+        Thread agent = new Thread(
+                () -> {
+                    Path control = dir.resolve("control");
+                    try {
+                        while (true) {
+                            if (Files.exists(control)) {
+                                read.add(Files.readString(control, StandardCharsets.UTF_8)
+                                        .strip());
+                                Files.delete(control); // as the agent does once it has acted
+                            } else if (sendersDone.get()) {
+                                return;
+                            }
+                            Thread.sleep(5);
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
                     }
-                    Thread.sleep(5);
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, "fake-agent");
+                },
+                "fake-agent");
         agent.setDaemon(true);
 
         CountDownLatch start = new CountDownLatch(1);
         List<Boolean> sent = new CopyOnWriteArrayList<>();
-        List<Thread> senders = List.of(sender(session, "probe a-1", start, sent), sender(session, "profile b-2", start,
-                sent));
+        List<Thread> senders =
+                List.of(sender(session, "probe a-1", start, sent), sender(session, "profile b-2", start, sent));
         senders.forEach(Thread::start);
         start.countDown();
         agent.start();
@@ -63,13 +66,15 @@ class ControlQueueTest {
     }
 
     private static Thread sender(Session session, String command, CountDownLatch start, List<Boolean> sent) {
-        return new Thread(() -> {
-            try {
-                start.await();
-                sent.add(session.send(command, Duration.ofMinutes(5), () -> true));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "sender " + command);
+        return new Thread(
+                () -> {
+                    try {
+                        start.await();
+                        sent.add(session.send(command, Duration.ofMinutes(5), () -> true));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "sender " + command);
     }
 }

@@ -30,12 +30,11 @@ public final class ProbeGate {
      */
     private static long stale;
 
-    private ProbeGate() {
-    }
+    private ProbeGate() {}
 
     /** Called by the inlined probe advice. */
-    public static void on(int slot, int code, Object map, Object key, Object value, int hash, Object[] table,
-            long seed, int b) {
+    public static void on(
+            int slot, int code, Object map, Object key, Object value, int hash, Object[] table, long seed, int b) {
         ProbeHook h = (ProbeHook) HOOK.getOpaque(HOOKS, slot);
         if (h == null) {
             stale++;

@@ -22,6 +22,7 @@ public abstract class ProbeHook {
 
     /** operation codes, also the low 3 bits of the code the advice passes */
     public static final int PUT = 0;
+
     public static final int GET = 1;
     public static final int REMOVE = 2;
     public static final int RESIZE = 3;
@@ -30,9 +31,11 @@ public abstract class ProbeHook {
     private final int select;
     /** the one map of an INSTANCE selector; held strongly while the probe is armed */
     private final Object target;
+
     private final String className;
     /** bit (1 << op) for each operation the probe asked for */
     private final int ops;
+
     private Class<?> yes;
     private Class<?> no;
 
@@ -75,5 +78,6 @@ public abstract class ProbeHook {
      * the advised method has it ({@link MapWatch#NO_HASH} otherwise); {@code table} the hash table when the
      * map has one; {@code seed} and {@code b} GoMap's hash0 and B. Must not throw.
      */
-    public abstract void hit(int code, Object map, Object key, Object value, int hash, Object[] table, long seed, int b);
+    public abstract void hit(
+            int code, Object map, Object key, Object value, int hash, Object[] table, long seed, int b);
 }

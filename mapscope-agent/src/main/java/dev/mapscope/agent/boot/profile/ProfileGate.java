@@ -51,8 +51,9 @@ public final class ProfileGate {
     public static final int GO_EVACUATE = 3;
     public static final int GO_GROW_DONE = 4;
     /** index = kind; the names ID.json uses */
-    public static final String[] KINDS = {"HashMap.resize", "ConcurrentHashMap.transfer", "GoMap.grow",
-        "GoMap.evacuate", "GoMap.growDone"};
+    public static final String[] KINDS = {
+        "HashMap.resize", "ConcurrentHashMap.transfer", "GoMap.grow", "GoMap.evacuate", "GoMap.growDone"
+    };
 
     /** passed as {@code hash} when the advice has none; the bucket is then computed from the key */
     public static final long NO_HASH = Long.MIN_VALUE;
@@ -60,16 +61,19 @@ public final class ProfileGate {
     static final int THREAD_STRIPES = 1024;
     /** longs per thread stripe: 8 x 8 bytes = one 64-byte line, so threads do not false-share */
     static final int THREAD_STRIDE = 8;
+
     static final int WRITER_STRIPES = 1 << 13;
     static final int BUCKET_BITS = 13;
 
     /** written last by start(), first by stop(); the only volatile access of the fast path */
     private static volatile boolean active;
+
     private static ProfileSink sink;
     private static int sample;
     private static long windowNanos;
     /** per stripe: [0] countdown to the next sample, [1] operations, [2] random state */
     private static long[] threads;
+
     private static int[] writerHash;
     private static Thread[] writerThread;
     private static boolean[] writerShared;
@@ -78,8 +82,7 @@ public final class ProfileGate {
     private static Thread[] bucketThread;
     private static long[] bucketNanos;
 
-    private ProfileGate() {
-    }
+    private ProfileGate() {}
 
     /** Starts profiling: one operation in {@code sampleEvery} per thread is sampled. Call with no profile running. */
     public static synchronized void start(ProfileSink to, int sampleEvery, long windowNanosecs) {
@@ -273,8 +276,8 @@ public final class ProfileGate {
     }
 
     /** The warm path: the stripe names another map or thread, or the map is shared. */
-    private static void shared(Object map, int family, int op, Object key, long hash, long seed, int capacity,
-            Thread me, int h, int w) {
+    private static void shared(
+            Object map, int family, int op, Object key, long hash, long seed, int capacity, Thread me, int h, int w) {
         if (writerHash[w] != h) {
             writerHash[w] = h; // plain stores: two threads taking the stripe at once leave one of them
             writerThread[w] = me;

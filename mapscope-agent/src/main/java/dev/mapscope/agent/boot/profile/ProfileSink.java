@@ -14,7 +14,14 @@ public interface ProfileSink {
      * the map before, when this write changed the writer thread, else null; {@code sameBucket} the other thread that wrote the
      * same bucket {@code gapNanos} ago, within the window, else null.
      */
-    void sharedWrite(Object map, int family, int op, int bucket, int capacity, Thread previousWriter, Thread sameBucket,
+    void sharedWrite(
+            Object map,
+            int family,
+            int op,
+            int bucket,
+            int capacity,
+            Thread previousWriter,
+            Thread sameBucket,
             long gapNanos);
 
     /** A resize step of kind {@link ProfileGate#HASH_MAP_RESIZE} ... that began at {@code startNanos} (nanoTime). */

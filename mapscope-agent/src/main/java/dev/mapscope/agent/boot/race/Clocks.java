@@ -28,8 +28,7 @@ final class Clocks {
     private static final Stripe[] STARTS = stripes(THREAD_STRIPES);
     private static final Stripe[] ENDS = stripes(THREAD_STRIPES);
 
-    private Clocks() {
-    }
+    private Clocks() {}
 
     private static Stripe[] stripes(int n) {
         Stripe[] s = new Stripe[n];

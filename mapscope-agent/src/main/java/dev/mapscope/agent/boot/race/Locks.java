@@ -33,10 +33,10 @@ final class Locks {
     private static long windowStart;
     /** guarded by Locks.class */
     private static int used;
+
     private static volatile ThreadMXBean bean;
 
-    private Locks() {
-    }
+    private Locks() {}
 
     /**
      * The sorted identity hashes of the monitors the current thread holds; or null when this change is not

@@ -30,6 +30,7 @@ public final class MapWatch {
     static final int STRIPES = 4096;
     /** references per stripe: 16 x 4 bytes = one 64-byte line with compressed oops (two lines without) */
     static final int STRIDE = 16;
+
     private static final Object[] MARKS = new Object[STRIPES * STRIDE];
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
 
@@ -40,13 +41,14 @@ public final class MapWatch {
     private static volatile boolean enabled;
     /** tier 2 on (mode=full) */
     private static volatile boolean sharing;
+
     private static volatile Sink sink;
 
-    private static final Class<?> RW_NONFAIR = classOrNull("java.util.concurrent.locks.ReentrantReadWriteLock$NonfairSync");
+    private static final Class<?> RW_NONFAIR =
+            classOrNull("java.util.concurrent.locks.ReentrantReadWriteLock$NonfairSync");
     private static final Class<?> RW_FAIR = classOrNull("java.util.concurrent.locks.ReentrantReadWriteLock$FairSync");
 
-    private MapWatch() {
-    }
+    private MapWatch() {}
 
     /** Starts watching: {@code withSharing} turns tier 2 on; races go to {@code to}. */
     public static void start(boolean withSharing, Sink to) {
@@ -98,7 +100,7 @@ public final class MapWatch {
         int token = 0;
         Object marked = MARKS[i]; // plain read: a stale value only makes the check miss or pick the slow path
         if (marked == null) {
-            MARKS[i] = map;      // plain stores, ordered before the map's own stores by the fence below
+            MARKS[i] = map; // plain stores, ordered before the map's own stores by the fence below
             MARKS[i + 1] = me;
             VarHandle.storeStoreFence(); // the mark is visible no later than the mutation it guards
             token = i + 1;
@@ -122,7 +124,7 @@ public final class MapWatch {
             return; // cleared by a thread that overwrote us; nothing left to check
         }
         if (owner == Thread.currentThread()) {
-            MARKS[i + 1] = null;           // plain: the release store below orders it
+            MARKS[i + 1] = null; // plain: the release store below orders it
             SLOT.setRelease(MARKS, i, null); // the map's stores happen before the stripe reads as free
         } else if (owner != null && enabled) {
             overlap(map, op, null, NO_HASH, null, (Thread) owner);
@@ -192,8 +194,18 @@ public final class MapWatch {
             StackTraceElement[] mine = Thread.currentThread().getStackTrace();
             StackTraceElement[] theirs = other.getStackTrace();
             int kh = keyHash(map, key, hash);
-            report(new Race(Race.CONCURRENT, map, op, kh, bucket(kh, table), Thread.currentThread(), mine,
-                    other, null, theirs, Race.AT_NOW));
+            report(new Race(
+                    Race.CONCURRENT,
+                    map,
+                    op,
+                    kh,
+                    bucket(kh, table),
+                    Thread.currentThread(),
+                    mine,
+                    other,
+                    null,
+                    theirs,
+                    Race.AT_NOW));
         } catch (Throwable ignored) {
             // never into the application
         } finally {

@@ -10,17 +10,20 @@ public final class Race {
 
     /** where the other thread's stack comes from */
     public static final String AT_WRITE = "write";
+
     public static final String AT_NOW = "now";
     public static final String AT_UNKNOWN = "unknown";
 
     public final String kind;
     /** the map; held only while the finding is built */
     public final Object map;
+
     public final String operation;
     /** key hash as the map spreads it, or -1 */
     public final int keyHash;
     /** bucket index in the table at the time, or -1 */
     public final int bucket;
+
     public final Thread thread;
     public final StackTraceElement[] stack;
     public final Thread other;
@@ -29,8 +32,17 @@ public final class Race {
     /** one of AT_WRITE, AT_NOW, AT_UNKNOWN */
     public final String otherStackAt;
 
-    public Race(String kind, Object map, String operation, int keyHash, int bucket, Thread thread,
-            StackTraceElement[] stack, Thread other, String otherOperation, StackTraceElement[] otherStack,
+    public Race(
+            String kind,
+            Object map,
+            String operation,
+            int keyHash,
+            int bucket,
+            Thread thread,
+            StackTraceElement[] stack,
+            Thread other,
+            String otherOperation,
+            StackTraceElement[] otherStack,
             String otherStackAt) {
         this.kind = kind;
         this.map = map;

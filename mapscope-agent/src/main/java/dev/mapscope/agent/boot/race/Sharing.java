@@ -45,10 +45,12 @@ final class Sharing {
         volatile ThreadState writer;
         /** candidate lockset (sorted identity hashes), or null when not started */
         int[] lockset;
+
         int lockChecks;
         String op;
         /** the writer's stack at its first write in its current run, when recording */
         StackTraceElement[] writerStack;
+
         boolean recording;
         int reports;
         long lastKey;
@@ -56,8 +58,7 @@ final class Sharing {
 
     private static final MapState[] STATES = new MapState[STRIPES];
 
-    private Sharing() {
-    }
+    private Sharing() {}
 
     static void write(Object map, int h, String op, Object key, int hash, Object[] table) {
         ThreadState t = ThreadState.current();
@@ -71,8 +72,8 @@ final class Sharing {
         slowWrite(map, h, op, key, hash, table, t, s);
     }
 
-    private static void slowWrite(Object map, int h, String op, Object key, int hash, Object[] table,
-            ThreadState t, MapState s) {
+    private static void slowWrite(
+            Object map, int h, String op, Object key, int hash, Object[] table, ThreadState t, MapState s) {
         t.busy = true;
         try {
             if (s == null) {
@@ -105,8 +106,7 @@ final class Sharing {
     }
 
     /** Decides one write under the stripe's monitor; returns a race to report, or null. */
-    static Race decide(MapState s, Object map, int h, String op, Object key, int hash, Object[] table,
-            ThreadState t) {
+    static Race decide(MapState s, Object map, int h, String op, Object key, int hash, Object[] table, ThreadState t) {
         Class<?> type = map.getClass();
         ThreadState w = s.writer;
         if (w == null || s.hash != h || s.type != type) {
@@ -157,8 +157,18 @@ final class Sharing {
                 }
             }
             int kh = MapWatch.keyHash(map, key, hash);
-            race = new Race(Race.UNSYNCHRONIZED, map, op, kh, MapWatch.bucket(kh, table), t.thread, mine,
-                    w.thread, s.op, theirs, at);
+            race = new Race(
+                    Race.UNSYNCHRONIZED,
+                    map,
+                    op,
+                    kh,
+                    MapWatch.bucket(kh, table),
+                    t.thread,
+                    mine,
+                    w.thread,
+                    s.op,
+                    theirs,
+                    at);
             s.reports++;
             s.recording = true;
             s.op = op;

@@ -24,15 +24,22 @@ class ProfileGateTest {
         }
 
         @Override
-        public synchronized void sharedWrite(Object map, int family, int op, int bucket, int capacity,
-                Thread previousWriter, Thread sameBucket, long gapNanos) {
+        public synchronized void sharedWrite(
+                Object map,
+                int family,
+                int op,
+                int bucket,
+                int capacity,
+                Thread previousWriter,
+                Thread sameBucket,
+                long gapNanos) {
             events.add("shared " + bucket + (previousWriter != null ? " after " + previousWriter.getName() : "")
                     + (sameBucket != null ? " same-bucket " + sameBucket.getName() : ""));
         }
 
         @Override
-        public synchronized void resize(Object map, int kind, int oldCapacity, int newCapacity, long startNanos,
-                long durationNanos) {
+        public synchronized void resize(
+                Object map, int kind, int oldCapacity, int newCapacity, long startNanos, long durationNanos) {
             events.add(ProfileGate.KINDS[kind] + " " + oldCapacity + "->" + newCapacity);
         }
     }
@@ -54,7 +61,9 @@ class ProfileGateTest {
             }
             assertThat(ProfileGate.operations()).isEqualTo(ops);
             // uniform countdown in [1, 2N-1]: the estimate samples x N is within a few percent
-            assertThat((double) r.samples * n).as("N = " + n).isCloseTo(ops, org.assertj.core.data.Percentage.withPercentage(5));
+            assertThat((double) r.samples * n)
+                    .as("N = " + n)
+                    .isCloseTo(ops, org.assertj.core.data.Percentage.withPercentage(5));
         }
     }
 
@@ -94,15 +103,16 @@ class ProfileGateTest {
         ProfileGate.write(map, ProfileGate.HASH_MAP, ProfileGate.PUT, null, 5, 0L, 16);
         ProfileGate.write(map, ProfileGate.HASH_MAP, ProfileGate.PUT, null, 5, 0L, 16);
         assertThat(r.events).as("one writer: not shared").isEmpty();
-        Thread other = new Thread(() -> ProfileGate.write(map, ProfileGate.HASH_MAP, ProfileGate.PUT, null, 21, 0L, 16),
-                "other");
+        Thread other = new Thread(
+                () -> ProfileGate.write(map, ProfileGate.HASH_MAP, ProfileGate.PUT, null, 21, 0L, 16), "other");
         other.start();
         other.join();
         ProfileGate.write(map, ProfileGate.HASH_MAP, ProfileGate.PUT, null, 6, 0L, 16);
         ProfileGate.write(map, ProfileGate.HASH_MAP, ProfileGate.PUT, null, 5, 0L, 16);
         String me = Thread.currentThread().getName();
         // bucket 5 (hash 21 & 15): other wrote it, then I did within the window
-        assertThat(r.events).containsExactly("shared 5 after " + me, "shared 6 after other", "shared 5 same-bucket other");
+        assertThat(r.events)
+                .containsExactly("shared 5 after " + me, "shared 6 after other", "shared 5 same-bucket other");
     }
 
     @Test
@@ -112,10 +122,13 @@ class ProfileGateTest {
         Object map = new Object();
         CountDownLatch done = new CountDownLatch(1);
         ProfileGate.write(map, ProfileGate.HASH_MAP, ProfileGate.PUT, null, 3, 0L, 16);
-        new Thread(() -> {
-            ProfileGate.write(map, ProfileGate.HASH_MAP, ProfileGate.PUT, null, 3, 0L, 16);
-            done.countDown();
-        }, "other").start();
+        new Thread(
+                        () -> {
+                            ProfileGate.write(map, ProfileGate.HASH_MAP, ProfileGate.PUT, null, 3, 0L, 16);
+                            done.countDown();
+                        },
+                        "other")
+                .start();
         done.await();
         Thread.sleep(2);
         ProfileGate.write(map, ProfileGate.HASH_MAP, ProfileGate.PUT, null, 3, 0L, 16);
@@ -134,7 +147,8 @@ class ProfileGateTest {
     /** The copy of GoMap's hash in ProfileGate (the agent does not link to mapscope-maps) against the original. */
     @Test
     void goMapsBucketFollowsGoMapsHash() throws Exception {
-        java.lang.reflect.Method hash = dev.mapscope.maps.GoMap.class.getDeclaredMethod("hash", Object.class, long.class);
+        java.lang.reflect.Method hash =
+                dev.mapscope.maps.GoMap.class.getDeclaredMethod("hash", Object.class, long.class);
         hash.setAccessible(true);
         java.util.SplittableRandom r = new java.util.SplittableRandom(3);
         for (int i = 0; i < 1000; i++) {

@@ -28,8 +28,7 @@ class MapWatchTest {
             }
 
             @Override
-            public void repeat(long key) {
-            }
+            public void repeat(long key) {}
         });
     }
 
@@ -67,13 +66,18 @@ class MapWatchTest {
             MapWatch.exit(map, "putVal", token);
         });
         inside.await();
-        Thread b = run("writer-b", () -> MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "j", 9, new Object[16])));
+        Thread b = run(
+                "writer-b", () -> MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "j", 9, new Object[16])));
         b.join();
         release.countDown();
         a.join();
         List<Race> found = races();
-        assertThat(found).anyMatch(r -> r.kind.equals(Race.CONCURRENT) && r.thread == b && r.other == a
-                && r.keyHash == 9 && r.bucket == 9);
+        assertThat(found)
+                .anyMatch(r -> r.kind.equals(Race.CONCURRENT)
+                        && r.thread == b
+                        && r.other == a
+                        && r.keyHash == 9
+                        && r.bucket == 9);
     }
 
     @Test
@@ -86,14 +90,17 @@ class MapWatchTest {
         MapWatch.exit(map, "putVal", inner);
         MapWatch.exit(map, "putAll", outer);
         assertThat(races()).isEmpty();
-        assertThat(MapWatch.enter(map, "putVal", "k", 1, null)).as("the stripe is free again").isNotZero();
+        assertThat(MapWatch.enter(map, "putVal", "k", 1, null))
+                .as("the stripe is free again")
+                .isNotZero();
     }
 
     @Test
     void writesOfThreadsStartedOneAfterAnotherAreUnsynchronized() throws Exception {
         Object map = new Object();
         for (int i = 0; i < 3; i++) {
-            run("seed-" + i, () -> MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null))).join();
+            run("seed-" + i, () -> MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null)))
+                    .join();
             // join without the advice: no edge from the child back to this thread
         }
         List<Race> found = races();
@@ -109,10 +116,11 @@ class MapWatchTest {
         Object lock = new Object();
         for (int i = 0; i < 3; i++) {
             run("locked-" + i, () -> {
-                MapWatch.acquired(lock, false);
-                MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null));
-                MapWatch.released(lock, false);
-            }).join();
+                        MapWatch.acquired(lock, false);
+                        MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null));
+                        MapWatch.released(lock, false);
+                    })
+                    .join();
         }
         assertThat(races()).isEmpty();
     }
@@ -122,13 +130,15 @@ class MapWatchTest {
         Object map = new Object();
         Object latch = new Object();
         run("builder", () -> {
-            MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null));
-            MapWatch.released(latch, true);
-        }).join();
+                    MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null));
+                    MapWatch.released(latch, true);
+                })
+                .join();
         run("user", () -> {
-            MapWatch.acquired(latch, true);
-            MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null));
-        }).join();
+                    MapWatch.acquired(latch, true);
+                    MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null));
+                })
+                .join();
         assertThat(races()).isEmpty();
     }
 
@@ -137,13 +147,15 @@ class MapWatchTest {
         Object map = new Object();
         Object lock = new Object();
         run("a", () -> {
-            MapWatch.released(lock, false);
-            MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null)); // after its release
-        }).join();
+                    MapWatch.released(lock, false);
+                    MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null)); // after its release
+                })
+                .join();
         run("b", () -> {
-            MapWatch.acquired(lock, false);
-            MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null));
-        }).join();
+                    MapWatch.acquired(lock, false);
+                    MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null));
+                })
+                .join();
         assertThat(races()).hasSize(1);
     }
 
@@ -153,10 +165,11 @@ class MapWatchTest {
         Object monitor = new Object();
         for (int i = 0; i < 4; i++) {
             run("monitor-" + i, () -> {
-                synchronized (monitor) {
-                    MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null));
-                }
-            }).join();
+                        synchronized (monitor) {
+                            MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null));
+                        }
+                    })
+                    .join();
         }
         assertThat(races()).isEmpty();
     }
@@ -167,10 +180,11 @@ class MapWatchTest {
         for (int i = 0; i < 3; i++) {
             Object own = new Object();
             run("own-" + i, () -> {
-                synchronized (own) {
-                    MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null));
-                }
-            }).join();
+                        synchronized (own) {
+                            MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null));
+                        }
+                    })
+                    .join();
         }
         assertThat(races()).hasSize(1);
     }
@@ -190,7 +204,8 @@ class MapWatchTest {
         });
         Object map = new Object();
         for (int i = 0; i < 3; i++) {
-            run("t-" + i, () -> MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null))).join();
+            run("t-" + i, () -> MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null)))
+                    .join();
         }
     }
 
@@ -200,14 +215,16 @@ class MapWatchTest {
         Object map = new Object();
         assertThat(MapWatch.enter(map, "putVal", "k", 1, null)).isZero();
         for (int i = 0; i < 3; i++) {
-            run("t-" + i, () -> MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null))).join();
+            run("t-" + i, () -> MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null)))
+                    .join();
         }
         assertThat(races()).isEmpty();
     }
 
     @Test
     void intersectionOfSortedSets() {
-        assertThat(Locks.intersect(new int[] {1, 3, 5, 9}, new int[] {2, 3, 9, 10})).containsExactly(3, 9);
+        assertThat(Locks.intersect(new int[] {1, 3, 5, 9}, new int[] {2, 3, 9, 10}))
+                .containsExactly(3, 9);
         assertThat(Locks.intersect(new int[] {1}, new int[] {})).isEmpty();
     }
 
