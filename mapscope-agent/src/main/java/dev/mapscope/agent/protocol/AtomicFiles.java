@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Every file the agent hands to the CLI appears whole or not at all (docs/AGENT-PROTOCOL.md): it is written
@@ -13,10 +15,14 @@ import java.nio.file.StandardCopyOption;
  */
 public final class AtomicFiles {
     /*
-     * The temporary name is unique (Files.createTempFile), so two writers of one file never share a half-written
-     * temporary; the last rename wins, whole. In the agent, failures are returned, never thrown: the application
-     * must not notice, and the CLI, which waits for the file, times out with its own sentence.
+     * The temporary name is unique: NAME.PID.N.tmp, the writing process and a counter of this process, created with
+     * CREATE_NEW. Two writers of one file therefore never share a half-written temporary, and the last rename wins,
+     * whole. Not Files.createTempFile: its random names would initialise a SecureRandom inside the target JVM.
+     * In the agent, failures are returned, never thrown: the application must not notice, and the CLI, which waits
+     * for the file, times out with its own sentence.
      */
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+
     private AtomicFiles() {}
 
     /** Writes {@code text} (UTF-8) to {@code file} by a rename; false if that failed. */
@@ -31,9 +37,10 @@ public final class AtomicFiles {
 
     /** Writes {@code text} (UTF-8) to {@code file} by a rename, for a caller that reports the failure itself. */
     public static void writeOrThrow(Path file, String text) throws IOException {
-        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName() + ".", ".tmp");
+        Path tmp = file.resolveSibling(
+                file.getFileName() + "." + ProcessHandle.current().pid() + "." + SEQUENCE.incrementAndGet() + ".tmp");
         try {
-            Files.write(tmp, text.getBytes(StandardCharsets.UTF_8));
+            Files.write(tmp, text.getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE_NEW);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             deleteQuietly(tmp); // gone after the rename; left only by a failure
