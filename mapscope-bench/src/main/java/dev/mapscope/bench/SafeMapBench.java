@@ -1,6 +1,6 @@
 package dev.mapscope.bench;
 
-import dev.mapscope.cli.BenchWorkload;
+import dev.mapscope.cli.bench.BenchWorkload;
 import dev.mapscope.maps.RwLockMap;
 import dev.mapscope.maps.SerialMap;
 import dev.mapscope.maps.ShardedMap;

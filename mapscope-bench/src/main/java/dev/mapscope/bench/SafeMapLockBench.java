@@ -1,6 +1,6 @@
 package dev.mapscope.bench;
 
-import dev.mapscope.cli.BenchWorkload;
+import dev.mapscope.cli.bench.BenchWorkload;
 import java.util.HashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
