@@ -31,6 +31,7 @@ final class BootJar {
         "dev.mapscope.agent.boot.Locks",
         "dev.mapscope.agent.boot.Sharing",
         "dev.mapscope.agent.boot.Sharing$MapState",
+        "dev.mapscope.agent.boot.Sharing$Stripe",
         "dev.mapscope.agent.boot.ProbeHook",
         "dev.mapscope.agent.boot.ProbeGate",
         "dev.mapscope.agent.boot.ProfileSink",

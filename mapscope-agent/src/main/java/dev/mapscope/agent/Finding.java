@@ -314,7 +314,18 @@ public final class Finding {
         stackText(b, current.stack);
         if (overlap) {
             b.append("  ...while thread \"").append(other.name).append("\" (id ").append(other.id)
-                    .append(") was inside a write of the same map, now at:\n");
+                    .append(") was inside a write of the same map");
+            switch (other.stackAt) {
+                case Race.AT_WRITE:
+                    b.append(", at:\n");
+                    break;
+                case Race.AT_STILL_INSIDE:
+                    b.append(" and still had not left it half a second later (a loop in a damaged table?), at:\n");
+                    break;
+                default:
+                    b.append(" (it left before its stack was taken; it is now at):\n");
+                    break;
+            }
         } else {
             b.append("  ...with no happens-before order and no common lock after thread \"").append(other.name)
                     .append("\" (id ").append(other.id).append(") ").append(other.operation);

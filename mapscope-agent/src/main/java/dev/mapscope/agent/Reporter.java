@@ -229,7 +229,7 @@ final class Reporter implements Sink {
     }
 
     static String untrackedNote() {
-        int n = MapWatch.untrackedThreads();
+        long n = MapWatch.untrackedThreads();
         return n == 0 ? "" : " (" + n + " threads beyond the tier-2 limit were not tracked)";
     }
 

@@ -83,7 +83,7 @@ final class Clocks {
     }
 
     static void release(Object sync) {
-        ThreadState t = ThreadState.current();
+        ThreadState t = ThreadState.tracked();
         if (t.busy || t.idx < 0) {
             return;
         }
@@ -91,7 +91,7 @@ final class Clocks {
     }
 
     static void acquire(Object sync) {
-        ThreadState t = ThreadState.current();
+        ThreadState t = ThreadState.tracked();
         if (t.busy || t.idx < 0) {
             return;
         }
@@ -100,7 +100,7 @@ final class Clocks {
 
     /** Parent side of Thread.start: everything the parent did so far happens before the child's first action. */
     static void start(Thread child) {
-        ThreadState t = ThreadState.current();
+        ThreadState t = ThreadState.tracked();
         if (t.busy || t.idx < 0) {
             return;
         }
@@ -123,7 +123,7 @@ final class Clocks {
 
     /** The current thread saw {@code ended} terminated (join returned, isAlive was false). */
     static void ended(Thread ended) {
-        ThreadState t = ThreadState.current();
+        ThreadState t = ThreadState.tracked();
         if (t.busy || t.idx < 0) {
             return;
         }
