@@ -96,6 +96,7 @@ final class Agent {
             return false;
         }
         Commands.detaching();
+        MapWatch.flushHeld();
         MapWatch.stop();
         try {
             transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION,
@@ -116,6 +117,7 @@ final class Agent {
     private static void atExit() {
         synchronized (Agent.class) {
             if (reporter != null) {
+                MapWatch.flushHeld();
                 reporter.close();
             }
         }

@@ -32,6 +32,9 @@ final class BootJar {
         "dev.mapscope.agent.boot.Sharing",
         "dev.mapscope.agent.boot.Sharing$MapState",
         "dev.mapscope.agent.boot.Sharing$Stripe",
+        "dev.mapscope.agent.boot.Starts",
+        "dev.mapscope.agent.boot.Starts$Slot",
+        "dev.mapscope.agent.boot.Starts$Walk",
         "dev.mapscope.agent.boot.ProbeHook",
         "dev.mapscope.agent.boot.ProbeGate",
         "dev.mapscope.agent.boot.ProfileSink",
@@ -60,6 +63,7 @@ final class BootJar {
             for (String c : CLASSES) {
                 Class.forName(c, true, null);
             }
+            dev.mapscope.agent.boot.MapWatch.warmUp();
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException("the boot classes did not load from " + jar + " (" + e.getMessage() + ")");
         }

@@ -75,14 +75,14 @@ public final class Finding {
     /** Builds a finding from a race; runs on the detecting thread with the agent's guard set. */
     @SuppressWarnings("deprecation") // Thread.getId: threadId() is JDK 19+
     static Finding of(Race r) {
-        String mapClass = r.map.getClass().getName();
+        String mapClass = r.mapClass;
         List<String> mine = frames(r.stack);
         List<String> theirs = frames(r.otherStack);
         String op = operationName(r.operation);
         String otherOp = r.otherOperation == null ? op : operationName(r.otherOperation);
         Side current = new Side(r.thread.getName(), r.thread.getId(), op, mine, Race.AT_WRITE);
         Side other = new Side(r.other.getName(), r.other.getId(), otherOp, theirs, r.otherStackAt);
-        String mapId = mapClass + "@" + Integer.toHexString(System.identityHashCode(r.map));
+        String mapId = mapClass + "@" + Integer.toHexString(r.mapHash);
         String id = id(r.kind, mine, theirs);
         return new Finding(id, r.kind, mapClass, backingOf(mapClass, r.stack), mapId, op, r.bucket, r.keyHash,
                 current, other, Instant.now());

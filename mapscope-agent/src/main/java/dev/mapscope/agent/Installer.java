@@ -84,6 +84,7 @@ public final class Installer {
     static Set<String> typeNames(boolean sharing) {
         Set<String> s = new LinkedHashSet<>(List.of(HASH_MAPS));
         s.addAll(List.of(OTHER_MAPS));
+        s.add(THREAD); // Thread.start: where each thread was started, in both modes
         if (sharing) {
             s.add(AQS);
             s.add(AQLS);
@@ -135,6 +136,9 @@ public final class Installer {
                                 "closeDeletion"))));
         if (sharing) {
             b = sync(b);
+        } else {
+            b = b.type(named(THREAD)).transform((builder, type, loader, module, pd) -> builder
+                    .visit(on(SyncAdvice.ThreadStart.class, named("start").and(takesArguments(0)))));
         }
         return b.installOn(inst);
     }

@@ -21,8 +21,9 @@ final class MapAdvice {
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object map, @Advice.Origin("#m") String op, @Advice.Enter Object token) {
-            MapWatch.exit(map, op, token);
+        static void exit(@Advice.This Object map, @Advice.Origin("#m") String op, @Advice.Enter Object token,
+                @Advice.FieldValue("table") Object[] table) {
+            MapWatch.exit(map, op, token, table);
         }
     }
 
@@ -35,8 +36,9 @@ final class MapAdvice {
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object map, @Advice.Origin("#m") String op, @Advice.Enter Object token) {
-            MapWatch.exit(map, op, token);
+        static void exit(@Advice.This Object map, @Advice.Origin("#m") String op, @Advice.Enter Object token,
+                @Advice.FieldValue("table") Object[] table) {
+            MapWatch.exit(map, op, token, table);
         }
     }
 
@@ -49,8 +51,9 @@ final class MapAdvice {
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object map, @Advice.Origin("#m") String op, @Advice.Enter Object token) {
-            MapWatch.exit(map, op, token);
+        static void exit(@Advice.This Object map, @Advice.Origin("#m") String op, @Advice.Enter Object token,
+                @Advice.FieldValue("table") Object[] table) {
+            MapWatch.exit(map, op, token, table);
         }
     }
 
@@ -63,7 +66,7 @@ final class MapAdvice {
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.This Object map, @Advice.Origin("#m") String op, @Advice.Enter Object token) {
-            MapWatch.exit(map, op, token);
+            MapWatch.exit(map, op, token, null);
         }
     }
 
@@ -76,7 +79,7 @@ final class MapAdvice {
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.This Object map, @Advice.Origin("#m") String op, @Advice.Enter Object token) {
-            MapWatch.exit(map, op, token);
+            MapWatch.exit(map, op, token, null);
         }
     }
 }

@@ -83,7 +83,9 @@ final class Reporter implements Sink {
 
     @Override
     public long report(Race race) {
-        dev.mapscope.agent.probe.MapRegistry.remember(race.map); // inspect map=ID and probe map=id:ID find it
+        if (race.map != null) {
+            dev.mapscope.agent.probe.MapRegistry.remember(race.map); // inspect map=ID and probe map=id:ID find it
+        }
         Finding f = Finding.of(race);
         if (race.kind.equals(Race.UNSYNCHRONIZED) && jdkInternal(f)) {
             synchronized (this) {

@@ -140,8 +140,11 @@ public final class MapWatch {
         return outer == null ? t : outer;
     }
 
-    /** The operation that {@link #enter} returned {@code token} for has ended (normally or by an exception). */
-    public static void exit(Object map, String op, Object token) {
+    /**
+     * The operation that {@link #enter} returned {@code token} for has ended (normally or by an exception).
+     * {@code table} is the map's table after the write (HashMap family), or null.
+     */
+    public static void exit(Object map, String op, Object token, Object[] table) {
         if (token == NOT_WATCHED) {
             return;
         }
@@ -155,16 +158,33 @@ public final class MapWatch {
             outer = token;
         }
         if (enabled) {
-            Object o = MARKS[(System.identityHashCode(map) & (STRIPES - 1)) * STRIDE];
+            int h = System.identityHashCode(map);
+            Object o = MARKS[(h & (STRIPES - 1)) * STRIDE];
             if (o != t && o != null && ((ThreadState) o).writing == map) {
                 overlap(map, op, null, NO_HASH, null, (ThreadState) o, t);
+            }
+            if (sharing && table != null) {
+                try {
+                    Sharing.written(map, h, table, t);
+                } catch (Throwable e) {
+                    // never into the application
+                }
             }
         }
         Race asked = t.seen;
         if (asked != null && asked.map == map) {
             answer(t, asked);
         }
-        t.writing = outer; // plain: the map's own stores are ordered before it by the JMM's program order only
+        t.writing = outer; // plain: see the essay
+    }
+
+    /** Reports the tier-2 races that waited for a repeat that never came (at exit and at detach). */
+    public static void flushHeld() {
+        try {
+            Sharing.flushHeld();
+        } catch (Throwable e) {
+            // never into the application
+        }
     }
 
     /** Completes the racing threads' stacks that waited longer than {@link #PENDING_NANOS}; the flusher calls it. */
@@ -195,9 +215,39 @@ public final class MapWatch {
         Clocks.acquire(sync);
     }
 
+    /** Thread.start, on the parent: the child's start site, and in tier 2 the parent's past happens before it. */
     public static void threadStarting(Thread child) {
+        if (!enabled) {
+            return;
+        }
+        ThreadState t = ThreadState.current();
+        if (t.busy) {
+            return;
+        }
+        t.busy = true;
+        try {
+            Starts.record(child);
+        } catch (Throwable e) {
+            // never into the application
+        } finally {
+            t.busy = false;
+        }
         if (sharing) {
             Clocks.start(child);
+        }
+    }
+
+    /** Links what recording a start site uses (StackWalker) before any advice can reach it. */
+    public static void warmUp() {
+        Starts.record(Thread.currentThread());
+    }
+
+    /** Where {@code thread} was started (its Thread.start call site), or null when not recorded. */
+    public static StackTraceElement[] startedAt(Thread thread) {
+        try {
+            return Starts.site(thread);
+        } catch (Throwable e) {
+            return null;
         }
     }
 

@@ -19,8 +19,11 @@ public final class Race {
     static final String AT_PENDING = "pending";
 
     public final String kind;
-    /** the map; held only while the finding is built */
+    /** the map; held only while the finding is built; null for a held race whose map was collected */
     public final Object map;
+    /** the map's class name and identity hash (also when {@code map} is null) */
+    public final String mapClass;
+    public final int mapHash;
     public final String operation;
     /** key hash as the map spreads it, or -1 */
     public final int keyHash;
@@ -41,8 +44,17 @@ public final class Race {
     public Race(String kind, Object map, String operation, int keyHash, int bucket, Thread thread,
             StackTraceElement[] stack, Thread other, String otherOperation, StackTraceElement[] otherStack,
             String otherStackAt) {
+        this(kind, map, map.getClass().getName(), System.identityHashCode(map), operation, keyHash, bucket, thread,
+                stack, other, otherOperation, otherStack, otherStackAt);
+    }
+
+    Race(String kind, Object map, String mapClass, int mapHash, String operation, int keyHash, int bucket,
+            Thread thread, StackTraceElement[] stack, Thread other, String otherOperation,
+            StackTraceElement[] otherStack, String otherStackAt) {
         this.kind = kind;
         this.map = map;
+        this.mapClass = mapClass;
+        this.mapHash = mapHash;
         this.operation = operation;
         this.keyHash = keyHash;
         this.bucket = bucket;

@@ -23,14 +23,20 @@ final class Sharing {
      *     these maps allocate, and they are few. A kept slot whose map was collected is free again; a kept
      *     slot taken from a live map is counted (evicted()).
      *
-     * A race is reported only from an exact slot, between two writes of that very map, both stacks known:
-     *   1. an unordered change of writer on a young state moves the map to a kept slot, suspected, and
-     *      starts recording the stack of each change of writer (the new writer's stack now);
-     *   2. the next unordered change of writer on it is a race: the current stack, and the stack the other
-     *      thread recorded at its write. A kept map not yet recording starts recording instead.
-     * So a map is reported from its second unordered change of writer on: a race that happens once is left
-     * to tier 1. Recording costs a stack walk per change of writer of a suspected map, bounded by
-     * STACKS_PER_SECOND over the JVM; beyond it races are counted (unexamined()), not built.
+     * A race is reported only between two writes of one map known to be that very map:
+     *   1. an unordered change of writer on a young state moves the map to a kept slot and starts
+     *      recording the stack of each change of writer (the new writer's stack now). If the young state
+     *      also holds the identity hash of the map's table after the earlier write (HashMap family, see
+     *      written()) and it is this map's table, the earlier write was to this map unless two independent
+     *      31-bit identity hashes both collide: the race is held, with one stack, in the kept state;
+     *   2. the next unordered change of writer on the kept map is a race with both stacks: the current one,
+     *      and the one the other thread recorded at its write. It supersedes a held race.
+     *   3. A held race that no repeat superseded is reported at exit or detach (flushHeld), with the
+     *      earlier write's stack missing and said to be missing.
+     * A map seen by tier 2 only as a young state (TreeMap, WeakHashMap, IdentityHashMap) is reported from
+     * its second unordered change of writer on. Recording costs a stack walk per change of writer of a
+     * suspected map, bounded by STACKS_PER_SECOND over the JVM; beyond it races are counted
+     * (unexamined()), not built.
      *
      * Fast path, every write: a slot of the stripe names this thread, its current epoch, this hash and
      * class. A ThreadLocal read, loads and compares; no store, no lock, no allocation. A stale read only
@@ -60,6 +66,10 @@ final class Sharing {
         int epochs;
         /** the sink's key of this map's last race, for counting repeats that are not examined */
         long lastKey;
+        /** young: identity hash of the map's table after its writer's last write (HashMap family), or 0 */
+        int fp;
+        /** kept: a race on this map whose earlier write's stack was not recorded, waiting for a repeat */
+        Race held;
         /** Locks: candidate lockset (sorted identity hashes), or null when not started */
         int[] lockset;
         int lockChecks;
@@ -85,6 +95,8 @@ final class Sharing {
             recording = false;
             epochs = 1;
             lastKey = 0;
+            fp = 0;
+            held = null;
             lockset = null;
             lockChecks = 0;
             writer = t;
@@ -100,6 +112,8 @@ final class Sharing {
             recording = from.recording;
             epochs = from.epochs;
             lastKey = from.lastKey;
+            fp = from.fp;
+            held = from.held;
             lockset = from.lockset;
             lockChecks = from.lockChecks;
             writer = from.writer;
@@ -108,6 +122,7 @@ final class Sharing {
         void clear() {
             writer = null;
             ref = null;
+            held = null;
             writerStack = null;
             type = null;
         }
@@ -159,6 +174,57 @@ final class Sharing {
             slowWrite(map, h, op, key, hash, table, t, st == null ? stripe(h & (STRIPES - 1)) : st);
         } finally {
             t.busy = false;
+        }
+    }
+
+    /**
+     * The end of a write of a HashMap-family map by {@code t}: remember the identity hash of its table in
+     * the young state, so that an unordered change of writer can tell (with a second 31-bit identity) that
+     * the earlier write was to this very map. Plain stores: a stale value only makes that check fail.
+     */
+    static void written(Object map, int h, Object[] table, ThreadState t) {
+        Stripe st = TABLE[h & (STRIPES - 1)];
+        if (st == null) {
+            return;
+        }
+        MapState y = st.young;
+        if (y.writer == t && y.hash == h && y.type == map.getClass()) {
+            int f = System.identityHashCode(table);
+            if (y.fp != f) {
+                y.fp = f;
+            }
+        }
+    }
+
+    /** Reports every held race (a race that did not repeat, so one stack is missing): at exit, at detach. */
+    static void flushHeld() {
+        ThreadState me = ThreadState.current();
+        boolean wasBusy = me.busy;
+        me.busy = true;
+        try {
+            for (Stripe st : TABLE) {
+                if (st == null) {
+                    continue;
+                }
+                Race[] out = new Race[KEPT];
+                synchronized (st) {
+                    for (int i = 0; i < KEPT; i++) {
+                        out[i] = st.kept[i].held;
+                        st.kept[i].held = null;
+                    }
+                }
+                for (Race r : out) {
+                    if (r != null) {
+                        MapWatch.report(r);
+                    }
+                }
+            }
+            Race r;
+            while ((r = takeOrphan()) != null) {
+                MapWatch.report(r);
+            }
+        } finally {
+            me.busy = wasBusy;
         }
     }
 
@@ -223,15 +289,27 @@ final class Sharing {
         }
         if (s.ref == null) {
             // Unordered, but a young state names the map only by (hash, class): it may be another map's.
-            // Suspect this one: keep it exactly from now on, recording, and wait for a second change.
+            // Keep this one exactly from now on, recording, and wait for a second change. When the young
+            // state's table identity is this map's table, the earlier write was to this map: hold the race
+            // (one stack) until the map races again with both stacks known, or until exit.
+            boolean same = table != null && s.fp != 0 && s.fp == System.identityHashCode(table);
+            String earlierOp = s.op;
             MapState k = keep(st, s, map);
             k.recording = true;
             handOver(k, t, op);
+            if (same && k.writerStack != null) {
+                k.held = held(map, op, key, hash, table, t, w, earlierOp, k.writerStack);
+            }
             return null;
         }
         if (!s.recording || s.writerStack == null) {
-            s.recording = true; // a kept map raced for the first time: its writers' stacks are not known yet
+            // A kept map raced for the first time: its writers' stacks are not known yet.
+            String earlierOp = s.op;
+            s.recording = true;
             handOver(s, t, op);
+            if (s.writerStack != null && s.held == null) {
+                s.held = held(map, op, key, hash, table, t, w, earlierOp, s.writerStack);
+            }
             return null;
         }
         StackTraceElement[] mine = stack();
@@ -244,6 +322,7 @@ final class Sharing {
         int kh = MapWatch.keyHash(map, key, hash);
         Race race = new Race(Race.UNSYNCHRONIZED, map, op, kh, MapWatch.bucket(kh, table), t.thread, mine,
                 w.thread, s.op, s.writerStack, Race.AT_WRITE);
+        s.held = null; // a race with both stacks supersedes the one that waited for it
         s.epoch = t.clock;
         s.op = op;
         s.writerStack = mine;
@@ -269,6 +348,15 @@ final class Sharing {
         return false;
     }
 
+    /** A race with one stack, held without a reference to the map (which it must not keep alive). */
+    private static Race held(Object map, String op, Object key, int hash, Object[] table, ThreadState t,
+            ThreadState w, String earlierOp, StackTraceElement[] mine) {
+        int kh = MapWatch.keyHash(map, key, hash);
+        return new Race(Race.UNSYNCHRONIZED, null, map.getClass().getName(), System.identityHashCode(map), op, kh,
+                MapWatch.bucket(kh, table), t.thread, mine, w.thread, earlierOp, new StackTraceElement[0],
+                Race.AT_UNKNOWN);
+    }
+
     /** Moves a young state to a kept slot, exactly named from now on; returns the kept state. */
     private static MapState keep(Stripe st, MapState young, Object map) {
         MapState k = null;
@@ -283,6 +371,9 @@ final class Sharing {
             st.victim = (st.victim + 1) % KEPT;
             synchronized (Sharing.class) {
                 evicted++;
+            }
+            if (k.held != null) {
+                orphan(k.held);
             }
         }
         k.copy(young, new WeakReference<>(map));
@@ -312,6 +403,27 @@ final class Sharing {
             stacksInWindow++;
         }
         return Thread.currentThread().getStackTrace();
+    }
+
+    /** guarded by Sharing.class: held races of maps whose kept slot was taken by another map */
+    private static final Race[] ORPHANS = new Race[256];
+    private static int orphans;
+
+    private static synchronized void orphan(Race r) {
+        if (orphans < ORPHANS.length) {
+            ORPHANS[orphans++] = r;
+        } else {
+            unexamined++;
+        }
+    }
+
+    private static synchronized Race takeOrphan() {
+        if (orphans == 0) {
+            return null;
+        }
+        Race r = ORPHANS[--orphans];
+        ORPHANS[orphans] = null;
+        return r;
     }
 
     private static synchronized void countUnexamined() {

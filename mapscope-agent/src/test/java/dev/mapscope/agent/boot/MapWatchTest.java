@@ -64,10 +64,10 @@ class MapWatchTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            MapWatch.exit(map, "putVal", token);
+            MapWatch.exit(map, "putVal", token, null);
         });
         inside.await();
-        Thread b = run("writer-b", () -> MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "j", 9, new Object[16])));
+        Thread b = run("writer-b", () -> MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "j", 9, new Object[16]), null));
         b.join();
         release.countDown();
         a.join();
@@ -98,10 +98,10 @@ class MapWatchTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            MapWatch.exit(map, "putVal", token);
+            MapWatch.exit(map, "putVal", token, null);
         });
         inside.await();
-        run("writer", () -> MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "j", 9, null))).join();
+        run("writer", () -> MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "j", 9, null), null)).join();
         assertThat(races()).as("waits for the spinner's stack").isEmpty();
         MapWatch.completeOverdue(System.nanoTime() + MapWatch.PENDING_NANOS + 1);
         release.countDown();
@@ -134,7 +134,7 @@ class MapWatchTest {
                     throw new IllegalStateException(e);
                 }
                 for (int i = 0; i < 2_000_000; i++) {
-                    MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null));
+                    MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null), null);
                 }
             });
         }
@@ -179,12 +179,12 @@ class MapWatchTest {
         Object inner = MapWatch.enter(map, "putVal", "k", 1, null);
         assertThat(outer).isNotSameAs(MapWatch.NOT_WATCHED);
         assertThat(inner).isSameAs(MapWatch.NOT_WATCHED);
-        MapWatch.exit(map, "putVal", inner);
-        MapWatch.exit(map, "putAll", outer);
+        MapWatch.exit(map, "putVal", inner, null);
+        MapWatch.exit(map, "putAll", outer, null);
         assertThat(races()).isEmpty();
         Object again = MapWatch.enter(map, "putVal", "k", 1, null);
         assertThat(again).as("the mark is free again").isNotSameAs(MapWatch.NOT_WATCHED);
-        MapWatch.exit(map, "putVal", again);
+        MapWatch.exit(map, "putVal", again, null);
     }
 
     @Test
@@ -195,9 +195,9 @@ class MapWatchTest {
         Object inner = MapWatch.enter(innerMap, "putVal", "k", 1, null);
         assertThat(inner).isSameAs(outerMap);
         assertThat(ThreadState.current().writing).isSameAs(innerMap);
-        MapWatch.exit(innerMap, "putVal", inner);
+        MapWatch.exit(innerMap, "putVal", inner, null);
         assertThat(ThreadState.current().writing).isSameAs(outerMap);
-        MapWatch.exit(outerMap, "compute", outer);
+        MapWatch.exit(outerMap, "compute", outer, null);
         assertThat(ThreadState.current().writing).isNull();
     }
 
@@ -205,7 +205,7 @@ class MapWatchTest {
     void writesOfThreadsStartedOneAfterAnotherAreUnsynchronized() throws Exception {
         Object map = new Object();
         for (int i = 0; i < 3; i++) {
-            run("seed-" + i, () -> MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null))).join();
+            run("seed-" + i, () -> MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null), null)).join();
             // join without the advice: no edge from the child back to this thread
         }
         // The first unordered change of writer only arms suspicion (a young state names a map by identity
@@ -228,7 +228,7 @@ class MapWatchTest {
         for (int i = 0; i < 3; i++) {
             run("locked-" + i, () -> {
                 MapWatch.acquired(lock, false);
-                MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null));
+                MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null), null);
                 MapWatch.released(lock, false);
             }).join();
         }
@@ -240,12 +240,12 @@ class MapWatchTest {
         Object map = new Object();
         Object latch = new Object();
         run("builder", () -> {
-            MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null));
+            MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null), null);
             MapWatch.released(latch, true);
         }).join();
         run("user", () -> {
             MapWatch.acquired(latch, true);
-            MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null));
+            MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null), null);
         }).join();
         assertThat(races()).isEmpty();
     }
@@ -256,11 +256,11 @@ class MapWatchTest {
         Object lock = new Object();
         run("a", () -> {
             MapWatch.released(lock, false);
-            MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null)); // after its release
+            MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null), null); // after its release
         }).join();
         run("b", () -> {
             MapWatch.acquired(lock, false);
-            MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null));
+            MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null), null);
         }).join();
         assertThat(Sharing.suspected(map)).as("b's write is not ordered after a's").isTrue();
         assertThat(races()).isEmpty();
@@ -273,7 +273,7 @@ class MapWatchTest {
         for (int i = 0; i < 4; i++) {
             run("monitor-" + i, () -> {
                 synchronized (monitor) {
-                    MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null));
+                    MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null), null);
                 }
             }).join();
         }
@@ -287,7 +287,7 @@ class MapWatchTest {
             Object own = new Object();
             run("own-" + i, () -> {
                 synchronized (own) {
-                    MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null));
+                    MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null), null);
                 }
             }).join();
         }
@@ -310,7 +310,7 @@ class MapWatchTest {
         });
         Object map = new Object();
         for (int i = 0; i < 3; i++) {
-            run("t-" + i, () -> MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null))).join();
+            run("t-" + i, () -> MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null), null)).join();
         }
     }
 
@@ -320,7 +320,7 @@ class MapWatchTest {
         Object map = new Object();
         assertThat(MapWatch.enter(map, "putVal", "k", 1, null)).isSameAs(MapWatch.NOT_WATCHED);
         for (int i = 0; i < 3; i++) {
-            run("t-" + i, () -> MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null))).join();
+            run("t-" + i, () -> MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "k", 1, null), null)).join();
         }
         assertThat(races()).isEmpty();
     }
