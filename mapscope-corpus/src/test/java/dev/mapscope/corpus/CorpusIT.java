@@ -92,6 +92,8 @@ class CorpusIT {
             for (Class<? extends Program> program : programs) {
                 tests.add(dynamicTest(program.getSimpleName() + " is reported with both stacks",
                         () -> assertReported(run, program)));
+                tests.add(dynamicTest(program.getSimpleName() + " has no half finding",
+                        () -> assertNoHalfFinding(run, program)));
                 tests.add(dynamicTest(program.getSimpleName() + " is one finding",
                         () -> assertOneBugOneFinding(run, program)));
             }
@@ -117,6 +119,18 @@ class CorpusIT {
                         + "its findings:\n%s", program.getSimpleName(), run.name(), List.of(race.kinds()),
                 program.getSimpleName(), race.method(), run.line(program), describe(found))
                 .anyMatch(f -> f.showsRace(program, race));
+    }
+
+    /**
+     * Every finding on the program shows both racing accesses, as {@code go -race} shows the previous write:
+     * not a thread with no stack, nor one caught elsewhere (parked in a pool) when the race was seen.
+     */
+    private static void assertNoHalfFinding(Run run, Class<? extends Program> program) {
+        Race race = program.getAnnotation(Race.class);
+        List<Report.Finding> half = run.naming(program).stream()
+                .filter(f -> !f.showsRace(program, race)).collect(Collectors.toList());
+        assertThat(half).as("%s (%s): findings without both stacks in %s.%s() (or of another kind):\n%s",
+                program.getSimpleName(), run.name(), program.getSimpleName(), race.method(), describe(half)).isEmpty();
     }
 
     private static void assertOneBugOneFinding(Run run, Class<? extends Program> program) {
