@@ -56,7 +56,7 @@ import java.util.concurrent.TimeUnit;
  *   NAME             correct (every correct program), racy (every racy one), or a program's simple class name
  *   --report FILE    the agent's report file: a racy program runs round after round until FILE shows its race
  *                    (without it: one round)
- *   --budget SECONDS how long a racy program may keep trying (default 20); at most 100,000 rounds
+ *   --budget SECONDS how long a racy program may keep trying (default 30); at most 100,000 rounds
  * </pre>
  *
  * Prints one line per program ({@code ran}, {@code caught}, {@code not caught}, {@code skipped},
@@ -121,7 +121,7 @@ public final class Corpus {
 
     public static void main(String[] args) throws Exception {
         Path report = null;
-        long budgetNanos = 20_000_000_000L;
+        long budgetNanos = 30_000_000_000L;
         List<Class<? extends Program>> programs = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {

@@ -41,7 +41,7 @@ class ServerIT {
     static final int MIN_REQUESTS = 4 * CLIENTS * BATCH;
     /** At most this many, and for at most {@link #BUDGET_SECONDS}: a bound on the load, not a verdict. */
     static final int MAX_REQUESTS = 100 * CLIENTS * BATCH;
-    static final long BUDGET_SECONDS = Long.getLong("corpus.budget", 20) * 3;
+    static final long BUDGET_SECONDS = Long.getLong("corpus.budget", 30) * 2;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
