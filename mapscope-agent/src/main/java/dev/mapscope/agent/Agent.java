@@ -101,6 +101,7 @@ final class Agent {
             return false;
         }
         Requests.detaching();
+        MapWatch.flushHeld();
         MapWatch.stop();
         try {
             transformer.reset(
@@ -123,6 +124,7 @@ final class Agent {
     private static void atExit() {
         synchronized (Agent.class) {
             if (reporter != null) {
+                MapWatch.flushHeld();
                 reporter.close();
             }
         }
@@ -131,9 +133,14 @@ final class Agent {
     private static void flushLoop(Reporter r) {
         MapWatch.ignoreCurrentThread();
         try {
-            while (!Thread.currentThread().isInterrupted()) {
-                Thread.sleep(1000);
-                r.flushCounts();
+            // Counts are flushed once a second; a tier-1 race whose other thread has not left the map is
+            // completed with that thread's stack where it is (MapWatch.PENDING_NANOS) within a quarter second.
+            for (int tick = 1; !Thread.currentThread().isInterrupted(); tick++) {
+                Thread.sleep(250);
+                MapWatch.completeOverdue(System.nanoTime());
+                if (tick % 4 == 0) {
+                    r.flushCounts();
+                }
             }
         } catch (InterruptedException e) {
             // detached

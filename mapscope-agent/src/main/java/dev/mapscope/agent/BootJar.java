@@ -24,6 +24,10 @@ final class BootJar {
      */
     private static final String[] CLASSES = {
         "dev.mapscope.agent.boot.race.Sink",
+        "dev.mapscope.agent.boot.race.Sharing$Stripe",
+        "dev.mapscope.agent.boot.race.Starts",
+        "dev.mapscope.agent.boot.race.Starts$Slot",
+        "dev.mapscope.agent.boot.race.Starts$Walk",
         "dev.mapscope.agent.boot.race.Race",
         "dev.mapscope.agent.boot.race.ThreadState",
         "dev.mapscope.agent.boot.race.Clocks",
@@ -59,6 +63,7 @@ final class BootJar {
             for (String c : CLASSES) {
                 Class.forName(c, true, null);
             }
+            dev.mapscope.agent.boot.race.MapWatch.warmUp();
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException("the boot classes did not load from " + jar + " (" + e.getMessage() + ")");
         }

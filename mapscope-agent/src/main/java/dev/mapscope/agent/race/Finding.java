@@ -1,5 +1,6 @@
 package dev.mapscope.agent.race;
 
+import dev.mapscope.agent.boot.race.MapWatch;
 import dev.mapscope.agent.boot.race.Race;
 import dev.mapscope.agent.protocol.Frames;
 import dev.mapscope.agent.protocol.Json;
@@ -14,24 +15,35 @@ public final class Finding {
     static final int MAX_FRAMES = 64;
     /** stack frames shown per thread in the text form */
     static final int TEXT_FRAMES = 12;
-    /** frames of each stack that identify a code path (the id) */
+    /** frames of each stack that identify a code path (the paths listed under a finding) */
     static final int PATH_FRAMES = 12;
+    /** distinct pairs of code paths listed under one finding; more are counted */
+    static final int MAX_PATHS = 8;
     /** the agent code that runs on application threads (the advice calls it) */
     static final String BOOT_PACKAGE = "dev.mapscope.agent.boot.";
 
     private final String id;
-    private final String kind;
+    /** concurrent-write once any occurrence overlapped in time, else unsynchronized-write; guarded by this */
+    private String kind;
+
     private final String mapClass;
     private final String backingOf;
     private final String mapId;
     private final String operation;
     private final int bucket;
     private final int keyHash;
-    private final Side current;
-    private final Side other;
+    /** the example shown: the first race with both stacks, else the first race; guarded by this */
+    private String exampleKind;
+
+    private Side current;
+    private Side other;
     private final Instant time;
-    /** guarded by the Reporter's monitor */
+    /** guarded by this */
     long count = 1;
+    /** guarded by this: distinct pairs of code paths (each side's top PATH_FRAMES frames), first seen first */
+    private final java.util.LinkedHashMap<String, Path> paths = new java.util.LinkedHashMap<>();
+    /** guarded by this: occurrences whose pair of code paths was beyond MAX_PATHS */
+    private long otherPaths;
 
     /** One thread of a finding. */
     public static final class Side {
@@ -39,15 +51,22 @@ public final class Finding {
         final long id;
         final String operation;
         final List<String> stack;
-        /** "write", "now" or "unknown" (see Race) */
+        /** "write", "inside", "now" or "unknown" (see Race) */
         final String stackAt;
+        /** where the thread was started (its Thread.start call site), or empty when not recorded */
+        final List<String> startedAt;
 
-        Side(String name, long id, String operation, List<String> stack, String stackAt) {
+        Side(String name, long id, String operation, List<String> stack, String stackAt, List<String> startedAt) {
             this.name = name;
             this.id = id;
             this.operation = operation;
             this.stack = stack;
             this.stackAt = stackAt;
+            this.startedAt = startedAt;
+        }
+
+        boolean complete() {
+            return !stack.isEmpty() && (stackAt.equals(Race.AT_WRITE) || stackAt.equals(Race.AT_STILL_INSIDE));
         }
 
         public String name() {
@@ -56,6 +75,19 @@ public final class Finding {
 
         public List<String> stack() {
             return stack;
+        }
+    }
+
+    /** One pair of code paths under a finding. */
+    static final class Path {
+        final List<String> a;
+        final List<String> b;
+        /** guarded by the finding */
+        long count = 1;
+
+        Path(List<String> a, List<String> b) {
+            this.a = a.subList(0, Math.min(PATH_FRAMES, a.size()));
+            this.b = b.subList(0, Math.min(PATH_FRAMES, b.size()));
         }
     }
 
@@ -73,6 +105,7 @@ public final class Finding {
             Instant time) {
         this.id = id;
         this.kind = kind;
+        this.exampleKind = kind;
         this.mapClass = mapClass;
         this.backingOf = backingOf;
         this.mapId = mapId;
@@ -87,16 +120,16 @@ public final class Finding {
     /** Builds a finding from a race; runs on the detecting thread with the agent's guard set. */
     @SuppressWarnings("deprecation") // Thread.getId: threadId() is JDK 19+
     static Finding of(Race r) {
-        String mapClass = r.map.getClass().getName();
+        String mapClass = r.mapClass;
         List<String> mine = frames(r.stack);
         List<String> theirs = frames(r.otherStack);
         String op = operationName(r.operation);
         String otherOp = r.otherOperation == null ? op : operationName(r.otherOperation);
-        Side current = new Side(r.thread.getName(), r.thread.getId(), op, mine, Race.AT_WRITE);
-        Side other = new Side(r.other.getName(), r.other.getId(), otherOp, theirs, r.otherStackAt);
-        String mapId = mapClass + "@" + Integer.toHexString(System.identityHashCode(r.map));
-        String id = id(r.kind, mine, theirs);
-        return new Finding(
+        Side current = new Side(r.thread.getName(), r.thread.getId(), op, mine, Race.AT_WRITE, started(r.thread));
+        Side other = new Side(r.other.getName(), r.other.getId(), otherOp, theirs, r.otherStackAt, started(r.other));
+        String mapId = mapClass + "@" + Integer.toHexString(r.mapHash);
+        String id = id(mapClass, mine, theirs);
+        Finding f = new Finding(
                 id,
                 r.kind,
                 mapClass,
@@ -108,13 +141,51 @@ public final class Finding {
                 current,
                 other,
                 Instant.now());
+        f.paths.put(pathKey(mine, theirs), new Path(mine, theirs));
+        return f;
+    }
+
+    private static List<String> started(Thread t) {
+        return frames(MapWatch.startedAt(t));
+    }
+
+    /**
+     * Adds another occurrence of this finding (same map class, same racing application frames): counts it,
+     * lists its pair of code paths if new, upgrades the kind to concurrent-write if it overlapped, and takes
+     * its stacks as the example if they are complete and the example's are not. Returns true when what a
+     * reader sees changed beyond the count (worth a new JSON line now).
+     */
+    synchronized boolean merge(Finding o) {
+        count++;
+        boolean changed = false;
+        if (o.kind.equals(Race.CONCURRENT) && !kind.equals(Race.CONCURRENT)) {
+            kind = Race.CONCURRENT;
+            changed = true;
+        }
+        if (!other.complete() && o.other.complete()) {
+            exampleKind = o.exampleKind;
+            current = o.current;
+            other = o.other;
+            changed = true;
+        }
+        String key = pathKey(o.current.stack, o.other.stack);
+        Path p = paths.get(key);
+        if (p != null) {
+            p.count++;
+        } else if (paths.size() < MAX_PATHS) {
+            paths.put(key, new Path(o.current.stack, o.other.stack));
+            changed = true;
+        } else {
+            otherPaths++;
+        }
+        return changed;
     }
 
     public String id() {
         return id;
     }
 
-    public String kind() {
+    public synchronized String kind() {
         return kind;
     }
 
@@ -126,12 +197,32 @@ public final class Finding {
         return operation;
     }
 
-    public Side current() {
+    public synchronized Side current() {
         return current;
     }
 
-    public Side other() {
+    public synchronized Side other() {
         return other;
+    }
+
+    /**
+     * True if {@code o}, a sighting with one stack missing, or a whole sighting that this finding (one stack
+     * missing) waited for, is the same bug: same map class, and a racing line in common.
+     */
+    synchronized boolean sameBug(Finding o) {
+        if (!mapClass.equals(o.mapClass) || (other.complete() && o.other.complete())) {
+            return false;
+        }
+        String mine = racingFrame(current.stack);
+        String theirs = other.stack.isEmpty() ? null : racingFrame(other.stack);
+        String oa = racingFrame(o.current.stack);
+        String ob = o.other.stack.isEmpty() ? null : racingFrame(o.other.stack);
+        return mine.equals(oa) || mine.equals(ob) || (theirs != null && (theirs.equals(oa) || theirs.equals(ob)));
+    }
+
+    /** Distinct pairs of code paths seen (at most MAX_PATHS are listed). */
+    public synchronized int pathCount() {
+        return paths.size();
     }
 
     /** The number of times this pair of code paths raced, as of now. */
@@ -247,14 +338,44 @@ public final class Finding {
         return null;
     }
 
-    /** Stable for a pair of code paths: FNV-1a over each path's top frames, combined independent of order. */
-    static String id(String kind, List<String> a, List<String> b) {
-        long ha = pathHash(a);
-        long hb = pathHash(b);
+    /**
+     * One bug, one id: the map's class and the racing application frames (each side's first frame outside
+     * the JDK), combined independent of order. Stable across runs; the same for a tier-1 and a tier-2
+     * sighting of the race, and for the many full paths that reach one racing line.
+     */
+    static String id(String mapClass, List<String> a, List<String> b) {
+        long ha = fnv(0xcbf29ce484222325L, racingFrame(a));
+        long hb = fnv(0xcbf29ce484222325L, racingFrame(b));
         long lo = Math.min(ha, hb);
         long hi = Math.max(ha, hb);
-        long h = fnv(fnv(fnv(0xcbf29ce484222325L, kind), Long.toString(lo)), Long.toString(hi));
+        long h = fnv(fnv(fnv(0xcbf29ce484222325L, mapClass), Long.toString(lo)), Long.toString(hi));
         return String.format("%016x", h);
+    }
+
+    /** The first frame outside the JDK (the application's line that called the map), else the map's caller. */
+    static String racingFrame(List<String> stack) {
+        for (String f : stack) {
+            String c = f.substring(0, f.lastIndexOf('.', f.indexOf('(')));
+            if (!isJdk(c)) {
+                return f;
+            }
+        }
+        String caller = caller(stack);
+        return caller != null ? caller : stack.isEmpty() ? "" : stack.get(0);
+    }
+
+    static boolean isJdk(String className) {
+        return className.startsWith("java.")
+                || className.startsWith("javax.")
+                || className.startsWith("jdk.")
+                || className.startsWith("sun.")
+                || className.startsWith("com.sun.");
+    }
+
+    private static String pathKey(List<String> a, List<String> b) {
+        long ha = pathHash(a);
+        long hb = pathHash(b);
+        return Math.min(ha, hb) + ":" + Math.max(ha, hb);
     }
 
     private static long pathHash(List<String> stack) {
@@ -297,7 +418,22 @@ public final class Finding {
         side(b, current);
         b.append(',');
         side(b, other);
-        b.append("],\"count\":")
+        b.append("],\"paths\":[");
+        boolean first = true;
+        for (Path p : paths.values()) {
+            if (!first) {
+                b.append(',');
+            }
+            first = false;
+            b.append("{\"count\":").append(p.count).append(",\"stacks\":[");
+            array(b, p.a);
+            b.append(',');
+            array(b, p.b);
+            b.append("]}");
+        }
+        b.append("],\"otherPaths\":")
+                .append(otherPaths)
+                .append(",\"count\":")
                 .append(count)
                 .append(",\"time\":")
                 .append(Json.str(time.toString()))
@@ -313,23 +449,31 @@ public final class Finding {
                 .append(",\"operation\":")
                 .append(Json.str(s.operation))
                 .append(",\"stackAt\":")
-                .append(Json.str(s.stackAt))
-                .append(",\"stack\":[");
-        for (int i = 0; i < s.stack.size(); i++) {
+                .append(Json.str(s.stack.isEmpty() ? Race.AT_UNKNOWN : s.stackAt))
+                .append(",\"stack\":");
+        array(b, s.stack);
+        b.append(",\"startedAt\":");
+        array(b, s.startedAt);
+        b.append('}');
+    }
+
+    private static void array(StringBuilder b, List<String> frames) {
+        b.append('[');
+        for (int i = 0; i < frames.size(); i++) {
             if (i > 0) {
                 b.append(',');
             }
-            b.append(Json.str(s.stack.get(i)));
+            b.append(Json.str(frames.get(i)));
         }
-        b.append("]}");
+        b.append(']');
     }
 
     /** The readable form printed on stderr and used as a failing test's message. */
-    public String text() {
+    public synchronized String text() {
         StringBuilder b = new StringBuilder(1024);
-        boolean overlap = kind.equals(Race.CONCURRENT);
+        boolean overlap = exampleKind.equals(Race.CONCURRENT);
         b.append("mapscope: ")
-                .append(overlap ? "concurrent write" : "unsynchronized write")
+                .append(kind.equals(Race.CONCURRENT) ? "concurrent write" : "unsynchronized write")
                 .append(" to ")
                 .append(mapId);
         if (backingOf != null) {
@@ -344,7 +488,7 @@ public final class Finding {
                 .append(keyHash == -1 ? "unknown" : Integer.toString(keyHash))
                 .append("   bucket: ")
                 .append(bucket == -1 ? "unknown" : Integer.toString(bucket))
-                .append("   allocated at: not recorded\n");
+                .append('\n');
         b.append("  thread \"")
                 .append(current.name)
                 .append("\" (id ")
@@ -353,14 +497,26 @@ public final class Finding {
                 .append(current.operation)
                 .append(":\n");
         stackText(b, current.stack);
+        startedText(b, current);
         if (overlap) {
             b.append("  ...while thread \"")
                     .append(other.name)
                     .append("\" (id ")
                     .append(other.id)
-                    .append(") was inside a write of the same map, now at:\n");
+                    .append(") was inside a write of the same map");
+            switch (other.stackAt) {
+                case Race.AT_WRITE:
+                    b.append(", at:\n");
+                    break;
+                case Race.AT_STILL_INSIDE:
+                    b.append(" and still had not left it half a second later (a loop in a damaged table?), at:\n");
+                    break;
+                default:
+                    b.append(" (it left before its stack was taken; it is now at):\n");
+                    break;
+            }
         } else {
-            b.append("  ...with no happens-before order and no common lock after thread \"")
+            b.append("  ...with no happens-before order after thread \"")
                     .append(other.name)
                     .append("\" (id ")
                     .append(other.id)
@@ -374,11 +530,19 @@ public final class Finding {
                     b.append(" (its stack at that write was not recorded; it is now at):\n");
                     break;
                 default:
-                    b.append(" (its stack at that write was not recorded; the thread has ended)\n");
+                    b.append(" (its stack at that write was not recorded: the race did not repeat)\n");
                     break;
             }
         }
         stackText(b, other.stack);
+        startedText(b, other);
+        if (paths.size() > 1 || otherPaths > 0) {
+            b.append("  the same racing lines were reached from ")
+                    .append(paths.size() - 1 + (otherPaths > 0 ? "+" : ""))
+                    .append(" other pair")
+                    .append(paths.size() == 2 && otherPaths == 0 ? "" : "s")
+                    .append(" of code paths (the JSON report lists them)\n");
+        }
         b.append("  fix: ").append(hint()).append('\n');
         b.append("  finding ").append(id).append(", seen ").append(count()).append(count() == 1 ? " time" : " times");
         return b.toString();
@@ -392,6 +556,17 @@ public final class Finding {
         return "two threads wrote this map without synchronising: guard every access with one lock (a read lock "
                 + "is not enough), hand the map over through Thread.start/join, a BlockingQueue or a Future, "
                 + "or use a ConcurrentHashMap.";
+    }
+
+    private static void startedText(StringBuilder b, Side s) {
+        if (s.startedAt.isEmpty()) {
+            return;
+        }
+        b.append("    thread \"").append(s.name).append("\" was started at:\n");
+        int n = Math.min(3, s.startedAt.size());
+        for (int i = 0; i < n; i++) {
+            b.append("      at ").append(s.startedAt.get(i)).append('\n');
+        }
     }
 
     private static void stackText(StringBuilder b, List<String> stack) {

@@ -14,7 +14,7 @@ final class MapAdvice {
     /** HashMap.putVal(int hash, K key, ...) and removeNode(int hash, Object key, ...): the hash is given. */
     static final class HashedWrite {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static int enter(
+        static Object enter(
                 @Advice.This Object map,
                 @Advice.Origin("#m") String op,
                 @Advice.Argument(0) int hash,
@@ -24,15 +24,19 @@ final class MapAdvice {
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object map, @Advice.Origin("#m") String op, @Advice.Enter int token) {
-            MapWatch.exit(map, op, token);
+        static void exit(
+                @Advice.This Object map,
+                @Advice.Origin("#m") String op,
+                @Advice.Enter Object token,
+                @Advice.FieldValue("table") Object[] table) {
+            MapWatch.exit(map, op, token, table);
         }
     }
 
     /** HashMap compute*, merge, replace: the key is the first argument. */
     static final class KeyedHashWrite {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static int enter(
+        static Object enter(
                 @Advice.This Object map,
                 @Advice.Origin("#m") String op,
                 @Advice.Argument(0) Object key,
@@ -41,48 +45,56 @@ final class MapAdvice {
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object map, @Advice.Origin("#m") String op, @Advice.Enter int token) {
-            MapWatch.exit(map, op, token);
+        static void exit(
+                @Advice.This Object map,
+                @Advice.Origin("#m") String op,
+                @Advice.Enter Object token,
+                @Advice.FieldValue("table") Object[] table) {
+            MapWatch.exit(map, op, token, table);
         }
     }
 
     /** HashMap clear, resize, replaceAll; LinkedHashMap afterNodeAccess: no key. */
     static final class HashWrite {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static int enter(
+        static Object enter(
                 @Advice.This Object map, @Advice.Origin("#m") String op, @Advice.FieldValue("table") Object[] table) {
             return MapWatch.enter(map, op, null, MapWatch.NO_HASH, table);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object map, @Advice.Origin("#m") String op, @Advice.Enter int token) {
-            MapWatch.exit(map, op, token);
+        static void exit(
+                @Advice.This Object map,
+                @Advice.Origin("#m") String op,
+                @Advice.Enter Object token,
+                @Advice.FieldValue("table") Object[] table) {
+            MapWatch.exit(map, op, token, table);
         }
     }
 
     /** TreeMap, WeakHashMap, IdentityHashMap operations whose first argument is the key. */
     static final class KeyedWrite {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static int enter(@Advice.This Object map, @Advice.Origin("#m") String op, @Advice.Argument(0) Object key) {
+        static Object enter(@Advice.This Object map, @Advice.Origin("#m") String op, @Advice.Argument(0) Object key) {
             return MapWatch.enter(map, op, key, MapWatch.NO_HASH, null);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object map, @Advice.Origin("#m") String op, @Advice.Enter int token) {
-            MapWatch.exit(map, op, token);
+        static void exit(@Advice.This Object map, @Advice.Origin("#m") String op, @Advice.Enter Object token) {
+            MapWatch.exit(map, op, token, null);
         }
     }
 
     /** Any other mutating operation: no key, no table. */
     static final class Write {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static int enter(@Advice.This Object map, @Advice.Origin("#m") String op) {
+        static Object enter(@Advice.This Object map, @Advice.Origin("#m") String op) {
             return MapWatch.enter(map, op, null, MapWatch.NO_HASH, null);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object map, @Advice.Origin("#m") String op, @Advice.Enter int token) {
-            MapWatch.exit(map, op, token);
+        static void exit(@Advice.This Object map, @Advice.Origin("#m") String op, @Advice.Enter Object token) {
+            MapWatch.exit(map, op, token, null);
         }
     }
 }

@@ -105,6 +105,7 @@ public final class RaceInstaller {
     public static Set<String> typeNames(boolean sharing) {
         Set<String> s = new LinkedHashSet<>(List.of(HASH_MAPS));
         s.addAll(List.of(OTHER_MAPS));
+        s.add(THREAD); // Thread.start: where each thread was started, in both modes
         if (sharing) {
             s.add(AQS);
             s.add(AQLS);
@@ -177,6 +178,10 @@ public final class RaceInstaller {
                                 namedOneOf("clear", "putAll", "resize", "replaceAll", "closeDeletion"))));
         if (sharing) {
             b = sync(b);
+        } else {
+            b = b.type(named(THREAD))
+                    .transform((builder, type, loader, module, pd) -> builder.visit(
+                            on(SyncAdvice.ThreadStart.class, named("start").and(takesArguments(0)))));
         }
         return b.installOn(inst);
     }

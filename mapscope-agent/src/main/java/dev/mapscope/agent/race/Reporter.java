@@ -31,11 +31,17 @@ public final class Reporter implements Sink {
      * JDK code used here (I/O, formatting) is not watched. The agent's own state is guarded by this
      * object's monitor, never by a java.util.concurrent lock.
      *
-     * A JDK-internal map (its writer is a java.*, jdk.* or sun.* frame) is not reported by tier 2: the JDK
-     * synchronises its maps in ways tier 2 does not observe (volatile publication, CAS), and a report the
-     * user cannot act on is noise. Tier 1 overlaps are always reported.
+     * A JDK-internal map (no frame outside the JDK wrote it) is not reported by tier 2: the JDK synchronises
+     * some of its maps in ways tier 2 does not follow (Unsafe publication inside java.base), and a report
+     * the user cannot act on is noise. What this hides is counted, its callers listed (MAX_HIDDEN_CALLERS)
+     * in the summary and said once on stderr. Tier 1 overlaps are always reported.
+     *
+     * No bound is silent: the first time one is reached (MAX_FINDINGS, tier-2 threads, histories pushed
+     * out of the table, races over the stack budget, hidden JDK-internal races), one mapscope: line says
+     * so; the summary line counts each.
      */
     static final int MAX_FINDINGS = 1024;
+    static final int MAX_HIDDEN_CALLERS = 10;
 
     private final Outputs options;
     private final PrintStream err;
@@ -48,18 +54,18 @@ public final class Reporter implements Sink {
     private final List<Long> written = new ArrayList<>();
     /** guarded by this */
     private long dropped;
-    /** guarded by this */
+    /** guarded by this: tier-2 races on JDK-internal maps, and their distinct callers (at most MAX_HIDDEN_CALLERS) */
     private long ignored;
+
+    private final List<String> hiddenCallers = new ArrayList<>();
+    /** guarded by this: the limits already said on stderr */
+    private final java.util.Set<String> said = new java.util.HashSet<>();
     /** guarded by this */
     private boolean closed;
 
     private final List<Consumer<Finding>> listeners;
 
-    /**
-     * Where findings go: {@code report} a JSON-lines file (or null), {@code session} an attach session directory
-     * whose findings.jsonl gets them too (or null), {@code stderr} whether each new finding is printed, and
-     * {@code haltOnRace} whether the first one halts the JVM.
-     */
+    /** Where findings go: a JSON-lines file, the session directory, stderr; and whether to halt on the first. */
     public record Outputs(Path report, Path session, boolean stderr, boolean haltOnRace) {}
 
     public Reporter(Outputs options, PrintStream err, List<Consumer<Finding>> listeners) {
@@ -96,11 +102,17 @@ public final class Reporter implements Sink {
 
     @Override
     public long report(Race race) {
-        dev.mapscope.agent.protocol.MapRegistry.remember(race.map); // inspect map=ID and probe map=id:ID find it
+        if (race.map != null) {
+            dev.mapscope.agent.protocol.MapRegistry.remember(race.map); // inspect map=ID and probe map=id:ID find it
+        }
         Finding f = Finding.of(race);
         if (race.kind.equals(Race.UNSYNCHRONIZED) && jdkInternal(f)) {
             synchronized (this) {
                 ignored++;
+                String caller = Finding.racingFrame(f.current().stack());
+                if (hiddenCallers.size() < MAX_HIDDEN_CALLERS && !hiddenCallers.contains(caller)) {
+                    hiddenCallers.add(caller);
+                }
             }
             return 0;
         }
@@ -111,15 +123,23 @@ public final class Reporter implements Sink {
                 return 0;
             }
             int i = indexOf(f.id());
+            if (i < 0) {
+                i = sameBug(f); // a sighting with one stack missing joins the finding of its racing line
+            }
             if (i >= 0) {
                 Finding old = findings.get(i);
-                synchronized (old) {
-                    old.count++;
+                if (old.merge(f)) {
+                    written.set(i, old.count());
+                    writeLine(old.json());
                 }
                 f = old;
                 key = i + 1;
             } else if (findings.size() >= MAX_FINDINGS) {
                 dropped++;
+                notice(
+                        "findings",
+                        "mapscope: " + MAX_FINDINGS + " distinct races recorded; later new ones are "
+                                + "counted as dropped in the summary, not reported");
                 return 0;
             } else {
                 findings.add(f);
@@ -164,14 +184,66 @@ public final class Reporter implements Sink {
         }
     }
 
+    /** No frame of the writer's stack is outside the JDK. */
     private static boolean jdkInternal(Finding f) {
-        String caller = Finding.caller(f.current().stack());
-        return caller == null
-                || caller.startsWith("java.")
-                || caller.startsWith("javax.")
-                || caller.startsWith("jdk.")
-                || caller.startsWith("sun.")
-                || caller.startsWith("com.sun.");
+        for (String frame : f.current().stack()) {
+            if (!Finding.isJdk(frame.substring(0, frame.lastIndexOf('.', frame.indexOf('('))))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Says {@code line} on stderr the first time limit {@code what} is reached; guarded by this. */
+    private void notice(String what, String line) {
+        if (said.add(what) && options.stderr()) {
+            err.println(line);
+            err.flush();
+        }
+    }
+
+    /** The bounds of the boot side, said once each when first reached; guarded by this. */
+    private void limits() {
+        long untracked = MapWatch.untrackedThreads();
+        if (untracked > 0) {
+            notice(
+                    "threads",
+                    "mapscope: more than 8192 live threads took part in the happens-before check at " + "once; "
+                            + untracked + " were left to the overlap check for a while");
+        }
+        long evicted = MapWatch.evictedHistories();
+        if (evicted > 0) {
+            notice(
+                    "evicted",
+                    "mapscope: the happens-before history of " + evicted + " live shared map"
+                            + (evicted == 1 ? " was" : "s were")
+                            + " pushed out of the agent's table by others; a race on "
+                            + "such a map can be missed");
+        }
+        long unexamined = MapWatch.unexamined();
+        if (unexamined > 0) {
+            notice(
+                    "unexamined",
+                    "mapscope: races came faster than the agent records stacks (2000 a second); " + unexamined
+                            + " were counted, not examined");
+        }
+        if (ignored > 0) {
+            notice(
+                    "jdk",
+                    "mapscope: " + ignored + " unsynchronized write" + (ignored == 1 ? "" : "s")
+                            + " to maps that only JDK code touches were not reported (JDK-internal synchronisation "
+                            + "is not fully modelled); callers: " + String.join(", ", hiddenCallers));
+        }
+    }
+
+    /** guarded by this */
+    private int sameBug(Finding f) {
+        for (int i = 0; i < findings.size(); i++) {
+            if (findings.get(i).sameBug(f)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private int indexOf(String id) {
@@ -201,6 +273,7 @@ public final class Reporter implements Sink {
         if (closed) {
             return;
         }
+        limits();
         for (int i = 0; i < findings.size(); i++) {
             Finding f = findings.get(i);
             long c = f.count();
@@ -217,8 +290,16 @@ public final class Reporter implements Sink {
             return;
         }
         flushCounts();
-        writeLine("{\"type\":\"summary\",\"findings\":" + findings.size() + ",\"dropped\":" + dropped + ",\"time\":"
-                + Json.str(Instant.now().toString()) + "}");
+        StringBuilder hidden = new StringBuilder("[");
+        for (int i = 0; i < hiddenCallers.size(); i++) {
+            hidden.append(i > 0 ? "," : "").append(Json.str(hiddenCallers.get(i)));
+        }
+        writeLine("{\"type\":\"summary\",\"findings\":" + findings.size() + ",\"dropped\":" + dropped
+                + ",\"jdkInternal\":" + ignored + ",\"jdkInternalCallers\":" + hidden.append(']')
+                + ",\"untrackedThreads\":" + MapWatch.untrackedThreads()
+                + ",\"evictedHistories\":" + MapWatch.evictedHistories()
+                + ",\"unexamined\":" + MapWatch.unexamined()
+                + ",\"time\":" + Json.str(Instant.now().toString()) + "}");
         closed = true;
         for (BufferedWriter w : writers) {
             try {
@@ -246,7 +327,7 @@ public final class Reporter implements Sink {
     }
 
     static String untrackedNote() {
-        int n = MapWatch.untrackedThreads();
+        long n = MapWatch.untrackedThreads();
         return n == 0 ? "" : " (" + n + " threads beyond the tier-2 limit were not tracked)";
     }
 

@@ -16,8 +16,8 @@ class FindingTest {
         StackTraceElement[] stack = {
             f("java.lang.Thread", "getStackTrace", 1),
             f("sun.management.ThreadImpl", "getThreadInfo", 2),
-            f("dev.mapscope.agent.boot.race.Sharing", "decide", 3),
-            f("dev.mapscope.agent.boot.race.MapWatch", "enter", 4),
+            f("dev.mapscope.agent.boot.Sharing", "decide", 3),
+            f("dev.mapscope.agent.boot.MapWatch", "enter", 4),
             f("java.util.HashMap", "putVal", 5),
             f("com.example.Cache", "put", 6),
         };
@@ -49,11 +49,36 @@ class FindingTest {
     void theIdDoesNotDependOnWhichThreadDetected() {
         List<String> a = List.of("java.util.HashMap.putVal(HashMap.java:5)", "com.example.A.put(A.java:1)");
         List<String> b = List.of("java.util.HashMap.removeNode(HashMap.java:9)", "com.example.B.remove(B.java:2)");
-        assertThat(Finding.id("concurrent-write", a, b))
-                .isEqualTo(Finding.id("concurrent-write", b, a))
+        assertThat(Finding.id("java.util.HashMap", a, b))
+                .isEqualTo(Finding.id("java.util.HashMap", b, a))
                 .hasSize(16);
-        assertThat(Finding.id("concurrent-write", a, b)).isNotEqualTo(Finding.id("unsynchronized-write", a, b));
-        assertThat(Finding.id("concurrent-write", a, a)).isNotEqualTo(Finding.id("concurrent-write", a, b));
+        assertThat(Finding.id("java.util.HashMap", a, a)).isNotEqualTo(Finding.id("java.util.HashMap", a, b));
+        assertThat(Finding.id("java.util.HashMap", a, b)).isNotEqualTo(Finding.id("java.util.TreeMap", a, b));
+    }
+
+    /**
+     * One bug, one finding: the Jetty server with one racy merge gave 24 ids, one per pair of full paths
+     * (the pool's frames below the handler differ); the id is the racing application line of each side.
+     */
+    @Test
+    void pathsThatReachTheSameRacingLinesAreOneFinding() {
+        List<String> viaPool = List.of(
+                "java.util.HashMap.merge(HashMap.java:1)",
+                "com.example.Hits.count(Hits.java:9)",
+                "org.eclipse.jetty.server.Handler.handle(Handler.java:5)",
+                "java.lang.Thread.run(Thread.java:1)");
+        List<String> viaSelector = List.of(
+                "java.util.HashMap.merge(HashMap.java:1)",
+                "com.example.Hits.count(Hits.java:9)",
+                "org.eclipse.jetty.io.SelectorManager.run(SelectorManager.java:7)");
+        assertThat(Finding.racingFrame(viaPool)).isEqualTo("com.example.Hits.count(Hits.java:9)");
+        assertThat(Finding.id("java.util.HashMap", viaPool, viaSelector))
+                .isEqualTo(Finding.id("java.util.HashMap", viaSelector, viaSelector));
+        assertThat(Finding.racingFrame(List.of(
+                        "java.util.HashMap.put(HashMap.java:1)",
+                        "java.util.ResourceBundle.getBundle(ResourceBundle.java:2)")))
+                .as("a JDK-only stack falls back to the map's caller")
+                .isEqualTo("java.util.ResourceBundle.getBundle(ResourceBundle.java:2)");
     }
 
     @Test

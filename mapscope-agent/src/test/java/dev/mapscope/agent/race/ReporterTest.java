@@ -64,6 +64,61 @@ class ReporterTest {
                 .isZero();
     }
 
+    /**
+     * A tier-1 and a tier-2 sighting of one racing line, reached through different full paths, are one
+     * finding: its kind is concurrent-write (it overlapped), it lists both pairs of paths, and its example is
+     * the sighting with both stacks.
+     */
+    @Test
+    void sightingsOfOneRacingLineAreOneFinding() throws Exception {
+        Path file = dir.resolve("g.jsonl");
+        Reporter r = new Reporter(new Reporter.Outputs(file, null, false, false), System.err, Reporter.newListeners());
+        r.open();
+        StackTraceElement put = new StackTraceElement("java.util.HashMap", "putVal", "HashMap.java", 1);
+        StackTraceElement line = new StackTraceElement("com.example.Cache", "put", "Cache.java", 12);
+        StackTraceElement viaA = new StackTraceElement("com.example.A", "run", "A.java", 3);
+        StackTraceElement viaB = new StackTraceElement("com.example.B", "run", "B.java", 4);
+        Race half = new Race(
+                Race.UNSYNCHRONIZED,
+                new HashMap<>(),
+                "putVal",
+                1,
+                1,
+                Thread.currentThread(),
+                new StackTraceElement[] {put, line, viaA},
+                Thread.currentThread(),
+                "putVal",
+                new StackTraceElement[0],
+                Race.AT_UNKNOWN);
+        Race whole = new Race(
+                Race.CONCURRENT,
+                new HashMap<>(),
+                "putVal",
+                1,
+                1,
+                Thread.currentThread(),
+                new StackTraceElement[] {put, line, viaB},
+                Thread.currentThread(),
+                "putVal",
+                new StackTraceElement[] {put, line, viaA},
+                Race.AT_WRITE);
+        long key = r.report(half);
+        assertThat(r.report(whole)).isEqualTo(key);
+        assertThat(r.findingCount()).isEqualTo(1);
+        Finding f = r.findings().get(0);
+        assertThat(f.kind()).isEqualTo(Race.CONCURRENT);
+        assertThat(f.count()).isEqualTo(2);
+        assertThat(f.pathCount()).isEqualTo(2);
+        assertThat(f.other().stack()).as("the example with both stacks").isNotEmpty();
+        r.close();
+        List<String> lines = Files.readAllLines(file);
+        assertThat(lines.get(lines.size() - 2))
+                .contains("\"kind\":\"concurrent-write\"")
+                .contains("\"paths\":[{")
+                .contains("com.example.B.run(B.java:4)");
+        assertThat(lines.get(lines.size() - 1)).contains("\"jdkInternal\":0").contains("\"unexamined\":");
+    }
+
     @Test
     void theTextNamesKindMapOperationBothThreadsAndAFix() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

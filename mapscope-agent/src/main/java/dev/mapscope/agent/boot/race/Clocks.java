@@ -82,7 +82,7 @@ final class Clocks {
     }
 
     static void release(Object sync) {
-        ThreadState t = ThreadState.current();
+        ThreadState t = ThreadState.tracked();
         if (t.busy || t.idx < 0) {
             return;
         }
@@ -90,7 +90,7 @@ final class Clocks {
     }
 
     static void acquire(Object sync) {
-        ThreadState t = ThreadState.current();
+        ThreadState t = ThreadState.tracked();
         if (t.busy || t.idx < 0) {
             return;
         }
@@ -99,7 +99,7 @@ final class Clocks {
 
     /** Parent side of Thread.start: everything the parent did so far happens before the child's first action. */
     static void start(Thread child) {
-        ThreadState t = ThreadState.current();
+        ThreadState t = ThreadState.tracked();
         if (t.busy || t.idx < 0) {
             return;
         }
@@ -122,7 +122,7 @@ final class Clocks {
 
     /** The current thread saw {@code ended} terminated (join returned, isAlive was false). */
     static void ended(Thread ended) {
-        ThreadState t = ThreadState.current();
+        ThreadState t = ThreadState.tracked();
         if (t.busy || t.idx < 0) {
             return;
         }

@@ -42,7 +42,7 @@ final class Locks {
      * The sorted identity hashes of the monitors the current thread holds; or null when this change is not
      * checked (sampled out, or over budget).
      */
-    static int[] held(Object map, Sharing.MapState s) {
+    static int[] held(Object map, Sharing.MapState s, Object guard) {
         int[] c = s.lockset;
         if (c != null && c.length > 0) {
             s.lockChecks++;
@@ -57,7 +57,8 @@ final class Locks {
         if (!takeBudget()) {
             return null;
         }
-        return without(monitors(map), System.identityHashCode(s)); // the caller holds s: not the application's lock
+        return without(
+                monitors(map), System.identityHashCode(guard)); // the caller holds guard: not the application's lock
     }
 
     private static int[] without(int[] set, int hash) {

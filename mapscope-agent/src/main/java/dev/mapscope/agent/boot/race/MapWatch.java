@@ -4,26 +4,36 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * What the race detector's inlined advice calls. Every method here may run inside any JDK map or lock
+ * The one entry point of mapscope's inlined advice. Every method here may run inside any JDK map or lock
  * operation of the application: none throws, none blocks on the fast path, none allocates on it.
  */
 public final class MapWatch {
     /*
-     * Tier 1, the overlap check, is Go's hashWriting flag moved beside the map. Java's maps have no spare
-     * field and a retransformed class cannot gain one, so the "writing" mark lives in a striped table indexed
-     * by the map's identity hash. A stripe is a pair (map, thread), padded to its own 64-byte cache line so
-     * that threads writing different maps do not false-share:
+     * Tier 1, the overlap check, is Go's hashWriting flag (runtime/map.go) moved beside the map. Java's maps
+     * have no spare field and a retransformed class cannot gain one, so the mark is split in two:
      *
-     *   enter: if the stripe is empty, store (map, me) and return a token naming the stripe.
-     *          if it holds (this map, another thread), that thread is inside a write of this map: report.
-     *          if it holds (this map, me), this is a nested call (putAll -> putVal -> resize): not the owner.
-     *          if it holds another map, the stripe is busy: this write goes unchecked (best effort, like Go).
-     *   exit:  if the stripe still holds (map, me), clear it. If it holds (map, another thread), both threads
-     *          entered at the same instant and the other overwrote us: report (Go's re-check before clear).
+     *   - each thread's ThreadState.writing names the one map it is inside a write of (or null), written
+     *     only by that thread;
+     *   - a striped table indexed by the map's identity hash names the last thread that entered a write of
+     *     a map of that stripe (one reference per stripe, padded to its own cache line).
      *
-     * No CAS: two threads that both see an empty stripe both store, and the later one is found at exit. A CAS on
-     * entry measured +11 ns per put (JDK 17, 2 cores); plain stores and a release store on exit
-     * are what Go does with its flag. Detection is best effort for the same reason Go's is.
+     *   enter: the stripe names another thread whose `writing` is this very map: that thread is inside a
+     *          write of this map: a race. Then set my `writing`, and name me in the stripe.
+     *   exit:  the same check again (Go's re-check before clearing): another thread entered meanwhile.
+     *          Then clear my `writing`.
+     *
+     * A report needs `other.writing == map`, a comparison of references, so two maps are never confused:
+     * not by equal identity hashes, not by a shared stripe, not by torn stores (each store is one
+     * reference). Reading `writing` plainly is enough for that: the value read was written by the other
+     * thread when it entered this map, and if its clearing store happened-before this read the JMM forbids
+     * reading the older value (happens-before consistency, JLS 17.4.5). So a thread seen inside the map was
+     * inside it with no happens-before order to this write: a real race. A stale or overwritten stripe only
+     * makes the check miss (two threads writing two maps of one stripe): best effort, like Go's flag.
+     *
+     * Both stacks: the thread that finds another inside the map takes its own stack, and hands the race to
+     * the other thread (ThreadState.seen), which completes it with its own stack when its write ends, still
+     * inside the racing call path. A thread that never leaves the map (a loop in a corrupted bin) is
+     * completed by the agent's flusher after PENDING_NANOS with its stack as it is then, inside the map.
      *
      * Tier 2 (Sharing) runs before the tier-1 mark on every write when enabled.
      */
@@ -32,10 +42,17 @@ public final class MapWatch {
     static final int STRIDE = 16;
 
     private static final Object[] MARKS = new Object[STRIPES * STRIDE];
-    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
+    /** races waiting for the other thread's stack; a full table reports with the stack as it is then */
+    private static final Race[] PENDING = new Race[64];
+
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Race[].class);
+    /** how long a race waits for the other thread to leave the map before its stack is taken where it is */
+    public static final long PENDING_NANOS = 500_000_000L;
 
     /** passed as {@code hash} by advice that has no precomputed hash */
     public static final int NO_HASH = Integer.MIN_VALUE;
+    /** the token of a call that is not watched: disabled, the agent's own, or nested in a write of the map */
+    public static final Object NOT_WATCHED = new Object();
 
     /** Off until installed, off again after detach: instrumented code still running then does nothing. */
     private static volatile boolean enabled;
@@ -72,23 +89,43 @@ public final class MapWatch {
         return enabled;
     }
 
-    /** Threads created after {@link ThreadState#MAX_THREADS} that tier 2 does not follow. */
-    public static int untrackedThreads() {
+    /** Threads that wanted a tier-2 index while every index belonged to a live thread. */
+    public static long untrackedThreads() {
         return ThreadState.untracked();
     }
 
+    /** Tier-2 indices taken back from ended threads. */
+    public static long reclaimedThreads() {
+        return ThreadState.reclaimed();
+    }
+
+    /** Tier-2 histories of live maps pushed out of the table by other maps (see Sharing). */
+    public static long evictedHistories() {
+        return Sharing.evicted();
+    }
+
+    /** Tier-2 races counted but not examined (over the stack budget). */
+    public static long unexamined() {
+        return Sharing.unexamined();
+    }
+
     /**
-     * A mutating operation begins. Returns the token to pass to {@link #exit}: 0 when this call does not own
-     * the stripe, else the stripe's index + 1.
+     * A mutating operation begins. Returns the token to pass to {@link #exit}: {@link #NOT_WATCHED}, this
+     * thread's state, or (a write nested in a write of another map) that other map.
      */
-    public static int enter(Object map, String op, Object key, int hash, Object[] table) {
+    public static Object enter(Object map, String op, Object key, int hash, Object[] table) {
         if (!enabled) {
-            return 0;
+            return NOT_WATCHED;
+        }
+        ThreadState t = ThreadState.current();
+        Object outer = t.writing;
+        if (outer == map || t.busy) {
+            return NOT_WATCHED; // putAll -> putVal -> resize: the outermost call owns the mark
         }
         int h = System.identityHashCode(map);
         if (sharing) {
-            // Before the mark, so that tier 2's slow path (a lockset query, a stack walk) never widens the
-            // window in which another writer would find this one inside the map.
+            // Before the mark, so that tier 2's slow path (a stack walk) never widens the window in which
+            // another writer would find this one inside the map.
             try {
                 Sharing.write(map, h, op, key, hash, table);
             } catch (Throwable e) {
@@ -96,38 +133,72 @@ public final class MapWatch {
             }
         }
         int i = (h & (STRIPES - 1)) * STRIDE;
-        Thread me = Thread.currentThread();
-        int token = 0;
-        Object marked = MARKS[i]; // plain read: a stale value only makes the check miss or pick the slow path
-        if (marked == null) {
-            MARKS[i] = map; // plain stores, ordered before the map's own stores by the fence below
-            MARKS[i + 1] = me;
-            VarHandle.storeStoreFence(); // the mark is visible no later than the mutation it guards
-            token = i + 1;
-        } else if (marked == map) {
-            Object owner = MARKS[i + 1];
-            if (owner != me && owner != null) {
-                overlap(map, op, key, hash, table, (Thread) owner);
-            }
+        Object o = MARKS[i]; // plain: a stale value only makes the check miss
+        if (o != t && o != null && ((ThreadState) o).writing == map) {
+            overlap(map, op, key, hash, table, (ThreadState) o, t);
         }
-        return token;
+        t.writing = map; // plain stores: see the essay for why a stale read can only miss
+        MARKS[i] = t;
+        VarHandle.storeStoreFence(); // the mark is visible no later than the mutation it guards
+        return outer == null ? t : outer;
     }
 
-    /** The operation that {@link #enter} returned {@code token} for has ended (normally or by an exception). */
-    public static void exit(Object map, String op, int token) {
-        if (token == 0) {
+    /**
+     * The operation that {@link #enter} returned {@code token} for has ended (normally or by an exception).
+     * {@code table} is the map's table after the write (HashMap family), or null.
+     */
+    public static void exit(Object map, String op, Object token, Object[] table) {
+        if (token == NOT_WATCHED) {
             return;
         }
-        int i = token - 1;
-        Object owner = MARKS[i + 1];
-        if (MARKS[i] != map) {
-            return; // cleared by a thread that overwrote us; nothing left to check
+        ThreadState t;
+        Object outer;
+        if (token instanceof ThreadState) {
+            t = (ThreadState) token;
+            outer = null;
+        } else {
+            t = ThreadState.current();
+            outer = token;
         }
-        if (owner == Thread.currentThread()) {
-            MARKS[i + 1] = null; // plain: the release store below orders it
-            SLOT.setRelease(MARKS, i, null); // the map's stores happen before the stripe reads as free
-        } else if (owner != null && enabled) {
-            overlap(map, op, null, NO_HASH, null, (Thread) owner);
+        if (enabled) {
+            int h = System.identityHashCode(map);
+            Object o = MARKS[(h & (STRIPES - 1)) * STRIDE];
+            if (o != t && o != null && ((ThreadState) o).writing == map) {
+                overlap(map, op, null, NO_HASH, null, (ThreadState) o, t);
+            }
+            if (sharing && table != null) {
+                try {
+                    Sharing.written(map, h, table, t);
+                } catch (Throwable e) {
+                    // never into the application
+                }
+            }
+        }
+        Race asked = t.seen;
+        if (asked != null && asked.map == map) {
+            answer(t, asked);
+        }
+        t.writing = outer; // plain: see the essay
+    }
+
+    /** Reports the tier-2 races that waited for a repeat that never came (at exit and at detach). */
+    public static void flushHeld() {
+        try {
+            Sharing.flushHeld();
+        } catch (Throwable e) {
+            // never into the application
+        }
+    }
+
+    /** Completes the racing threads' stacks that waited longer than {@link #PENDING_NANOS}; the flusher calls it. */
+    public static void completeOverdue(long now) {
+        for (int i = 0; i < PENDING.length; i++) {
+            Race r = (Race) SLOT.getAcquire(PENDING, i);
+            if (r != null && now - r.since > PENDING_NANOS && r.otherState.withdraw(r)) {
+                SLOT.compareAndSet(PENDING, i, r, null);
+                r.complete(r.other.getStackTrace(), Race.AT_STILL_INSIDE);
+                report(r);
+            }
         }
     }
 
@@ -147,9 +218,39 @@ public final class MapWatch {
         Clocks.acquire(sync);
     }
 
+    /** Thread.start, on the parent: the child's start site, and in tier 2 the parent's past happens before it. */
     public static void threadStarting(Thread child) {
+        if (!enabled) {
+            return;
+        }
+        ThreadState t = ThreadState.current();
+        if (t.busy) {
+            return;
+        }
+        t.busy = true;
+        try {
+            Starts.record(child);
+        } catch (Throwable e) {
+            // never into the application
+        } finally {
+            t.busy = false;
+        }
         if (sharing) {
             Clocks.start(child);
+        }
+    }
+
+    /** Links what recording a start site uses (StackWalker) before any advice can reach it. */
+    public static void warmUp() {
+        Starts.record(Thread.currentThread());
+    }
+
+    /** Where {@code thread} was started (its Thread.start call site), or null when not recorded. */
+    public static StackTraceElement[] startedAt(Thread thread) {
+        try {
+            return Starts.site(thread);
+        } catch (Throwable e) {
+            return null;
         }
     }
 
@@ -184,32 +285,85 @@ public final class MapWatch {
     }
 
     /** Tier 1 found {@code other} inside a write of {@code map}. */
-    private static void overlap(Object map, String op, Object key, int hash, Object[] table, Thread other) {
-        ThreadState t = ThreadState.current();
-        if (t.busy) {
+    private static void overlap(
+            Object map, String op, Object key, int hash, Object[] table, ThreadState other, ThreadState me) {
+        if (me.busy) {
             return;
         }
-        t.busy = true;
+        me.busy = true;
         try {
-            StackTraceElement[] mine = Thread.currentThread().getStackTrace();
-            StackTraceElement[] theirs = other.getStackTrace();
             int kh = keyHash(map, key, hash);
-            report(new Race(
+            Race r = new Race(
                     Race.CONCURRENT,
                     map,
                     op,
                     kh,
                     bucket(kh, table),
-                    Thread.currentThread(),
-                    mine,
-                    other,
+                    me.thread,
+                    Thread.currentThread().getStackTrace(),
+                    other.thread,
                     null,
-                    theirs,
-                    Race.AT_NOW));
+                    null,
+                    Race.AT_PENDING);
+            r.otherState = other;
+            r.since = System.nanoTime();
+            if (!other.offer(r)) {
+                // the other thread already owes a stack to an earlier race: take its stack as it is now
+                r.complete(other.thread.getStackTrace(), Race.AT_NOW);
+                report(r);
+                return;
+            }
+            if (!park(r)) {
+                if (other.withdraw(r)) {
+                    r.complete(other.thread.getStackTrace(), Race.AT_NOW);
+                    report(r);
+                }
+                return;
+            }
+            if (other.writing != map && other.withdraw(r)) {
+                // it left the map before it could see the request; its stack there is gone
+                unpark(r);
+                r.complete(other.thread.getStackTrace(), Race.AT_NOW);
+                report(r);
+            }
+        } catch (Throwable ignored) {
+            // never into the application
+        } finally {
+            me.busy = false;
+        }
+    }
+
+    /** The current thread, at the end of its write of {@code asked.map}, owes its stack to {@code asked}. */
+    private static void answer(ThreadState t, Race asked) {
+        if (t.busy || !t.withdraw(asked)) {
+            return;
+        }
+        t.busy = true;
+        try {
+            unpark(asked);
+            asked.complete(Thread.currentThread().getStackTrace(), Race.AT_WRITE);
+            report(asked);
         } catch (Throwable ignored) {
             // never into the application
         } finally {
             t.busy = false;
+        }
+    }
+
+    private static boolean park(Race r) {
+        for (int i = 0; i < PENDING.length; i++) {
+            if (SLOT.compareAndSet(PENDING, i, null, r)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void unpark(Race r) {
+        for (int i = 0; i < PENDING.length; i++) {
+            if (SLOT.compareAndSet(PENDING, i, r, null)) {
+                return;
+            }
         }
     }
 

@@ -1,7 +1,8 @@
 package dev.mapscope.agent.boot.race;
 
 /**
- * What a detector saw, handed to the {@link Sink} on the detecting thread. Plain data, built only on the
+ * What a detector saw, handed to the {@link Sink} by the thread that completes it (the detecting thread, or
+ * for tier 1 the other thread at the end of its write). Plain data, built only on the
  * slow path; the sink turns it into a finding (stacks trimmed, deduplicated, written out).
  */
 public final class Race {
@@ -13,11 +14,18 @@ public final class Race {
 
     public static final String AT_NOW = "now";
     public static final String AT_UNKNOWN = "unknown";
+    /** tier 1: the other thread had not left the map after MapWatch.PENDING_NANOS; its stack is taken there */
+    public static final String AT_STILL_INSIDE = "inside";
+    /** tier 1, while the race waits for the other thread to finish its write */
+    static final String AT_PENDING = "pending";
 
     public final String kind;
-    /** the map; held only while the finding is built */
+    /** the map; held only while the finding is built; null for a held race whose map was collected */
     public final Object map;
+    /** the map's class name and identity hash (also when {@code map} is null) */
+    public final String mapClass;
 
+    public final int mapHash;
     public final String operation;
     /** key hash as the map spreads it, or -1 */
     public final int keyHash;
@@ -28,9 +36,14 @@ public final class Race {
     public final StackTraceElement[] stack;
     public final Thread other;
     public final String otherOperation;
-    public final StackTraceElement[] otherStack;
-    /** one of AT_WRITE, AT_NOW, AT_UNKNOWN */
-    public final String otherStackAt;
+    /** set once, before the race reaches the sink (tier 1 completes it on the other thread) */
+    public StackTraceElement[] otherStack;
+    /** one of AT_WRITE, AT_NOW, AT_STILL_INSIDE, AT_UNKNOWN; set with otherStack */
+    public String otherStackAt;
+    /** tier 1, while pending: the other thread's state, and when the race was found (System.nanoTime) */
+    ThreadState otherState;
+
+    long since;
 
     public Race(
             String kind,
@@ -44,8 +57,40 @@ public final class Race {
             String otherOperation,
             StackTraceElement[] otherStack,
             String otherStackAt) {
+        this(
+                kind,
+                map,
+                map.getClass().getName(),
+                System.identityHashCode(map),
+                operation,
+                keyHash,
+                bucket,
+                thread,
+                stack,
+                other,
+                otherOperation,
+                otherStack,
+                otherStackAt);
+    }
+
+    Race(
+            String kind,
+            Object map,
+            String mapClass,
+            int mapHash,
+            String operation,
+            int keyHash,
+            int bucket,
+            Thread thread,
+            StackTraceElement[] stack,
+            Thread other,
+            String otherOperation,
+            StackTraceElement[] otherStack,
+            String otherStackAt) {
         this.kind = kind;
         this.map = map;
+        this.mapClass = mapClass;
+        this.mapHash = mapHash;
         this.operation = operation;
         this.keyHash = keyHash;
         this.bucket = bucket;
@@ -55,5 +100,11 @@ public final class Race {
         this.otherOperation = otherOperation;
         this.otherStack = otherStack;
         this.otherStackAt = otherStackAt;
+    }
+
+    void complete(StackTraceElement[] otherStack, String at) {
+        this.otherStack = otherStack;
+        this.otherStackAt = at;
+        this.otherState = null;
     }
 }

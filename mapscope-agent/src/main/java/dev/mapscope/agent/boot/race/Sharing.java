@@ -1,193 +1,491 @@
 package dev.mapscope.agent.boot.race;
 
+import java.lang.ref.WeakReference;
+
 /**
- * Tier 2: a map written by two threads with no happens-before order between the writes, and no monitor
- * held in common, is reported even if the writes never overlapped in time.
+ * Tier 2: a map written by two threads with no happens-before order between the writes is reported even if
+ * the writes never overlapped in time.
  */
 final class Sharing {
     /*
-     * Per map we keep the last writer and its epoch (FastTrack's write epoch), in a striped table indexed by
-     * identity hash. A stripe holds one map at a time, identified by (identity hash, class) rather than a
-     * reference, so that the table retains no map: a new map in the stripe evicts the old one's state (its
-     * history is forgotten: a missed race, never a false one), and two live maps with equal identity hash
-     * and class would be confused (about 2^-31 per pair).
+     * Per map we keep the last writer and its epoch (FastTrack's write epoch, Flanagan and Freund, PLDI
+     * 2009). Java maps have no spare field, so the state lives in a table of stripes indexed by the map's
+     * identity hash, and the table must neither retain a map nor confuse two of them. Each stripe has:
      *
-     * Fast path, every write: the stripe names this map, this thread, and this thread's current epoch.
-     * That is a ThreadLocal read, an array load and four compares; no store, no lock, no allocation.
+     *   - a young slot: the map most recently claimed in the stripe, named by (identity hash, class) only,
+     *     no reference. Claiming costs no allocation, so millions of thread-confined maps (created, two puts,
+     *     dropped) cost one reused slot each. (hash, class) is not an identity: two maps can share it (a
+     *     live pair, or a new map and a dead one; with 31-bit hashes, a few times per million maps). A
+     *     young state is therefore never evidence of a race: it only orders hand-overs and arms suspicion.
+     *   - KEPT exact slots: maps named by a WeakReference, compared by reference. A map moves there when
+     *     its writer changed with no happens-before order (suspected), or when one thread has written it in
+     *     KEEP_AFTER epochs (long-lived: the young slot would be lost to the next map of the stripe). Only
+     *     these maps allocate, and they are few. A kept slot whose map was collected is free again; a kept
+     *     slot taken from a live map is counted (evicted()).
      *
-     * Slow path, under the stripe's monitor, taken when the epoch or the writer changed:
-     *   - a new map in the stripe: claim it (Exclusive, in Eraser's terms);
-     *   - same writer, new epoch: remember the epoch;
-     *   - another writer, and its vector clock covers the previous writer's epoch: ordered (Thread.start/join,
-     *     a lock, a latch, a queue, a future): hand over;
-     *   - another writer, unordered: Eraser's lockset over java monitors, which tier 2 cannot see as edges.
-     *     The candidate set C is the monitors held at every unordered change of writer so far (identity
-     *     hashes, from Locks). C empty: report. The previous writer's locks are not known when it became the
-     *     writer without a check, so the first unordered change starts C from the new writer's locks
-     *     (Eraser's Shared-Modified transition). Locks are sampled, see Locks.
+     * A race is reported only between two writes of one map known to be that very map:
+     *   1. an unordered change of writer on a young state moves the map to a kept slot and starts
+     *      recording the stack of each change of writer (the new writer's stack now). If the young state
+     *      also holds the identity hash of the map's table after the earlier write (HashMap family, see
+     *      written()) and it is this map's table, the earlier write was to this map unless two independent
+     *      31-bit identity hashes both collide: the race is held, with one stack, in the kept state;
+     *   2. the next unordered change of writer on the kept map is a race with both stacks: the current one,
+     *      and the one the other thread recorded at its write. It supersedes a held race.
+     *   3. A held race that no repeat superseded is reported at exit or detach (flushHeld), with the
+     *      earlier write's stack missing and said to be missing.
+     * A map seen by tier 2 only as a young state (TreeMap, WeakHashMap, IdentityHashMap) is reported from
+     * its second unordered change of writer on. Recording costs a stack walk per change of writer of a
+     * suspected map, bounded by STACKS_PER_SECOND over the JVM; beyond it races are counted
+     * (unexamined()), not built.
      *
-     * Stacks: recording the writer's stack on every claim would cost microseconds per new map, so a map's
-     * writers are recorded only once it has raced (or when the second writer arrives and the first is
-     * known). The first finding on a map carries the other thread's stack as of now (if alive) or none;
-     * later findings on it carry the stack of the other thread's write.
+     * Fast path, every write: a slot of the stripe names this thread, its current epoch, this hash and
+     * class. A ThreadLocal read, loads and compares; no store, no lock, no allocation. A stale read only
+     * sends a write to the slow path or skips recording one write (a missed race, never a false one).
+     * Slow path under the stripe's monitor (never a java.util.concurrent lock: the agent would observe itself).
      */
     static final int STRIPES = 1 << 14;
-    /** findings per map stripe built in full; later ones only add to the last one's count */
-    static final int FULL_REPORTS = 8;
+    static final int KEPT = 2;
+    /** epochs one writer writes a young map in before the map is kept exactly (a long-lived map) */
+    static final int KEEP_AFTER = 64;
+
+    static final int STACKS_PER_SECOND = 2000;
 
     static final class MapState {
-        // All fields guarded by this object's monitor for writes; the fast path reads them plainly, and a
-        // stale read only sends it to the slow path, or (for one write) skips a check.
+        // Written under the stripe's monitor; the fast path reads them plainly (see the essay).
         int hash;
         Class<?> type;
-        int epoch;
-        /** written last in a change of writer, read first on the fast path */
+        /** the map, in a kept slot; null in the young slot */
+        WeakReference<Object> ref;
+        /** written last when a state changes hands, read first on the fast path; null when the slot is free */
         volatile ThreadState writer;
-        /** candidate lockset (sorted identity hashes), or null when not started */
-        int[] lockset;
 
-        int lockChecks;
+        int epoch;
         String op;
-        /** the writer's stack at its first write in its current run, when recording */
+        /** the writer's stack at its write, while recording */
         StackTraceElement[] writerStack;
 
         boolean recording;
-        int reports;
+        /** young: epochs the current writer has written the map in */
+        int epochs;
+        /** the sink's key of this map's last race, for counting repeats that are not examined */
         long lastKey;
+        /** young: identity hash of the map's table after its writer's last write (HashMap family), or 0 */
+        int fp;
+        /** kept: a race on this map whose earlier write's stack was not recorded, waiting for a repeat */
+        Race held;
+        /** Locks: candidate lockset (sorted identity hashes), or null when not started */
+        int[] lockset;
+
+        int lockChecks;
+
+        boolean holds(Object map, int h, Class<?> c) {
+            if (writer == null) {
+                return false;
+            }
+            return ref != null ? ref.get() == map : hash == h && type == c;
+        }
+
+        boolean current(ThreadState t, int h, Class<?> c) {
+            return writer == t && epoch == t.clock && hash == h && type == c;
+        }
+
+        void claim(int h, Class<?> c, WeakReference<Object> r, ThreadState t, String o) {
+            hash = h;
+            type = c;
+            ref = r;
+            epoch = t.clock;
+            op = o;
+            writerStack = null;
+            recording = false;
+            epochs = 1;
+            lastKey = 0;
+            fp = 0;
+            held = null;
+            lockset = null;
+            lockChecks = 0;
+            writer = t;
+        }
+
+        void copy(MapState from, WeakReference<Object> r) {
+            hash = from.hash;
+            type = from.type;
+            ref = r;
+            epoch = from.epoch;
+            op = from.op;
+            writerStack = from.writerStack;
+            recording = from.recording;
+            epochs = from.epochs;
+            lastKey = from.lastKey;
+            fp = from.fp;
+            held = from.held;
+            lockset = from.lockset;
+            lockChecks = from.lockChecks;
+            writer = from.writer;
+        }
+
+        void clear() {
+            writer = null;
+            ref = null;
+            held = null;
+            writerStack = null;
+            type = null;
+        }
     }
 
-    private static final MapState[] STATES = new MapState[STRIPES];
+    static final class Stripe {
+        final MapState young = new MapState();
+        final MapState[] kept = new MapState[KEPT];
+        /** guarded by this: the kept slot to take next when all hold live maps */
+        int victim;
+
+        Stripe() {
+            for (int i = 0; i < KEPT; i++) {
+                kept[i] = new MapState();
+            }
+        }
+    }
+
+    private static final Stripe[] TABLE = new Stripe[STRIPES];
+
+    /** guarded by Sharing.class */
+    private static long evicted;
+
+    private static long unexamined;
+    private static long windowStart;
+    private static int stacksInWindow;
 
     private Sharing() {}
 
     static void write(Object map, int h, String op, Object key, int hash, Object[] table) {
-        ThreadState t = ThreadState.current();
+        ThreadState t = ThreadState.tracked();
         if (t.busy || t.idx < 0) {
             return;
         }
-        MapState s = STATES[h & (STRIPES - 1)]; // plain read: null or stale goes to the slow path
-        if (s != null && s.writer == t && s.epoch == t.clock && s.hash == h && s.type == map.getClass()) {
-            return;
-        }
-        slowWrite(map, h, op, key, hash, table, t, s);
-    }
-
-    private static void slowWrite(
-            Object map, int h, String op, Object key, int hash, Object[] table, ThreadState t, MapState s) {
-        t.busy = true;
-        try {
-            if (s == null) {
-                s = stripe(h & (STRIPES - 1));
+        Stripe st = TABLE[h & (STRIPES - 1)]; // plain read: null or stale goes to the slow path
+        if (st != null) {
+            Class<?> c = map.getClass();
+            if (st.young.current(t, h, c)) {
+                return;
             }
-            Race race;
-            synchronized (s) {
-                race = decide(s, map, h, op, key, hash, table, t);
-            }
-            if (race != null) {
-                long k = MapWatch.report(race);
-                synchronized (s) {
-                    s.lastKey = k;
+            for (MapState k : st.kept) {
+                if (k.current(t, h, c)) {
+                    return;
                 }
             }
+        }
+        t.busy = true;
+        try {
+            slowWrite(map, h, op, key, hash, table, t, st == null ? stripe(h & (STRIPES - 1)) : st);
         } finally {
             t.busy = false;
         }
     }
 
-    private static MapState stripe(int i) {
-        synchronized (STATES) {
-            MapState s = STATES[i];
+    /**
+     * The end of a write of a HashMap-family map by {@code t}: remember the identity hash of its table in
+     * the young state, so that an unordered change of writer can tell (with a second 31-bit identity) that
+     * the earlier write was to this very map. Plain stores: a stale value only makes that check fail.
+     */
+    static void written(Object map, int h, Object[] table, ThreadState t) {
+        Stripe st = TABLE[h & (STRIPES - 1)];
+        if (st == null) {
+            return;
+        }
+        MapState y = st.young;
+        if (y.writer == t && y.hash == h && y.type == map.getClass()) {
+            int f = System.identityHashCode(table);
+            if (y.fp != f) {
+                y.fp = f;
+            }
+        }
+    }
+
+    /** Reports every held race (a race that did not repeat, so one stack is missing): at exit, at detach. */
+    static void flushHeld() {
+        ThreadState me = ThreadState.current();
+        boolean wasBusy = me.busy;
+        me.busy = true;
+        try {
+            for (Stripe st : TABLE) {
+                if (st == null) {
+                    continue;
+                }
+                Race[] out = new Race[KEPT];
+                synchronized (st) {
+                    for (int i = 0; i < KEPT; i++) {
+                        out[i] = st.kept[i].held;
+                        st.kept[i].held = null;
+                    }
+                }
+                for (Race r : out) {
+                    if (r != null) {
+                        MapWatch.report(r);
+                    }
+                }
+            }
+            Race r;
+            while ((r = takeOrphan()) != null) {
+                MapWatch.report(r);
+            }
+        } finally {
+            me.busy = wasBusy;
+        }
+    }
+
+    private static Stripe stripe(int i) {
+        synchronized (TABLE) {
+            Stripe s = TABLE[i];
             if (s == null) {
-                s = new MapState();
-                STATES[i] = s; // published by the monitor to anyone who takes it; plain readers retry here
+                s = new Stripe();
+                TABLE[i] = s; // published by the monitor to anyone who takes it; plain readers retry here
             }
             return s;
         }
     }
 
+    private static void slowWrite(
+            Object map, int h, String op, Object key, int hash, Object[] table, ThreadState t, Stripe st) {
+        Race race;
+        MapState s;
+        synchronized (st) {
+            Class<?> c = map.getClass();
+            s = find(st, map, h, c);
+            if (s == null) {
+                st.young.claim(h, c, null, t, op);
+                return;
+            }
+            race = decide(st, s, map, op, key, hash, table, t);
+        }
+        if (race != null) {
+            long k = MapWatch.report(race);
+            synchronized (st) {
+                if (s.holds(map, h, map.getClass())) {
+                    s.lastKey = k;
+                }
+            }
+        }
+    }
+
+    private static MapState find(Stripe st, Object map, int h, Class<?> c) {
+        for (MapState k : st.kept) {
+            if (k.holds(map, h, c)) {
+                return k;
+            }
+        }
+        return st.young.holds(map, h, c) ? st.young : null;
+    }
+
     /** Decides one write under the stripe's monitor; returns a race to report, or null. */
-    static Race decide(MapState s, Object map, int h, String op, Object key, int hash, Object[] table, ThreadState t) {
-        Class<?> type = map.getClass();
+    static Race decide(
+            Stripe st, MapState s, Object map, String op, Object key, int hash, Object[] table, ThreadState t) {
         ThreadState w = s.writer;
-        if (w == null || s.hash != h || s.type != type) {
-            s.hash = h;
-            s.type = type;
-            s.epoch = t.clock;
-            s.lockset = null;
-            s.lockChecks = 0;
-            s.op = op;
-            s.writerStack = null;
-            s.recording = false;
-            s.reports = 0;
-            s.lastKey = 0;
-            s.writer = t;
-            return null;
-        }
         if (w == t) {
-            s.epoch = t.clock;
+            s.epoch = t.clock; // the stack recorded at the start of this writer's run stays
+            s.op = op;
+            if (s == st.young && ++s.epochs >= KEEP_AFTER) {
+                keep(st, s, map);
+            }
             return null;
         }
-        if (t.happensAfter(w.idx, s.epoch)) {
+        if (ordered(t, w, s.epoch, map, s, st)) {
             handOver(s, t, op);
             return null;
         }
-        int[] held = Locks.held(map, s);
-        if (held == null) {
-            handOver(s, t, op); // not sampled this time: assume the common lock still holds
+        if (s.ref == null) {
+            // Unordered, but a young state names the map only by (hash, class): it may be another map's.
+            // Keep this one exactly from now on, recording, and wait for a second change. When the young
+            // state's table identity is this map's table, the earlier write was to this map: hold the race
+            // (one stack) until the map races again with both stacks known, or until exit.
+            boolean same = table != null && s.fp != 0 && s.fp == System.identityHashCode(table);
+            String earlierOp = s.op;
+            MapState k = keep(st, s, map);
+            k.recording = true;
+            handOver(k, t, op);
+            if (same && k.writerStack != null) {
+                k.held = held(map, op, key, hash, table, t, w, earlierOp, k.writerStack);
+            }
             return null;
+        }
+        if (!s.recording || s.writerStack == null) {
+            // A kept map raced for the first time: its writers' stacks are not known yet.
+            String earlierOp = s.op;
+            s.recording = true;
+            handOver(s, t, op);
+            if (s.writerStack != null && s.held == null) {
+                s.held = held(map, op, key, hash, table, t, w, earlierOp, s.writerStack);
+            }
+            return null;
+        }
+        StackTraceElement[] mine = stack();
+        if (mine == null) {
+            countUnexamined();
+            MapWatch.repeat(s.lastKey);
+            handOver(s, t, op);
+            return null;
+        }
+        int kh = MapWatch.keyHash(map, key, hash);
+        Race race = new Race(
+                Race.UNSYNCHRONIZED,
+                map,
+                op,
+                kh,
+                MapWatch.bucket(kh, table),
+                t.thread,
+                mine,
+                w.thread,
+                s.op,
+                s.writerStack,
+                Race.AT_WRITE);
+        s.held = null; // a race with both stacks supersedes the one that waited for it
+        s.epoch = t.clock;
+        s.op = op;
+        s.writerStack = mine;
+        s.writer = t;
+        return race;
+    }
+
+    /** True if the write of {@code w} at {@code epoch} happens before the current write of {@code t}. */
+    private static boolean ordered(ThreadState t, ThreadState w, int epoch, Object map, MapState s, Stripe st) {
+        if (t.happensAfter(w.idx, epoch)) {
+            return true;
+        }
+        // Java monitors, until they are followed as edges: the lockset of the unordered writers (Locks).
+        int[] held = Locks.held(map, s, st);
+        if (held == null) {
+            return true; // not sampled this time: assume the common lock still holds
         }
         s.lockset = s.lockset == null ? held : Locks.intersect(s.lockset, held);
         if (s.lockset.length > 0) {
-            handOver(s, t, op);
-            return null;
+            return true;
         }
-        // Unordered and no common monitor.
-        Race race = null;
-        if (s.reports < FULL_REPORTS) {
-            StackTraceElement[] mine = Thread.currentThread().getStackTrace();
-            StackTraceElement[] theirs = s.writerStack;
-            String at = Race.AT_WRITE;
-            if (theirs == null) {
-                if (w.thread.isAlive()) {
-                    theirs = w.thread.getStackTrace();
-                    at = Race.AT_NOW;
-                } else {
-                    theirs = new StackTraceElement[0];
-                    at = Race.AT_UNKNOWN;
-                }
-            }
-            int kh = MapWatch.keyHash(map, key, hash);
-            race = new Race(
-                    Race.UNSYNCHRONIZED,
-                    map,
-                    op,
-                    kh,
-                    MapWatch.bucket(kh, table),
-                    t.thread,
-                    mine,
-                    w.thread,
-                    s.op,
-                    theirs,
-                    at);
-            s.reports++;
-            s.recording = true;
-            s.op = op;
-            s.epoch = t.clock;
-            s.writerStack = mine;
-            s.lockset = null;
-            s.writer = t;
-            return race;
-        }
-        MapWatch.repeat(s.lastKey);
-        handOver(s, t, op);
         s.lockset = null;
-        return null;
+        return false;
+    }
+
+    /** A race with one stack, held without a reference to the map (which it must not keep alive). */
+    private static Race held(
+            Object map,
+            String op,
+            Object key,
+            int hash,
+            Object[] table,
+            ThreadState t,
+            ThreadState w,
+            String earlierOp,
+            StackTraceElement[] mine) {
+        int kh = MapWatch.keyHash(map, key, hash);
+        return new Race(
+                Race.UNSYNCHRONIZED,
+                null,
+                map.getClass().getName(),
+                System.identityHashCode(map),
+                op,
+                kh,
+                MapWatch.bucket(kh, table),
+                t.thread,
+                mine,
+                w.thread,
+                earlierOp,
+                new StackTraceElement[0],
+                Race.AT_UNKNOWN);
+    }
+
+    /** Moves a young state to a kept slot, exactly named from now on; returns the kept state. */
+    private static MapState keep(Stripe st, MapState young, Object map) {
+        MapState k = null;
+        for (MapState m : st.kept) {
+            if (m.writer == null || m.ref == null || m.ref.get() == null) {
+                k = m;
+                break;
+            }
+        }
+        if (k == null) {
+            k = st.kept[st.victim];
+            st.victim = (st.victim + 1) % KEPT;
+            synchronized (Sharing.class) {
+                evicted++;
+            }
+            if (k.held != null) {
+                orphan(k.held);
+            }
+        }
+        k.copy(young, new WeakReference<>(map));
+        young.clear();
+        return k;
     }
 
     private static void handOver(MapState s, ThreadState t, String op) {
         s.epoch = t.clock;
         s.op = op;
-        s.writerStack = s.recording ? Thread.currentThread().getStackTrace() : null;
+        s.epochs = 1;
+        s.writerStack = s.recording ? stack() : null;
         s.writer = t;
+    }
+
+    /** The current thread's stack, or null over the budget. */
+    private static StackTraceElement[] stack() {
+        synchronized (Sharing.class) {
+            long now = System.nanoTime();
+            if (now - windowStart > 1_000_000_000L) {
+                windowStart = now;
+                stacksInWindow = 0;
+            }
+            if (stacksInWindow >= STACKS_PER_SECOND) {
+                return null;
+            }
+            stacksInWindow++;
+        }
+        return Thread.currentThread().getStackTrace();
+    }
+
+    /** guarded by Sharing.class: held races of maps whose kept slot was taken by another map */
+    private static final Race[] ORPHANS = new Race[256];
+
+    private static int orphans;
+
+    private static synchronized void orphan(Race r) {
+        if (orphans < ORPHANS.length) {
+            ORPHANS[orphans++] = r;
+        } else {
+            unexamined++;
+        }
+    }
+
+    private static synchronized Race takeOrphan() {
+        if (orphans == 0) {
+            return null;
+        }
+        Race r = ORPHANS[--orphans];
+        ORPHANS[orphans] = null;
+        return r;
+    }
+
+    private static synchronized void countUnexamined() {
+        unexamined++;
+    }
+
+    /** For tests: the map is kept exactly and recording (its writer changed once with no order). */
+    static boolean suspected(Object map) {
+        int h = System.identityHashCode(map);
+        Stripe st = TABLE[h & (STRIPES - 1)];
+        if (st == null) {
+            return false;
+        }
+        synchronized (st) {
+            for (MapState k : st.kept) {
+                if (k.ref != null && k.holds(map, h, map.getClass()) && k.recording) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    static synchronized long evicted() {
+        return evicted;
+    }
+
+    static synchronized long unexamined() {
+        return unexamined;
     }
 }

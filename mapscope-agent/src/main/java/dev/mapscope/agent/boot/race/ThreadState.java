@@ -1,62 +1,109 @@
 package dev.mapscope.agent.boot.race;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
- * One thread's vector clock and re-entrancy flag. Bootstrap-visible: the inlined advice in java.util and
- * java.util.concurrent reaches it through {@link MapWatch}.
+ * What the agent knows of one thread: the map it is inside a write of (tier 1), its vector clock (tier 2)
+ * and its re-entrancy flag. Bootstrap-visible: the inlined advice reaches it through {@link MapWatch}.
  */
 public final class ThreadState {
     /*
-     * Every thread that takes part in tier 2 (writes a map, releases or acquires something we track) gets a
-     * small index, its component in every vector clock. Indices are never reused, so a vector clock is a
-     * dense int array as long as the highest index it has heard of. MAX_THREADS bounds the memory: a thread
-     * created after that many gets index -1 and is not tracked by tier 2 (tier 1 still covers it), counted
-     * in untracked().
+     * Tier 1 needs only `writing`; a thread gets a tier-2 index (its component in every vector clock) the
+     * first time it takes part in tier 2, so mode=overlap never assigns one.
      *
-     * Ownership: vc, clock and busy are read and written only by the owning thread. Other threads read this
-     * object's vc only through a SyncClock (a copy joined under that clock's monitor), never directly.
+     * Indices are recycled: at most MAX_THREADS threads hold one at a time, and when none is free the
+     * indices of terminated threads are reclaimed. A reclaimed index continues its clock where the ended
+     * thread stopped (the new owner starts at the old owner's last clock + 1), so what any thread knows of
+     * the old owner (vc[idx] <= its last clock) never covers a write of the new one. Knowledge of the new
+     * owner also "covers" the old owner's writes, which can hide a race (the two threads were not ordered)
+     * but never invent one. A JVM that has run a million threads is therefore tracked as well as a fresh one,
+     * as long as fewer than MAX_THREADS take part in tier 2 at once; beyond that, a thread is untracked by
+     * tier 2 (tier 1 still covers it) and counted, and the agent says so once.
+     *
+     * Ownership: vc, clock, idx and busy are written only by the owning thread; the reclaimer reads clock
+     * after the owner terminated. `writing` is written only by the owner and read
+     * by other threads' tier-1 checks (plain: see MapWatch for why a stale read can only miss). `seen` is
+     * set by another thread with a CAS and taken back by the owner with a CAS.
      */
     static final int MAX_THREADS = 8192;
-    private static final AtomicInteger NEXT_INDEX = new AtomicInteger();
-    private static final AtomicInteger UNTRACKED = new AtomicInteger();
+    static final int NO_INDEX = -1;
+    static final int REFUSED = -2;
+    /** a refused thread asks again after this many tier-2 operations (an ask takes a global monitor) */
+    static final int ASK_AGAIN_EVERY = 4096;
 
     /** initialValue stays null so that peek() can tell "never took part" from "took part". */
     private static final ThreadLocal<ThreadState> LOCAL = new ThreadLocal<>();
+    /** guarded by ThreadState.class: the owner of each index, for reclaiming the indices of ended threads */
+    private static final ThreadState[] OWNERS = new ThreadState[MAX_THREADS];
+    /** guarded by ThreadState.class: indices never handed out start here */
+    private static int fresh;
+    /** guarded by ThreadState.class: free indices and the clock each continues from */
+    private static final int[] FREE = new int[MAX_THREADS];
+
+    private static final int[] FREE_CLOCK = new int[MAX_THREADS];
+    private static int freeCount;
+    /** guarded by ThreadState.class: refused assignments since the last reclaim pass */
+    private static int refusedSinceScan;
+    /** guarded by ThreadState.class */
+    private static long untracked;
+
+    private static long reclaimed;
+
+    private static final VarHandle SEEN;
+
+    static {
+        try {
+            SEEN = MethodHandles.lookup().findVarHandle(ThreadState.class, "seen", Race.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     final Thread thread;
-    /** this thread's component in vector clocks, or -1 when MAX_THREADS was reached. */
-    final int idx;
-    /** vc[idx] == clock; other components: the latest clock of each thread this one has synchronised with. */
-    int[] vc;
-    /** this thread's current epoch: advanced after each release, so later writes are not covered by it. */
+    /** tier 1: the map this thread is inside a write of, or null. Written only by this thread. */
+    Object writing;
+    /** tier 1: a race found by another thread that waits for this thread's stack at the end of its write */
+    volatile Race seen;
+    /** tier 2: this thread's component in vector clocks; NO_INDEX before it asked, REFUSED when none was free */
+    int idx = NO_INDEX;
+    /** tier 2: calls since a refused thread last asked for an index */
+    private int sinceRefused;
+    /** tier 2: vc[idx] == clock; other components: the latest clock of each thread this one synchronised with */
+    int[] vc = Clocks.EMPTY;
+    /** tier 2: this thread's current epoch: advanced after each release, so later writes are not covered by it */
     int clock;
     /**
      * True while the agent itself runs on this thread (a slow path, a report). Map writes and
      * synchronisation done by the agent's own code are then ignored: this is the re-entrancy guard, and it
-     * costs the fast path one load from an object tier 2 has fetched anyway. Public because the profile and
-     * probe gates (boot.profile, boot.probe) set it around their own slow paths; only the owning thread writes it.
+     * costs the fast path one load from an object the fast path holds anyway.
      */
     public boolean busy;
 
-    private ThreadState(Thread thread, int idx) {
+    private ThreadState(Thread thread) {
         this.thread = thread;
-        this.idx = idx;
-        this.clock = 1;
-        if (idx >= 0) {
-            vc = new int[idx + 1];
-            vc[idx] = 1;
-        } else {
-            vc = new int[0];
-        }
     }
 
-    /** The current thread's state, created on first use (with the clock inherited from Thread.start). */
+    /** The current thread's state, created on first use; without a tier-2 index (see {@link #tracked}). */
     public static ThreadState current() {
         ThreadState t = LOCAL.get();
         if (t == null) {
-            t = create(Thread.currentThread());
+            t = new ThreadState(Thread.currentThread());
             LOCAL.set(t);
+        }
+        return t;
+    }
+
+    /** The current thread's state with a tier-2 index if one can be had ({@code idx < 0} otherwise). */
+    static ThreadState tracked() {
+        ThreadState t = current();
+        if (t.idx < 0 && !t.busy && (t.idx == NO_INDEX || ++t.sinceRefused % ASK_AGAIN_EVERY == 0)) {
+            t.busy = true; // Clocks.inheritStart takes the agent's own monitors only, but stay outside the watch
+            try {
+                index(t);
+            } finally {
+                t.busy = false;
+            }
         }
         return t;
     }
@@ -66,20 +113,62 @@ public final class ThreadState {
         return LOCAL.get();
     }
 
-    private static ThreadState create(Thread thread) {
-        int idx = NEXT_INDEX.getAndIncrement();
-        if (idx >= MAX_THREADS) {
-            NEXT_INDEX.set(MAX_THREADS); // keep it from wrapping
-            UNTRACKED.incrementAndGet();
-            return new ThreadState(thread, -1);
+    private static void index(ThreadState t) {
+        int idx;
+        int start;
+        synchronized (ThreadState.class) {
+            if (freeCount == 0 && fresh == MAX_THREADS && refusedSinceScan % 256 == 0) {
+                reclaim();
+            }
+            if (fresh < MAX_THREADS) {
+                idx = fresh++;
+                start = 1;
+            } else if (freeCount > 0) {
+                freeCount--;
+                idx = FREE[freeCount];
+                start = FREE_CLOCK[freeCount] + 1;
+            } else {
+                refusedSinceScan++;
+                if (t.idx == NO_INDEX) {
+                    untracked++;
+                }
+                t.idx = REFUSED;
+                return;
+            }
+            OWNERS[idx] = t;
         }
-        ThreadState t = new ThreadState(thread, idx);
+        int[] vc = new int[idx + 1];
+        vc[idx] = start;
+        t.vc = vc;
+        t.clock = start;
+        t.idx = idx;
         Clocks.inheritStart(t);
-        return t;
     }
 
-    static int untracked() {
-        return UNTRACKED.get();
+    /** Frees the indices of terminated threads; guarded by ThreadState.class. */
+    private static void reclaim() {
+        for (int i = 0; i < MAX_THREADS; i++) {
+            ThreadState o = OWNERS[i];
+            // isAlive() == false is a synchronisation with the thread's end (JLS 17.4.4): its clock is final
+            if (o != null && !o.thread.isAlive()) {
+                OWNERS[i] = null;
+                FREE[freeCount] = i;
+                FREE_CLOCK[freeCount] = o.clock;
+                freeCount++;
+                reclaimed++;
+            }
+        }
+        refusedSinceScan = 0;
+    }
+
+    /** Threads that wanted a tier-2 index while every index belonged to a live thread. */
+    static synchronized long untracked() {
+        return untracked;
+    }
+
+    /** Indices taken back from terminated threads and handed out again. */
+    static synchronized long reclaimed() {
+        return reclaimed;
     }
 
     /** Starts a new epoch (after a release). */
@@ -96,5 +185,15 @@ public final class ThreadState {
     /** Joins {@code from} into this thread's clock; own component is never lowered. */
     void join(int[] from) {
         vc = Clocks.join(vc, from);
+    }
+
+    /** Hands {@code race} to this thread, to be completed with its stack when its write ends. */
+    boolean offer(Race race) {
+        return SEEN.compareAndSet(this, null, race);
+    }
+
+    /** Takes back {@code race} if this thread has not taken it yet. */
+    boolean withdraw(Race race) {
+        return SEEN.compareAndSet(this, race, null);
     }
 }
