@@ -24,6 +24,8 @@ final class Agent {
      */
     private static Instrumentation inst;
     private static ResettableClassFileTransformer transformer;
+    /** the happens-before rewrite of every class (mode=full), or null */
+    private static SyncTransformer sync;
     private static Reporter reporter;
     private static Options options;
     private static Session session;
@@ -60,8 +62,15 @@ final class Agent {
                 TRANSFORMED.clear();
             }
             transformer = Installer.install(inst, o.sharing, ERRORS, TRANSFORMED);
+            if (o.sharing) {
+                sync = SyncTransformer.install(inst);
+            }
         } catch (RuntimeException | Error e) {
             MapWatch.stop();
+            if (sync != null) {
+                sync.uninstall(inst);
+                sync = null;
+            }
             r.close();
             throw e;
         }
@@ -98,6 +107,14 @@ final class Agent {
         Commands.detaching();
         MapWatch.stop();
         try {
+            if (sync != null) {
+                sync.uninstall(inst);
+                String note = sync.incompleteNote();
+                if (note != null) {
+                    System.err.println(note);
+                }
+                sync = null;
+            }
             transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION,
                     new Installer.ByName(Installer.typeNames(options.sharing)));
         } finally {
@@ -156,6 +173,7 @@ final class Agent {
                 .append(",\"since\":").append(Json.str(since == null ? null : since.toString()))
                 .append(",\"findings\":").append(reporter == null ? 0 : reporter.findingCount())
                 .append(",\"dropped\":").append(reporter == null ? 0 : reporter.dropped())
+                .append(",\"happensBefore\":").append(sync == null ? "null" : sync.json())
                 .append(",\"instrumented\":[");
         if (state.equals("attached")) {
             boolean first = true;

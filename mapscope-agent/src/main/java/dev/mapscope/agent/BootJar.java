@@ -28,6 +28,7 @@ final class BootJar {
         "dev.mapscope.agent.boot.ThreadState",
         "dev.mapscope.agent.boot.Clocks",
         "dev.mapscope.agent.boot.Clocks$Stripe",
+        "dev.mapscope.agent.boot.Edges",
         "dev.mapscope.agent.boot.Locks",
         "dev.mapscope.agent.boot.Sharing",
         "dev.mapscope.agent.boot.Sharing$MapState",
