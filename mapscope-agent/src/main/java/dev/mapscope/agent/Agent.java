@@ -26,6 +26,8 @@ final class Agent {
     private static ResettableClassFileTransformer transformer;
     /** the happens-before rewrite of every class (mode=full), or null */
     private static SyncTransformer sync;
+    /** its counters as of the last detach, for the detached status */
+    private static String syncCounts = "null";
     private static Reporter reporter;
     private static Options options;
     private static Session session;
@@ -62,6 +64,7 @@ final class Agent {
                 TRANSFORMED.clear();
             }
             transformer = Installer.install(inst, o.sharing, ERRORS, TRANSFORMED);
+            syncCounts = "null";
             if (o.sharing) {
                 sync = SyncTransformer.install(inst);
             }
@@ -109,6 +112,7 @@ final class Agent {
         try {
             if (sync != null) {
                 sync.uninstall(inst);
+                syncCounts = sync.json();
                 String note = sync.incompleteNote();
                 if (note != null) {
                     System.err.println(note);
@@ -134,6 +138,9 @@ final class Agent {
         synchronized (Agent.class) {
             if (reporter != null) {
                 reporter.close();
+            }
+            if (session != null) {
+                writeStatus(session.dir(), "attached"); // the last counts (happensBefore: classes, transform time)
             }
         }
     }
@@ -173,7 +180,7 @@ final class Agent {
                 .append(",\"since\":").append(Json.str(since == null ? null : since.toString()))
                 .append(",\"findings\":").append(reporter == null ? 0 : reporter.findingCount())
                 .append(",\"dropped\":").append(reporter == null ? 0 : reporter.dropped())
-                .append(",\"happensBefore\":").append(sync == null ? "null" : sync.json())
+                .append(",\"happensBefore\":").append(sync == null ? syncCounts : sync.json())
                 .append(",\"instrumented\":[");
         if (state.equals("attached")) {
             boolean first = true;

@@ -119,46 +119,49 @@ final class SyncTransformer implements ClassFileTransformer {
             return null;
         }
         boolean was = ProbeGate.enterAgent(); // our own HashMaps and monitors are not the application's
-        long t0 = System.nanoTime();
-        SyncRewriter.Counts c = new SyncRewriter.Counts();
-        byte[] out = null;
-        Throwable failure = null;
         try {
-            out = SyncRewriter.rewrite(bytes, scope, loader, volatiles, c);
-        } catch (Throwable e) {
-            failure = e; // the class stays as it was
-        }
-        long dt = System.nanoTime() - t0;
-        String tell = null;
-        synchronized (lock) {
-            seen++;
-            nanos += dt;
-            skippedMethods += c.skippedMethods;
-            unresolvedFields += c.unresolvedFields;
-            if (failure != null) {
-                failures++;
-                if (firstFailure == null) {
-                    firstFailure = name.replace('/', '.') + ": " + failure;
+            long t0 = System.nanoTime();
+            SyncRewriter.Counts c = new SyncRewriter.Counts();
+            byte[] out = null;
+            Throwable failure = null;
+            try {
+                out = SyncRewriter.rewrite(bytes, scope, loader, volatiles, c);
+            } catch (Throwable e) {
+                failure = e; // the class stays as it was
+            }
+            long dt = System.nanoTime() - t0;
+            String tell = null;
+            synchronized (lock) {
+                seen++;
+                nanos += dt;
+                skippedMethods += c.skippedMethods;
+                unresolvedFields += c.unresolvedFields;
+                if (failure != null) {
+                    failures++;
+                    if (firstFailure == null) {
+                        firstFailure = name.replace('/', '.') + ": " + failure;
+                    }
+                } else if (out != null) {
+                    classes++;
+                    methods += c.methods;
+                    rewritten.add(name);
                 }
-            } else if (out != null) {
-                classes++;
-                methods += c.methods;
-                rewritten.add(name);
+                if (!told && (failure != null || c.skippedMethods > 0 || c.unresolvedFields > 0)) {
+                    told = true;
+                    tell = "mapscope: the happens-before model misses synchronisation in " + name.replace('/', '.')
+                            + (failure != null ? " (" + failure + ")" : c.skippedMethods > 0
+                                    ? " (a synchronized method it cannot rewrite)" : " (a field whose class file it cannot read)")
+                            + "; tier 2 may report a race that this synchronisation prevents. Counts: status.json"
+                            + " \"happensBefore\" and the detach summary";
+                }
             }
-            if (!told && (failure != null || c.skippedMethods > 0 || c.unresolvedFields > 0)) {
-                told = true;
-                tell = "mapscope: the happens-before model misses synchronisation in " + name.replace('/', '.')
-                        + (failure != null ? " (" + failure + ")" : c.skippedMethods > 0
-                                ? " (a synchronized method it cannot rewrite)" : " (a field whose class file it cannot read)")
-                        + "; tier 2 may report a race that this synchronisation prevents. Counts: status.json"
-                        + " \"happensBefore\" and the detach summary";
+            if (tell != null) {
+                System.err.println(tell);
             }
+            return out;
+        } finally {
+            ProbeGate.leaveAgent(was);
         }
-        if (tell != null) {
-            System.err.println(tell);
-        }
-        ProbeGate.leaveAgent(was);
-        return out;
     }
 
     /** Registers the transformer and rewrites the loaded classes it covers. */

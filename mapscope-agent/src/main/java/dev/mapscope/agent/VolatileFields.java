@@ -15,7 +15,7 @@ import net.bytebuddy.jar.asm.Opcodes;
 /**
  * Whether a field named in another class's bytecode is volatile, answered from class files read through the
  * loader as resources: a transformer must not load classes (a class loaded from inside a transformer is
- * shown to no transformer, and loading can deadlock). Bounded: at most {@link #PER_LOADER} classes per
+ * shown to no transformer, and loading can deadlock). Thread-safe; bounded: at most {@link #PER_LOADER} classes per
  * loader, loaders held weakly.
  */
 final class VolatileFields {
@@ -52,7 +52,7 @@ final class VolatileFields {
      * TRUE or FALSE, or null when a class file on the way up from {@code owner} to the declaring class could
      * not be read (the caller counts it: a volatile access it cannot see is a missing edge).
      */
-    synchronized Boolean isVolatile(ClassLoader loader, String owner, String field, boolean skipJdk) {
+    Boolean isVolatile(ClassLoader loader, String owner, String field, boolean skipJdk) {
         String c = owner;
         for (int depth = 0; c != null && depth < 64; depth++) {
             if (skipJdk && jdk(c)) {
@@ -70,11 +70,20 @@ final class VolatileFields {
         return Boolean.FALSE; // not in the superclass chain: an interface constant, final by definition
     }
 
+    /**
+     * The class file's facts, read outside the monitor: a loader's getResource may take that loader's lock,
+     * which a thread defining a class holds while it waits for this transformer.
+     */
     private Info info(ClassLoader loader, String name) {
-        Map<String, Info> m = loader == null ? boot : byLoader.computeIfAbsent(loader, l -> lru());
-        Info i = m.get(name);
-        if (i == null && !m.containsKey(name)) {
-            i = read(loader, name);
+        synchronized (this) {
+            Map<String, Info> m = loader == null ? boot : byLoader.computeIfAbsent(loader, l -> lru());
+            if (m.containsKey(name)) {
+                return m.get(name);
+            }
+        }
+        Info i = read(loader, name);
+        synchronized (this) {
+            Map<String, Info> m = loader == null ? boot : byLoader.computeIfAbsent(loader, l -> lru());
             m.put(name, i); // null too: a class file that is not there stays not there
         }
         return i;

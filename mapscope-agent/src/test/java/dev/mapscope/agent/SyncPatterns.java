@@ -337,7 +337,9 @@ public final class SyncPatterns {
         @Override
         protected Integer compute() {
             if (depth == 0) {
-                map.put(-100 - System.identityHashCode(this) % 1000, 1); // after the submitter's write, before join
+                synchronized (map) { // leaves run in parallel; the submitter's writes are outside this monitor
+                    map.put(-100 - System.identityHashCode(this) % 1000, 1);
+                }
                 return 1;
             }
             Leaves left = new Leaves(map, depth - 1);
