@@ -171,10 +171,15 @@ final class SyncTransformer implements ClassFileTransformer {
         Edges.start();
         inst.addTransformer(t, true);
         List<Class<?>> loaded = new ArrayList<>();
-        for (Class<?> c : inst.getAllLoadedClasses()) {
-            if (candidate(inst, c)) {
-                loaded.add(c);
+        boolean was = ProbeGate.enterAgent();
+        try {
+            for (Class<?> c : inst.getAllLoadedClasses()) {
+                if (candidate(inst, c) && t.worthRetransforming(c)) {
+                    loaded.add(c);
+                }
             }
+        } finally {
+            ProbeGate.leaveAgent(was);
         }
         int n = retransform(inst, loaded);
         synchronized (t.lock) {
@@ -191,6 +196,26 @@ final class SyncTransformer implements ClassFileTransformer {
         String name = c.getName().replace('.', '/');
         SyncRewriter.Scope s = scope(c.getClassLoader(), name);
         return s != null && s != SyncRewriter.Scope.CLINIT_ONLY && !own(c.getClassLoader(), name, c.getProtectionDomain());
+    }
+
+    /**
+     * False when the class file, read through the class's loader, has nothing to rewrite: a retransformation
+     * costs the JVM a redefinition even when every transformer returns null (most loaded JDK classes have no
+     * monitor). True when the class file cannot be read: the transformer will see the JVM's copy.
+     */
+    private boolean worthRetransforming(Class<?> c) {
+        String name = c.getName().replace('.', '/');
+        ClassLoader loader = c.getClassLoader();
+        try (java.io.InputStream in = loader == null ? ClassLoader.getSystemResourceAsStream(name + ".class")
+                : loader.getResourceAsStream(name + ".class")) {
+            if (in == null) {
+                return true;
+            }
+            return SyncRewriter.rewrite(in.readAllBytes(), scope(loader, name), loader, volatiles,
+                    new SyncRewriter.Counts()) != null;
+        } catch (Throwable e) {
+            return true;
+        }
     }
 
     /** Retransforms in batches; a batch that fails is retried class by class. Returns how many were retransformed. */
