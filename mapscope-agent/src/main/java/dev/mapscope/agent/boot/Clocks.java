@@ -79,6 +79,16 @@ final class Clocks {
         return r;
     }
 
+    /** True if {@code a} has a component greater than {@code b}'s (b knows less than a). */
+    private static boolean exceeds(int[] a, int[] b) {
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] > (i < b.length ? b[i] : 0)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Joins {@code from} into t's clock; counts the join in t.joins when it raised a component. */
     private static void joinInto(ThreadState t, int[] from) {
         int[] vc = t.vc;
@@ -105,7 +115,7 @@ final class Clocks {
             if (s.releaser == t && s.releaserJoins == t.joins && s.coveredBy == t) {
                 s.vc[t.idx] = t.clock; // equal to t.vc but for this component (see the overview)
             } else {
-                boolean covered = s.coveredBy == t;
+                boolean covered = s.coveredBy == t || !exceeds(s.vc, t.vc);
                 s.vc = join(s.vc, t.vc);
                 s.releaser = t;
                 s.releaserJoins = t.joins;
@@ -116,9 +126,13 @@ final class Clocks {
     }
 
     private static void acquireFrom(Stripe s, ThreadState t) {
-        if (s.coveredBy == t) {
-            return; // no release since t last covered this clock (volatile read, pairs with releaseInto)
+        if (s.coveredBy != t) { // else no release since t last covered this clock (volatile read, pairs with releaseInto)
+            acquireJoin(s, t);
         }
+    }
+
+    /** acquireFrom's slow path, apart so that the fast path inlines into every hook. */
+    private static void acquireJoin(Stripe s, ThreadState t) {
         synchronized (s) {
             if (s.vc.length != 0) {
                 joinInto(t, s.vc);

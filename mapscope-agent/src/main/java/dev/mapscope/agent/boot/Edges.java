@@ -62,10 +62,7 @@ public final class Edges {
         }
         ThreadState t = ThreadState.peek();
         if (t == null) {
-            t = firstState();
-            if (t == null) {
-                return null;
-            }
+            return firstState(); // apart, so that state() stays small enough to inline into every hook
         }
         return t.busy || t.idx < 0 ? null : t;
     }
@@ -86,7 +83,8 @@ public final class Edges {
                     return null; // inside ThreadState's own creation: it will exist when we return
                 }
             }
-            return ThreadState.current();
+            ThreadState t = ThreadState.current();
+            return t.busy || t.idx < 0 ? null : t;
         } finally {
             synchronized (CREATING) {
                 put(null, me);
