@@ -8,6 +8,7 @@ import dev.mapscope.agent.protocol.Requests;
 import dev.mapscope.agent.race.Finding;
 import dev.mapscope.agent.race.RaceInstaller;
 import dev.mapscope.agent.race.Reporter;
+import dev.mapscope.agent.race.SyncTransformer;
 import dev.mapscope.agent.transform.LoadedByName;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
@@ -30,6 +31,11 @@ final class Agent {
      */
     private static Instrumentation inst;
     private static ResettableClassFileTransformer transformer;
+    /** the happens-before rewrite of every class (mode=full), or null */
+    private static SyncTransformer sync;
+    /** its counters as of the last detach, for the detached status */
+    private static String syncCounts = "null";
+
     private static Reporter reporter;
     private static Options options;
     private static ControlLoop session;
@@ -65,8 +71,16 @@ final class Agent {
                 TRANSFORMED.clear();
             }
             transformer = RaceInstaller.install(inst, o.sharing, ERRORS, TRANSFORMED);
+            syncCounts = "null";
+            if (o.sharing) {
+                sync = SyncTransformer.install(inst);
+            }
         } catch (RuntimeException | Error e) {
             MapWatch.stop();
+            if (sync != null) {
+                sync.uninstall(inst);
+                sync = null;
+            }
             r.close();
             throw e;
         }
@@ -104,6 +118,15 @@ final class Agent {
         MapWatch.flushHeld();
         MapWatch.stop();
         try {
+            if (sync != null) {
+                sync.uninstall(inst);
+                syncCounts = sync.json();
+                String note = sync.incompleteNote();
+                if (note != null) {
+                    System.err.println(note);
+                }
+                sync = null;
+            }
             transformer.reset(
                     inst,
                     AgentBuilder.RedefinitionStrategy.RETRANSFORMATION,
@@ -126,6 +149,9 @@ final class Agent {
             if (reporter != null) {
                 MapWatch.flushHeld();
                 reporter.close();
+            }
+            if (session != null) {
+                writeStatus(session.dir(), "attached"); // the last counts (happensBefore: classes, transform time)
             }
         }
     }
@@ -176,6 +202,8 @@ final class Agent {
                 .append(reporter == null ? 0 : reporter.findingCount())
                 .append(",\"dropped\":")
                 .append(reporter == null ? 0 : reporter.dropped())
+                .append(",\"happensBefore\":")
+                .append(sync == null ? syncCounts : sync.json())
                 .append(",\"instrumented\":[");
         if (state.equals("attached")) {
             boolean first = true;

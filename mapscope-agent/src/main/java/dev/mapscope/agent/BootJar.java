@@ -32,7 +32,7 @@ final class BootJar {
         "dev.mapscope.agent.boot.race.ThreadState",
         "dev.mapscope.agent.boot.race.Clocks",
         "dev.mapscope.agent.boot.race.Clocks$Stripe",
-        "dev.mapscope.agent.boot.race.Locks",
+        "dev.mapscope.agent.boot.race.Edges",
         "dev.mapscope.agent.boot.race.Sharing",
         "dev.mapscope.agent.boot.race.Sharing$MapState",
         "dev.mapscope.agent.boot.probe.ProbeHook",

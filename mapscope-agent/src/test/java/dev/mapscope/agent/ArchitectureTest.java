@@ -33,13 +33,7 @@ class ArchitectureTest {
 
     @Test
     void bootUsesOnlyJavaBaseAndOtherBootPackages() {
-        // java.lang.management is the one exception: Locks asks ThreadMXBean for a thread's held monitors, on the
-        // slow path of a report only. Both modules are the bootstrap loader's own, so nothing of the application
-        // is ever loaded from boot code.
-        assertThat(violations(
-                        ROOT + ".boot",
-                        t -> PackageGraph.under(t.getPackageName(), ROOT + ".boot")
-                                || t.getPackageName().equals("java.lang.management")))
+        assertThat(violations(ROOT + ".boot", t -> PackageGraph.under(t.getPackageName(), ROOT + ".boot")))
                 .isEmpty();
     }
 

@@ -27,8 +27,12 @@ final class ProbeSession implements AutoCloseable {
         Jvm jvm = Jvm.start(dir, List.of(), List.of(), ProbeTarget.class.getName());
         ProbeSession s = new ProbeSession(jvm, session);
         s.await(() -> jvm.output().contains("ready"));
+        // mode=overlap: in mode=full the attach rewrites ProbeTarget (its synchronized block) while main runs,
+        // and HotSpot prints a running method's frames without file and line once its class is redefined.
         Attach.load(
-                Long.toString(jvm.process.pid()), Jvm.agentJar().toString(), "session=" + session + ",stderr=false");
+                Long.toString(jvm.process.pid()),
+                Jvm.agentJar().toString(),
+                "session=" + session + ",stderr=false,mode=overlap");
         return s;
     }
 

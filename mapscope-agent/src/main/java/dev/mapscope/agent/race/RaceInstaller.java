@@ -1,6 +1,7 @@
 package dev.mapscope.agent.race;
 
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isMethod;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.named;
@@ -98,6 +99,8 @@ public final class RaceInstaller {
     private static final String FJ_TASK = "java.util.concurrent.ForkJoinTask";
     private static final String FJ_POOL = "java.util.concurrent.ForkJoinPool";
     private static final String TPE = "java.util.concurrent.ThreadPoolExecutor";
+    private static final String STAMPED = "java.util.concurrent.locks.StampedLock";
+    private static final String INTERRUPTED = "java.lang.InterruptedException";
 
     private RaceInstaller() {}
 
@@ -111,7 +114,7 @@ public final class RaceInstaller {
             s.add(AQLS);
             s.addAll(List.of(SYNCS));
             s.addAll(List.of(QUEUES));
-            s.addAll(List.of(THREAD, FUTURE_TASK, COMPLETABLE, FJ_TASK, FJ_POOL, TPE));
+            s.addAll(List.of(THREAD, FUTURE_TASK, COMPLETABLE, FJ_TASK, FJ_POOL, TPE, STAMPED, INTERRUPTED));
         }
         return s;
     }
@@ -221,7 +224,44 @@ public final class RaceInstaller {
                                 on(SyncAdvice.ThreadStart.class, named("start").and(takesArguments(0))))
                         .visit(on(SyncAdvice.ThreadExit.class, named("exit").and(takesArguments(0))))
                         .visit(on(SyncAdvice.ThreadIsAlive.class, named("isAlive")))
-                        .visit(on(SyncAdvice.ThreadJoin.class, named("join"))));
+                        .visit(on(SyncAdvice.ThreadJoin.class, named("join")))
+                        .visit(on(
+                                SyncAdvice.ThreadInterrupt.class,
+                                named("interrupt").and(takesArguments(0))))
+                        .visit(on(
+                                SyncAdvice.ThreadIsInterrupted.class,
+                                named("isInterrupted").and(takesArguments(0))))
+                        .visit(on(
+                                SyncAdvice.ThreadInterrupted.class,
+                                named("interrupted").and(takesArguments(0)))));
+        b = b.type(named(INTERRUPTED))
+                .transform((builder, type, loader, module, pd) -> builder.visit(
+                        Advice.to(SyncAdvice.InterruptedExceptionMade.class).on(isConstructor())));
+        b = b.type(named(STAMPED))
+                .transform((builder, type, loader, module, pd) -> builder.visit(on(
+                                SyncAdvice.StampAcquired.class,
+                                namedOneOf(
+                                                "writeLock",
+                                                "tryWriteLock",
+                                                "writeLockInterruptibly",
+                                                "readLock",
+                                                "tryReadLock",
+                                                "readLockInterruptibly",
+                                                "tryOptimisticRead",
+                                                "tryConvertToWriteLock",
+                                                "tryConvertToReadLock",
+                                                "tryConvertToOptimisticRead")
+                                        .and(returns(long.class))))
+                        .visit(on(SyncAdvice.StampValidated.class, named("validate")))
+                        .visit(on(SyncAdvice.StampWriteReleased.class, namedOneOf("unlockWrite", "tryUnlockWrite")))
+                        .visit(on(
+                                SyncAdvice.StampMaybeReleased.class,
+                                namedOneOf(
+                                                "unlock",
+                                                "tryConvertToWriteLock",
+                                                "tryConvertToReadLock",
+                                                "tryConvertToOptimisticRead")
+                                        .and(takesArguments(long.class)))));
         b = b.type(named(FUTURE_TASK))
                 .transform((builder, type, loader, module, pd) -> builder.visit(
                                 on(SyncAdvice.ReleaseThis.class, namedOneOf("set", "setException")))

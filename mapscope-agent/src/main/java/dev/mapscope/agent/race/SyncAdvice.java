@@ -1,5 +1,6 @@
 package dev.mapscope.agent.race;
 
+import dev.mapscope.agent.boot.race.Edges;
 import dev.mapscope.agent.boot.race.MapWatch;
 import net.bytebuddy.asm.Advice;
 
@@ -142,6 +143,86 @@ final class SyncAdvice {
         static void exit(@Advice.This Thread thread) {
             if (!thread.isAlive()) {
                 MapWatch.threadEnded(thread);
+            }
+        }
+    }
+
+    /** Thread.interrupt: the interrupter's past happens before the target sees the interrupt (JLS 17.4.4). */
+    static final class ThreadInterrupt {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.This Thread target) {
+            Edges.release(target);
+        }
+    }
+
+    /** Thread.isInterrupted returning true: the caller saw the interrupt. */
+    static final class ThreadIsInterrupted {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.This Thread target, @Advice.Return boolean interrupted) {
+            if (interrupted) {
+                Edges.acquire(target);
+            }
+        }
+    }
+
+    /** Thread.interrupted() returning true: the current thread saw its interrupt. */
+    static final class ThreadInterrupted {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.Return boolean interrupted) {
+            if (interrupted) {
+                Edges.acquire(Thread.currentThread());
+            }
+        }
+    }
+
+    /**
+     * An InterruptedException is made by the thread that was interrupted (sleep, wait, join, the locks):
+     * it saw the interrupt. One made for another reason only adds edges from that thread's interrupters.
+     */
+    static final class InterruptedExceptionMade {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit() {
+            Edges.acquire(Thread.currentThread());
+        }
+    }
+
+    /** StampedLock: a non-zero stamp from a lock, try-lock, conversion or optimistic read is an acquire. */
+    static final class StampAcquired {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.This Object lock, @Advice.Return long stamp) {
+            if (stamp != 0L) {
+                Edges.acquire(lock);
+            }
+        }
+    }
+
+    /** StampedLock.validate returning true: the optimistic reader saw no write since its stamp. */
+    static final class StampValidated {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.This Object lock, @Advice.Return boolean valid) {
+            if (valid) {
+                Edges.acquire(lock);
+            }
+        }
+    }
+
+    /**
+     * StampedLock unlockWrite, tryUnlockWrite, asWriteLock().unlock(): a release. Read unlocks are not:
+     * two readers are not ordered by a read lock (as for ReentrantReadWriteLock).
+     */
+    static final class StampWriteReleased {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.This Object lock) {
+            Edges.release(lock);
+        }
+    }
+
+    /** StampedLock unlock(stamp), tryConvertTo*(stamp): a release when the stamp is a write stamp (WBIT). */
+    static final class StampMaybeReleased {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.This Object lock, @Advice.Argument(0) long stamp) {
+            if ((stamp & 128L) != 0L) {
+                Edges.release(lock);
             }
         }
     }

@@ -73,10 +73,6 @@ final class Sharing {
         int fp;
         /** kept: a race on this map whose earlier write's stack was not recorded, waiting for a repeat */
         Race held;
-        /** Locks: candidate lockset (sorted identity hashes), or null when not started */
-        int[] lockset;
-
-        int lockChecks;
 
         boolean holds(Object map, int h, Class<?> c) {
             if (writer == null) {
@@ -101,8 +97,6 @@ final class Sharing {
             lastKey = 0;
             fp = 0;
             held = null;
-            lockset = null;
-            lockChecks = 0;
             writer = t;
         }
 
@@ -118,8 +112,6 @@ final class Sharing {
             lastKey = from.lastKey;
             fp = from.fp;
             held = from.held;
-            lockset = from.lockset;
-            lockChecks = from.lockChecks;
             writer = from.writer;
         }
 
@@ -287,7 +279,7 @@ final class Sharing {
             }
             return null;
         }
-        if (ordered(t, w, s.epoch, map, s, st)) {
+        if (ordered(t, w, s.epoch)) {
             handOver(s, t, op);
             return null;
         }
@@ -344,22 +336,18 @@ final class Sharing {
         return race;
     }
 
-    /** True if the write of {@code w} at {@code epoch} happens before the current write of {@code t}. */
-    private static boolean ordered(ThreadState t, ThreadState w, int epoch, Object map, MapState s, Stripe st) {
+    /**
+     * True if the write of {@code w} at {@code epoch} happens before the current write of {@code t}. Before
+     * saying no, joins every class initialisation so far (Clocks.joinClassInits): a map filled by a static
+     * initializer is ordered before any use of the class by another thread (JLS 12.4.2), which that thread's
+     * first use waited for without a hook of ours.
+     */
+    private static boolean ordered(ThreadState t, ThreadState w, int epoch) {
         if (t.happensAfter(w.idx, epoch)) {
             return true;
         }
-        // Java monitors, until they are followed as edges: the lockset of the unordered writers (Locks).
-        int[] held = Locks.held(map, s, st);
-        if (held == null) {
-            return true; // not sampled this time: assume the common lock still holds
-        }
-        s.lockset = s.lockset == null ? held : Locks.intersect(s.lockset, held);
-        if (s.lockset.length > 0) {
-            return true;
-        }
-        s.lockset = null;
-        return false;
+        Clocks.joinClassInits(t);
+        return t.happensAfter(w.idx, epoch);
     }
 
     /** A race with one stack, held without a reference to the map (which it must not keep alive). */

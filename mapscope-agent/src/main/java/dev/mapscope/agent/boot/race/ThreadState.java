@@ -74,6 +74,12 @@ public final class ThreadState {
     /** tier 2: this thread's current epoch: advanced after each release, so later writes are not covered by it */
     int clock;
     /**
+     * How many joins raised a component of vc other than this thread's own; written by Clocks, by the owning
+     * thread only. A release with the same count as this thread's last release into a clock knows that vc
+     * only changed in its own component since (FastTrack's same-epoch release, see Clocks).
+     */
+    int joins;
+    /**
      * True while the agent itself runs on this thread (a slow path, a report). Map writes and
      * synchronisation done by the agent's own code are then ignored: this is the re-entrancy guard, and it
      * costs the fast path one load from an object the fast path holds anyway.

@@ -1,0 +1,434 @@
+package dev.mapscope.agent;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Vector;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Exchanger;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Phaser;
+import java.util.concurrent.RecursiveTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.StampedLock;
+
+/**
+ * Correct programs whose synchronisation tier 2 sees only through the happens-before model of the JMM
+ * (monitors, wait/notify, volatiles, atomics, CompletableFuture, StampedLock, Exchanger, Phaser, interrupts,
+ * class initialisation), and racy ones that a lockset sampled late could miss. In each correct one the map
+ * writes are outside any lock the threads share, so only those edges order them. Run as a main class:
+ * {@code SyncPatterns [names...]} (none: all).
+ */
+public final class SyncPatterns {
+    static final int ROUNDS = 20;
+
+    private SyncPatterns() {}
+
+    public static void main(String[] args) throws Exception {
+        List<String> names = args.length > 0 ? List.of(args) : all();
+        for (String n : names) {
+            SyncPatterns.class.getDeclaredMethod(n).invoke(null);
+            System.out.println("ran " + n);
+        }
+        System.out.println("done");
+    }
+
+    static List<String> all() {
+        List<String> r = new ArrayList<>();
+        for (java.lang.reflect.Method m : SyncPatterns.class.getDeclaredMethods()) {
+            if ((m.getName().startsWith("racy") || m.getName().startsWith("quiet")) && m.getParameterCount() == 0) {
+                r.add(m.getName());
+            }
+        }
+        Collections.sort(r);
+        return r;
+    }
+
+    private static void runAll(List<Thread> threads) throws InterruptedException {
+        for (Thread t : threads) {
+            t.start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+    }
+
+    /** supplyAsync on one pool, thenApplyAsync on another, thenApply, join; each stage and the caller write. */
+    static void quietCompletableFutureTwoPools() throws Exception {
+        ExecutorService a = Executors.newFixedThreadPool(2);
+        ExecutorService b = Executors.newFixedThreadPool(2);
+        try {
+            for (int r = 0; r < ROUNDS; r++) {
+                Map<Integer, Integer> m = new HashMap<>();
+                m.put(0, 0);
+                Map<Integer, Integer> done = CompletableFuture.supplyAsync(
+                                () -> {
+                                    m.put(1, 1);
+                                    return m;
+                                },
+                                a)
+                        .thenApplyAsync(
+                                x -> {
+                                    x.put(2, 2);
+                                    return x;
+                                },
+                                b)
+                        .thenApply(x -> {
+                            x.put(3, 3);
+                            return x;
+                        })
+                        .join();
+                done.put(4, 4);
+            }
+        } finally {
+            a.shutdown();
+            b.shutdown();
+            a.awaitTermination(10, TimeUnit.SECONDS);
+            b.awaitTermination(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Two threads take turns through wait/notifyAll on a monitor; their map writes are outside it. */
+    static void quietWaitNotifyTurns() throws InterruptedException {
+        Map<Integer, Integer> m = new HashMap<>();
+        Object monitor = new Object();
+        int[] turn = {0};
+        List<Thread> threads = new ArrayList<>();
+        for (int id = 0; id < 2; id++) {
+            int me = id;
+            threads.add(new Thread(
+                    () -> {
+                        for (int i = 0; i < ROUNDS; i++) {
+                            synchronized (monitor) {
+                                while (turn[0] != me) {
+                                    try {
+                                        monitor.wait();
+                                    } catch (InterruptedException e) {
+                                        return;
+                                    }
+                                }
+                            }
+                            m.put(me * 1000 + i, i);
+                            synchronized (monitor) {
+                                turn[0] = 1 - me;
+                                monitor.notifyAll();
+                            }
+                        }
+                    },
+                    "turns-" + id));
+        }
+        runAll(threads);
+    }
+
+    static volatile Map<Integer, Integer> published;
+
+    /** A map handed over through a volatile field. */
+    static void quietVolatileFlag() throws InterruptedException {
+        for (int r = 0; r < ROUNDS; r++) {
+            published = null;
+            Thread producer = new Thread(
+                    () -> {
+                        Map<Integer, Integer> m = new HashMap<>();
+                        m.put(1, 1);
+                        published = m;
+                    },
+                    "volatile-producer");
+            Thread consumer = new Thread(
+                    () -> {
+                        Map<Integer, Integer> m;
+                        while ((m = published) == null) {
+                            Thread.onSpinWait();
+                        }
+                        m.put(2, 2);
+                    },
+                    "volatile-consumer");
+            runAll(List.of(consumer, producer));
+        }
+    }
+
+    /** Filled by a static initializer run in one thread, written later by another that only used the class. */
+    static void quietStaticInitializer() throws InterruptedException {
+        Object lock = new Object();
+        Thread init = new Thread(() -> Filled.MAP.size(), "clinit-a");
+        Thread writer = new Thread(
+                () -> {
+                    while (init.getState() != Thread.State.TERMINATED) {
+                        Thread.onSpinWait(); // getState is not an edge: only the class's initialisation orders the
+                        // writes
+                    }
+                    synchronized (lock) {
+                        Filled.MAP.put(100, 100);
+                    }
+                },
+                "clinit-b");
+        runAll(List.of(writer, init));
+    }
+
+    static final class Filled {
+        static final Map<Integer, Integer> MAP = new HashMap<>();
+
+        static {
+            for (int i = 0; i < 10; i++) {
+                MAP.put(i, i);
+            }
+        }
+    }
+
+    /** A spin lock on an AtomicBoolean. */
+    static void quietAtomicSpinLock() throws InterruptedException {
+        AtomicBoolean lock = new AtomicBoolean();
+        Map<Integer, Integer> m = new HashMap<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int id = 0; id < 4; id++) {
+            int base = id * 1000;
+            threads.add(new Thread(
+                    () -> {
+                        for (int i = 0; i < 100; i++) {
+                            while (!lock.compareAndSet(false, true)) {
+                                Thread.onSpinWait();
+                            }
+                            try {
+                                m.put(base + i, i);
+                            } finally {
+                                lock.set(false);
+                            }
+                        }
+                    },
+                    "spin-" + id));
+        }
+        runAll(threads);
+    }
+
+    /** A map handed over through an AtomicReference. */
+    static void quietAtomicReference() throws InterruptedException {
+        AtomicReference<Map<Integer, Integer>> ref = new AtomicReference<>();
+        for (int r = 0; r < ROUNDS; r++) {
+            ref.set(null);
+            Thread producer = new Thread(
+                    () -> {
+                        Map<Integer, Integer> m = new HashMap<>();
+                        m.put(1, 1);
+                        ref.set(m);
+                    },
+                    "atomic-producer");
+            Thread consumer = new Thread(
+                    () -> {
+                        Map<Integer, Integer> m;
+                        while ((m = ref.get()) == null) {
+                            Thread.onSpinWait();
+                        }
+                        m.put(2, 2);
+                    },
+                    "atomic-consumer");
+            runAll(List.of(consumer, producer));
+        }
+    }
+
+    /** Every write under a StampedLock's write lock. */
+    static void quietStampedLock() throws InterruptedException {
+        StampedLock lock = new StampedLock();
+        Map<Integer, Integer> m = new HashMap<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int id = 0; id < 4; id++) {
+            int base = id * 1000;
+            threads.add(new Thread(
+                    () -> {
+                        for (int i = 0; i < 100; i++) {
+                            long stamp = lock.writeLock();
+                            try {
+                                m.put(base + i, i);
+                            } finally {
+                                lock.unlockWrite(stamp);
+                            }
+                        }
+                    },
+                    "stamped-" + id));
+        }
+        runAll(threads);
+    }
+
+    /** Two threads swap maps through an Exchanger and write the one they received. */
+    static void quietExchanger() throws InterruptedException {
+        Exchanger<Map<Integer, Integer>> exchanger = new Exchanger<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int id = 0; id < 2; id++) {
+            int base = id * 1000;
+            threads.add(new Thread(
+                    () -> {
+                        Map<Integer, Integer> m = new HashMap<>();
+                        m.put(base, 0);
+                        try {
+                            for (int i = 0; i < ROUNDS; i++) {
+                                m = exchanger.exchange(m);
+                                m.put(base + i, i);
+                            }
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    },
+                    "exchanger-" + id));
+        }
+        runAll(threads);
+    }
+
+    /** Two parties write in alternate phases of a Phaser. */
+    static void quietPhaser() throws InterruptedException {
+        Phaser phaser = new Phaser(2);
+        Map<Integer, Integer> m = new HashMap<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int id = 0; id < 2; id++) {
+            int me = id;
+            threads.add(new Thread(
+                    () -> {
+                        for (int i = 0; i < ROUNDS; i++) {
+                            if (i % 2 == me) {
+                                m.put(i, i);
+                            }
+                            phaser.arriveAndAwaitAdvance();
+                        }
+                    },
+                    "phaser-" + id));
+        }
+        runAll(threads);
+    }
+
+    /** Maps handed over through a Vector (a JDK class synchronised by its monitor). */
+    static void quietVector() throws InterruptedException {
+        Vector<Map<Integer, Integer>> handed = new Vector<>();
+        Thread producer = new Thread(
+                () -> {
+                    for (int i = 0; i < ROUNDS; i++) {
+                        Map<Integer, Integer> m = new HashMap<>();
+                        m.put(i, i);
+                        handed.add(m);
+                    }
+                },
+                "vector-producer");
+        Thread consumer = new Thread(
+                () -> {
+                    int got = 0;
+                    while (got < ROUNDS) {
+                        if (handed.size() > got) {
+                            handed.get(got++).put(-1, 0);
+                        } else {
+                            Thread.onSpinWait();
+                        }
+                    }
+                },
+                "vector-consumer");
+        runAll(List.of(consumer, producer));
+    }
+
+    /** The interrupted thread writes after it saw the interrupt (an InterruptedException). */
+    static void quietInterrupt() throws InterruptedException {
+        Map<Integer, Integer> m = new HashMap<>();
+        Thread sleeper = new Thread(
+                () -> {
+                    try {
+                        Thread.sleep(600_000);
+                    } catch (InterruptedException e) {
+                        m.put(2, 2);
+                    }
+                },
+                "interrupted");
+        sleeper.start();
+        m.put(1, 1);
+        sleeper.interrupt();
+        sleeper.join();
+    }
+
+    /** A RecursiveTask tree on its own pool, fork/join/invoke/invokeAll, each leaf writing under the map's monitor. */
+    static void quietForkJoin() {
+        Map<Integer, Integer> m = new HashMap<>();
+        m.put(0, 0);
+        ForkJoinPool pool = new ForkJoinPool(3);
+        try {
+            pool.invoke(new Leaves(m, 4));
+            m.put(-1, -1);
+            pool.submit(() -> Leaves.invokeAll(new Leaves(m, 2), new Leaves(m, 2)))
+                    .join();
+            m.put(-2, -2);
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    static final class Leaves extends RecursiveTask<Integer> {
+        private final Map<Integer, Integer> map;
+        private final int depth;
+
+        Leaves(Map<Integer, Integer> map, int depth) {
+            this.map = map;
+            this.depth = depth;
+        }
+
+        @Override
+        protected Integer compute() {
+            if (depth == 0) {
+                synchronized (map) { // leaves run in parallel; the submitter's writes are outside this monitor
+                    map.put(-100 - System.identityHashCode(this) % 1000, 1);
+                }
+                return 1;
+            }
+            Leaves left = new Leaves(map, depth - 1);
+            left.fork();
+            int right = new Leaves(map, depth - 1).invoke();
+            return right + left.join();
+        }
+    }
+
+    /** Two threads, each synchronized on its own lock object: no edge between them. */
+    static void racyOwnMonitors() throws InterruptedException {
+        Map<Integer, Integer> m = new HashMap<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int id = 0; id < 2; id++) {
+            Object own = new Object();
+            int base = id * 1000;
+            threads.add(new Thread(
+                    () -> {
+                        for (int i = 0; i < 100; i++) {
+                            synchronized (own) {
+                                m.put(base + i, i);
+                            }
+                        }
+                    },
+                    "own-monitor-" + id));
+        }
+        runAll(threads);
+    }
+
+    /** Two Runnables, each writing under synchronized (this): two different monitors. */
+    static void racySynchronizedThis() throws InterruptedException {
+        Map<Integer, Integer> m = new HashMap<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int id = 0; id < 2; id++) {
+            threads.add(new Thread(new SelfLocked(m, id * 1000), "self-locked-" + id));
+        }
+        runAll(threads);
+    }
+
+    static final class SelfLocked implements Runnable {
+        private final Map<Integer, Integer> map;
+        private final int base;
+
+        SelfLocked(Map<Integer, Integer> map, int base) {
+            this.map = map;
+            this.base = base;
+        }
+
+        @Override
+        public void run() {
+            for (int i = 0; i < 100; i++) {
+                synchronized (this) {
+                    map.put(base + i, i);
+                }
+            }
+        }
+    }
+}

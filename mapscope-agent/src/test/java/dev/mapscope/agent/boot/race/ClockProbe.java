@@ -1,0 +1,21 @@
+package dev.mapscope.agent.boot.race;
+
+/** Test access to the current thread's clock, to see releases (each starts a new epoch) and acquires. */
+public final class ClockProbe {
+    private ClockProbe() {}
+
+    /** The current thread's epoch: one more after each release it made. */
+    public static int epoch() {
+        return ThreadState.current().clock;
+    }
+
+    /** The current thread's knowledge of thread {@code other}'s epoch. */
+    public static int knows(int otherIndex) {
+        int[] vc = ThreadState.current().vc;
+        return otherIndex < vc.length ? vc[otherIndex] : 0;
+    }
+
+    public static int index() {
+        return ThreadState.current().idx;
+    }
+}
