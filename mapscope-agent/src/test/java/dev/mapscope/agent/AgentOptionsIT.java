@@ -27,7 +27,7 @@ class AgentOptionsIT {
                     .contains("mapscope: unsynchronized write to java.util.HashMap@")
                     .contains("kind: unsynchronized-write")
                     .contains("at dev.mapscope.agent.Patterns.lambda$racySeed$")
-                    .contains("...with no happens-before order and no common lock after thread \"seed-")
+                    .contains("...with no happens-before order after thread \"seed-")
                     .contains("fix: ")
                     .doesNotContain("dev.mapscope.agent.boot.");
         }

@@ -287,7 +287,7 @@ class SyncRewriterTest {
         assertThat(SyncTransformer.scope(null, "java/lang/ThreadLocal")).isNull();
         assertThat(SyncTransformer.scope(null, "java/lang/Thread")).isNull();
         assertThat(SyncTransformer.scope(null, "jdk/internal/misc/Unsafe")).isNull();
-        assertThat(SyncTransformer.own(null, "dev/mapscope/agent/boot/Edges", null))
+        assertThat(SyncTransformer.own(null, "dev/mapscope/agent/boot/race/Edges", null))
                 .isTrue();
         assertThat(SyncTransformer.scope(null, "java/util/Hashtable")).isEqualTo(SyncRewriter.Scope.JDK_MONITORS);
         assertThat(SyncTransformer.scope(null, "java/util/concurrent/CompletableFuture$UniApply"))

@@ -120,12 +120,17 @@ public final class Findings {
             for (JsonNode frame : t.path("stack")) {
                 stack.add(frame.asText());
             }
+            List<String> started = new ArrayList<>();
+            for (JsonNode frame : t.path("startedAt")) {
+                started.add(frame.asText());
+            }
             threads.add(new ReportedFinding.Racer(
                     text(t, "name"),
                     t.path("id").asLong(-1),
                     text(t, "operation"),
                     List.copyOf(stack),
-                    text(t, "stackAt")));
+                    text(t, "stackAt"),
+                    List.copyOf(started)));
         }
         return new ReportedFinding(
                 text(n, "id"),
@@ -139,7 +144,8 @@ public final class Findings {
                 n.path("keyHash").asLong(-1),
                 List.copyOf(threads),
                 n.path("count").asLong(1),
-                text(n, "time"));
+                text(n, "time"),
+                Math.max(1, n.path("paths").size()));
     }
 
     private static String text(JsonNode n, String field) {

@@ -103,7 +103,12 @@ public final class HtmlReport {
                 .append(".</p>\n");
         b.append("<table class=\"meta\">\n");
         row(b, "map", f.mapDescription() + (f.mapId() == null ? "" : "  \u2014  " + f.mapId()));
-        row(b, "allocated at", f.allocatedAt() == null ? "unknown" : f.allocatedAt());
+        if (f.allocatedAt() != null) {
+            row(b, "allocated at", f.allocatedAt());
+        }
+        if (f.paths() > 1) {
+            row(b, "code paths", f.paths() + " distinct pairs reached these racing lines (listed in the JSON report)");
+        }
         row(b, "operation", f.operation());
         if (f.bucket() >= 0 || f.keyHash() != -1) {
             row(
@@ -128,7 +133,9 @@ public final class HtmlReport {
                     .append(r.stackNote().isEmpty() ? "" : "; " + escape(r.stackNote()))
                     .append(")</span></h3>\n");
             if (r.stack().isEmpty()) {
-                b.append("<p class=\"nostack\">(no stack recorded)</p></div>\n");
+                b.append("<p class=\"nostack\">(no stack recorded)</p>");
+                started(b, r);
+                b.append("</div>\n");
                 continue;
             }
             b.append("<ol class=\"stack\">\n");
@@ -137,9 +144,20 @@ public final class HtmlReport {
                         .append(escape(frame))
                         .append("</li>\n");
             }
-            b.append("</ol></div>\n");
+            b.append("</ol>");
+            started(b, r);
+            b.append("</div>\n");
         }
         b.append("</div>\n</section>\n");
+    }
+
+    /** Where the thread was started, under its stack. */
+    private static void started(StringBuilder b, ReportedFinding.Racer r) {
+        if (r.startSite() != null) {
+            b.append("<p class=\"started\">started at <code>")
+                    .append(escape(r.startSite()))
+                    .append("</code></p>");
+        }
     }
 
     private static void row(StringBuilder b, String name, String value) {

@@ -18,23 +18,33 @@ public record ReportedFinding(
         long keyHash,
         List<Racer> threads,
         long count,
-        String time) {
+        String time,
+        int paths) {
 
-    /** One of the two threads of a finding: {@code threads[0]} detected the race, {@code threads[1]} is the other. */
-    public record Racer(String name, long id, String operation, List<String> stack, String stackAt) {
+    /**
+     * One of the two threads of a finding: {@code threads[0]} detected the race, {@code threads[1]} is the other.
+     * {@code startedAt} is where the thread was started (its {@code Thread.start} call site), empty when not known.
+     */
+    public record Racer(
+            String name, long id, String operation, List<String> stack, String stackAt, List<String> startedAt) {
         /**
-         * What the stack shows, when it is not the thread's own write (protocol field {@code stackAt}): "now" is
-         * where the thread was when the race was found, "unknown" means it ended before anyone asked.
+         * What the stack shows, when it is not the thread's own racing write (protocol field {@code stackAt}).
          */
         String stackNote() {
             if (stackAt == null) {
                 return "";
             }
             return switch (stackAt) {
-                case "now" -> "stack when the race was found";
-                case "unknown" -> "not recorded; the thread has ended";
+                case "now" -> "it had left the map; its stack when the race was found";
+                case "inside" -> "still inside the map half a second later: a loop in a damaged table?";
+                case "unknown" -> "its stack at that write was not recorded: the race did not repeat";
                 default -> "";
             };
+        }
+
+        /** Where the thread was started: the first frame outside the JDK, else the first one; null when not known. */
+        String startSite() {
+            return startedAt.isEmpty() ? null : callSite(startedAt);
         }
     }
 

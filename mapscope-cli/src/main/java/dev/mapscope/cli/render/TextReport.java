@@ -39,7 +39,9 @@ public final class TextReport {
                 number, f.kind(), f.mapClass(), f.operation(), f.count() > 1 ? "  (seen " + f.count() + " times)" : "");
         out.println("    " + f.kindExplanation());
         out.println("    map:       " + f.mapDescription() + (f.mapId() == null ? "" : "  " + f.mapId()));
-        out.println("    allocated: " + (f.allocatedAt() == null ? "not recorded" : f.allocatedAt()));
+        if (f.allocatedAt() != null) {
+            out.println("    allocated: " + f.allocatedAt());
+        }
         if (f.bucket() >= 0 || f.keyHash() != -1) {
             out.println("    bucket:    " + (f.bucket() >= 0 ? f.bucket() : "unknown")
                     + (f.keyHash() != -1 ? ", key hash " + f.keyHash() : ""));
@@ -61,9 +63,15 @@ public final class TextReport {
                 out.println("        ... " + (r.stack().size() - shown) + " more");
             }
             if (r.stack().isEmpty()) {
-                out.println("        (no stack recorded"
-                        + ("unknown".equals(r.stackAt()) ? ": the thread has ended" : "") + ")");
+                out.println("        (no stack recorded)");
             }
+            if (r.startSite() != null) {
+                out.println("        started at " + r.startSite());
+            }
+        }
+        if (f.paths() > 1) {
+            out.println("    the same racing lines were reached from " + (f.paths() - 1) + " other pair"
+                    + (f.paths() == 2 ? "" : "s") + " of code paths (the JSON report lists them)");
         }
         out.flush();
     }
@@ -81,12 +89,13 @@ public final class TextReport {
         }
         for (ReportedFinding.Racer r : f.threads()) {
             out.printf(
-                    "%s    %-" + width + "s  %s%n",
+                    "%s    %-" + width + "s  %s%s%n",
                     indent,
                     r.name(),
                     r.stack().isEmpty()
-                            ? "(" + (r.stackNote().isEmpty() ? "no stack recorded" : "stack " + r.stackNote()) + ")"
-                            : "at " + ReportedFinding.callSite(r.stack()));
+                            ? "(" + (r.stackNote().isEmpty() ? "no stack recorded" : r.stackNote()) + ")"
+                            : "at " + ReportedFinding.callSite(r.stack()),
+                    r.startSite() == null ? "" : "   (started at " + r.startSite() + ")");
         }
     }
 

@@ -6,16 +6,16 @@ public final class ClockProbe {
 
     /** The current thread's epoch: one more after each release it made. */
     public static int epoch() {
-        return ThreadState.current().clock;
+        return ThreadState.tracked().clock;
     }
 
     /** The current thread's knowledge of thread {@code other}'s epoch. */
     public static int knows(int otherIndex) {
-        int[] vc = ThreadState.current().vc;
+        int[] vc = ThreadState.tracked().vc;
         return otherIndex < vc.length ? vc[otherIndex] : 0;
     }
 
     public static int index() {
-        return ThreadState.current().idx;
+        return ThreadState.tracked().idx;
     }
 }
