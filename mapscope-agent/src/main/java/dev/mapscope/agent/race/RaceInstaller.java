@@ -99,6 +99,11 @@ public final class RaceInstaller {
     private static final String FJ_TASK = "java.util.concurrent.ForkJoinTask";
     private static final String FJ_POOL = "java.util.concurrent.ForkJoinPool";
     private static final String TPE = "java.util.concurrent.ThreadPoolExecutor";
+    /** a map handed over through a ConcurrentHashMap: one clock per ConcurrentHashMap, released by every write */
+    private static final String CHM = "java.util.concurrent.ConcurrentHashMap";
+    /** JDK 21+: a virtual thread's start and end are not Thread.start and Thread.exit */
+    private static final String VIRTUAL = "java.lang.VirtualThread";
+
     private static final String STAMPED = "java.util.concurrent.locks.StampedLock";
     private static final String INTERRUPTED = "java.lang.InterruptedException";
 
@@ -114,7 +119,8 @@ public final class RaceInstaller {
             s.add(AQLS);
             s.addAll(List.of(SYNCS));
             s.addAll(List.of(QUEUES));
-            s.addAll(List.of(THREAD, FUTURE_TASK, COMPLETABLE, FJ_TASK, FJ_POOL, TPE, STAMPED, INTERRUPTED));
+            s.addAll(List.of(
+                    THREAD, FUTURE_TASK, COMPLETABLE, FJ_TASK, FJ_POOL, TPE, STAMPED, INTERRUPTED, CHM, VIRTUAL));
         }
         return s;
     }
@@ -291,6 +297,37 @@ public final class RaceInstaller {
                         .visit(on(
                                 SyncAdvice.AcquireArgument1.class,
                                 named("beforeExecute").and(takesArguments(2)))));
+        // A ConcurrentHashMap publishes its values with volatile writes and CAS inside java.base, which the
+        // rewrite does not touch: model it at API level. Every write releases on the map before it
+        // publishes; every read (and every write, which reads the old value) acquires after it.
+        b = b.type(named(CHM))
+                .transform((builder, type, loader, module, pd) -> builder.visit(on(
+                                SyncAdvice.ReleaseThis.class,
+                                namedOneOf(
+                                        "putVal",
+                                        "replaceNode",
+                                        "compute",
+                                        "computeIfAbsent",
+                                        "computeIfPresent",
+                                        "merge",
+                                        "clear")))
+                        .visit(on(
+                                SyncAdvice.AcquireThisOnExit.class,
+                                namedOneOf(
+                                        "get",
+                                        "getOrDefault",
+                                        "containsKey",
+                                        "containsValue",
+                                        "putVal",
+                                        "replaceNode",
+                                        "compute",
+                                        "computeIfAbsent",
+                                        "computeIfPresent",
+                                        "merge"))));
+        b = b.type(named(VIRTUAL))
+                .transform((builder, type, loader, module, pd) -> builder.visit(
+                                on(SyncAdvice.ThreadStart.class, named("start")))
+                        .visit(on(SyncAdvice.ThreadExit.class, named("afterDone"))));
         return b;
     }
 

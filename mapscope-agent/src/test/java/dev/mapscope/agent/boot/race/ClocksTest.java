@@ -28,12 +28,12 @@ class ClocksTest {
     }
 
     static int[] state() {
-        ThreadState t = ThreadState.current();
+        ThreadState t = ThreadState.tracked();
         return new int[] {t.idx, t.clock};
     }
 
     static int knows(int idx) {
-        int[] vc = ThreadState.current().vc;
+        int[] vc = ThreadState.tracked().vc;
         return idx < vc.length ? vc[idx] : 0;
     }
 
@@ -56,7 +56,7 @@ class ClocksTest {
             Clocks.acquire(sync);
             Clocks.release(sync);
             Clocks.release(sync);
-            return ThreadState.current().clock - 1;
+            return ThreadState.tracked().clock - 1;
         });
         assertThat(on(B, () -> {
                     Clocks.acquire(sync);
@@ -66,7 +66,7 @@ class ClocksTest {
         // B releases without A knowing; A, who released last before, must still learn B's epoch.
         int bReleased = on(B, () -> {
             Clocks.release(sync);
-            return ThreadState.current().clock - 1;
+            return ThreadState.tracked().clock - 1;
         });
         assertThat(on(A, () -> {
                     Clocks.acquire(sync);
@@ -84,11 +84,11 @@ class ClocksTest {
     @Test
     void theEndOfAStaticInitializerIsJoinedBeforeAConclusion() throws Exception {
         int[] a = on(A, () -> {
-            Clocks.classInitialized(ThreadState.current());
-            return new int[] {ThreadState.current().idx, ThreadState.current().clock - 1};
+            Clocks.classInitialized(ThreadState.tracked());
+            return new int[] {ThreadState.tracked().idx, ThreadState.tracked().clock - 1};
         });
         assertThat(on(B, () -> {
-                    Clocks.joinClassInits(ThreadState.current());
+                    Clocks.joinClassInits(ThreadState.tracked());
                     return knows(a[0]);
                 }))
                 .isGreaterThanOrEqualTo(a[1]);
