@@ -31,7 +31,7 @@ public final class Reporter implements Sink {
      * JDK code used here (I/O, formatting) is not watched. The agent's own state is guarded by this
      * object's monitor, never by a java.util.concurrent lock.
      *
-     * A JDK-internal map (no frame outside the JDK wrote it) is not reported by tier 2: the JDK synchronises
+     * A JDK-internal map (the code that called the map is the JDK's) is not reported by tier 2: the JDK synchronises
      * some of its maps in ways tier 2 does not follow (Unsafe publication inside java.base), and a report
      * the user cannot act on is noise. What this hides is counted, its callers listed (MAX_HIDDEN_CALLERS)
      * in the summary and said once on stderr. Tier 1 overlaps are always reported.
@@ -109,8 +109,8 @@ public final class Reporter implements Sink {
         if (race.kind.equals(Race.UNSYNCHRONIZED) && jdkInternal(f)) {
             synchronized (this) {
                 ignored++;
-                String caller = Finding.racingFrame(f.current().stack());
-                if (hiddenCallers.size() < MAX_HIDDEN_CALLERS && !hiddenCallers.contains(caller)) {
+                String caller = Finding.caller(f.current().stack());
+                if (caller != null && hiddenCallers.size() < MAX_HIDDEN_CALLERS && !hiddenCallers.contains(caller)) {
                     hiddenCallers.add(caller);
                 }
             }
@@ -184,14 +184,14 @@ public final class Reporter implements Sink {
         }
     }
 
-    /** No frame of the writer's stack is outside the JDK. */
+    /**
+     * The map belongs to the JDK: the first frame above the map and collection classes (the code that called
+     * the map) is the JDK's own, e.g. ZipFile's set of open streams, written under ZipFile's monitor while a
+     * class loads from a jar on an application thread.
+     */
     private static boolean jdkInternal(Finding f) {
-        for (String frame : f.current().stack()) {
-            if (!Finding.isJdk(frame.substring(0, frame.lastIndexOf('.', frame.indexOf('('))))) {
-                return false;
-            }
-        }
-        return true;
+        String caller = Finding.caller(f.current().stack());
+        return caller == null || Finding.isJdk(caller.substring(0, caller.lastIndexOf('.', caller.indexOf('('))));
     }
 
     /** Says {@code line} on stderr the first time limit {@code what} is reached; guarded by this. */
@@ -231,7 +231,7 @@ public final class Reporter implements Sink {
             notice(
                     "jdk",
                     "mapscope: " + ignored + " unsynchronized write" + (ignored == 1 ? "" : "s")
-                            + " to maps that only JDK code touches were not reported (JDK-internal synchronisation "
+                            + " to maps that JDK code calls (its own maps) were not reported (JDK-internal synchronisation "
                             + "is not fully modelled); callers: " + String.join(", ", hiddenCallers));
         }
     }
