@@ -116,8 +116,7 @@ public final class Corpus {
     /** How long past its budget a program may run before it is called hung. */
     private static final long HANG_MILLIS = 120_000;
 
-    private Corpus() {
-    }
+    private Corpus() {}
 
     public static void main(String[] args) throws Exception {
         Path report = null;
@@ -165,7 +164,8 @@ public final class Corpus {
     private static boolean run(Class<? extends Program> c, Path report, long budgetNanos) throws InterruptedException {
         String name = c.getSimpleName();
         if (!runsHere(c)) {
-            System.out.println("skipped " + name + " (needs Java " + c.getAnnotation(NeedsJava.class).value() + ")");
+            System.out.println("skipped " + name + " (needs Java "
+                    + c.getAnnotation(NeedsJava.class).value() + ")");
             return true;
         }
         boolean[] ok = {false};

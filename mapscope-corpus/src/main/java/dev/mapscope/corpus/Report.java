@@ -20,8 +20,7 @@ import java.util.Map;
 public final class Report {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Report() {
-    }
+    private Report() {}
 
     /** One thread of a finding: its name, which moment its stack shows ({@code write}, {@code now}, {@code unknown}), the frames. */
     public record Side(String name, String stackAt, List<String> stack) {
@@ -64,10 +63,22 @@ public final class Report {
         /** The whole finding as text: kind, id, map, operation, count, then each thread with its full stack. */
         public String describe() {
             StringBuilder b = new StringBuilder();
-            b.append(kind).append(" id=").append(id).append(" map=").append(map).append(" operation=")
-                    .append(operation).append(" count=").append(count).append('\n');
+            b.append(kind)
+                    .append(" id=")
+                    .append(id)
+                    .append(" map=")
+                    .append(map)
+                    .append(" operation=")
+                    .append(operation)
+                    .append(" count=")
+                    .append(count)
+                    .append('\n');
             for (Side side : threads) {
-                b.append("  thread \"").append(side.name()).append("\" (stack at ").append(side.stackAt()).append(")");
+                b.append("  thread \"")
+                        .append(side.name())
+                        .append("\" (stack at ")
+                        .append(side.stackAt())
+                        .append(")");
                 if (side.stack().isEmpty()) {
                     b.append(": no stack\n");
                 } else {
@@ -108,7 +119,8 @@ public final class Report {
 
     /** True if the file has a {@code summary} line, which the agent writes when the JVM exits. */
     public static boolean hasSummary(Path file) throws IOException {
-        return Files.exists(file) && Files.readString(file, StandardCharsets.UTF_8).contains("{\"type\":\"summary\"");
+        return Files.exists(file)
+                && Files.readString(file, StandardCharsets.UTF_8).contains("{\"type\":\"summary\"");
     }
 
     private static Finding finding(JsonNode n) {
@@ -120,8 +132,13 @@ public final class Report {
             }
             sides.add(new Side(t.path("name").asText(), t.path("stackAt").asText("?"), List.copyOf(stack)));
         }
-        return new Finding(n.path("id").asText(), n.path("kind").asText(), n.path("mapId").asText(),
-                n.path("operation").asText(), n.path("count").asLong(), List.copyOf(sides));
+        return new Finding(
+                n.path("id").asText(),
+                n.path("kind").asText(),
+                n.path("mapId").asText(),
+                n.path("operation").asText(),
+                n.path("count").asLong(),
+                List.copyOf(sides));
     }
 
     /** {@code frame} is {@code class.method(File.java:line)}; {@code method} null matches any method. */

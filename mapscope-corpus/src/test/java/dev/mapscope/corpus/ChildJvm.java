@@ -45,7 +45,10 @@ final class ChildJvm implements AutoCloseable {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(mainClass);
         cmd.addAll(args);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .start();
         return new ChildJvm(p, output, report);
     }
 
@@ -56,7 +59,8 @@ final class ChildJvm implements AutoCloseable {
         }
         Path jar = Paths.get(path);
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("no agent jar at " + jar + ": build mapscope-agent first (mvn -pl mapscope-corpus -am verify)");
+            throw new IllegalStateException(
+                    "no agent jar at " + jar + ": build mapscope-agent first (mvn -pl mapscope-corpus -am verify)");
         }
         return jar;
     }

@@ -48,7 +48,8 @@ class CorpusIT {
             String name = program.getSimpleName();
             return output.lines()
                     .filter(l -> l.matches("(ran|caught|not caught|skipped|failed|hung) " + name + "( .*|:.*)?"))
-                    .findFirst().orElse("(no line for " + name + " in the child's output)");
+                    .findFirst()
+                    .orElse("(no line for " + name + " in the child's output)");
         }
 
         List<Report.Finding> naming(Class<?> program) {
@@ -67,11 +68,17 @@ class CorpusIT {
             }
             tests.add(dynamicTest("no finding outside the programs", () -> {
                 List<Report.Finding> stray = run.findings().stream()
-                        .filter(f -> Corpus.CORRECT.stream().noneMatch(f::names)).collect(Collectors.toList());
-                assertThat(stray).as("findings in the correct-programs JVM that name no program:\n%s", describe(stray)).isEmpty();
+                        .filter(f -> Corpus.CORRECT.stream().noneMatch(f::names))
+                        .collect(Collectors.toList());
+                assertThat(stray)
+                        .as("findings in the correct-programs JVM that name no program:\n%s", describe(stray))
+                        .isEmpty();
             }));
-            tests.add(dynamicTest("the agent wrote its summary", () -> assertThat(run.summary())
-                    .as("no summary line in the report; output:\n%s", run.output()).isTrue()));
+            tests.add(dynamicTest(
+                    "the agent wrote its summary",
+                    () -> assertThat(run.summary())
+                            .as("no summary line in the report; output:\n%s", run.output())
+                            .isTrue()));
             return dynamicContainer("mode=" + mode, tests);
         });
     }
@@ -80,22 +87,23 @@ class CorpusIT {
     Stream<DynamicContainer> racyProgramsAreReportedWithBothStacks() {
         return MODES.stream().map(mode -> {
             List<Class<? extends Program>> programs = Corpus.RACY.stream()
-                    .filter(p -> mode.equals("full") || p.getAnnotation(Race.class).overlapping())
+                    .filter(p ->
+                            mode.equals("full") || p.getAnnotation(Race.class).overlapping())
                     .collect(Collectors.toList());
             String name = "racy-" + mode;
-            List<String> args = new ArrayList<>(List.of("--report", ChildJvm.reportOf(dir, name).toString(),
-                    "--budget", Long.toString(BUDGET_SECONDS)));
+            List<String> args = new ArrayList<>(List.of(
+                    "--report", ChildJvm.reportOf(dir, name).toString(), "--budget", Long.toString(BUDGET_SECONDS)));
             programs.forEach(p -> args.add(p.getSimpleName()));
             Run run = run(name, mode, args);
             printSummary(run, programs);
             List<DynamicTest> tests = new ArrayList<>();
             for (Class<? extends Program> program : programs) {
-                tests.add(dynamicTest(program.getSimpleName() + " is reported with both stacks",
-                        () -> assertReported(run, program)));
-                tests.add(dynamicTest(program.getSimpleName() + " has no half finding",
-                        () -> assertNoHalfFinding(run, program)));
-                tests.add(dynamicTest(program.getSimpleName() + " is one finding",
-                        () -> assertOneBugOneFinding(run, program)));
+                tests.add(dynamicTest(
+                        program.getSimpleName() + " is reported with both stacks", () -> assertReported(run, program)));
+                tests.add(dynamicTest(
+                        program.getSimpleName() + " has no half finding", () -> assertNoHalfFinding(run, program)));
+                tests.add(dynamicTest(
+                        program.getSimpleName() + " is one finding", () -> assertOneBugOneFinding(run, program)));
             }
             return dynamicContainer("mode=" + mode, tests);
         });
@@ -103,21 +111,35 @@ class CorpusIT {
 
     private static void assertSilent(Run run, Class<? extends Program> program) {
         Assumptions.assumeTrue(Corpus.runsHere(program), () -> program.getSimpleName() + " needs a newer JDK");
-        assertThat(run.line(program)).as("%s ran; output:\n%s", program.getSimpleName(), run.output())
+        assertThat(run.line(program))
+                .as("%s ran; output:\n%s", program.getSimpleName(), run.output())
                 .isEqualTo("ran " + program.getSimpleName());
         List<Report.Finding> found = run.naming(program);
-        assertThat(found).as("%s is correctly synchronised, yet the agent (%s) reported:\n%s",
-                program.getSimpleName(), run.name(), describe(found)).isEmpty();
+        assertThat(found)
+                .as(
+                        "%s is correctly synchronised, yet the agent (%s) reported:\n%s",
+                        program.getSimpleName(), run.name(), describe(found))
+                .isEmpty();
     }
 
     private static void assertReported(Run run, Class<? extends Program> program) {
         Race race = program.getAnnotation(Race.class);
         List<Report.Finding> found = run.naming(program);
-        assertThat(run.line(program)).as("%s; output:\n%s", program.getSimpleName(), run.output())
-                .doesNotStartWith("failed").doesNotStartWith("hung");
-        assertThat(found).as("%s (%s): no finding of kind %s with both stacks in %s.%s(); the child said \"%s\"; "
-                        + "its findings:\n%s", program.getSimpleName(), run.name(), List.of(race.kinds()),
-                program.getSimpleName(), race.method(), run.line(program), describe(found))
+        assertThat(run.line(program))
+                .as("%s; output:\n%s", program.getSimpleName(), run.output())
+                .doesNotStartWith("failed")
+                .doesNotStartWith("hung");
+        assertThat(found)
+                .as(
+                        "%s (%s): no finding of kind %s with both stacks in %s.%s(); the child said \"%s\"; "
+                                + "its findings:\n%s",
+                        program.getSimpleName(),
+                        run.name(),
+                        List.of(race.kinds()),
+                        program.getSimpleName(),
+                        race.method(),
+                        run.line(program),
+                        describe(found))
                 .anyMatch(f -> f.showsRace(program, race));
     }
 
@@ -128,15 +150,22 @@ class CorpusIT {
     private static void assertNoHalfFinding(Run run, Class<? extends Program> program) {
         Race race = program.getAnnotation(Race.class);
         List<Report.Finding> half = run.naming(program).stream()
-                .filter(f -> !f.showsRace(program, race)).collect(Collectors.toList());
-        assertThat(half).as("%s (%s): findings without both stacks in %s.%s() (or of another kind):\n%s",
-                program.getSimpleName(), run.name(), program.getSimpleName(), race.method(), describe(half)).isEmpty();
+                .filter(f -> !f.showsRace(program, race))
+                .collect(Collectors.toList());
+        assertThat(half)
+                .as(
+                        "%s (%s): findings without both stacks in %s.%s() (or of another kind):\n%s",
+                        program.getSimpleName(), run.name(), program.getSimpleName(), race.method(), describe(half))
+                .isEmpty();
     }
 
     private static void assertOneBugOneFinding(Run run, Class<? extends Program> program) {
         List<Report.Finding> found = run.naming(program);
-        assertThat(found).as("%s (%s) is one bug, reported as %d findings:\n%s", program.getSimpleName(), run.name(),
-                found.size(), describe(found)).hasSizeLessThanOrEqualTo(FINDINGS_PER_RACE);
+        assertThat(found)
+                .as(
+                        "%s (%s) is one bug, reported as %d findings:\n%s",
+                        program.getSimpleName(), run.name(), found.size(), describe(found))
+                .hasSizeLessThanOrEqualTo(FINDINGS_PER_RACE);
     }
 
     private static Run run(String name, String mode, List<String> args) {
@@ -155,21 +184,28 @@ class CorpusIT {
     /** One line per program: what the child said, how many findings name it, their kinds and stack moments. */
     private static void printSummary(Run run, List<Class<? extends Program>> programs) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format("corpus %s: %.1f s, exit %d, %d findings%n", run.name(), run.seconds(), run.exit(),
-                run.findings().size()));
+        b.append(String.format(
+                "corpus %s: %.1f s, exit %d, %d findings%n",
+                run.name(), run.seconds(), run.exit(), run.findings().size()));
         for (Class<? extends Program> p : programs) {
             List<Report.Finding> found = run.naming(p);
             String shapes = found.stream()
-                    .map(f -> f.kind() + "[" + f.threads().stream().map(t -> t.stackAt() + ":" + t.stack().size())
-                            .collect(Collectors.joining(",")) + "]")
+                    .map(f -> f.kind() + "["
+                            + f.threads().stream()
+                                    .map(t -> t.stackAt() + ":" + t.stack().size())
+                                    .collect(Collectors.joining(","))
+                            + "]")
                     .collect(Collectors.joining(" "));
-            b.append(String.format("  %-28s %-32s %2d %s%n", p.getSimpleName(),
-                    run.line(p).replace(" " + p.getSimpleName(), ""), found.size(), shapes));
+            b.append(String.format(
+                    "  %-28s %-32s %2d %s%n",
+                    p.getSimpleName(), run.line(p).replace(" " + p.getSimpleName(), ""), found.size(), shapes));
         }
         System.out.print(b);
     }
 
     static String describe(List<Report.Finding> findings) {
-        return findings.isEmpty() ? "(none)" : findings.stream().map(Report.Finding::describe).collect(Collectors.joining("\n"));
+        return findings.isEmpty()
+                ? "(none)"
+                : findings.stream().map(Report.Finding::describe).collect(Collectors.joining("\n"));
     }
 }

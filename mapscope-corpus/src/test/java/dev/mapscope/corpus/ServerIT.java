@@ -41,6 +41,7 @@ class ServerIT {
     static final int MIN_REQUESTS = 4 * CLIENTS * BATCH;
     /** At most this many, and for at most {@link #BUDGET_SECONDS}: a bound on the load, not a verdict. */
     static final int MAX_REQUESTS = 100 * CLIENTS * BATCH;
+
     static final long BUDGET_SECONDS = Long.getLong("corpus.budget", 30) * 2;
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -52,14 +53,21 @@ class ServerIT {
     @ValueSource(strings = {"full", "overlap"})
     void racyHandlerIsOneFindingWithBothStacksAtTheRacingLine(String mode) throws Exception {
         Served served = serve("racy", mode);
-        List<Report.Finding> racing = served.findings.stream()
-                .filter(f -> bothAt(f, "countHit")).toList();
-        System.out.printf("server racy %s: %d requests, %d findings, %d with both stacks in countHit%n", mode,
-                served.requests, served.findings.size(), racing.size());
-        assertThat(racing).as("a finding with both stacks in HitCounterServer.countHit after %d requests; findings:\n%s",
-                served.requests, CorpusIT.describe(served.findings)).isNotEmpty();
-        assertThat(served.findings).as("one bug, one finding; after %d requests the agent reported %d:\n%s",
-                served.requests, served.findings.size(), CorpusIT.describe(served.findings)).hasSize(1);
+        List<Report.Finding> racing =
+                served.findings.stream().filter(f -> bothAt(f, "countHit")).toList();
+        System.out.printf(
+                "server racy %s: %d requests, %d findings, %d with both stacks in countHit%n",
+                mode, served.requests, served.findings.size(), racing.size());
+        assertThat(racing)
+                .as(
+                        "a finding with both stacks in HitCounterServer.countHit after %d requests; findings:\n%s",
+                        served.requests, CorpusIT.describe(served.findings))
+                .isNotEmpty();
+        assertThat(served.findings)
+                .as(
+                        "one bug, one finding; after %d requests the agent reported %d:\n%s",
+                        served.requests, served.findings.size(), CorpusIT.describe(served.findings))
+                .hasSize(1);
     }
 
     @ParameterizedTest(name = "mode={0}")
@@ -67,15 +75,18 @@ class ServerIT {
     void correctHandlerIsSilent(String mode) throws Exception {
         Served served = serve("safe", mode);
         System.out.printf("server safe %s: %d requests, %d findings%n", mode, served.requests, served.findings.size());
-        assertThat(served.findings).as("findings on the correct server after %d requests:\n%s", served.requests,
-                CorpusIT.describe(served.findings)).isEmpty();
+        assertThat(served.findings)
+                .as(
+                        "findings on the correct server after %d requests:\n%s",
+                        served.requests, CorpusIT.describe(served.findings))
+                .isEmpty();
     }
 
-    private record Served(int requests, List<Report.Finding> findings) {
-    }
+    private record Served(int requests, List<Report.Finding> findings) {}
 
     private static boolean bothAt(Report.Finding f, String method) {
-        return f.threads().size() == 2 && f.threads().stream().allMatch(t -> t.hasFrame(HitCounterServer.class, method));
+        return f.threads().size() == 2
+                && f.threads().stream().allMatch(t -> t.hasFrame(HitCounterServer.class, method));
     }
 
     /**
@@ -83,11 +94,13 @@ class ServerIT {
      * racy variant, the report shows the race with both stacks (or the bounds are reached), stops it.
      */
     private Served serve(String variant, String mode) throws Exception {
-        try (ChildJvm jvm = ChildJvm.start(dir, "server-" + variant + "-" + mode, mode,
-                HitCounterServer.class.getName(), List.of(variant))) {
+        try (ChildJvm jvm = ChildJvm.start(
+                dir, "server-" + variant + "-" + mode, mode, HitCounterServer.class.getName(), List.of(variant))) {
             URI base = URI.create("http://127.0.0.1:" + awaitPort(jvm) + "/");
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(30)).build();
+            HttpClient client = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(30))
+                    .build();
             ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
             int requests = 0;
             long start = System.nanoTime();
@@ -107,7 +120,8 @@ class ServerIT {
                     }
                     requests += CLIENTS * BATCH;
                     if (requests >= MIN_REQUESTS
-                            && (variant.equals("safe") || Report.read(jvm.report).stream().anyMatch(f -> bothAt(f, "countHit")))) {
+                            && (variant.equals("safe")
+                                    || Report.read(jvm.report).stream().anyMatch(f -> bothAt(f, "countHit")))) {
                         break;
                     }
                 }
@@ -120,7 +134,9 @@ class ServerIT {
                 clients.shutdownNow();
             }
             int exit = jvm.waitFor(2);
-            assertThat(exit).as("the server's exit status; output:\n%s", jvm.output()).isZero();
+            assertThat(exit)
+                    .as("the server's exit status; output:\n%s", jvm.output())
+                    .isZero();
             return new Served(requests, Report.read(jvm.report));
         }
     }
@@ -137,9 +153,11 @@ class ServerIT {
     }
 
     private static HttpResponse<String> post(HttpClient client, URI uri, String json) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build();
+                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
+                .build();
         return client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 

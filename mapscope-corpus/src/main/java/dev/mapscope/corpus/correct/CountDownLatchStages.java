@@ -22,19 +22,23 @@ public final class CountDownLatchStages implements Program {
         Map<String, Integer> record = new HashMap<>();
         CountDownLatch loaded = new CountDownLatch(1);
         CountDownLatch validated = new CountDownLatch(1);
-        Thread loader = new Thread(() -> {
-            load(record, id);
-            loaded.countDown();
-        }, "latch-loader");
-        Thread validator = new Thread(() -> {
-            try {
-                loaded.await();
-                validate(record);
-                validated.countDown();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "latch-validator");
+        Thread loader = new Thread(
+                () -> {
+                    load(record, id);
+                    loaded.countDown();
+                },
+                "latch-loader");
+        Thread validator = new Thread(
+                () -> {
+                    try {
+                        loaded.await();
+                        validate(record);
+                        validated.countDown();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "latch-validator");
         validator.start();
         loader.start();
         validated.await();

@@ -35,7 +35,8 @@ public final class ForkJoinWordCount implements Program {
     }
 
     private static void total(Map<String, Integer> counts) {
-        counts.put("(total)", counts.values().stream().mapToInt(Integer::intValue).sum());
+        counts.put(
+                "(total)", counts.values().stream().mapToInt(Integer::intValue).sum());
     }
 
     static final class Count extends RecursiveTask<Map<String, Integer>> {

@@ -16,10 +16,11 @@ public final class ParallelStreamMaps implements Program {
     @Override
     public void run() {
         for (int round = 0; round < 20; round++) {
-            Map<Integer, Integer> byDigit = IntStream.range(0, 100_000).parallel()
+            Map<Integer, Integer> byDigit = IntStream.range(0, 100_000)
+                    .parallel()
                     .collect(HashMap::new, ParallelStreamMaps::count, ParallelStreamMaps::combine);
-            Map<Integer, List<Integer>> byRemainder = IntStream.range(0, 20_000).parallel().boxed()
-                    .collect(Collectors.groupingBy(i -> i % 13));
+            Map<Integer, List<Integer>> byRemainder =
+                    IntStream.range(0, 20_000).parallel().boxed().collect(Collectors.groupingBy(i -> i % 13));
             byDigit.put(-1, byRemainder.size());
         }
     }

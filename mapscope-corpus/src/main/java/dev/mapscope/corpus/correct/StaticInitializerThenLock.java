@@ -25,8 +25,7 @@ public final class StaticInitializerThenLock implements Program {
             }
         }
 
-        private Settings() {
-        }
+        private Settings() {}
     }
 
     @Override

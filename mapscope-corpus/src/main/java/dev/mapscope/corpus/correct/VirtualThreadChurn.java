@@ -27,8 +27,11 @@ public final class VirtualThreadChurn implements Program {
 
     @Override
     public void run() throws Throwable {
-        var factory = MethodHandles.publicLookup().findStatic(Executors.class, "newVirtualThreadPerTaskExecutor",
-                MethodType.methodType(ExecutorService.class));
+        var factory = MethodHandles.publicLookup()
+                .findStatic(
+                        Executors.class,
+                        "newVirtualThreadPerTaskExecutor",
+                        MethodType.methodType(ExecutorService.class));
         for (int done = 0; done < THREADS; done += BATCH) {
             ExecutorService perTask = (ExecutorService) factory.invoke();
             for (int i = 0; i < BATCH; i++) {

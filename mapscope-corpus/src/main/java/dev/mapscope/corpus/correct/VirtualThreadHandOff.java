@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
 public final class VirtualThreadHandOff implements Program {
     @Override
     public void run() throws Throwable {
-        MethodHandle startVirtual = MethodHandles.publicLookup().findStatic(Thread.class, "startVirtualThread",
-                MethodType.methodType(Thread.class, Runnable.class));
+        MethodHandle startVirtual = MethodHandles.publicLookup()
+                .findStatic(Thread.class, "startVirtualThread", MethodType.methodType(Thread.class, Runnable.class));
         for (int i = 0; i < 500; i++) {
             Map<String, Integer> job = new HashMap<>();
             job.put("input", i);
@@ -32,7 +32,9 @@ public final class VirtualThreadHandOff implements Program {
             finish(job);
         }
         ExecutorService perTask = (ExecutorService) MethodHandles.publicLookup()
-                .findStatic(java.util.concurrent.Executors.class, "newVirtualThreadPerTaskExecutor",
+                .findStatic(
+                        java.util.concurrent.Executors.class,
+                        "newVirtualThreadPerTaskExecutor",
                         MethodType.methodType(ExecutorService.class))
                 .invoke();
         try {

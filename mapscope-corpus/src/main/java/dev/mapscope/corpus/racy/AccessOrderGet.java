@@ -10,7 +10,10 @@ import java.util.Map;
  * read" by two threads: in access order {@code get} moves the entry to the end of the list, a structural
  * write, so two readers race and can corrupt the list.
  */
-@Race(kinds = {Race.CONCURRENT_WRITE, Race.UNSYNCHRONIZED_WRITE}, overlapping = true, method = "lookup")
+@Race(
+        kinds = {Race.CONCURRENT_WRITE, Race.UNSYNCHRONIZED_WRITE},
+        overlapping = true,
+        method = "lookup")
 public final class AccessOrderGet implements Program {
     private final Map<Integer, String> lru = new LinkedHashMap<>(256, 0.75f, true);
 

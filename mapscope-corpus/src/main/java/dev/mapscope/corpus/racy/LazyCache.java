@@ -16,7 +16,10 @@ import java.util.concurrent.TimeUnit;
  * to load a value the first time it is asked for. Fine on one thread; from a pool it races (and
  * {@code HashMap.computeIfAbsent} may throw {@code ConcurrentModificationException} or lose entries).
  */
-@Race(kinds = {Race.CONCURRENT_WRITE, Race.UNSYNCHRONIZED_WRITE}, overlapping = true, method = "lookup")
+@Race(
+        kinds = {Race.CONCURRENT_WRITE, Race.UNSYNCHRONIZED_WRITE},
+        overlapping = true,
+        method = "lookup")
 public final class LazyCache implements Program {
     private final Map<String, String> cache = new HashMap<>();
     private int round;

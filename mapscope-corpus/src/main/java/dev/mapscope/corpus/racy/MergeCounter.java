@@ -11,7 +11,10 @@ import java.util.Map;
  * A word counter with {@code HashMap.merge} shared by four threads: {@code merge} reads, computes and writes
  * in one call, which makes it look atomic; on a plain {@code HashMap} it is not, and counts are lost.
  */
-@Race(kinds = {Race.CONCURRENT_WRITE, Race.UNSYNCHRONIZED_WRITE}, overlapping = true, method = "count")
+@Race(
+        kinds = {Race.CONCURRENT_WRITE, Race.UNSYNCHRONIZED_WRITE},
+        overlapping = true,
+        method = "count")
 public final class MergeCounter implements Program {
     private static final String[] WORDS = {"the", "map", "is", "not", "thread", "safe", "and", "that", "hurts"};
 

@@ -10,7 +10,10 @@ import java.util.Map;
  * synchronised", and nothing orders the two. A common mistake when a lock is created per caller (per
  * request, per instance) instead of per map.
  */
-@Race(kinds = {Race.CONCURRENT_WRITE, Race.UNSYNCHRONIZED_WRITE}, overlapping = true, method = "record")
+@Race(
+        kinds = {Race.CONCURRENT_WRITE, Race.UNSYNCHRONIZED_WRITE},
+        overlapping = true,
+        method = "record")
 public final class OwnLockEach implements Program {
     private final Map<Integer, Integer> shared = new HashMap<>();
 

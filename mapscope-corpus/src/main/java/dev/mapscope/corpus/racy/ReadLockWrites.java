@@ -12,7 +12,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * Writes made under a {@code ReentrantReadWriteLock}'s read lock: a shared lock admits many holders at once,
  * so it excludes nothing between them. (The author meant {@code writeLock()}.)
  */
-@Race(kinds = {Race.CONCURRENT_WRITE, Race.UNSYNCHRONIZED_WRITE}, overlapping = true, method = "record")
+@Race(
+        kinds = {Race.CONCURRENT_WRITE, Race.UNSYNCHRONIZED_WRITE},
+        overlapping = true,
+        method = "record")
 public final class ReadLockWrites implements Program {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Map<Integer, Integer> stats = new HashMap<>();

@@ -10,7 +10,10 @@ import java.util.Map;
  * {@code HashMap} with no synchronisation at all. Started threads are ordered after the starter, not after
  * each other.
  */
-@Race(kinds = {Race.CONCURRENT_WRITE, Race.UNSYNCHRONIZED_WRITE}, overlapping = true, method = "register")
+@Race(
+        kinds = {Race.CONCURRENT_WRITE, Race.UNSYNCHRONIZED_WRITE},
+        overlapping = true,
+        method = "register")
 public final class SeedProgram implements Program {
     private final Map<String, Integer> registry = new HashMap<>();
     private int round;

@@ -9,7 +9,10 @@ import java.util.Set;
  * A {@code HashSet} of seen ids shared by two threads without synchronisation: a {@code HashSet} is a
  * {@code HashMap} inside, and races like one.
  */
-@Race(kinds = {Race.CONCURRENT_WRITE, Race.UNSYNCHRONIZED_WRITE}, overlapping = true, method = "remember")
+@Race(
+        kinds = {Race.CONCURRENT_WRITE, Race.UNSYNCHRONIZED_WRITE},
+        overlapping = true,
+        method = "remember")
 public final class SharedHashSet implements Program {
     private final Set<String> seen = new HashSet<>();
 

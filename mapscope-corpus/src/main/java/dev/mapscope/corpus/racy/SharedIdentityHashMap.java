@@ -9,7 +9,10 @@ import java.util.Map;
  * An {@code IdentityHashMap} of visited nodes, as a graph walker keeps, shared by two walker threads
  * without synchronisation.
  */
-@Race(kinds = {Race.CONCURRENT_WRITE, Race.UNSYNCHRONIZED_WRITE}, overlapping = true, method = "visit")
+@Race(
+        kinds = {Race.CONCURRENT_WRITE, Race.UNSYNCHRONIZED_WRITE},
+        overlapping = true,
+        method = "visit")
 public final class SharedIdentityHashMap implements Program {
     private final Map<Object, Integer> visited = new IdentityHashMap<>();
     private final Object[] nodes = new Object[3_000];

@@ -9,7 +9,10 @@ import java.util.Map;
  * An insertion-ordered {@code LinkedHashMap} of headers written by two threads without synchronisation:
  * besides the table, the entry list can be torn.
  */
-@Race(kinds = {Race.CONCURRENT_WRITE, Race.UNSYNCHRONIZED_WRITE}, overlapping = true, method = "header")
+@Race(
+        kinds = {Race.CONCURRENT_WRITE, Race.UNSYNCHRONIZED_WRITE},
+        overlapping = true,
+        method = "header")
 public final class SharedLinkedHashMap implements Program {
     private final Map<String, Integer> headers = new LinkedHashMap<>();
 

@@ -9,7 +9,10 @@ import java.util.TreeMap;
  * A {@code TreeMap} timeline written by two threads without synchronisation: concurrent inserts can
  * leave the red-black tree unbalanced or lose entries.
  */
-@Race(kinds = {Race.CONCURRENT_WRITE, Race.UNSYNCHRONIZED_WRITE}, overlapping = true, method = "insert")
+@Race(
+        kinds = {Race.CONCURRENT_WRITE, Race.UNSYNCHRONIZED_WRITE},
+        overlapping = true,
+        method = "insert")
 public final class SharedTreeMap implements Program {
     private final Map<Integer, Integer> timeline = new TreeMap<>();
 

@@ -9,7 +9,10 @@ import java.util.WeakHashMap;
  * A {@code WeakHashMap} of per-object metadata, the usual "attach data to objects we do not own" cache,
  * written by two threads without synchronisation.
  */
-@Race(kinds = {Race.CONCURRENT_WRITE, Race.UNSYNCHRONIZED_WRITE}, overlapping = true, method = "attach")
+@Race(
+        kinds = {Race.CONCURRENT_WRITE, Race.UNSYNCHRONIZED_WRITE},
+        overlapping = true,
+        method = "attach")
 public final class SharedWeakHashMap implements Program {
     private final Map<Object, Integer> metadata = new WeakHashMap<>();
     private final Object[] owners = new Object[3_000];

@@ -9,7 +9,10 @@ import java.util.Map;
  * Two {@code Runnable}s that each guard their writes with {@code synchronized (this)}: {@code this} is a
  * different object in each, so the shared map they both write is not protected at all.
  */
-@Race(kinds = {Race.CONCURRENT_WRITE, Race.UNSYNCHRONIZED_WRITE}, overlapping = true, method = "count")
+@Race(
+        kinds = {Race.CONCURRENT_WRITE, Race.UNSYNCHRONIZED_WRITE},
+        overlapping = true,
+        method = "count")
 public final class SynchronizedThisWorkers implements Program {
     private final Map<String, Integer> inventory = new HashMap<>();
 

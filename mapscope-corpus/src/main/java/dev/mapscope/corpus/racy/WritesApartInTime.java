@@ -20,14 +20,16 @@ public final class WritesApartInTime implements Program {
     public void run() throws InterruptedException {
         int r = round++;
         Thread early = new Thread(() -> write("early" + r), "apart-early");
-        Thread late = new Thread(() -> {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            write("late" + r);
-        }, "apart-late");
+        Thread late = new Thread(
+                () -> {
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    write("late" + r);
+                },
+                "apart-late");
         early.start();
         late.start();
         early.join();

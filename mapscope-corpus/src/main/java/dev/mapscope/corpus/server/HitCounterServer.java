@@ -30,8 +30,7 @@ import org.eclipse.jetty.util.Callback;
  * free port, and prints {@code listening PORT} once it accepts connections.
  */
 public final class HitCounterServer extends Handler.Abstract {
-    private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {};
 
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, Integer> hits; // written by every pool thread; a HashMap in the racy variant
@@ -64,14 +63,16 @@ public final class HitCounterServer extends Handler.Abstract {
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         switch (Request.getPathInContext(request)) {
             case "/hit" -> {
-                Map<String, Object> body = json.readValue(Content.Source.asString(request, StandardCharsets.UTF_8), JSON_OBJECT);
+                Map<String, Object> body =
+                        json.readValue(Content.Source.asString(request, StandardCharsets.UTF_8), JSON_OBJECT);
                 String page = String.valueOf(body.get("page"));
                 int count = countHit(page);
                 respond(response, callback, Map.of("page", page, "hits", count));
             }
             case "/stop" -> {
                 respond(response, callback, Map.of("stopping", true));
-                Thread stopper = new Thread(this::stopServer, "hitcounter-stop"); // stop() waits for the pool: not from it
+                Thread stopper =
+                        new Thread(this::stopServer, "hitcounter-stop"); // stop() waits for the pool: not from it
                 stopper.start();
             }
             default -> Response.writeError(request, response, callback, 404);
