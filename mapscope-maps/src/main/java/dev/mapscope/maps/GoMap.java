@@ -414,8 +414,12 @@ public final class GoMap<K, V> extends AbstractMap<K, V> {
   }
 
   ConcurrentMapError concurrentError(String goMessage) {
+    return concurrentError(goMessage, writer); // plain read of a racy field: best-effort, may be stale
+  }
+
+  /** The error for Go's message, naming the thread with id {@code other} if it is another live thread. */
+  static ConcurrentMapError concurrentError(String goMessage, long other) {
     Thread me = Thread.currentThread();
-    long other = writer; // plain read of a racy field: best-effort, may be stale
     String otherName = null;
     if (other != me.getId()) {
       for (Thread t : Thread.getAllStackTraces().keySet()) {
