@@ -11,7 +11,7 @@ final class GoLongBuckets {
    * Bucket n (0 <= n < capacity) occupies
    *   data[n*9]              its eight tophash bytes as one little-endian word, byte i for slot i,
    *   data[n*9+1 .. n*9+8]   its eight keys, inline (Go's bmap: tophash [8]uint8, then keys [8]int64),
-   *   elems[n*8 .. n*8+7]    its eight elems (Go's elems follow the keys in the same bucket),
+   *   elems[PAD+n*8 .. +7]   its eight elems (Go's elems follow the keys in the same bucket),
    *   overflow[n]            the index of its overflow bucket, 0 for none (Go's trailing overflow pointer).
    * A lookup thus touches the 72 bytes of tophash and keys, two adjacent cache lines at most, and one line of
    * elems, where GoMap's boxed keys cost a load of the key object as well. Buckets 0 .. 2^B-1 are the main
@@ -24,6 +24,13 @@ final class GoLongBuckets {
   /** Longs per bucket in data: the tophash word and eight keys. */
   static final int WORDS = 1 + GoMap.bucketCnt;
 
+  /**
+   * References left unused at the start of elems, so that with compressed references (4 bytes each) and a
+   * 16-byte array header a bucket's eight elems (32 bytes) start on a 32-byte boundary and never straddle two
+   * cache lines: 16 + 4*4 = 32. Unaligned, every other bucket's elems would span two lines.
+   */
+  static final int ELEMS_PAD = 4;
+
   /** log2 of the number of main buckets. */
   final int B;
   long[] data;
@@ -33,16 +40,29 @@ final class GoLongBuckets {
   int nextOverflow;
 
   GoLongBuckets(int b) {
+    this(b, false);
+  }
+
+  /**
+   * A bucket array of 2^b buckets plus the spare region. {@code forGrowth}: the array that a doubling moves
+   * the entries into, which then fills from 3.25 to 6.5 entries per bucket; at that load about a fifth of the
+   * buckets overflow (Poisson: P(X > 8) = 0.21 at a mean of 6.5), so its spare region is a quarter of the
+   * buckets at once. Go's 2^(b-4) would run out twice while the array fills, and each time growSpare copies
+   * the whole array, where Go allocates single overflow buckets. See GOMAP.md for the measured difference.
+   */
+  GoLongBuckets(int b, boolean forGrowth) {
     this.B = b;
     int base = 1 << b;
     int nbuckets = base;
-    if (b >= 4) {
+    if (forGrowth && b >= 2) {
+      nbuckets += 1 << (b - 2);
+    } else if (b >= 4) {
       // Go: "Add on the estimated number of overflow buckets required to insert the median number of
       // elements used with this value of b."
       nbuckets += 1 << (b - 4);
     }
     this.data = new long[nbuckets * WORDS];
-    this.elems = new Object[nbuckets * GoMap.bucketCnt];
+    this.elems = new Object[ELEMS_PAD + nbuckets * GoMap.bucketCnt];
     this.overflow = new int[nbuckets];
     this.nextOverflow = base;
   }
@@ -75,7 +95,7 @@ final class GoLongBuckets {
 
   /** Index in elems of the elem of slot i of bucket b. */
   static int elemAt(int b, int i) {
-    return (b << GoMap.bucketCntBits) + i;
+    return ELEMS_PAD + (b << GoMap.bucketCntBits) + i;
   }
 
   /** Bucket b's tophash bytes, for snapshots. */
@@ -101,7 +121,7 @@ final class GoLongBuckets {
     }
     int n = (int) newCap;
     data = Arrays.copyOf(data, n * WORDS);
-    elems = Arrays.copyOf(elems, n * GoMap.bucketCnt);
+    elems = Arrays.copyOf(elems, ELEMS_PAD + n * GoMap.bucketCnt);
     overflow = Arrays.copyOf(overflow, n);
   }
 

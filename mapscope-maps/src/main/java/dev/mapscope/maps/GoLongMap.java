@@ -257,6 +257,15 @@ public final class GoLongMap<V> extends AbstractMap<Long, V> {
     }
     byte top = GoMap.tophash(hash);
     long[] data = t.data;
+    // Slot 0 first, its elem loaded unconditionally: the elem's cache line is then fetched in parallel with
+    // the tophash/key line instead of after it (the elem index depends only on the bucket). The non-short-
+    // circuit & keeps the JIT from sinking the elem load into the branch. A slot-0 hit whose elem is null
+    // falls through to the loop, which finds it.
+    int w0 = b * GoLongBuckets.WORDS;
+    Object e0 = t.elems[GoLongBuckets.elemAt(b, 0)];
+    if ((data[w0 + 1] == key) & (e0 != null) & (((int) data[w0] & 0xFF) == (top & 0xFF))) {
+      return e0;
+    }
     for (;;) {
       int w = b * GoLongBuckets.WORDS;
       long word = data[w];
@@ -533,7 +542,7 @@ public final class GoLongMap<V> extends AbstractMap<Long, V> {
       flags |= sameSizeGrow; // too many overflow buckets: keep the size, "grow" laterally
     }
     GoLongBuckets old = buckets;
-    GoLongBuckets newbuckets = new GoLongBuckets(B + bigger);
+    GoLongBuckets newbuckets = new GoLongBuckets(B + bigger, bigger == 1); // spare region sized for growth
     int f = flags & ~(iterator | oldIterator);
     if ((flags & iterator) != 0) {
       f |= oldIterator;

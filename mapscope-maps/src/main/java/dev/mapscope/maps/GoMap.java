@@ -183,6 +183,8 @@ public final class GoMap<K, V> extends AbstractMap<K, V> {
   long writer;
   /** Null when nobody listens: then each growth event costs one null check of this plain field. */
   GoGrowthListener growthListener;
+  /** evacuate's scratch space: the hashes of one old bucket's keys; allocated by the first hashGrow. Writer only. */
+  private long[] evacuateHashes;
 
   private transient Set<K> keySet;
   private transient Collection<V> values;
@@ -810,7 +812,10 @@ public final class GoMap<K, V> extends AbstractMap<K, V> {
       flags |= sameSizeGrow;
     }
     GoBuckets old = buckets;
-    GoBuckets newbuckets = new GoBuckets(B + bigger);
+    GoBuckets newbuckets = new GoBuckets(B + bigger, bigger == 1); // spare region sized for growth
+    if (evacuateHashes == null) {
+      evacuateHashes = new long[bucketCnt];
+    }
 
     int f = flags & ~(iterator | oldIterator);
     if ((flags & iterator) != 0) {
@@ -855,7 +860,19 @@ public final class GoMap<K, V> extends AbstractMap<K, V> {
       int toY = 0;
       byte[] otophash = old.tophash;
       Object[] oslots = old.slots;
+      long[] hashes = evacuateHashes;
       for (int b = oldbucket; ; ) {
+        if (!same) {
+          // First the hashes of the bucket's live keys, in a loop of their own: each hashCode() reads a key
+          // object somewhere in the heap, and with no other work between them the CPU overlaps those cache
+          // misses instead of taking them one at a time inside the copying loop below. Same decisions as Go's
+          // evacuate, in a different order.
+          for (int i = 0; i < bucketCnt; i++) {
+            if ((otophash[(b << bucketCntBits) + i] & 0xFF) >= minTopHash) {
+              hashes[i] = hash(oslots[keyAt(b, i)], hash0);
+            }
+          }
+        }
         for (int i = 0; i < bucketCnt; i++) {
           int ti = (b << bucketCntBits) + i;
           byte top = otophash[ti];
@@ -870,8 +887,8 @@ public final class GoMap<K, V> extends AbstractMap<K, V> {
           Object k = oslots[s];
           boolean useY = false;
           if (!same) {
-            // Compute the hash to decide whether this entry goes to bucket x or bucket y.
-            useY = (hash(k, hash0) & newbit) != 0;
+            // The hash decides whether this entry goes to bucket x or bucket y.
+            useY = (hashes[i] & newbit) != 0;
           }
           otophash[ti] = (byte) (useY ? evacuatedY : evacuatedX);
           int db;
