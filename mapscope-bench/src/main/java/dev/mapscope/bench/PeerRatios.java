@@ -28,7 +28,9 @@ import java.util.concurrent.CyclicBarrier;
  *       keys, growing and presized (the Java side of {@code scripts/bench-gomap.sh}'s comparison with Go).</li>
  *   <li>{@code SyncMap}, {@code ShardedMap} and {@code RwLockMap} against {@code ConcurrentHashMap}: 65,536
  *       {@code Integer} keys put into a fresh map (untimed), then 2 threads each doing 4M operations on uniformly
- *       drawn keys, 90% {@code get} and 10% {@code put} overwriting a present key; throughput of both threads.</li>
+ *       drawn keys, 90% {@code get} and 10% {@code put} overwriting a present key; throughput of both threads.
+ *       Then the same with 256k operations per thread, where what a fresh map costs before it settles counts
+ *       sixteen times as much.</li>
  * </ul>
  *
  * <p>Run: {@code mvn -B -ntp -q -pl mapscope-bench -am package -DskipTests}, then
@@ -83,7 +85,8 @@ public final class PeerRatios {
             longRows(rounds, warmup, table);
         }
         if (only.equals("all") || only.equals("sync")) {
-            syncRows(rounds, warmup, table);
+            syncRows(rounds, warmup, table, SYNC_OPS);
+            syncRows(rounds, warmup, table, SYNC_OPS / 16);
         }
         System.out.println();
         table.forEach(System.out::println);
@@ -190,16 +193,16 @@ public final class PeerRatios {
     }
 
     /** SyncMap, ShardedMap, RwLockMap against ConcurrentHashMap, 2 threads, 90% get / 10% overwrite. */
-    static void syncRows(int rounds, int warmup, List<String> table) throws Exception {
+    static void syncRows(int rounds, int warmup, List<String> table, int opsPerThread) throws Exception {
         Integer[] keys = new Integer[SYNC_KEYS];
         SplittableRandom random = new SplittableRandom(42);
         for (int i = 0; i < SYNC_KEYS; i++) {
             keys[i] = random.nextInt(); // duplicates are harmless: every draw below is of a present key
         }
-        Integer[][] seq = new Integer[SYNC_THREADS][SYNC_OPS];
-        boolean[][] reads = new boolean[SYNC_THREADS][SYNC_OPS];
+        Integer[][] seq = new Integer[SYNC_THREADS][opsPerThread];
+        boolean[][] reads = new boolean[SYNC_THREADS][opsPerThread];
         for (int t = 0; t < SYNC_THREADS; t++) {
-            for (int i = 0; i < SYNC_OPS; i++) {
+            for (int i = 0; i < opsPerThread; i++) {
                 seq[t][i] = keys[random.nextInt(SYNC_KEYS)];
                 reads[t][i] = random.nextInt(100) < SYNC_READ_PERCENT;
             }
@@ -222,8 +225,8 @@ public final class PeerRatios {
             }
         }
         for (int i = 1; i < names.length; i++) {
-            table.add(row(names[i], names[0], SYNC_THREADS + " threads, 90% get / 10% overwrite, 65,536 Integer keys",
-                    ns[i], ns[0], warmup));
+            table.add(row(names[i], names[0], SYNC_THREADS + " threads, 90% get / 10% overwrite, 65,536 Integer keys, "
+                    + (opsPerThread >> 10) + "k ops per thread on a fresh map", ns[i], ns[0], warmup));
         }
     }
 

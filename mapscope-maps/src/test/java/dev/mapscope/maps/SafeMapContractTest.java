@@ -100,6 +100,27 @@ class SafeMapContractTest {
         }
     }
 
+    /**
+     * A SyncMap filled since it was made promotes its dirty map at the first miss, not after len(dirty) misses
+     * as Go does: otherwise every thread's first 1,000 lookups here would take the mutex.
+     */
+    @Test
+    void syncMapFilledFromEmptyPromotesAtItsFirstMiss() throws Exception {
+        SyncMap<Integer, Integer> map = new SyncMap<>();
+        for (int i = 0; i < 1000; i++) {
+            map.put(i, i);
+        }
+        java.lang.reflect.Field dirty = SyncMap.class.getDeclaredField("dirty");
+        dirty.setAccessible(true);
+        assertThat(dirty.get(map)).as("dirty before the first read").isNotNull();
+        assertThat(map.get(7)).isEqualTo(7);
+        assertThat(dirty.get(map)).as("dirty after the first read: promoted").isNull();
+        // From now on Go's rule: a new key goes to a fresh dirty map, and one miss does not promote it.
+        map.put(5000, 1);
+        assertThat(map.get(5000)).isEqualTo(1);
+        assertThat(dirty.get(map)).as("dirty after one miss on a map whose read is not empty").isNotNull();
+    }
+
     @Test
     void syncMapGoOperationsAnswerLikeGo() {
         SyncMap<String, String> m = new SyncMap<>();
