@@ -102,8 +102,11 @@ public final class GoMap<K, V> extends AbstractMap<K, V> {
    * Departures from Go, all invisible to a correct program: keys are always reflexive in Java, so Go's NaN
    * handling (tophash low bit as the evacuation decision) is left out; B is capped at maxB because a Java
    * array holds at most 2^31 references; the spare overflow region grows by copying (GoBuckets.growSpare)
-   * where Go allocates single overflow buckets; mapclear marks old buckets emptyRest so that running
-   * iterators stop (the fix of Go issue 59411, from Go 1.21).
+   * where Go allocates single overflow buckets, and the array a doubling creates starts with a spare region
+   * of a quarter of its buckets instead of Go's sixteenth, so that filling it copies nothing (GoBuckets);
+   * evacuate hashes a bucket's keys in a loop before moving them, so that their cache misses overlap;
+   * mapclear marks old buckets emptyRest so that running iterators stop (the fix of Go issue 59411, from
+   * Go 1.21). docs/GOMAP.md gives the measurements.
    */
 
   /** Go's bucketCntBits: a bucket holds 1 << bucketCntBits = 8 slots. */
