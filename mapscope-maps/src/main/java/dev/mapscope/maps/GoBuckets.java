@@ -45,11 +45,24 @@ final class GoBuckets {
   int nextOverflow;
 
   GoBuckets(int b) {
+    this(b, false);
+  }
+
+  /**
+   * A bucket array of 2^b buckets plus the spare region. {@code forGrowth}: the array that a doubling moves
+   * the entries into, which then fills from 3.25 to 6.5 entries per bucket; at that load about a fifth of the
+   * buckets overflow (Poisson: P(X > 8) = 0.21 at a mean of 6.5), so its spare region is a quarter of the
+   * buckets at once. Go's 2^(b-4) would run out twice while the array fills, and each time growSpare copies
+   * the whole array, where Go allocates single overflow buckets. See GOMAP.md for the measured difference.
+   */
+  GoBuckets(int b, boolean forGrowth) {
     this.B = b;
     this.mask = (1 << b) - 1;
     int base = 1 << b;
     int nbuckets = base;
-    if (b >= 4) {
+    if (forGrowth && b >= 2) {
+      nbuckets += 1 << (b - 2);
+    } else if (b >= 4) {
       // Go: "Add on the estimated number of overflow buckets required to insert the median number of
       // elements used with this value of b."
       nbuckets += 1 << (b - 4);

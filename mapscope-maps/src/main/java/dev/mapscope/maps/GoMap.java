@@ -102,8 +102,11 @@ public final class GoMap<K, V> extends AbstractMap<K, V> {
    * Departures from Go, all invisible to a correct program: keys are always reflexive in Java, so Go's NaN
    * handling (tophash low bit as the evacuation decision) is left out; B is capped at maxB because a Java
    * array holds at most 2^31 references; the spare overflow region grows by copying (GoBuckets.growSpare)
-   * where Go allocates single overflow buckets; mapclear marks old buckets emptyRest so that running
-   * iterators stop (the fix of Go issue 59411, from Go 1.21).
+   * where Go allocates single overflow buckets, and the array a doubling creates starts with a spare region
+   * of a quarter of its buckets instead of Go's sixteenth, so that filling it copies nothing (GoBuckets);
+   * evacuate hashes a bucket's keys in a loop before moving them, so that their cache misses overlap;
+   * mapclear marks old buckets emptyRest so that running iterators stop (the fix of Go issue 59411, from
+   * Go 1.21). docs/GOMAP.md gives the measurements.
    */
 
   /** Go's bucketCntBits: a bucket holds 1 << bucketCntBits = 8 slots. */
@@ -183,6 +186,8 @@ public final class GoMap<K, V> extends AbstractMap<K, V> {
   long writer;
   /** Null when nobody listens: then each growth event costs one null check of this plain field. */
   GoGrowthListener growthListener;
+  /** evacuate's scratch space: the hashes of one old bucket's keys; allocated by the first hashGrow. Writer only. */
+  private long[] evacuateHashes;
 
   private transient Set<K> keySet;
   private transient Collection<V> values;
@@ -414,8 +419,12 @@ public final class GoMap<K, V> extends AbstractMap<K, V> {
   }
 
   ConcurrentMapError concurrentError(String goMessage) {
+    return concurrentError(goMessage, writer); // plain read of a racy field: best-effort, may be stale
+  }
+
+  /** The error for Go's message, naming the thread with id {@code other} if it is another live thread. */
+  static ConcurrentMapError concurrentError(String goMessage, long other) {
     Thread me = Thread.currentThread();
-    long other = writer; // plain read of a racy field: best-effort, may be stale
     String otherName = null;
     if (other != me.getId()) {
       for (Thread t : Thread.getAllStackTraces().keySet()) {
@@ -806,7 +815,10 @@ public final class GoMap<K, V> extends AbstractMap<K, V> {
       flags |= sameSizeGrow;
     }
     GoBuckets old = buckets;
-    GoBuckets newbuckets = new GoBuckets(B + bigger);
+    GoBuckets newbuckets = new GoBuckets(B + bigger, bigger == 1); // spare region sized for growth
+    if (evacuateHashes == null) {
+      evacuateHashes = new long[bucketCnt];
+    }
 
     int f = flags & ~(iterator | oldIterator);
     if ((flags & iterator) != 0) {
@@ -851,7 +863,19 @@ public final class GoMap<K, V> extends AbstractMap<K, V> {
       int toY = 0;
       byte[] otophash = old.tophash;
       Object[] oslots = old.slots;
+      long[] hashes = evacuateHashes;
       for (int b = oldbucket; ; ) {
+        if (!same) {
+          // First the hashes of the bucket's live keys, in a loop of their own: each hashCode() reads a key
+          // object somewhere in the heap, and with no other work between them the CPU overlaps those cache
+          // misses instead of taking them one at a time inside the copying loop below. Same decisions as Go's
+          // evacuate, in a different order.
+          for (int i = 0; i < bucketCnt; i++) {
+            if ((otophash[(b << bucketCntBits) + i] & 0xFF) >= minTopHash) {
+              hashes[i] = hash(oslots[keyAt(b, i)], hash0);
+            }
+          }
+        }
         for (int i = 0; i < bucketCnt; i++) {
           int ti = (b << bucketCntBits) + i;
           byte top = otophash[ti];
@@ -866,8 +890,8 @@ public final class GoMap<K, V> extends AbstractMap<K, V> {
           Object k = oslots[s];
           boolean useY = false;
           if (!same) {
-            // Compute the hash to decide whether this entry goes to bucket x or bucket y.
-            useY = (hash(k, hash0) & newbit) != 0;
+            // The hash decides whether this entry goes to bucket x or bucket y.
+            useY = (hashes[i] & newbit) != 0;
           }
           otophash[ti] = (byte) (useY ? evacuatedY : evacuatedX);
           int db;

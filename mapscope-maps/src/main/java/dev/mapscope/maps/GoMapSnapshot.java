@@ -37,8 +37,48 @@ public final class GoMapSnapshot {
     this.oldChains = growing ? copyChains(h.oldbuckets) : new byte[0][];
   }
 
+  private GoMapSnapshot(GoLongMap<?> h) {
+    this.B = h.B;
+    this.count = h.count;
+    this.noverflow = h.noverflow;
+    this.nevacuate = h.nevacuate;
+    this.flags = h.flags;
+    this.growing = h.growing();
+    this.sameSizeGrow = h.isSameSizeGrow();
+    this.oldB = growing ? Integer.numberOfTrailingZeros(h.noldbuckets()) : -1;
+    this.chains = h.buckets == null ? new byte[][] {new byte[GoMap.bucketCnt]} : copyChains(h.buckets);
+    this.oldChains = growing ? copyChains(h.oldbuckets) : new byte[0][];
+  }
+
   static GoMapSnapshot of(GoMap<?, ?> h) {
     return new GoMapSnapshot(h);
+  }
+
+  static GoMapSnapshot of(GoLongMap<?> h) {
+    return new GoMapSnapshot(h);
+  }
+
+  private static byte[][] copyChains(GoLongBuckets t) {
+    int n = 1 << t.B;
+    byte[][] out = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      int len = 0;
+      for (int b = i; ; ) {
+        len++;
+        b = t.overflow[b];
+        if (b == 0 || len > t.capacity()) {
+          break;
+        }
+      }
+      byte[] chain = new byte[len * GoMap.bucketCnt];
+      int j = 0;
+      for (int b = i; j < len; j++) {
+        t.copyTophash(b, chain, j * GoMap.bucketCnt);
+        b = t.overflow[b];
+      }
+      out[i] = chain;
+    }
+    return out;
   }
 
   private static byte[][] copyChains(GoBuckets t) {

@@ -8,11 +8,16 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * N independent {@link RwLockMap}s ("shards"), a key's shard chosen by its hash: Go's sharded map. Threads that
+ * N independent locked hash tables ("shards"), a key's shard chosen by its hash: Go's sharded map. Threads that
  * touch keys in different shards never contend, so writes scale with the shard count instead of serializing
  * on one lock. Use it for write-heavy or balanced workloads from several threads when you want lock-based
  * simplicity (atomic {@code compute} per key) with less contention than {@link RwLockMap}. It does not help a
  * single hot key, and whole-map operations visit every shard.
+ *
+ * <p><b>Reads take no lock.</b> Where Go's sharded map takes each shard's {@code RWMutex} for reading, a lookup
+ * here is an optimistic read of the shard's {@link java.util.concurrent.locks.StampedLock}: it writes nothing,
+ * so readers on different cores do not pass the lock's cache line between them, and it falls back to the read
+ * lock only when a write to the same shard overlapped it. Writes take the shard's write lock.
  *
  * <p><b>Shard count.</b> A power of two, given to the constructor. The default is the smallest power of two
  * that is at least 4 × {@code availableProcessors()} (8 on 2 cores, 64 on 16): at most P threads hold a shard
@@ -26,7 +31,8 @@ import java.util.function.Function;
  * linearizable: it runs entirely under its shard's lock. {@code compute}, {@code computeIfAbsent},
  * {@code computeIfPresent} and {@code merge} run their function exactly once under the shard's write lock; the
  * function should not use this map: reading a key of another shard from inside it can deadlock against a
- * thread that does the reverse (writing from inside it fails as in {@link RwLockMap}).
+ * thread that does the reverse (writing to the same shard from inside it throws
+ * {@link java.util.ConcurrentModificationException} after the function returns, as in {@link RwLockMap}).
  * Whole-map operations take one shard at a time and are <em>not</em> atomic: {@code size} and {@code isEmpty}
  * add up per-shard counts taken at different instants; {@code clear}, {@code putAll} and {@code replaceAll}
  * proceed shard by shard, so a concurrent reader may see some shards done and others not; iteration,
@@ -41,7 +47,7 @@ public final class ShardedMap<K, V> extends AbstractSafeMap<K, V> {
     /** 2^32 / φ: multiplying by it scrambles every hash bit into the top bits (Knuth's multiplicative hashing). */
     private static final int GOLDEN = 0x9E3779B9;
 
-    private final RwLockMap<K, V>[] shards;
+    private final ShardTable<K, V>[] shards;
 
     /** 32 − log2(shard count); as a long shift so that one shard (shift 32) selects shard 0. */
     private final int shift;
@@ -62,9 +68,9 @@ public final class ShardedMap<K, V> extends AbstractSafeMap<K, V> {
             throw new IllegalArgumentException(
                     "shard count must be a power of two between 1 and " + MAX_SHARDS + ", got " + shardCount);
         }
-        shards = new RwLockMap[shardCount];
+        shards = new ShardTable[shardCount];
         for (int i = 0; i < shardCount; i++) {
-            shards[i] = new RwLockMap<>();
+            shards[i] = new ShardTable<>();
         }
         shift = 32 - Integer.numberOfTrailingZeros(shardCount);
     }
@@ -85,7 +91,7 @@ public final class ShardedMap<K, V> extends AbstractSafeMap<K, V> {
      * HashMap indexes its table with the low bits of the (spread) hash: picking the shard by low bits too would
      * leave each shard using only 1/N of its buckets.
      */
-    private RwLockMap<K, V> shard(Object key) {
+    private ShardTable<K, V> shard(Object key) {
         int h = Objects.requireNonNull(key, "key").hashCode() * GOLDEN;
         return shards[(int) ((h & 0xFFFF_FFFFL) >>> shift)];
     }
@@ -97,64 +103,81 @@ public final class ShardedMap<K, V> extends AbstractSafeMap<K, V> {
 
     @Override
     public boolean containsKey(Object key) {
-        return shard(key).containsKey(key);
+        return shard(key).get(key) != null;
     }
 
     @Override
     public V put(K key, V value) {
-        return shard(key).put(key, value);
+        Objects.requireNonNull(value, "value");
+        return shard(key).put(key, value, false);
     }
 
     @Override
     public V putIfAbsent(K key, V value) {
-        return shard(key).putIfAbsent(key, value);
+        Objects.requireNonNull(value, "value");
+        return shard(key).put(key, value, true);
     }
 
     @Override
     public V remove(Object key) {
-        return shard(key).remove(key);
+        return shard(key).removeOrReplace(key, null, null);
     }
 
     @Override
     public boolean remove(Object key, Object value) {
-        return shard(key).remove(key, value);
+        ShardTable<K, V> s = shard(key);
+        return value != null && s.removeOrReplace(key, value, null) != null;
     }
 
     @Override
     public boolean replace(K key, V oldValue, V newValue) {
-        return shard(key).replace(key, oldValue, newValue);
+        ShardTable<K, V> s = shard(key);
+        Objects.requireNonNull(oldValue, "oldValue");
+        Objects.requireNonNull(newValue, "newValue");
+        return s.removeOrReplace(key, oldValue, newValue) != null;
     }
 
     @Override
     public V replace(K key, V value) {
-        return shard(key).replace(key, value);
+        ShardTable<K, V> s = shard(key);
+        Objects.requireNonNull(value, "value");
+        return s.removeOrReplace(key, null, value);
     }
 
     @Override
     public V computeIfAbsent(K key, Function<? super K, ? extends V> mappingFunction) {
-        return shard(key).computeIfAbsent(key, mappingFunction);
+        ShardTable<K, V> s = shard(key);
+        Objects.requireNonNull(mappingFunction, "mappingFunction");
+        return s.computeIfAbsent(key, mappingFunction);
     }
 
     @Override
     public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
-        return shard(key).computeIfPresent(key, remappingFunction);
+        ShardTable<K, V> s = shard(key);
+        Objects.requireNonNull(remappingFunction, "remappingFunction");
+        return s.computeLocked(key, false, true, remappingFunction);
     }
 
     @Override
     public V compute(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
-        return shard(key).compute(key, remappingFunction);
+        ShardTable<K, V> s = shard(key);
+        Objects.requireNonNull(remappingFunction, "remappingFunction");
+        return s.computeLocked(key, false, false, remappingFunction);
     }
 
     @Override
     public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> remappingFunction) {
-        return shard(key).merge(key, value, remappingFunction);
+        ShardTable<K, V> s = shard(key);
+        Objects.requireNonNull(value, "value");
+        Objects.requireNonNull(remappingFunction, "remappingFunction");
+        return s.merge(key, value, remappingFunction);
     }
 
     /** Not atomic: the sum of per-shard sizes taken one shard at a time. */
     @Override
     public int size() {
         long n = 0;
-        for (RwLockMap<K, V> s : shards) {
+        for (ShardTable<K, V> s : shards) {
             n += s.size();
         }
         return (int) Math.min(n, Integer.MAX_VALUE);
@@ -162,8 +185,8 @@ public final class ShardedMap<K, V> extends AbstractSafeMap<K, V> {
 
     @Override
     public boolean isEmpty() {
-        for (RwLockMap<K, V> s : shards) {
-            if (!s.isEmpty()) {
+        for (ShardTable<K, V> s : shards) {
+            if (s.size() != 0) {
                 return false;
             }
         }
@@ -173,9 +196,11 @@ public final class ShardedMap<K, V> extends AbstractSafeMap<K, V> {
     @Override
     public boolean containsValue(Object value) {
         Objects.requireNonNull(value, "value");
-        for (RwLockMap<K, V> s : shards) {
-            if (s.containsValue(value)) {
-                return true;
+        for (ShardTable<K, V> s : shards) {
+            for (Map.Entry<K, V> e : s.snapshot()) {
+                if (value.equals(e.getValue())) {
+                    return true;
+                }
             }
         }
         return false;
@@ -184,7 +209,7 @@ public final class ShardedMap<K, V> extends AbstractSafeMap<K, V> {
     /** Not atomic: clears one shard at a time. */
     @Override
     public void clear() {
-        for (RwLockMap<K, V> s : shards) {
+        for (ShardTable<K, V> s : shards) {
             s.clear();
         }
     }
@@ -193,7 +218,7 @@ public final class ShardedMap<K, V> extends AbstractSafeMap<K, V> {
     @Override
     public void replaceAll(BiFunction<? super K, ? super V, ? extends V> function) {
         Objects.requireNonNull(function, "function");
-        for (RwLockMap<K, V> s : shards) {
+        for (ShardTable<K, V> s : shards) {
             s.replaceAll(function);
         }
     }

@@ -122,7 +122,7 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
      * Go's {@code readOnly}: an immutable map plus whether {@code dirty} holds keys that it lacks.
      *
      * <p>Go's read map is a Go map of {@code *entry}. Here it is an open-addressed table of the entries
-     * themselves (linear probing, at most half full), built once when dirty is promoted and never changed: a
+     * themselves (linear probing, at most a quarter full), built once when dirty is promoted and never changed: a
      * lookup is then table slot → entry → value, the same chain of loads as in ConcurrentHashMap, where a
      * HashMap of entries would add its own node in between. Building it makes a promotion O(n) instead of Go's
      * O(1); the misses that trigger a promotion (at least len(dirty) of them) still pay for it.
@@ -155,7 +155,12 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
 
         /** A table holding every entry of {@code dirty}. */
         static Entry[] tableOf(HashMap<?, Entry> dirty) {
-            int capacity = Integer.highestOneBit(Math.max(1, dirty.size()) * 2) << 1; // > 2n: at most half full
+            // At least 4n slots: at most a quarter full. Every slot a probe passes costs a load of that slot's
+            // entry (the hash lives in the entry), so the load factor is paid in cache misses: at up to half full
+            // (2n to 4n slots) a 65,535-key table averaged 1.49 entries per hit, and a single thread doing 90% get
+            // / 10% overwrite ran at 0.45-0.85x ConcurrentHashMap; at a quarter, 0.83-1.1x (alternating runs,
+            // load average 9; docs/SAFE-MAPS.md).
+            int capacity = Integer.highestOneBit(Math.max(1, 4 * dirty.size() - 1)) << 1;
             Entry[] t = new Entry[capacity];
             int mask = capacity - 1;
             for (Entry e : dirty.values()) {
@@ -584,7 +589,12 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
     /** Go's {@code missLocked}: counts a slow lookup; promotes dirty once the misses have paid for a copy. */
     private void missLocked() {
         misses++;
-        if (misses < dirty.size()) {
+        // One departure from Go: while read has never held an entry (a map filled since it was made), the first
+        // miss promotes. Go waits for len(dirty) misses, and each of them takes mu: after a fill of n keys the
+        // first n lookups of all threads serialize on the mutex (two threads on a fresh 65,536-key map spent
+        // most of a 256k-operation round there; docs/SAFE-MAPS.md has the numbers). Promoting costs one O(n)
+        // table build, once per map: after it, read is never empty again, and Go's rule applies.
+        if (misses < dirty.size() && loadReadOnlyLocked().table != EMPTY.table) {
             return;
         }
         READ.setVolatile(this, new ReadOnly<>(ReadOnly.tableOf(dirty), false)); // volatile: publishes the table
@@ -599,7 +609,7 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
             return;
         }
         ReadOnly<K, V> read = loadReadOnlyLocked();
-        dirty = new HashMap<>(Math.max(16, read.table.length)); // the table is at most half full
+        dirty = new HashMap<>(Math.max(16, read.table.length / 2)); // the table is at most a quarter full
         for (Entry e : read.table) {
             if (e != null && !e.tryExpungeLocked()) {
                 dirty.put((K) e.key, e);

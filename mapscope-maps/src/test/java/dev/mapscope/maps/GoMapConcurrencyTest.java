@@ -6,8 +6,10 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -17,17 +19,28 @@ import org.junit.jupiter.api.Test;
  */
 class GoMapConcurrencyTest {
 
+  /**
+   * Tries allowed for a race to be caught once. Each try lets the racers run until one of them is caught (or a
+   * bound on operations, counted, never timed, is reached), so a try misses only if the two threads never ran
+   * at the same moment; on a loaded machine that happens now and then, hence several tries, stopping at the
+   * first catch. The verdict is "caught at least once", which holds in every run whatever the load.
+   */
   private static final int TRIES = 20;
-  private static final int PUTS = 100_000;
+  /** Upper bound on the operations of one racer in one try: ends a try if the checks are broken. */
+  private static final int MAX_OPS = 50_000_000;
+  /** Keys each writer cycles through: the map grows to this size, then every put is an overwrite. */
+  private static final int KEYS = 100_000;
 
-  /** Outcome of one racing thread: the throwable it ended with, if any. */
+  /** Outcome of one racing thread: the throwable it ended with, if any. Ending sets the try's stop flag. */
   private static final class Racer extends Thread {
     final AtomicReference<Throwable> failure = new AtomicReference<>();
     final Runnable body;
+    final AtomicBoolean stop;
 
-    Racer(String name, Runnable body) {
+    Racer(String name, AtomicBoolean stop, Runnable body) {
       super(name);
       this.body = body;
+      this.stop = stop;
     }
 
     @Override
@@ -36,6 +49,8 @@ class GoMapConcurrencyTest {
         body.run();
       } catch (Throwable t) {
         failure.set(t);
+      } finally {
+        stop.set(true); // the other racer stops too: one try, one outcome
       }
     }
   }
@@ -48,23 +63,33 @@ class GoMapConcurrencyTest {
     }
   }
 
+  /**
+   * Two writers, each putting until one of them is caught. Holds in every run: at least one of {@link #TRIES}
+   * tries ends with Go's "concurrent map writes" naming the detecting thread, and at least one such message names
+   * the other writer (the writer id is a racy best-effort read, so a given message may say "not identified").
+   * A rate such as "19 of 20 tries of 100,000 puts each" does not hold in every run: on a loaded machine a
+   * writer may finish its puts before the other one is scheduled.
+   */
   @Test
-  void twoWritersAreCaughtInAtLeast19Of20Tries() throws Exception {
+  void twoWritersAreCaughtWithinTheTries() throws Exception {
     int caught = 0;
+    int tries = 0;
     List<String> messages = new ArrayList<>();
-    for (int attempt = 0; attempt < TRIES; attempt++) {
+    while (tries < TRIES && !messages.stream().anyMatch(m -> m.contains("ran into thread \"writer-"))) {
+      tries++;
       GoMap<Integer, Integer> map = new GoMap<>();
       CyclicBarrier start = new CyclicBarrier(2);
-      Racer a = new Racer("writer-a", () -> {
+      AtomicBoolean stop = new AtomicBoolean();
+      Racer a = new Racer("writer-a", stop, () -> {
         await(start);
-        for (int i = 0; i < PUTS; i++) {
-          map.put(i, i);
+        for (int i = 0; i < MAX_OPS && !stop.get(); i++) {
+          map.put(i % KEYS, i);
         }
       });
-      Racer b = new Racer("writer-b", () -> {
+      Racer b = new Racer("writer-b", stop, () -> {
         await(start);
-        for (int i = 0; i < PUTS; i++) {
-          map.put(PUTS + i, i);
+        for (int i = 0; i < MAX_OPS && !stop.get(); i++) {
+          map.put(KEYS + i % KEYS, i);
         }
       });
       a.start();
@@ -86,31 +111,39 @@ class GoMapConcurrencyTest {
         caught++;
       }
     }
-    System.out.printf("two writers: caught in %d of %d tries%n", caught, TRIES);
-    assertThat(caught).as("tries out of %d in which two writers were caught; messages: %s", TRIES, messages)
-        .isGreaterThanOrEqualTo(19);
+    System.out.printf("two writers: caught in %d of %d tries%n", caught, tries);
+    assertThat(caught).as("tries out of %d in which two writers were caught; messages: %s", tries, messages)
+        .isGreaterThan(0);
     // Where the other writer was recorded, it is the other racer.
     assertThat(messages).anySatisfy(m -> assertThat(m).containsPattern("ran into thread \"writer-[ab]\""));
   }
 
+  /**
+   * A writer putting until a reader is done, and a reader getting until it is caught. Holds in every run: caught
+   * at least once within {@link #TRIES} tries. A writer with a fixed number of puts, and a reader that reads only
+   * while the writer is alive, can miss each other entirely on a loaded machine.
+   */
   @Test
-  void aReaderRacingAWriterIsSometimesCaught() throws Exception {
+  void aReaderRacingAWriterIsCaughtWithinTheTries() throws Exception {
     int readWrite = 0;
     int writes = 0;
-    for (int attempt = 0; attempt < TRIES; attempt++) {
+    int tries = 0;
+    while (tries < TRIES && readWrite == 0) {
+      tries++;
       GoMap<Integer, Integer> map = new GoMap<>();
       CyclicBarrier start = new CyclicBarrier(2);
-      Racer writer = new Racer("writer", () -> {
+      AtomicBoolean stop = new AtomicBoolean();
+      Racer writer = new Racer("writer", stop, () -> {
         await(start);
-        for (int i = 0; i < PUTS; i++) {
-          map.put(i, i);
+        for (int i = 0; i < MAX_OPS && !stop.get(); i++) {
+          map.put(i % KEYS, i);
         }
       });
-      Racer reader = new Racer("reader", () -> {
+      Racer reader = new Racer("reader", stop, () -> {
         await(start);
         long sum = 0;
-        for (int i = 0; i < 4 * PUTS && writer.isAlive(); i++) {
-          Integer v = map.get(i % PUTS);
+        for (int i = 0; i < MAX_OPS && !stop.get(); i++) {
+          Integer v = map.get(i % KEYS);
           sum += v == null ? 0 : v;
         }
         if (sum == 42) {
@@ -133,8 +166,8 @@ class GoMapConcurrencyTest {
       }
     }
     System.out.printf("reader racing writer: read/write error in %d of %d tries (write errors: %d)%n",
-        readWrite, TRIES, writes);
-    assertThat(readWrite).as("read/write errors in %d tries", TRIES).isGreaterThan(0);
+        readWrite, tries, writes);
+    assertThat(readWrite).as("read/write errors in %d tries", tries).isGreaterThan(0);
   }
 
   /**
@@ -142,6 +175,10 @@ class GoMapConcurrencyTest {
    * caller's tight loop of {@code get} calls, and such a reader ran 5 s beside a writer without an error
    * (measured while tuning get; see {@code GoMap.flagsOpaque}). The reader's hot loop here has no call or
    * volatile access that would pin the load inside it, so it is caught only if every get re-reads flags.
+   * Counted, not timed, so that it holds in every run: the writer starts once the reader has done
+   * {@code WARM} million gets (the hoisting happens in compiled code only; on a busy machine the loop may still
+   * be interpreted then, which catches the writer all the same), and the reader gives up after
+   * {@code MAX_ROUNDS} million, seconds of overlap with a writer that writes until the reader ends.
    */
   @Test
   void aReaderInATightLoopStillSeesTheWriter() throws Exception {
@@ -149,38 +186,54 @@ class GoMapConcurrencyTest {
     for (int i = 0; i < 1000; i++) {
       map.put(i, i);
     }
-    long deadline = System.nanoTime() + 12_000_000_000L;
-    Racer reader = new Racer("reader", () -> {
+    final int warm = 200;
+    final int maxRounds = 5_000;
+    CountDownLatch compiled = new CountDownLatch(1);
+    AtomicBoolean stop = new AtomicBoolean();
+    Racer reader = new Racer("reader", stop, () -> {
       long sum = 0;
-      while (System.nanoTime() < deadline) {
-        for (int i = 0; i < 1_000_000; i++) {
-          sum += map.get(7);
+      try {
+        for (int round = 0; round < maxRounds; round++) {
+          if (round == warm) {
+            compiled.countDown();
+          }
+          for (int i = 0; i < 1_000_000; i++) {
+            sum += map.get(7);
+          }
         }
+      } finally {
+        compiled.countDown(); // never leave the writer waiting
       }
       if (sum == 42) {
         System.out.print("");
       }
     });
-    Racer writer = new Racer("writer", () -> {
-      for (int i = 0; reader.isAlive(); i++) {
+    Racer writer = new Racer("writer", stop, () -> {
+      try {
+        compiled.await();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      for (int i = 0; !stop.get(); i++) {
         map.put(i & 1023, i); // overwrites: the map stays the same size, hashWriting is set on every put
       }
     });
     reader.start();
-    // Let the reader's loop reach C2 first: the hoisting happens in compiled code only, and a writer that
-    // starts at once is caught by the interpreted or C1-compiled loop whatever the read's mode.
-    Thread.sleep(2_000);
     writer.start();
     reader.join();
     writer.join();
     assertThat(reader.failure.get())
-        .as("a compiled reader looping on get for up to 10 s beside a writer")
+        .as("a compiled reader looping on get for %d million calls beside a writer", maxRounds - warm)
         .isInstanceOf(ConcurrentMapError.class)
         .hasMessageStartingWith(ConcurrentMapError.CONCURRENT_MAP_READ_AND_MAP_WRITE);
   }
 
+  /**
+   * An iterator walking the map again and again while a writer puts until the iterator is done. Holds in every
+   * run: caught at least once within {@link #TRIES} tries (each try bounded by a count of full iterations).
+   */
   @Test
-  void anIteratorRacingAWriterIsSometimesCaught() throws Exception {
+  void anIteratorRacingAWriterIsCaughtWithinTheTries() throws Exception {
     int caught = 0;
     for (int attempt = 0; attempt < TRIES && caught == 0; attempt++) {
       GoMap<Integer, Integer> map = new GoMap<>();
@@ -188,15 +241,16 @@ class GoMapConcurrencyTest {
         map.put(i, i);
       }
       CyclicBarrier start = new CyclicBarrier(2);
-      Racer writer = new Racer("writer", () -> {
+      AtomicBoolean stop = new AtomicBoolean();
+      Racer writer = new Racer("writer", stop, () -> {
         await(start);
-        for (int i = 0; i < PUTS; i++) {
-          map.put(1000 + i, i);
+        for (int i = 0; i < MAX_OPS && !stop.get(); i++) {
+          map.put(1000 + i % KEYS, i);
         }
       });
-      Racer iterating = new Racer("iterating", () -> {
+      Racer iterating = new Racer("iterating", stop, () -> {
         await(start);
-        while (writer.isAlive()) {
+        for (int n = 0; n < 5_000 && !stop.get(); n++) {
           long sum = 0;
           for (Map.Entry<Integer, Integer> e : map.entrySet()) {
             sum += e.getKey();
@@ -254,7 +308,7 @@ class GoMapConcurrencyTest {
     List<Racer> racers = new ArrayList<>();
     for (int t = 0; t < 4; t++) {
       int id = t;
-      racers.add(new Racer("locked-" + t, () -> {
+      racers.add(new Racer("locked-" + t, new AtomicBoolean(), () -> {
         for (int i = 0; i < 50_000; i++) {
           synchronized (lock) {
             map.put(id * 50_000 + i, i);

@@ -75,7 +75,7 @@ class GoMapGuavaSuiteTest {
    * promise a stable order. These three testers are switched off for that reason only; toString() itself is
    * AbstractMap's and is covered by GoMapTest.
    */
-  private static java.util.List<java.lang.reflect.Method> orderDependentTesters() {
+  static java.util.List<java.lang.reflect.Method> orderDependentTesters() {
     try {
       Class<?> c = com.google.common.collect.testing.testers.MapToStringTester.class;
       return java.util.List.of(

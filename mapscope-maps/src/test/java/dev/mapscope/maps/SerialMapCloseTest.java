@@ -11,8 +11,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** SerialMap's lifecycle: close stops the owner thread, calls after close fail clearly, nothing hangs. */
-@Timeout(value = 30, unit = TimeUnit.SECONDS)
+/**
+ * SerialMap's lifecycle: close stops the owner thread, calls after close fail clearly, nothing hangs. No verdict
+ * here depends on how fast the machine is: threads are joined without a time limit, the GC test counts rounds,
+ * and the class timeout only turns a real hang into a failure, with minutes to spare on a loaded machine.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class SerialMapCloseTest {
 
     @Test
@@ -117,8 +121,7 @@ class SerialMapCloseTest {
             Thread.sleep(2);
             map.close();
             for (Thread t : ts) {
-                t.join(10_000);
-                assertThat(t.isAlive()).as("a caller hangs after close").isFalse();
+                t.join(); // a caller that hangs after close trips the class timeout
             }
             assertThat(closedErrors.get()).isEqualTo(threads);
             assertThat(map.ownerThread().isAlive()).isFalse();
@@ -159,11 +162,15 @@ class SerialMapCloseTest {
         }
     }
 
+    /**
+     * The Cleaner stops the owner once the map is unreachable. Up to 1,000 rounds of {@code System.gc()}, each
+     * followed by a wait for the owner, counted rather than timed: a loaded machine makes each round slower,
+     * never fewer.
+     */
     @Test
     void anUnreachableMapThatWasNeverClosedStopsItsThreadAfterGc() throws Exception {
         Thread owner = startAndForget();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (owner.isAlive() && System.nanoTime() < deadline) {
+        for (int round = 0; round < 1_000 && owner.isAlive(); round++) {
             System.gc();
             owner.join(100);
         }

@@ -21,8 +21,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code mapscope bench}: measures the safe maps beside ConcurrentHashMap and a synchronized HashMap on this
- * machine and prints a comparison table with a "use this when" line per map. Each map is measured in a JVM of
- * its own ({@link BenchWorker}). Progress goes to stderr: a bar redrawn in place when stderr is a terminal,
+ * machine and prints a comparison table with a "use this when" line per map, for the user's mix of reads,
+ * overwrites, inserts and deletes, key type and key count ({@link BenchMix}). Each map is measured in a JVM of
+ * its own ({@link BenchMixWorker}). Progress goes to stderr: a bar redrawn in place when stderr is a terminal,
  * otherwise one plain line per measurement (never carriage returns in a log).
  */
 @Command(
@@ -32,9 +33,9 @@ import picocli.CommandLine.Spec;
         description = {
             "Prints read and write throughput of SyncMap, RwLockMap, ShardedMap, SerialMap, ConcurrentHashMap "
                     + "and Collections.synchronizedMap, and each one's ratio to ConcurrentHashMap. Workload: "
-                    + "get, and put over a present key, on 65,536 keys drawn from a Zipf-like distribution "
-                    + "with a fixed seed; each map runs in a JVM of its own. The default run takes about 15 "
-                    + "seconds."
+                    + "get, and put over a present key (plus, if asked, put of new keys and remove), on 65,536 "
+                    + "keys (--keys, --key-type) drawn from a Zipf-like distribution with a fixed seed; each map "
+                    + "runs in a JVM of its own. The default run takes about 15 seconds."
         })
 public final class BenchCommand implements Callable<Integer> {
 
@@ -77,9 +78,20 @@ public final class BenchCommand implements Callable<Integer> {
             names = "--mix",
             paramLabel = "MIX",
             split = ",",
-            description = "Read/write mixes, comma separated: read-mostly (90/10), balanced (50/50), write-heavy "
-                    + "(10/90), all, or percentages such as 80/20 (default: read-mostly).")
+            description = "Mixes, comma separated: read-mostly (90/10), balanced (50/50), write-heavy (10/90), all, "
+                    + "reads/overwrites percentages such as 80/20, or reads/overwrites/inserts/deletes such as "
+                    + "80/10/5/5 (default: read-mostly).")
     List<String> mixes = List.of("read-mostly");
+
+    @Option(
+            names = "--keys",
+            paramLabel = "N",
+            description = "Keys present in the map, read and overwritten; inserts and deletes use as many more "
+                    + "(default: 65536; 64k and 1M work too; at most 4M).")
+    String keys = "65536";
+
+    @Option(names = "--key-type", paramLabel = "TYPE", description = "integer, long or string (default: integer).")
+    String keyType = "integer";
 
     @Option(
             names = "--progress",
@@ -94,8 +106,17 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** A parsed mix: its name for the table and its read percentage. */
-    record Mix(String name, int readPercent) {}
+    /** A parsed mix: its name for the table and its percentages of reads, overwrites, inserts and deletes. */
+    record Mix(String name, int readPercent, int overwrites, int inserts, int deletes) {
+        /** A read/write mix: the writes overwrite present keys. */
+        Mix(String name, int readPercent) {
+            this(name, readPercent, 100 - readPercent, 0, 0);
+        }
+
+        BenchMix with(String keyType, int keys) {
+            return new BenchMix(name, readPercent, overwrites, inserts, deletes, keyType, keys);
+        }
+    }
 
     @Override
     public Integer call() {
@@ -103,11 +124,15 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         List<Mix> parsedMixes;
         int threadCount;
+        int keyCount;
+        String parsedKeyType;
         long measureMs;
         String progressMode;
         try {
             parsedMixes = parseMixes(mixes);
             threadCount = parseThreads(threads);
+            keyCount = BenchMix.parseKeys(keys);
+            parsedKeyType = BenchMix.parseKeyType(keyType);
             measureMs = duration != null ? parseDuration(duration) : precise ? 5_000 : 1_000;
             progressMode = parseProgress(progress);
         } catch (UsageError e) {
@@ -120,13 +145,14 @@ public final class BenchCommand implements Callable<Integer> {
 
         out.printf(
                 Locale.ROOT,
-                "mapscope bench: %d thread%s, %d keys (Zipf s=%.2f, seed %d), %s per measurement "
+                "mapscope bench: %d thread%s, %d keys (%s, Zipf s=%.2f, seed %d), %s per measurement "
                         + "after %s warm-up%s, each map in its own JVM; Java %s, %d processors%n",
                 threadCount,
                 threadCount == 1 ? "" : "s",
-                BenchWorkload.KEYS,
-                BenchWorkload.ZIPF_S,
-                BenchWorkload.SEED,
+                keyCount,
+                parsedKeyType,
+                BenchMix.ZIPF_S,
+                BenchMix.SEED,
                 formatMillis(measureMs),
                 formatMillis(warmupMs),
                 rounds > 1 ? ", median of " + rounds + " rounds" : "",
@@ -142,7 +168,8 @@ public final class BenchCommand implements Callable<Integer> {
                     double[][] byRound = new double[rounds][];
                     for (int r = 0; r < rounds; r++) {
                         bar.step(MAPS.get(m) + " " + mix.name());
-                        byRound[r] = measure(MAPS.get(m), mix.readPercent(), threadCount, warmupMs, measureMs);
+                        byRound[r] = measure(
+                                MAPS.get(m), mix.with(parsedKeyType, keyCount), threadCount, warmupMs, measureMs);
                         bar.done(MAPS.get(m) + " " + mix.name(), byRound[r][0] + byRound[r][1]);
                     }
                     results[m] = median(byRound);
@@ -170,19 +197,25 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** Runs one map in a fresh JVM; returns {reads/s, writes/s}. */
-    private static double[] measure(String map, int readPercent, int threads, long warmupMs, long measureMs)
+    private static double[] measure(String map, BenchMix mix, int threads, long warmupMs, long measureMs)
             throws MeasurementFailed {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // A fixed heap (-Xms = -Xmx): no heap resizing in the middle of a measurement.
         List<String> command = new ArrayList<>(List.of(
                 java,
-                "-Xms256m",
+                "-Xms1g",
                 "-Xmx1g",
                 "-XX:+UseParallelGC",
                 "-cp",
                 System.getProperty("java.class.path"),
-                BenchWorker.class.getName(),
+                BenchMixWorker.class.getName(),
                 map,
-                Integer.toString(readPercent),
+                Integer.toString(mix.reads()),
+                Integer.toString(mix.overwrites()),
+                Integer.toString(mix.inserts()),
+                Integer.toString(mix.deletes()),
+                mix.keyType(),
+                Integer.toString(mix.keys()),
                 Integer.toString(threads),
                 Long.toString(warmupMs),
                 Long.toString(measureMs)));
@@ -197,7 +230,7 @@ public final class BenchCommand implements Callable<Integer> {
         try (BufferedReader r =
                 new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
-                if (line.startsWith(BenchWorker.RESULT + " ")) {
+                if (line.startsWith(BenchMixWorker.RESULT + " ")) {
                     result = line;
                 } else if (!line.isBlank()) {
                     last = line;
@@ -231,11 +264,7 @@ public final class BenchCommand implements Callable<Integer> {
         double reference = results[0][0] + results[0][1];
         out.println();
         out.printf(
-                Locale.ROOT,
-                "mix %s: %d%% reads, %d%% writes%n",
-                mix.name(),
-                mix.readPercent(),
-                100 - mix.readPercent());
+                Locale.ROOT, "mix %s: %s%n", mix.name(), mix.with("integer", 1).describe());
         out.printf(
                 Locale.ROOT,
                 "%-18s %12s %12s %8s  %s%n",
@@ -295,12 +324,22 @@ public final class BenchCommand implements Callable<Integer> {
                     result.addAll(
                             List.of(new Mix("read-mostly", 90), new Mix("balanced", 50), new Mix("write-heavy", 10)));
                 default -> {
-                    Matcher m = Pattern.compile("(\\d{1,3})/(\\d{1,3})").matcher(v);
-                    if (!m.matches() || Integer.parseInt(m.group(1)) + Integer.parseInt(m.group(2)) != 100) {
-                        throw new UsageError("--mix must be read-mostly, balanced, write-heavy, all, or read/write "
-                                + "percentages adding up to 100 such as 80/20, not '" + raw + "'");
+                    Matcher m = Pattern.compile("(\\d{1,3})/(\\d{1,3})(?:/(\\d{1,3})/(\\d{1,3}))?")
+                            .matcher(v);
+                    int[] p = new int[4];
+                    int sum = 0;
+                    if (m.matches()) {
+                        for (int i = 0; i < 4; i++) {
+                            p[i] = m.group(i + 1) == null ? 0 : Integer.parseInt(m.group(i + 1));
+                            sum += p[i];
+                        }
                     }
-                    result.add(new Mix(v, Integer.parseInt(m.group(1))));
+                    if (!m.matches() || sum != 100) {
+                        throw new UsageError("--mix must be read-mostly, balanced, write-heavy, all, or percentages "
+                                + "adding up to 100: reads/writes such as 80/20, or reads/overwrites/inserts/deletes "
+                                + "such as 80/10/5/5, not '" + raw + "'");
+                    }
+                    result.add(new Mix(v, p[0], p[1], p[2], p[3]));
                 }
             }
         }

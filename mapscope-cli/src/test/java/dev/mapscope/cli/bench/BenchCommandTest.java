@@ -29,15 +29,28 @@ class BenchCommandTest {
     }
 
     @Test
-    void aTinyRunPrintsOneRowPerMapWithRatesRatioAndAdvice() {
-        Run r = run("bench", "--duration", "40ms", "--threads", "1", "--mix", "balanced", "--progress", "plain");
+    void aTinyRunOfTheUsersMixPrintsOneRowPerMapWithRatesRatioAndAdvice() {
+        Run r = run(
+                "bench",
+                "--duration",
+                "40ms",
+                "--threads",
+                "1",
+                "--mix",
+                "70/10/10/10",
+                "--key-type",
+                "string",
+                "--keys",
+                "4k",
+                "--progress",
+                "plain");
 
         assertThat(r.status()).as(r.err()).isZero();
         List<String> lines = Arrays.asList(r.out().split("\n"));
         assertThat(lines.get(0))
-                .startsWith("mapscope bench: 1 thread, 65536 keys")
+                .startsWith("mapscope bench: 1 thread, 4096 keys (string, Zipf")
                 .contains("40ms per measurement");
-        assertThat(lines).contains("mix balanced: 50% reads, 50% writes");
+        assertThat(lines).contains("mix 70/10/10/10: 70% reads, 10% overwrites, 10% inserts, 10% deletes");
         int header = lines.indexOf(
                 lines.stream().filter(l -> l.startsWith("map ")).findFirst().orElseThrow());
         assertThat(lines.get(header)).contains("read ops/s", "write ops/s", "vs CHM", "use this when");
@@ -50,7 +63,7 @@ class BenchCommandTest {
         }
         assertThat(rows.get(0)).contains(" 1.00x ");
         // Plain progress: one line per measurement on stderr, nothing that would garble a log.
-        assertThat(r.err().lines()).hasSize(6).allMatch(l -> l.matches("bench: [1-6]/6 \\S+ balanced: .+ ops/s"));
+        assertThat(r.err().lines()).hasSize(6).allMatch(l -> l.matches("bench: [1-6]/6 \\S+ 70/10/10/10: .+ ops/s"));
         assertThat(r.err()).doesNotContain("\r").doesNotContain("\u001b");
     }
 
@@ -60,8 +73,13 @@ class BenchCommandTest {
             value = {
                 "--threads|0|--threads must be a whole number from 1 to 1024, not '0'",
                 "--threads|two|--threads must be a whole number from 1 to 1024, not 'two'",
-                "--mix|80/30|--mix must be read-mostly, balanced, write-heavy, all, or read/write percentages adding up to 100 such as 80/20, not '80/30'",
-                "--mix|mostly|--mix must be read-mostly, balanced, write-heavy, all, or read/write percentages adding up to 100 such as 80/20, not 'mostly'",
+                "--mix|80/30|--mix must be read-mostly, balanced, write-heavy, all, or percentages adding up to 100: reads/writes such as 80/20, or reads/overwrites/inserts/deletes such as 80/10/5/5, not '80/30'",
+                "--mix|mostly|--mix must be read-mostly, balanced, write-heavy, all, or percentages adding up to 100: reads/writes such as 80/20, or reads/overwrites/inserts/deletes such as 80/10/5/5, not 'mostly'",
+                "--mix|80/10/5|--mix must be read-mostly, balanced, write-heavy, all, or percentages adding up to 100: reads/writes such as 80/20, or reads/overwrites/inserts/deletes such as 80/10/5/5, not '80/10/5'",
+                "--keys|0|--keys must be a whole number from 1 to 4M such as 65536, 64k or 1M, not '0'",
+                "--keys|5M|--keys must be a whole number from 1 to 4M such as 65536, 64k or 1M, not '5M'",
+                "--keys|many|--keys must be a whole number from 1 to 4M such as 65536, 64k or 1M, not 'many'",
+                "--key-type|uuid|--key-type must be integer, long or string, not 'uuid'",
                 "--duration|5|--duration must be a time from 10ms to 10m such as 500ms, 2s or 1.5s, not '5'",
                 "--duration|1h|--duration must be a time from 10ms to 10m such as 500ms, 2s or 1.5s, not '1h'",
                 "--progress|fancy|--progress must be auto, bar, plain or none, not 'fancy'",
@@ -81,6 +99,11 @@ class BenchCommandTest {
                 .containsExactly(90, 50, 10);
         assertThat(BenchCommand.parseMixes(List.of("80/20", "Write-Heavy")))
                 .containsExactly(new BenchCommand.Mix("80/20", 80), new BenchCommand.Mix("write-heavy", 10));
+        assertThat(BenchCommand.parseMixes(List.of("80/10/6/4")))
+                .containsExactly(new BenchCommand.Mix("80/10/6/4", 80, 10, 6, 4));
+        assertThat(BenchMix.parseKeys("1M")).isEqualTo(1 << 20);
+        assertThat(BenchMix.parseKeys("64k")).isEqualTo(65536);
+        assertThat(BenchMix.parseKeyType("Long")).isEqualTo("long");
         assertThat(BenchCommand.parseDuration("1.5s")).isEqualTo(1500);
         assertThat(BenchCommand.parseDuration("250ms")).isEqualTo(250);
         assertThat(BenchCommand.parseDuration("2m")).isEqualTo(120_000);
@@ -91,6 +114,33 @@ class BenchCommandTest {
         assertThat(BenchCommand.formatRate(853_000)).isEqualTo("853 k");
         assertThat(BenchCommand.formatRatio(1.0512)).isEqualTo("1.05x");
         assertThat(BenchCommand.formatRatio(0.004)).isEqualTo("<0.01x");
+    }
+
+    /** The precomputed workload does what the mix says: the shares, and which keys inserts and deletes touch. */
+    @Test
+    void theMixSequencesHaveTheAskedSharesAndInsertOnlyKeysThatStartAbsent() {
+        BenchMix mix = new BenchMix("60/20/10/10", 60, 20, 10, 10, "long", 1000);
+        Object[] all = mix.allKeys();
+        assertThat(java.util.Set.of(all)).hasSize(2000);
+        java.util.Set<Object> present = java.util.Set.of(Arrays.copyOf(all, 1000));
+        byte[] kinds = mix.kinds(1);
+        Object[] keys = mix.keySequence(1, 2, kinds, all);
+        int[] count = new int[4];
+        for (int i = 0; i < kinds.length; i++) {
+            count[kinds[i]]++;
+            boolean startsPresent = present.contains(keys[i]);
+            assertThat(startsPresent)
+                    .as("op %d of kind %d", i, kinds[i])
+                    .isEqualTo(kinds[i] == BenchMix.READ || kinds[i] == BenchMix.OVERWRITE);
+        }
+        int n = kinds.length;
+        assertThat(count[BenchMix.READ]).isBetween(n * 57 / 100, n * 63 / 100);
+        assertThat(count[BenchMix.OVERWRITE]).isBetween(n * 18 / 100, n * 22 / 100);
+        assertThat(count[BenchMix.INSERT]).isBetween(n * 8 / 100, n * 12 / 100);
+        assertThat(count[BenchMix.DELETE]).isBetween(n * 8 / 100, n * 12 / 100);
+        assertThat(mix.describe()).isEqualTo("60% reads, 20% overwrites, 10% inserts, 10% deletes");
+        assertThat(new BenchMix("90/10", 90, 10, 0, 0, "integer", 10).describe())
+                .isEqualTo("90% reads, 10% writes");
     }
 
     @Test

@@ -11,40 +11,47 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One measurement of {@code mapscope bench}, run in a JVM of its own so that each map's code is compiled with a
- * profile of that map alone (as JMH forks): in one JVM the measuring loop's {@code get}/{@code put} call sites
+ * One measurement of {@code mapscope bench} for a {@link BenchMix}, run in a JVM of its own so that each map's
+ * code is compiled with a profile of that map alone (as JMH forks): in one JVM the measuring loop's call sites
  * would turn megamorphic after the first map and penalize the later ones. Not a user command.
  *
- * <p>Arguments: map, read percent, threads, warm-up ms, measurement ms. Prints one line:
- * {@code RESULT reads writes nanos}.
+ * <p>Arguments: map, reads, overwrites, inserts, deletes (percentages), key type, key count, threads, warm-up
+ * ms, measurement ms. Prints one line: {@code RESULT reads writes nanos}.
  */
-public final class BenchWorker {
+public final class BenchMixWorker {
     static final String RESULT = "mapscope-bench-result";
 
     /** 0 = warming up, 1 = measuring, 2 = stop. Written by the main thread, polled by the workers. */
     private static volatile int phase;
 
-    private BenchWorker() {}
+    private BenchMixWorker() {}
 
     public static void main(String[] args) throws Exception {
         String impl = args[0];
-        int readPercent = Integer.parseInt(args[1]);
-        int threads = Integer.parseInt(args[2]);
-        long warmupMs = Long.parseLong(args[3]);
-        long measureMs = Long.parseLong(args[4]);
+        BenchMix mix = new BenchMix(
+                "",
+                Integer.parseInt(args[1]),
+                Integer.parseInt(args[2]),
+                Integer.parseInt(args[3]),
+                Integer.parseInt(args[4]),
+                args[5],
+                Integer.parseInt(args[6]));
+        int threads = Integer.parseInt(args[7]);
+        long warmupMs = Long.parseLong(args[8]);
+        long measureMs = Long.parseLong(args[9]);
 
-        BenchWorkload workload = new BenchWorkload();
-        Map<Integer, Integer> map = create(impl);
-        for (Integer k : workload.keys) {
-            map.put(k, k);
+        Object[] all = mix.allKeys();
+        Map<Object, Object> map = create(impl);
+        for (int i = 0; i < mix.keys(); i++) {
+            map.put(all[i], all[i]);
         }
         long[][] counts = new long[threads][3];
         Thread[] ts = new Thread[threads];
         for (int t = 0; t < threads; t++) {
-            Integer[] keys = workload.keySequence(t + 1);
-            boolean[] reads = BenchWorkload.readSequence(readPercent, t + 1);
+            byte[] kinds = mix.kinds(t);
+            Object[] keys = mix.keySequence(t, threads, kinds, all);
             long[] out = counts[t];
-            ts[t] = new Thread(() -> run(map, keys, reads, out), "bench-" + t);
+            ts[t] = new Thread(() -> run(map, keys, kinds, out), "bench-" + t);
         }
         for (Thread t : ts) {
             t.start();
@@ -69,7 +76,7 @@ public final class BenchWorker {
     }
 
     /** The measured loop: array indexing and one map call per operation; checks the phase every 64 ops. */
-    private static void run(Map<Integer, Integer> map, Integer[] keys, boolean[] isRead, long[] out) {
+    private static void run(Map<Object, Object> map, Object[] keys, byte[] kinds, long[] out) {
         long reads = 0;
         long writes = 0;
         int seen = 0;
@@ -86,24 +93,31 @@ public final class BenchWorker {
                     writes = 0;
                 }
             }
-            int j = i & (BenchWorkload.OPS - 1);
-            Integer key = keys[j];
-            if (isRead[j]) {
-                Integer v = map.get(key);
-                acc ^= v == null ? 1 : v;
-                reads++;
-            } else {
-                Integer v = map.put(key, key);
-                acc ^= v == null ? 1 : v;
-                writes++;
+            int j = i & (BenchMix.OPS - 1);
+            Object key = keys[j];
+            Object v;
+            switch (kinds[j]) {
+                case BenchMix.READ -> {
+                    v = map.get(key);
+                    reads++;
+                }
+                case BenchMix.DELETE -> {
+                    v = map.remove(key);
+                    writes++;
+                }
+                default -> { // an overwrite or an insert: both are a put
+                    v = map.put(key, key);
+                    writes++;
+                }
             }
+            acc += v == null ? 1 : v == key ? 2 : 3; // compares references only: the value is not read
         }
         out[0] = reads;
         out[1] = writes;
         out[2] = acc;
     }
 
-    static Map<Integer, Integer> create(String impl) {
+    static Map<Object, Object> create(String impl) {
         return switch (impl) {
             case "ConcurrentHashMap" -> new ConcurrentHashMap<>();
             case "synchronizedMap" -> Collections.synchronizedMap(new HashMap<>());
