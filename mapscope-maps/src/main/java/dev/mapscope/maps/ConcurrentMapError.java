@@ -16,38 +16,38 @@ package dev.mapscope.maps;
  * them notices, so its absence proves nothing.
  */
 public final class ConcurrentMapError extends Error {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /** Go's message when two writers overlap ({@code runtime.mapassign}, {@code mapdelete}, {@code mapclear}). */
-  public static final String CONCURRENT_MAP_WRITES = "concurrent map writes";
-  /** Go's message when a lookup runs while a write is in progress ({@code runtime.mapaccess1/2}). */
-  public static final String CONCURRENT_MAP_READ_AND_MAP_WRITE = "concurrent map read and map write";
-  /** Go's message when an iterator steps while a write is in progress ({@code runtime.mapiternext}). */
-  public static final String CONCURRENT_MAP_ITERATION_AND_MAP_WRITE = "concurrent map iteration and map write";
+    /** Go's message when two writers overlap ({@code runtime.mapassign}, {@code mapdelete}, {@code mapclear}). */
+    public static final String CONCURRENT_MAP_WRITES = "concurrent map writes";
+    /** Go's message when a lookup runs while a write is in progress ({@code runtime.mapaccess1/2}). */
+    public static final String CONCURRENT_MAP_READ_AND_MAP_WRITE = "concurrent map read and map write";
+    /** Go's message when an iterator steps while a write is in progress ({@code runtime.mapiternext}). */
+    public static final String CONCURRENT_MAP_ITERATION_AND_MAP_WRITE = "concurrent map iteration and map write";
 
-  private final String goMessage;
-  private final String detectingThread;
-  private final String otherThread;
+    private final String goMessage;
+    private final String detectingThread;
+    private final String otherThread;
 
-  ConcurrentMapError(String goMessage, String detectingThread, String otherThread, String detail) {
-    super(detail, null, false, true);
-    this.goMessage = goMessage;
-    this.detectingThread = detectingThread;
-    this.otherThread = otherThread;
-  }
+    ConcurrentMapError(String goMessage, String detectingThread, String otherThread, String detail) {
+        super(detail, null, false, true);
+        this.goMessage = goMessage;
+        this.detectingThread = detectingThread;
+        this.otherThread = otherThread;
+    }
 
-  /** Go's text for this error, one of the three constants of this class. */
-  public String goMessage() {
-    return goMessage;
-  }
+    /** Go's text for this error, one of the three constants of this class. */
+    public String goMessage() {
+        return goMessage;
+    }
 
-  /** Name of the thread that detected the conflict (the thread this error is thrown in). */
-  public String detectingThread() {
-    return detectingThread;
-  }
+    /** Name of the thread that detected the conflict (the thread this error is thrown in). */
+    public String detectingThread() {
+        return detectingThread;
+    }
 
-  /** Name of the other thread, the one recorded as writing the map, or {@code null} when unknown. */
-  public String otherThread() {
-    return otherThread;
-  }
+    /** Name of the other thread, the one recorded as writing the map, or {@code null} when unknown. */
+    public String otherThread() {
+        return otherThread;
+    }
 }

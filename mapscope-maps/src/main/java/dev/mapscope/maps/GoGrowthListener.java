@@ -12,21 +12,21 @@ package dev.mapscope.maps;
  */
 public interface GoGrowthListener {
 
-  /**
-   * A growth started ({@code hashGrow}): the map now has {@code 2^newB} buckets and keeps {@code 2^oldB} old
-   * ones until they are all evacuated.
-   *
-   * @param sameSize true for a same-size growth (too many overflow buckets), false for a doubling
-   */
-  default void growStarted(int oldB, int newB, boolean sameSize) {}
+    /**
+     * A growth started ({@code hashGrow}): the map now has {@code 2^newB} buckets and keeps {@code 2^oldB} old
+     * ones until they are all evacuated.
+     *
+     * @param sameSize true for a same-size growth (too many overflow buckets), false for a doubling
+     */
+    default void growStarted(int oldB, int newB, boolean sameSize) {}
 
-  /**
-   * Old bucket {@code oldBucket} and its overflow chain were evacuated: {@code toX} entries went to new
-   * bucket {@code oldBucket} (X, the low half) and {@code toY} to {@code oldBucket + 2^oldB} (Y, the high half;
-   * always 0 for a same-size growth).
-   */
-  default void bucketEvacuated(int oldBucket, int toX, int toY) {}
+    /**
+     * Old bucket {@code oldBucket} and its overflow chain were evacuated: {@code toX} entries went to new
+     * bucket {@code oldBucket} (X, the low half) and {@code toY} to {@code oldBucket + 2^oldB} (Y, the high half;
+     * always 0 for a same-size growth).
+     */
+    default void bucketEvacuated(int oldBucket, int toX, int toY) {}
 
-  /** The last old bucket was evacuated; the map has {@code 2^B} buckets and no old ones. */
-  default void growFinished(int B) {}
+    /** The last old bucket was evacuated; the map has {@code 2^B} buckets and no old ones. */
+    default void growFinished(int B) {}
 }

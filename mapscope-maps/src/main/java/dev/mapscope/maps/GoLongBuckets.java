@@ -7,136 +7,138 @@ import java.util.Arrays;
  * as Go stores them, flattened into three arrays so that no bucket and no entry is an object of its own.
  */
 final class GoLongBuckets {
-  /*
-   * Bucket n (0 <= n < capacity) occupies
-   *   data[n*9]              its eight tophash bytes as one little-endian word, byte i for slot i,
-   *   data[n*9+1 .. n*9+8]   its eight keys, inline (Go's bmap: tophash [8]uint8, then keys [8]int64),
-   *   elems[PAD+n*8 .. +7]   its eight elems (Go's elems follow the keys in the same bucket),
-   *   overflow[n]            the index of its overflow bucket, 0 for none (Go's trailing overflow pointer).
-   * A lookup thus touches the 72 bytes of tophash and keys, two adjacent cache lines at most, and one line of
-   * elems, where GoMap's boxed keys cost a load of the key object as well. Buckets 0 .. 2^B-1 are the main
-   * buckets, the rest the spare region Go preallocates in makeBucketArray (2^(B-4) of them when B >= 4);
-   * nextOverflow is the first unused one. Index 0 stands for "no overflow bucket": bucket 0 is a main bucket.
-   *
-   * Only the map's writer mutates this object (the hashWriting protocol); readers use plain loads.
-   */
+    /*
+     * Bucket n (0 <= n < capacity) occupies
+     *   data[n*9]              its eight tophash bytes as one little-endian word, byte i for slot i,
+     *   data[n*9+1 .. n*9+8]   its eight keys, inline (Go's bmap: tophash [8]uint8, then keys [8]int64),
+     *   elems[PAD+n*8 .. +7]   its eight elems (Go's elems follow the keys in the same bucket),
+     *   overflow[n]            the index of its overflow bucket, 0 for none (Go's trailing overflow pointer).
+     * A lookup thus touches the 72 bytes of tophash and keys, two adjacent cache lines at most, and one line of
+     * elems, where GoMap's boxed keys cost a load of the key object as well. Buckets 0 .. 2^B-1 are the main
+     * buckets, the rest the spare region Go preallocates in makeBucketArray (2^(B-4) of them when B >= 4);
+     * nextOverflow is the first unused one. Index 0 stands for "no overflow bucket": bucket 0 is a main bucket.
+     *
+     * Only the map's writer mutates this object (the hashWriting protocol); readers use plain loads.
+     */
 
-  /** Longs per bucket in data: the tophash word and eight keys. */
-  static final int WORDS = 1 + GoMap.bucketCnt;
+    /** Longs per bucket in data: the tophash word and eight keys. */
+    static final int WORDS = 1 + GoMap.bucketCnt;
 
-  /**
-   * References left unused at the start of elems, so that with compressed references (4 bytes each) and a
-   * 16-byte array header a bucket's eight elems (32 bytes) start on a 32-byte boundary and never straddle two
-   * cache lines: 16 + 4*4 = 32. Unaligned, every other bucket's elems would span two lines.
-   */
-  static final int ELEMS_PAD = 4;
+    /**
+     * References left unused at the start of elems, so that with compressed references (4 bytes each) and a
+     * 16-byte array header a bucket's eight elems (32 bytes) start on a 32-byte boundary and never straddle two
+     * cache lines: 16 + 4*4 = 32. Unaligned, every other bucket's elems would span two lines.
+     */
+    static final int ELEMS_PAD = 4;
 
-  /** log2 of the number of main buckets. */
-  final int B;
-  long[] data;
-  Object[] elems;
-  int[] overflow;
-  /** First unused bucket of the spare region; equal to capacity() when there is none left. */
-  int nextOverflow;
+    /** log2 of the number of main buckets. */
+    final int B;
 
-  GoLongBuckets(int b) {
-    this(b, false);
-  }
+    long[] data;
+    Object[] elems;
+    int[] overflow;
+    /** First unused bucket of the spare region; equal to capacity() when there is none left. */
+    int nextOverflow;
 
-  /**
-   * A bucket array of 2^b buckets plus the spare region. {@code forGrowth}: the array that a doubling moves
-   * the entries into, which then fills from 3.25 to 6.5 entries per bucket; at that load about a fifth of the
-   * buckets overflow (Poisson: P(X > 8) = 0.21 at a mean of 6.5), so its spare region is a quarter of the
-   * buckets at once. Go's 2^(b-4) would run out twice while the array fills, and each time growSpare copies
-   * the whole array, where Go allocates single overflow buckets. See GOMAP.md for the measured difference.
-   */
-  GoLongBuckets(int b, boolean forGrowth) {
-    this.B = b;
-    int base = 1 << b;
-    int nbuckets = base;
-    if (forGrowth && b >= 2) {
-      nbuckets += 1 << (b - 2);
-    } else if (b >= 4) {
-      // Go: "Add on the estimated number of overflow buckets required to insert the median number of
-      // elements used with this value of b."
-      nbuckets += 1 << (b - 4);
+    GoLongBuckets(int b) {
+        this(b, false);
     }
-    this.data = new long[nbuckets * WORDS];
-    this.elems = new Object[ELEMS_PAD + nbuckets * GoMap.bucketCnt];
-    this.overflow = new int[nbuckets];
-    this.nextOverflow = base;
-  }
 
-  int capacity() {
-    return overflow.length;
-  }
-
-  /** The eight tophash bytes of bucket b, byte i for slot i. */
-  long word(int b) {
-    return data[b * WORDS];
-  }
-
-  /** Tophash byte of slot i of bucket b. */
-  int top(int b, int i) {
-    return (int) (data[b * WORDS] >>> (i << 3)) & 0xFF;
-  }
-
-  /** Sets the tophash byte of slot i of bucket b. */
-  void setTop(int b, int i, int top) {
-    int w = b * WORDS;
-    int shift = i << 3;
-    data[w] = (data[w] & ~(0xFFL << shift)) | ((top & 0xFFL) << shift);
-  }
-
-  /** Index in data of the key of slot i of bucket b. */
-  static int keyAt(int b, int i) {
-    return b * WORDS + 1 + i;
-  }
-
-  /** Index in elems of the elem of slot i of bucket b. */
-  static int elemAt(int b, int i) {
-    return ELEMS_PAD + (b << GoMap.bucketCntBits) + i;
-  }
-
-  /** Bucket b's tophash bytes, for snapshots. */
-  void copyTophash(int b, byte[] to, int at) {
-    long w = word(b);
-    for (int i = 0; i < GoMap.bucketCnt; i++) {
-      to[at + i] = (byte) (w >>> (i << 3));
+    /**
+     * A bucket array of 2^b buckets plus the spare region. {@code forGrowth}: the array that a doubling moves
+     * the entries into, which then fills from 3.25 to 6.5 entries per bucket; at that load about a fifth of the
+     * buckets overflow (Poisson: P(X > 8) = 0.21 at a mean of 6.5), so its spare region is a quarter of the
+     * buckets at once. Go's 2^(b-4) would run out twice while the array fills, and each time growSpare copies
+     * the whole array, where Go allocates single overflow buckets. See GOMAP.md for the measured difference.
+     */
+    GoLongBuckets(int b, boolean forGrowth) {
+        this.B = b;
+        int base = 1 << b;
+        int nbuckets = base;
+        if (forGrowth && b >= 2) {
+            nbuckets += 1 << (b - 2);
+        } else if (b >= 4) {
+            // Go: "Add on the estimated number of overflow buckets required to insert the median number of
+            // elements used with this value of b."
+            nbuckets += 1 << (b - 4);
+        }
+        this.data = new long[nbuckets * WORDS];
+        this.elems = new Object[ELEMS_PAD + nbuckets * GoMap.bucketCnt];
+        this.overflow = new int[nbuckets];
+        this.nextOverflow = base;
     }
-  }
 
-  /** Makes the spare region longer: doubles it, or adds 4 buckets when it was empty. Indices are kept. */
-  void growSpare() {
-    int base = 1 << B;
-    long cap = capacity();
-    long spare = cap - base;
-    long newCap = cap + Math.max(4, spare);
-    long maxBuckets = (Integer.MAX_VALUE - 16) / WORDS;
-    if (newCap > maxBuckets) {
-      newCap = maxBuckets;
-      if (newCap <= cap) {
-        throw new OutOfMemoryError("GoLongMap cannot allocate more overflow buckets: " + cap + " buckets in use");
-      }
+    int capacity() {
+        return overflow.length;
     }
-    int n = (int) newCap;
-    data = Arrays.copyOf(data, n * WORDS);
-    elems = Arrays.copyOf(elems, ELEMS_PAD + n * GoMap.bucketCnt);
-    overflow = Arrays.copyOf(overflow, n);
-  }
 
-  /** Every tophash byte set to emptyRest; keys and elems stay (mapclear's marking, Go issue 59411). */
-  void markEmpty() {
-    for (int w = 0; w < data.length; w += WORDS) {
-      data[w] = 0; // eight times emptyRest
+    /** The eight tophash bytes of bucket b, byte i for slot i. */
+    long word(int b) {
+        return data[b * WORDS];
     }
-  }
 
-  /** Empties every bucket and returns the spare region to unused, as Go's makeBucketArray does with dirtyalloc. */
-  void reset() {
-    Arrays.fill(data, 0L);
-    Arrays.fill(elems, null);
-    Arrays.fill(overflow, 0);
-    nextOverflow = 1 << B;
-  }
+    /** Tophash byte of slot i of bucket b. */
+    int top(int b, int i) {
+        return (int) (data[b * WORDS] >>> (i << 3)) & 0xFF;
+    }
+
+    /** Sets the tophash byte of slot i of bucket b. */
+    void setTop(int b, int i, int top) {
+        int w = b * WORDS;
+        int shift = i << 3;
+        data[w] = (data[w] & ~(0xFFL << shift)) | ((top & 0xFFL) << shift);
+    }
+
+    /** Index in data of the key of slot i of bucket b. */
+    static int keyAt(int b, int i) {
+        return b * WORDS + 1 + i;
+    }
+
+    /** Index in elems of the elem of slot i of bucket b. */
+    static int elemAt(int b, int i) {
+        return ELEMS_PAD + (b << GoMap.bucketCntBits) + i;
+    }
+
+    /** Bucket b's tophash bytes, for snapshots. */
+    void copyTophash(int b, byte[] to, int at) {
+        long w = word(b);
+        for (int i = 0; i < GoMap.bucketCnt; i++) {
+            to[at + i] = (byte) (w >>> (i << 3));
+        }
+    }
+
+    /** Makes the spare region longer: doubles it, or adds 4 buckets when it was empty. Indices are kept. */
+    void growSpare() {
+        int base = 1 << B;
+        long cap = capacity();
+        long spare = cap - base;
+        long newCap = cap + Math.max(4, spare);
+        long maxBuckets = (Integer.MAX_VALUE - 16) / WORDS;
+        if (newCap > maxBuckets) {
+            newCap = maxBuckets;
+            if (newCap <= cap) {
+                throw new OutOfMemoryError(
+                        "GoLongMap cannot allocate more overflow buckets: " + cap + " buckets in use");
+            }
+        }
+        int n = (int) newCap;
+        data = Arrays.copyOf(data, n * WORDS);
+        elems = Arrays.copyOf(elems, ELEMS_PAD + n * GoMap.bucketCnt);
+        overflow = Arrays.copyOf(overflow, n);
+    }
+
+    /** Every tophash byte set to emptyRest; keys and elems stay (mapclear's marking, Go issue 59411). */
+    void markEmpty() {
+        for (int w = 0; w < data.length; w += WORDS) {
+            data[w] = 0; // eight times emptyRest
+        }
+    }
+
+    /** Empties every bucket and returns the spare region to unused, as Go's makeBucketArray does with dirtyalloc. */
+    void reset() {
+        Arrays.fill(data, 0L);
+        Arrays.fill(elems, null);
+        Arrays.fill(overflow, 0);
+        nextOverflow = 1 << B;
+    }
 }

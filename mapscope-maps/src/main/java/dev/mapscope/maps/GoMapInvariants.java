@@ -6,144 +6,165 @@ import java.util.Set;
 
 /** The structural invariants of a {@link GoMap}, checked by {@link GoMap#checkInvariants()} in tests. */
 final class GoMapInvariants {
-  private GoMapInvariants() {}
+    private GoMapInvariants() {}
 
-  static void check(GoMap<?, ?> h) {
-    require((h.flags & GoMap.hashWriting) == 0, "hashWriting is set outside a write");
-    if (!h.growing()) {
-      // nevacuate is not checked here: as in Go it keeps its final value after a growth until the next one.
-      require((h.flags & GoMap.sameSizeGrow) == 0, "sameSizeGrow is set while not growing");
-    }
-    if (h.buckets == null) {
-      require(h.count == 0 && h.B == 0, "no buckets but count " + h.count + ", B " + h.B);
-      return;
-    }
-    GoBuckets t = h.buckets;
-    require(t.B == h.B, "bucket array has B " + t.B + ", map has B " + h.B);
-    Set<Object> keys = new HashSet<>();
-    int live = 0;
-    int overflowBuckets = walk(h, t, "bucket", keys, -1);
-    live += keys.size();
-    if (h.B < 16) {
-      require(h.noverflow == overflowBuckets,
-          "noverflow is " + h.noverflow + " but " + overflowBuckets + " overflow buckets are allocated");
-    }
-    if (h.growing()) {
-      GoBuckets old = h.oldbuckets;
-      int oldB = h.isSameSizeGrow() ? h.B : h.B - 1;
-      require(old.B == oldB, "old bucket array has B " + old.B + ", expected " + oldB);
-      int newbit = 1 << oldB;
-      require(h.nevacuate >= 0 && h.nevacuate < newbit, "nevacuate " + h.nevacuate + " out of [0, " + newbit + ")");
-      int before = keys.size();
-      walk(h, old, "old bucket", keys, h.nevacuate);
-      live += keys.size() - before;
-      for (int j = 0; j < newbit; j++) {
-        if (!GoMap.evacuated(old, j)) {
-          require(liveIn(t, j) == 0, "new bucket " + j + " has entries but old bucket " + j + " is not evacuated");
-          if (!h.isSameSizeGrow()) {
-            require(liveIn(t, j + newbit) == 0,
-                "new bucket " + (j + newbit) + " has entries but old bucket " + j + " is not evacuated");
-          }
+    static void check(GoMap<?, ?> h) {
+        require((h.flags & GoMap.hashWriting) == 0, "hashWriting is set outside a write");
+        if (!h.growing()) {
+            // nevacuate is not checked here: as in Go it keeps its final value after a growth until the next one.
+            require((h.flags & GoMap.sameSizeGrow) == 0, "sameSizeGrow is set while not growing");
         }
-      }
-    }
-    require(live == h.count, "count is " + h.count + " but " + live + " live entries were found");
-  }
-
-  /**
-   * Walks every chain of {@code t}: links, emptyRest, tophash, bucket placement, uniqueness and findability
-   * of keys. Returns the number of overflow buckets. For an old array, {@code nevacuate} >= 0 and evacuation
-   * states are checked; for the current one it is -1.
-   */
-  private static int walk(GoMap<?, ?> h, GoBuckets t, String what, Set<Object> keys, int nevacuate) {
-    boolean old = nevacuate >= 0;
-    int n = 1 << t.B;
-    BitSet seen = new BitSet(t.capacity());
-    int overflowBuckets = 0;
-    for (int i = 0; i < n; i++) {
-      boolean evac = GoMap.evacuated(t, i);
-      require(old || !evac, what + " " + i + " of the current array is marked evacuated");
-      require(!old || i >= nevacuate || evac, what + " " + i + " is below nevacuate " + nevacuate + " but not evacuated");
-      boolean restSeen = false;
-      for (int b = i; ; ) {
-        require(!seen.get(b), what + " " + i + ": chain reaches bucket " + b + " twice");
-        seen.set(b);
-        if (b != i) {
-          require(b >= n && b < t.nextOverflow, what + " " + i + ": overflow link " + b + " outside the spare region");
-          overflowBuckets++;
+        if (h.buckets == null) {
+            require(h.count == 0 && h.B == 0, "no buckets but count " + h.count + ", B " + h.B);
+            return;
         }
-        for (int s = 0; s < GoMap.bucketCnt; s++) {
-          int top = t.tophash[(b << GoMap.bucketCntBits) + s] & 0xFF;
-          int slot = GoMap.keyAt(b, s);
-          boolean evacState = top >= GoMap.evacuatedX && top <= GoMap.evacuatedEmpty;
-          require(evac == evacState, what + " " + i + " (bucket " + b + " slot " + s + "): tophash " + top
-              + (evac ? " in an evacuated chain" : " is an evacuation state in a live chain"));
-          if (top == GoMap.emptyRest) {
-            restSeen = true;
-          }
-          if (top >= GoMap.minTopHash) {
-            require(!restSeen, what + " " + i + ": live slot " + s + " of bucket " + b + " after an emptyRest slot");
-            Object key = t.slots[slot];
-            long hash = GoMap.hash(key, h.hash0);
-            require(GoMap.tophash(hash) == (byte) top, what + " " + i + ": key " + key + " has tophash "
-                + (GoMap.tophash(hash) & 0xFF) + " but slot holds " + top);
-            require(((int) hash & (n - 1)) == i, what + " " + i + ": key " + key + " belongs in bucket "
-                + ((int) hash & (n - 1)));
-            require(keys.add(new Wrapped(key)), "key " + key + " is stored twice");
-            Object found = h.mapaccess2(key);
-            require(found == t.slots[slot + 1], "key " + key + " is not found by a lookup");
-          } else if (!evac || (h.flags & GoMap.oldIterator) == 0) {
-            // Deleted slots, and evacuated ones when no iterator may need them, must not keep garbage alive.
-            require(t.slots[slot] == null && t.slots[slot + 1] == null,
-                what + " " + i + ": empty or evacuated slot " + s + " of bucket " + b + " still references a key or elem");
-          }
+        GoBuckets t = h.buckets;
+        require(t.B == h.B, "bucket array has B " + t.B + ", map has B " + h.B);
+        Set<Object> keys = new HashSet<>();
+        int live = 0;
+        int overflowBuckets = walk(h, t, "bucket", keys, -1);
+        live += keys.size();
+        if (h.B < 16) {
+            require(
+                    h.noverflow == overflowBuckets,
+                    "noverflow is " + h.noverflow + " but " + overflowBuckets + " overflow buckets are allocated");
         }
-        b = t.overflow[b];
-        if (b == 0) {
-          break;
+        if (h.growing()) {
+            GoBuckets old = h.oldbuckets;
+            int oldB = h.isSameSizeGrow() ? h.B : h.B - 1;
+            require(old.B == oldB, "old bucket array has B " + old.B + ", expected " + oldB);
+            int newbit = 1 << oldB;
+            require(
+                    h.nevacuate >= 0 && h.nevacuate < newbit,
+                    "nevacuate " + h.nevacuate + " out of [0, " + newbit + ")");
+            int before = keys.size();
+            walk(h, old, "old bucket", keys, h.nevacuate);
+            live += keys.size() - before;
+            for (int j = 0; j < newbit; j++) {
+                if (!GoMap.evacuated(old, j)) {
+                    require(
+                            liveIn(t, j) == 0,
+                            "new bucket " + j + " has entries but old bucket " + j + " is not evacuated");
+                    if (!h.isSameSizeGrow()) {
+                        require(
+                                liveIn(t, j + newbit) == 0,
+                                "new bucket " + (j + newbit) + " has entries but old bucket " + j
+                                        + " is not evacuated");
+                    }
+                }
+            }
         }
-      }
+        require(live == h.count, "count is " + h.count + " but " + live + " live entries were found");
     }
-    return overflowBuckets;
-  }
 
-  private static int liveIn(GoBuckets t, int i) {
-    int live = 0;
-    for (int b = i; ; ) {
-      for (int s = 0; s < GoMap.bucketCnt; s++) {
-        if ((t.tophash[(b << GoMap.bucketCntBits) + s] & 0xFF) >= GoMap.minTopHash) {
-          live++;
+    /**
+     * Walks every chain of {@code t}: links, emptyRest, tophash, bucket placement, uniqueness and findability
+     * of keys. Returns the number of overflow buckets. For an old array, {@code nevacuate} >= 0 and evacuation
+     * states are checked; for the current one it is -1.
+     */
+    private static int walk(GoMap<?, ?> h, GoBuckets t, String what, Set<Object> keys, int nevacuate) {
+        boolean old = nevacuate >= 0;
+        int n = 1 << t.B;
+        BitSet seen = new BitSet(t.capacity());
+        int overflowBuckets = 0;
+        for (int i = 0; i < n; i++) {
+            boolean evac = GoMap.evacuated(t, i);
+            require(old || !evac, what + " " + i + " of the current array is marked evacuated");
+            require(
+                    !old || i >= nevacuate || evac,
+                    what + " " + i + " is below nevacuate " + nevacuate + " but not evacuated");
+            boolean restSeen = false;
+            for (int b = i; ; ) {
+                require(!seen.get(b), what + " " + i + ": chain reaches bucket " + b + " twice");
+                seen.set(b);
+                if (b != i) {
+                    require(
+                            b >= n && b < t.nextOverflow,
+                            what + " " + i + ": overflow link " + b + " outside the spare region");
+                    overflowBuckets++;
+                }
+                for (int s = 0; s < GoMap.bucketCnt; s++) {
+                    int top = t.tophash[(b << GoMap.bucketCntBits) + s] & 0xFF;
+                    int slot = GoMap.keyAt(b, s);
+                    boolean evacState = top >= GoMap.evacuatedX && top <= GoMap.evacuatedEmpty;
+                    require(
+                            evac == evacState,
+                            what + " " + i + " (bucket " + b + " slot " + s + "): tophash " + top
+                                    + (evac ? " in an evacuated chain" : " is an evacuation state in a live chain"));
+                    if (top == GoMap.emptyRest) {
+                        restSeen = true;
+                    }
+                    if (top >= GoMap.minTopHash) {
+                        require(
+                                !restSeen,
+                                what + " " + i + ": live slot " + s + " of bucket " + b + " after an emptyRest slot");
+                        Object key = t.slots[slot];
+                        long hash = GoMap.hash(key, h.hash0);
+                        require(
+                                GoMap.tophash(hash) == (byte) top,
+                                what + " " + i + ": key " + key + " has tophash " + (GoMap.tophash(hash) & 0xFF)
+                                        + " but slot holds " + top);
+                        require(
+                                ((int) hash & (n - 1)) == i,
+                                what + " " + i + ": key " + key + " belongs in bucket " + ((int) hash & (n - 1)));
+                        require(keys.add(new Wrapped(key)), "key " + key + " is stored twice");
+                        Object found = h.mapaccess2(key);
+                        require(found == t.slots[slot + 1], "key " + key + " is not found by a lookup");
+                    } else if (!evac || (h.flags & GoMap.oldIterator) == 0) {
+                        // Deleted slots, and evacuated ones when no iterator may need them, must not keep garbage
+                        // alive.
+                        require(
+                                t.slots[slot] == null && t.slots[slot + 1] == null,
+                                what + " " + i + ": empty or evacuated slot " + s + " of bucket " + b
+                                        + " still references a key or elem");
+                    }
+                }
+                b = t.overflow[b];
+                if (b == 0) {
+                    break;
+                }
+            }
         }
-      }
-      b = t.overflow[b];
-      if (b == 0) {
-        return live;
-      }
-    }
-  }
-
-  private static void require(boolean ok, String message) {
-    if (!ok) {
-      throw new AssertionError("GoMap invariant broken: " + message);
-    }
-  }
-
-  /** A key in a set, compared with equals() but tolerating null. */
-  private static final class Wrapped {
-    final Object key;
-
-    Wrapped(Object key) {
-      this.key = key;
+        return overflowBuckets;
     }
 
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Wrapped && java.util.Objects.equals(key, ((Wrapped) o).key);
+    private static int liveIn(GoBuckets t, int i) {
+        int live = 0;
+        for (int b = i; ; ) {
+            for (int s = 0; s < GoMap.bucketCnt; s++) {
+                if ((t.tophash[(b << GoMap.bucketCntBits) + s] & 0xFF) >= GoMap.minTopHash) {
+                    live++;
+                }
+            }
+            b = t.overflow[b];
+            if (b == 0) {
+                return live;
+            }
+        }
     }
 
-    @Override
-    public int hashCode() {
-      return java.util.Objects.hashCode(key);
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new AssertionError("GoMap invariant broken: " + message);
+        }
     }
-  }
+
+    /** A key in a set, compared with equals() but tolerating null. */
+    private static final class Wrapped {
+        final Object key;
+
+        Wrapped(Object key) {
+            this.key = key;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Wrapped && java.util.Objects.equals(key, ((Wrapped) o).key);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hashCode(key);
+        }
+    }
 }

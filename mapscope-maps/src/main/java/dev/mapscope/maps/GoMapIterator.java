@@ -8,155 +8,161 @@ import java.util.concurrent.ThreadLocalRandom;
  * entry in {@link #key} and {@link #elem}. Allocates nothing after construction.
  */
 final class GoMapIterator<K, V> {
-  /*
-   * Go's walk: buckets in order from startBucket, wrapping around once; in each bucket the overflow chain in
-   * order; in each bucket the eight slots starting at offset. (table, bptr) is Go's bptr, a bucket pointer:
-   * it may point into the iterator's own bucket array or, while the map is growing, into h.oldbuckets.
-   * Tables are re-read on every step because an overflow allocation may have replaced their arrays.
-   */
+    /*
+     * Go's walk: buckets in order from startBucket, wrapping around once; in each bucket the overflow chain in
+     * order; in each bucket the eight slots starting at offset. (table, bptr) is Go's bptr, a bucket pointer:
+     * it may point into the iterator's own bucket array or, while the map is growing, into h.oldbuckets.
+     * Tables are re-read on every step because an overflow allocation may have replaced their arrays.
+     */
 
-  /** Go's noCheck: checkBucket value meaning "no filtering". */
-  static final int noCheck = -1;
+    /** Go's noCheck: checkBucket value meaning "no filtering". */
+    static final int noCheck = -1;
 
-  final GoMap<K, V> h;
-  /** The map's bucket array when the iteration started (Go's it.buckets), and its B. */
-  final GoBuckets buckets;
-  final int B;
-  final int startBucket;
-  /** Intra-bucket slot to start from, 0..7. */
-  final int offset;
-  boolean wrapped;
-  /** Next bucket of the walk (Go's it.bucket). */
-  int bucket;
-  /** Current bucket: an index into table, or -1 for none (Go's nil bptr). */
-  int bptr = -1;
-  GoBuckets table;
-  /** Next slot to look at in bptr (counted from offset). */
-  int i;
-  int checkBucket;
-  /** Set when the walk is over, or was empty from the start. */
-  boolean done;
+    final GoMap<K, V> h;
+    /** The map's bucket array when the iteration started (Go's it.buckets), and its B. */
+    final GoBuckets buckets;
 
-  /** The current entry, valid after advance() returned true. */
-  Object key;
-  Object elem;
+    final int B;
+    final int startBucket;
+    /** Intra-bucket slot to start from, 0..7. */
+    final int offset;
 
-  /** Go's mapiterinit, minus its first mapiternext (Java iterators fetch lazily). */
-  GoMapIterator(GoMap<K, V> h) {
-    this.h = h;
-    this.buckets = h.buckets;
-    this.B = h.B;
-    if (h.count == 0 || buckets == null) {
-      done = true;
-      startBucket = 0;
-      offset = 0;
-      return;
-    }
-    // Decide where to start.
-    long r = ThreadLocalRandom.current().nextLong();
-    startBucket = (int) r & GoMap.bucketMask(B);
-    offset = (int) (r >>> B) & (GoMap.bucketCnt - 1);
-    bucket = startBucket;
-    // Remember we have an iterator. Runs concurrently with other iterators' mapiterinit: atomic OR, as Go's
-    // atomic.Or8, so that two readers cannot lose each other's bits (not on a hot path: once per iterator).
-    int both = GoMap.iterator | GoMap.oldIterator;
-    if ((h.flags & both) != both) {
-      h.orFlagsAtomically(both);
-    }
-  }
+    boolean wrapped;
+    /** Next bucket of the walk (Go's it.bucket). */
+    int bucket;
+    /** Current bucket: an index into table, or -1 for none (Go's nil bptr). */
+    int bptr = -1;
 
-  /** Go's mapiternext: moves to the next entry; false when the walk is over. */
-  boolean advance() {
-    if (done) {
-      return false;
+    GoBuckets table;
+    /** Next slot to look at in bptr (counted from offset). */
+    int i;
+
+    int checkBucket;
+    /** Set when the walk is over, or was empty from the start. */
+    boolean done;
+
+    /** The current entry, valid after advance() returned true. */
+    Object key;
+
+    Object elem;
+
+    /** Go's mapiterinit, minus its first mapiternext (Java iterators fetch lazily). */
+    GoMapIterator(GoMap<K, V> h) {
+        this.h = h;
+        this.buckets = h.buckets;
+        this.B = h.B;
+        if (h.count == 0 || buckets == null) {
+            done = true;
+            startBucket = 0;
+            offset = 0;
+            return;
+        }
+        // Decide where to start.
+        long r = ThreadLocalRandom.current().nextLong();
+        startBucket = (int) r & GoMap.bucketMask(B);
+        offset = (int) (r >>> B) & (GoMap.bucketCnt - 1);
+        bucket = startBucket;
+        // Remember we have an iterator. Runs concurrently with other iterators' mapiterinit: atomic OR, as Go's
+        // atomic.Or8, so that two readers cannot lose each other's bits (not on a hot path: once per iterator).
+        int both = GoMap.iterator | GoMap.oldIterator;
+        if ((h.flags & both) != both) {
+            h.orFlagsAtomically(both);
+        }
     }
-    GoMap<K, V> h = this.h;
-    if ((h.flagsOpaque() & GoMap.hashWriting) != 0) {
-      throw h.concurrentError(ConcurrentMapError.CONCURRENT_MAP_ITERATION_AND_MAP_WRITE);
+
+    /** Go's mapiternext: moves to the next entry; false when the walk is over. */
+    boolean advance() {
+        if (done) {
+            return false;
+        }
+        GoMap<K, V> h = this.h;
+        if ((h.flagsOpaque() & GoMap.hashWriting) != 0) {
+            throw h.concurrentError(ConcurrentMapError.CONCURRENT_MAP_ITERATION_AND_MAP_WRITE);
+        }
+        int bucket = this.bucket;
+        int b = this.bptr;
+        GoBuckets t = this.table;
+        int i = this.i;
+        int checkBucket = this.checkBucket;
+        for (; ; ) { // next:
+            if (b < 0) {
+                if (bucket == startBucket && wrapped) {
+                    // End of iteration.
+                    done = true;
+                    key = null;
+                    elem = null;
+                    return false;
+                }
+                if (h.growing() && B == h.B) {
+                    // The iterator started in the middle of a growth, and the growth is not done yet. If the bucket we
+                    // are looking at has not been filled in yet (its old bucket is not evacuated), walk the old bucket
+                    // and return only the entries that will move to this bucket.
+                    int oldbucket = bucket & h.oldbucketmask();
+                    t = h.oldbuckets;
+                    b = oldbucket;
+                    if (!GoMap.evacuated(t, b)) {
+                        checkBucket = bucket;
+                    } else {
+                        t = buckets;
+                        b = bucket;
+                        checkBucket = noCheck;
+                    }
+                } else {
+                    t = buckets;
+                    b = bucket;
+                    checkBucket = noCheck;
+                }
+                bucket++;
+                if (bucket == GoMap.bucketShift(B)) {
+                    bucket = 0;
+                    wrapped = true;
+                }
+                i = 0;
+            }
+            for (; i < GoMap.bucketCnt; i++) {
+                int offi = (i + offset) & (GoMap.bucketCnt - 1);
+                byte top = t.tophash[(b << GoMap.bucketCntBits) + offi];
+                if (GoMap.isEmpty(top) || top == GoMap.evacuatedEmpty) {
+                    // Go: emptyRest is hard to use here, as we start iterating in the middle of a bucket.
+                    continue;
+                }
+                int s = GoMap.keyAt(b, offi);
+                Object k = t.slots[s];
+                if (checkBucket != noCheck && !h.isSameSizeGrow()) {
+                    // The iterator started during a growth to a larger size that is not done yet, and this is an old
+                    // bucket that was not evacuated when we started it: skip the keys bound for the other new bucket.
+                    long hash = GoMap.hash(k, h.hash0);
+                    if (((int) hash & GoMap.bucketMask(B)) != checkBucket) {
+                        continue;
+                    }
+                }
+                if (top != GoMap.evacuatedX && top != GoMap.evacuatedY) {
+                    // This is the golden data, we can return it.
+                    key = k;
+                    elem = t.slots[s + 1];
+                } else {
+                    // The table has grown since the iterator started: the golden data for this key is now somewhere
+                    // else. Look it up in the current table; this handles keys deleted, updated, or deleted and
+                    // re-inserted since.
+                    if (!h.mapaccessK(k, this)) {
+                        continue; // the key has been deleted
+                    }
+                }
+                this.bucket = bucket;
+                if (this.table != t) {
+                    this.table = t; // skip the reference store (and its GC write barrier) when unchanged, as Go (issue
+                    // 14921)
+                }
+                this.bptr = b;
+                this.i = i + 1;
+                this.checkBucket = checkBucket;
+                return true;
+            }
+            b = t.overflow[b];
+            if (b == 0) {
+                b = -1;
+            }
+            i = 0;
+        }
     }
-    int bucket = this.bucket;
-    int b = this.bptr;
-    GoBuckets t = this.table;
-    int i = this.i;
-    int checkBucket = this.checkBucket;
-    for (;;) { // next:
-      if (b < 0) {
-        if (bucket == startBucket && wrapped) {
-          // End of iteration.
-          done = true;
-          key = null;
-          elem = null;
-          return false;
-        }
-        if (h.growing() && B == h.B) {
-          // The iterator started in the middle of a growth, and the growth is not done yet. If the bucket we
-          // are looking at has not been filled in yet (its old bucket is not evacuated), walk the old bucket
-          // and return only the entries that will move to this bucket.
-          int oldbucket = bucket & h.oldbucketmask();
-          t = h.oldbuckets;
-          b = oldbucket;
-          if (!GoMap.evacuated(t, b)) {
-            checkBucket = bucket;
-          } else {
-            t = buckets;
-            b = bucket;
-            checkBucket = noCheck;
-          }
-        } else {
-          t = buckets;
-          b = bucket;
-          checkBucket = noCheck;
-        }
-        bucket++;
-        if (bucket == GoMap.bucketShift(B)) {
-          bucket = 0;
-          wrapped = true;
-        }
-        i = 0;
-      }
-      for (; i < GoMap.bucketCnt; i++) {
-        int offi = (i + offset) & (GoMap.bucketCnt - 1);
-        byte top = t.tophash[(b << GoMap.bucketCntBits) + offi];
-        if (GoMap.isEmpty(top) || top == GoMap.evacuatedEmpty) {
-          // Go: emptyRest is hard to use here, as we start iterating in the middle of a bucket.
-          continue;
-        }
-        int s = GoMap.keyAt(b, offi);
-        Object k = t.slots[s];
-        if (checkBucket != noCheck && !h.isSameSizeGrow()) {
-          // The iterator started during a growth to a larger size that is not done yet, and this is an old
-          // bucket that was not evacuated when we started it: skip the keys bound for the other new bucket.
-          long hash = GoMap.hash(k, h.hash0);
-          if (((int) hash & GoMap.bucketMask(B)) != checkBucket) {
-            continue;
-          }
-        }
-        if (top != GoMap.evacuatedX && top != GoMap.evacuatedY) {
-          // This is the golden data, we can return it.
-          key = k;
-          elem = t.slots[s + 1];
-        } else {
-          // The table has grown since the iterator started: the golden data for this key is now somewhere
-          // else. Look it up in the current table; this handles keys deleted, updated, or deleted and
-          // re-inserted since.
-          if (!h.mapaccessK(k, this)) {
-            continue; // the key has been deleted
-          }
-        }
-        this.bucket = bucket;
-        if (this.table != t) {
-          this.table = t; // skip the reference store (and its GC write barrier) when unchanged, as Go (issue 14921)
-        }
-        this.bptr = b;
-        this.i = i + 1;
-        this.checkBucket = checkBucket;
-        return true;
-      }
-      b = t.overflow[b];
-      if (b == 0) {
-        b = -1;
-      }
-      i = 0;
-    }
-  }
 }

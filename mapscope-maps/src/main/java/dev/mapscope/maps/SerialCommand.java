@@ -16,10 +16,25 @@ import java.util.function.Function;
  * The caller creates it, queues it and parks in {@link #await}; the owner runs it ({@link #run}) or fails it.
  */
 final class SerialCommand {
-    static final int GET = 0, CONTAINS_KEY = 1, CONTAINS_VALUE = 2, SIZE = 3, PUT = 4, PUT_IF_ABSENT = 5,
-            REMOVE = 6, REMOVE_VALUE = 7, REPLACE = 8, REPLACE_VALUE = 9, COMPUTE_IF_ABSENT = 10,
-            COMPUTE_IF_PRESENT = 11, COMPUTE = 12, MERGE = 13, PUT_ALL = 14, REPLACE_ALL = 15, CLEAR = 16,
-            SNAPSHOT = 17, STOP_OP = 18;
+    static final int GET = 0,
+            CONTAINS_KEY = 1,
+            CONTAINS_VALUE = 2,
+            SIZE = 3,
+            PUT = 4,
+            PUT_IF_ABSENT = 5,
+            REMOVE = 6,
+            REMOVE_VALUE = 7,
+            REPLACE = 8,
+            REPLACE_VALUE = 9,
+            COMPUTE_IF_ABSENT = 10,
+            COMPUTE_IF_PRESENT = 11,
+            COMPUTE = 12,
+            MERGE = 13,
+            PUT_ALL = 14,
+            REPLACE_ALL = 15,
+            CLEAR = 16,
+            SNAPSHOT = 17,
+            STOP_OP = 18;
 
     /** The owner thread's signal to end; never answered. */
     static final SerialCommand STOP = new SerialCommand(STOP_OP, null, null, null);
@@ -75,20 +90,34 @@ final class SerialCommand {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private Object apply(HashMap<Object, Object> map) {
         switch (op) {
-            case GET: return map.get(a);
-            case CONTAINS_KEY: return map.containsKey(a);
-            case CONTAINS_VALUE: return map.containsValue(a);
-            case SIZE: return map.size();
-            case PUT: return map.put(a, b);
-            case PUT_IF_ABSENT: return map.putIfAbsent(a, b);
-            case REMOVE: return map.remove(a);
-            case REMOVE_VALUE: return map.remove(a, b);
-            case REPLACE: return map.replace(a, b);
-            case REPLACE_VALUE: return map.replace(a, b, c);
-            case COMPUTE_IF_ABSENT: return map.computeIfAbsent(a, (Function) b);
-            case COMPUTE_IF_PRESENT: return map.computeIfPresent(a, (BiFunction) b);
-            case COMPUTE: return map.compute(a, (BiFunction) b);
-            case MERGE: return map.merge(a, b, (BiFunction) c);
+            case GET:
+                return map.get(a);
+            case CONTAINS_KEY:
+                return map.containsKey(a);
+            case CONTAINS_VALUE:
+                return map.containsValue(a);
+            case SIZE:
+                return map.size();
+            case PUT:
+                return map.put(a, b);
+            case PUT_IF_ABSENT:
+                return map.putIfAbsent(a, b);
+            case REMOVE:
+                return map.remove(a);
+            case REMOVE_VALUE:
+                return map.remove(a, b);
+            case REPLACE:
+                return map.replace(a, b);
+            case REPLACE_VALUE:
+                return map.replace(a, b, c);
+            case COMPUTE_IF_ABSENT:
+                return map.computeIfAbsent(a, (Function) b);
+            case COMPUTE_IF_PRESENT:
+                return map.computeIfPresent(a, (BiFunction) b);
+            case COMPUTE:
+                return map.compute(a, (BiFunction) b);
+            case MERGE:
+                return map.merge(a, b, (BiFunction) c);
             case PUT_ALL: {
                 List<Object> kv = (List<Object>) a;
                 for (int i = 0; i < kv.size(); i += 2) {
@@ -109,7 +138,9 @@ final class SerialCommand {
                 }
                 return null;
             }
-            case CLEAR: map.clear(); return null;
+            case CLEAR:
+                map.clear();
+                return null;
             case SNAPSHOT: {
                 ArrayList<Map.Entry<Object, Object>> copy = new ArrayList<>(map.size());
                 for (Map.Entry<Object, Object> e : map.entrySet()) {
@@ -117,7 +148,8 @@ final class SerialCommand {
                 }
                 return copy;
             }
-            default: throw new AssertionError("unknown serial map operation " + op);
+            default:
+                throw new AssertionError("unknown serial map operation " + op);
         }
     }
 

@@ -132,7 +132,7 @@ public final class SerialMap<K, V> extends AbstractSafeMap<K, V> implements Auto
         @Override
         public void run() {
             try {
-                for (;;) {
+                for (; ; ) {
                     SerialCommand c;
                     try {
                         c = queue.take();
@@ -189,14 +189,14 @@ public final class SerialMap<K, V> extends AbstractSafeMap<K, V> implements Auto
 
     @Override
     public boolean containsKey(Object key) {
-        return (Boolean) call(new SerialCommand(SerialCommand.CONTAINS_KEY, Objects.requireNonNull(key, "key"),
-                null, null));
+        return (Boolean)
+                call(new SerialCommand(SerialCommand.CONTAINS_KEY, Objects.requireNonNull(key, "key"), null, null));
     }
 
     @Override
     public boolean containsValue(Object value) {
-        return (Boolean) call(new SerialCommand(SerialCommand.CONTAINS_VALUE,
-                Objects.requireNonNull(value, "value"), null, null));
+        return (Boolean) call(
+                new SerialCommand(SerialCommand.CONTAINS_VALUE, Objects.requireNonNull(value, "value"), null, null));
     }
 
     @Override
@@ -211,14 +211,17 @@ public final class SerialMap<K, V> extends AbstractSafeMap<K, V> implements Auto
 
     @Override
     public V put(K key, V value) {
-        return callV(SerialCommand.PUT, Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"),
-                null);
+        return callV(
+                SerialCommand.PUT, Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"), null);
     }
 
     @Override
     public V putIfAbsent(K key, V value) {
-        return callV(SerialCommand.PUT_IF_ABSENT, Objects.requireNonNull(key, "key"),
-                Objects.requireNonNull(value, "value"), null);
+        return callV(
+                SerialCommand.PUT_IF_ABSENT,
+                Objects.requireNonNull(key, "key"),
+                Objects.requireNonNull(value, "value"),
+                null);
     }
 
     @Override
@@ -237,37 +240,55 @@ public final class SerialMap<K, V> extends AbstractSafeMap<K, V> implements Auto
 
     @Override
     public boolean replace(K key, V oldValue, V newValue) {
-        return (Boolean) call(new SerialCommand(SerialCommand.REPLACE_VALUE, Objects.requireNonNull(key, "key"),
-                Objects.requireNonNull(oldValue, "oldValue"), Objects.requireNonNull(newValue, "newValue")));
+        return (Boolean) call(new SerialCommand(
+                SerialCommand.REPLACE_VALUE,
+                Objects.requireNonNull(key, "key"),
+                Objects.requireNonNull(oldValue, "oldValue"),
+                Objects.requireNonNull(newValue, "newValue")));
     }
 
     @Override
     public V replace(K key, V value) {
-        return callV(SerialCommand.REPLACE, Objects.requireNonNull(key, "key"),
-                Objects.requireNonNull(value, "value"), null);
+        return callV(
+                SerialCommand.REPLACE,
+                Objects.requireNonNull(key, "key"),
+                Objects.requireNonNull(value, "value"),
+                null);
     }
 
     @Override
     public V computeIfAbsent(K key, Function<? super K, ? extends V> mappingFunction) {
-        return callV(SerialCommand.COMPUTE_IF_ABSENT, Objects.requireNonNull(key, "key"),
-                Objects.requireNonNull(mappingFunction, "mappingFunction"), null);
+        return callV(
+                SerialCommand.COMPUTE_IF_ABSENT,
+                Objects.requireNonNull(key, "key"),
+                Objects.requireNonNull(mappingFunction, "mappingFunction"),
+                null);
     }
 
     @Override
     public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
-        return callV(SerialCommand.COMPUTE_IF_PRESENT, Objects.requireNonNull(key, "key"),
-                Objects.requireNonNull(remappingFunction, "remappingFunction"), null);
+        return callV(
+                SerialCommand.COMPUTE_IF_PRESENT,
+                Objects.requireNonNull(key, "key"),
+                Objects.requireNonNull(remappingFunction, "remappingFunction"),
+                null);
     }
 
     @Override
     public V compute(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
-        return callV(SerialCommand.COMPUTE, Objects.requireNonNull(key, "key"),
-                Objects.requireNonNull(remappingFunction, "remappingFunction"), null);
+        return callV(
+                SerialCommand.COMPUTE,
+                Objects.requireNonNull(key, "key"),
+                Objects.requireNonNull(remappingFunction, "remappingFunction"),
+                null);
     }
 
     @Override
     public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> remappingFunction) {
-        return callV(SerialCommand.MERGE, Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"),
+        return callV(
+                SerialCommand.MERGE,
+                Objects.requireNonNull(key, "key"),
+                Objects.requireNonNull(value, "value"),
                 Objects.requireNonNull(remappingFunction, "remappingFunction"));
     }
 

@@ -36,6 +36,7 @@ final class ShardTable<K, V> {
 
     /** Key of a removed slot: probes pass over it; reused by inserts. Never a user key. */
     private static final Object TOMBSTONE = new Object();
+
     private static final int MIN_CAPACITY = 8;
 
     private final StampedLock lock = new StampedLock();
@@ -257,7 +258,8 @@ final class ShardTable<K, V> {
      * value (null if absent) and returns the new value, null to remove. Runs under the write lock.
      */
     @SuppressWarnings("unchecked")
-    V computeLocked(K key, boolean ifAbsent, boolean ifPresent, BiFunction<? super K, ? super V, ? extends V> function) {
+    V computeLocked(
+            K key, boolean ifAbsent, boolean ifPresent, BiFunction<? super K, ? super V, ? extends V> function) {
         int h = hash(key);
         long stamp = lockForWrite();
         try {

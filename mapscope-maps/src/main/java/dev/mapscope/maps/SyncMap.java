@@ -115,8 +115,7 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
     private int misses;
 
     /** Creates an empty map. */
-    public SyncMap() {
-    }
+    public SyncMap() {}
 
     /**
      * Go's {@code readOnly}: an immutable map plus whether {@code dirty} holds keys that it lacks.
@@ -130,6 +129,7 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
     private static final class ReadOnly<K, V> {
         /** Length a power of two, at least one slot always null (so probing ends); never written after build. */
         final Entry[] table;
+
         final boolean amended;
 
         ReadOnly(Entry[] table, boolean amended) {
@@ -216,8 +216,9 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
             if (p == null || p == EXPUNGED || !(p == old || old.equals(p))) {
                 return false;
             }
-            for (;;) {
-                if (P.compareAndSet(this, p, value)) { // CAS by identity on the witnessed value, as Go CASes the pointer
+            for (; ; ) {
+                if (P.compareAndSet(
+                        this, p, value)) { // CAS by identity on the witnessed value, as Go CASes the pointer
                     return true;
                 }
                 p = P.getVolatile(this); // volatile: re-read after a lost race
@@ -249,7 +250,7 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
             if (p != null) {
                 return p;
             }
-            for (;;) {
+            for (; ; ) {
                 if (P.compareAndSet(this, null, value)) { // CAS: only a deleted (null) slot may be filled
                     return null;
                 }
@@ -265,7 +266,7 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
 
         /** Go's {@code entry.delete}: the deleted value, or null if there was none. */
         Object delete() {
-            for (;;) {
+            for (; ; ) {
                 Object p = P.getVolatile(this); // volatile: the witness for the CAS below
                 if (p == null || p == EXPUNGED) {
                     return null;
@@ -278,7 +279,7 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
 
         /** Go's {@code trySwap}: the previous value (null if deleted), or EXPUNGED if it left the entry alone. */
         Object trySwap(Object value) {
-            for (;;) {
+            for (; ; ) {
                 Object p = P.getVolatile(this); // volatile: the witness for the CAS below
                 if (p == EXPUNGED) {
                     return EXPUNGED;
@@ -291,7 +292,7 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
 
         /** Replaces a present value (Java's {@code replace(k, v)}; Go has none): the old value or null. */
         Object tryReplace(Object value) {
-            for (;;) {
+            for (; ; ) {
                 Object p = P.getVolatile(this); // volatile: the witness for the CAS below
                 if (p == null || p == EXPUNGED) {
                     return null;
@@ -389,7 +390,8 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
                 if (!read.amended) {
                     // The first new key since the last promotion: make dirty and mark read incomplete.
                     dirtyLocked();
-                    READ.setVolatile(this, new ReadOnly<>(read.table, true)); // volatile: lock-free readers must see amended
+                    READ.setVolatile(
+                            this, new ReadOnly<>(read.table, true)); // volatile: lock-free readers must see amended
                 }
                 dirty.put(key, new Entry(key, value));
             }

@@ -16,163 +16,182 @@ import org.junit.jupiter.api.Test;
 /** GoLongMap's Go facts, its primitive API, its inspection API and its concurrent-access checks. */
 class GoLongMapTest {
 
-  @Test
-  void growsLikeGoMapAndReportsEveryStepToTheListener() {
-    List<String> events = new ArrayList<>();
-    GoLongMap<Long> map = new GoLongMap<>();
-    map.setGrowthListener(new GoGrowthListener() {
-      @Override
-      public void growStarted(int oldB, int newB, boolean sameSize) {
-        events.add("start " + oldB + "->" + newB + (sameSize ? " same" : "") + " count=" + map.count);
-      }
-
-      @Override
-      public void growFinished(int B) {
-        events.add("done " + B);
-      }
-    });
-    for (long i = 0; i < 1000; i++) {
-      assertThat(map.put(i * 1_000_003L, Long.valueOf(i))).isNull();
-      if (i < 300 || i % 37 == 0) {
-        map.checkInvariants();
-      }
-    }
-    // The same growth points as GoMap's (GoMapTest): count+1 > 8 and > 6.5 * 2^B.
-    assertThat(events.stream().filter(e -> e.startsWith("start")).toList()).containsExactly(
-        "start 0->1 count=8", "start 1->2 count=13", "start 2->3 count=26", "start 3->4 count=52",
-        "start 4->5 count=104", "start 5->6 count=208", "start 6->7 count=416", "start 7->8 count=832");
-    GoMapSnapshot s = map.snapshot();
-    assertThat(s.count()).isEqualTo(1000);
-    int live = 0;
-    for (int b = 0; b < s.bucketCount(); b++) {
-      live += s.liveEntries(b);
-    }
-    for (int b = 0; s.growing() && b < s.oldBucketCount(); b++) {
-      live += s.oldLiveEntries(b);
-    }
-    assertThat(live).isEqualTo(1000);
-    for (long i = 0; i < 1000; i++) {
-      assertThat(map.get(i * 1_000_003L)).isEqualTo(i);
-    }
-  }
-
-  @Test
-  void sizeHintPicksBLikeMakemap() {
-    assertThat(new GoLongMap<>(8).snapshot().B()).isEqualTo(0);
-    assertThat(new GoLongMap<>(9).snapshot().B()).isEqualTo(1);
-    assertThat(new GoLongMap<>(1_000_000).snapshot().B()).isEqualTo(18);
-    assertThatThrownBy(() -> new GoLongMap<>(-1)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("map size hint must not be negative: -1");
-  }
-
-  /** Keys that differ only in their high bits must still spread over the buckets (see the mixer's notes). */
-  @Test
-  void keysDifferingOnlyInHighBitsSpreadOverTheBuckets() {
-    GoLongMap<Long> map = new GoLongMap<>(4096);
-    for (long i = 0; i < 4096; i++) {
-      map.put(i << 40, Long.valueOf(i));
-    }
-    GoMapSnapshot s = map.snapshot();
-    int longest = 0;
-    for (int b = 0; b < s.bucketCount(); b++) {
-      longest = Math.max(longest, s.chainLength(b));
-    }
-    assertThat(longest).as("longest chain, in buckets, for 4096 keys in %d buckets", s.bucketCount()).isLessThanOrEqualTo(3);
-    map.checkInvariants();
-  }
-
-  @Test
-  void primitiveAndBoxedViewsAgreeWithHashMapOnRandomOperations() {
-    SplittableRandom random = new SplittableRandom(3);
-    GoLongMap<Integer> map = new GoLongMap<>();
-    Map<Long, Integer> model = new HashMap<>();
-    for (int i = 0; i < 200_000; i++) {
-      long k = random.nextInt(5_000) - 2_500L;
-      Integer v = random.nextInt(10) == 0 ? null : random.nextInt(100);
-      switch (random.nextInt(6)) {
-        case 0, 1 -> assertThat(map.put(k, v)).isEqualTo(model.put(k, v));
-        case 2 -> assertThat(map.remove(k)).isEqualTo(model.remove(k));
-        case 3 -> assertThat(map.containsKey(k)).isEqualTo(model.containsKey(k));
-        case 4 -> assertThat(map.putIfAbsent(k, v)).isEqualTo(model.putIfAbsent(k, v));
-        default -> assertThat(map.get(k)).isEqualTo(model.get(k));
-      }
-    }
-    map.checkInvariants();
-    assertThat(map).isEqualTo(model);
-    assertThat(map.get("not a long")).isNull();
-    assertThat(map.containsKey((Object) 1)).as("an Integer key is not a Long key").isFalse();
-    assertThatThrownBy(() -> map.put(null, 1)).isInstanceOf(NullPointerException.class);
-    map.clear();
-    assertThat(map).isEmpty();
-    map.checkInvariants();
-  }
-
-  /**
-   * Two writers putting until one of them is caught: holds in every run, since a try ends only when the two
-   * ran at the same moment (or after a bound on puts, counted), and the tries stop at the first catch.
-   */
-  @Test
-  void twoWritersAreCaughtWithGosMessage() throws Exception {
-    ConcurrentMapError caught = null;
-    for (int attempt = 0; attempt < 20 && caught == null; attempt++) {
-      GoLongMap<Long> map = new GoLongMap<>();
-      CyclicBarrier start = new CyclicBarrier(2);
-      AtomicBoolean stop = new AtomicBoolean();
-      AtomicReference<Throwable> failure = new AtomicReference<>();
-      List<Thread> writers = new ArrayList<>();
-      for (int w = 0; w < 2; w++) {
-        long base = w * 1_000_000L;
-        writers.add(new Thread(() -> {
-          try {
-            start.await();
-            for (int i = 0; i < 50_000_000 && !stop.get(); i++) {
-              map.put(base + i % 100_000, Long.valueOf(i));
+    @Test
+    void growsLikeGoMapAndReportsEveryStepToTheListener() {
+        List<String> events = new ArrayList<>();
+        GoLongMap<Long> map = new GoLongMap<>();
+        map.setGrowthListener(new GoGrowthListener() {
+            @Override
+            public void growStarted(int oldB, int newB, boolean sameSize) {
+                events.add("start " + oldB + "->" + newB + (sameSize ? " same" : "") + " count=" + map.count);
             }
-          } catch (Throwable t) {
-            failure.compareAndSet(null, t);
-          } finally {
-            stop.set(true);
-          }
-        }, "writer-" + w));
-      }
-      writers.forEach(Thread::start);
-      for (Thread t : writers) {
-        t.join();
-      }
-      if (failure.get() instanceof ConcurrentMapError e) {
-        caught = e;
-      }
-    }
-    assertThat(caught).isNotNull();
-    assertThat(caught.goMessage()).isEqualTo(ConcurrentMapError.CONCURRENT_MAP_WRITES);
-    assertThat(caught.getMessage()).startsWith("concurrent map writes: thread \"writer-");
-  }
 
-  @Test
-  void aReadOrIterationDuringAWriteThrowsGosMessages() {
-    GoLongMap<Long> map = new GoLongMap<>();
-    map.put(1, 1L);
-    map.setGrowthListener(new GoGrowthListener() {
-      @Override
-      public void growStarted(int oldB, int newB, boolean sameSize) {
-        // Inside a write: the map holds hashWriting, so a read here is a read during a write.
-        assertThatThrownBy(() -> map.get(1)).isInstanceOf(ConcurrentMapError.class)
-            .hasMessageStartingWith(ConcurrentMapError.CONCURRENT_MAP_READ_AND_MAP_WRITE);
-        assertThatThrownBy(() -> map.entrySet().iterator().next()).isInstanceOf(ConcurrentMapError.class)
-            .hasMessageStartingWith(ConcurrentMapError.CONCURRENT_MAP_ITERATION_AND_MAP_WRITE);
-        assertThatThrownBy(() -> map.put(2, 2L)).isInstanceOf(ConcurrentMapError.class)
-            .hasMessageStartingWith(ConcurrentMapError.CONCURRENT_MAP_WRITES);
-        throw new IllegalStateException("listener done");
-      }
-    });
-    for (long i = 2; i <= 8; i++) {
-      map.put(i * 31, Long.valueOf(i)); // eight entries: the next insertion grows the map
+            @Override
+            public void growFinished(int B) {
+                events.add("done " + B);
+            }
+        });
+        for (long i = 0; i < 1000; i++) {
+            assertThat(map.put(i * 1_000_003L, Long.valueOf(i))).isNull();
+            if (i < 300 || i % 37 == 0) {
+                map.checkInvariants();
+            }
+        }
+        // The same growth points as GoMap's (GoMapTest): count+1 > 8 and > 6.5 * 2^B.
+        assertThat(events.stream().filter(e -> e.startsWith("start")).toList())
+                .containsExactly(
+                        "start 0->1 count=8",
+                        "start 1->2 count=13",
+                        "start 2->3 count=26",
+                        "start 3->4 count=52",
+                        "start 4->5 count=104",
+                        "start 5->6 count=208",
+                        "start 6->7 count=416",
+                        "start 7->8 count=832");
+        GoMapSnapshot s = map.snapshot();
+        assertThat(s.count()).isEqualTo(1000);
+        int live = 0;
+        for (int b = 0; b < s.bucketCount(); b++) {
+            live += s.liveEntries(b);
+        }
+        for (int b = 0; s.growing() && b < s.oldBucketCount(); b++) {
+            live += s.oldLiveEntries(b);
+        }
+        assertThat(live).isEqualTo(1000);
+        for (long i = 0; i < 1000; i++) {
+            assertThat(map.get(i * 1_000_003L)).isEqualTo(i);
+        }
     }
-    assertThatThrownBy(() -> map.put(1000, 0L)).isInstanceOf(IllegalStateException.class).hasMessage("listener done");
-    // The write that threw gave the flag back: the map is usable again.
-    map.setGrowthListener(null);
-    assertThat(map.get(1)).isEqualTo(1L);
-    map.put(1000, 0L);
-    map.checkInvariants();
-  }
+
+    @Test
+    void sizeHintPicksBLikeMakemap() {
+        assertThat(new GoLongMap<>(8).snapshot().B()).isEqualTo(0);
+        assertThat(new GoLongMap<>(9).snapshot().B()).isEqualTo(1);
+        assertThat(new GoLongMap<>(1_000_000).snapshot().B()).isEqualTo(18);
+        assertThatThrownBy(() -> new GoLongMap<>(-1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("map size hint must not be negative: -1");
+    }
+
+    /** Keys that differ only in their high bits must still spread over the buckets (see the mixer's notes). */
+    @Test
+    void keysDifferingOnlyInHighBitsSpreadOverTheBuckets() {
+        GoLongMap<Long> map = new GoLongMap<>(4096);
+        for (long i = 0; i < 4096; i++) {
+            map.put(i << 40, Long.valueOf(i));
+        }
+        GoMapSnapshot s = map.snapshot();
+        int longest = 0;
+        for (int b = 0; b < s.bucketCount(); b++) {
+            longest = Math.max(longest, s.chainLength(b));
+        }
+        assertThat(longest)
+                .as("longest chain, in buckets, for 4096 keys in %d buckets", s.bucketCount())
+                .isLessThanOrEqualTo(3);
+        map.checkInvariants();
+    }
+
+    @Test
+    void primitiveAndBoxedViewsAgreeWithHashMapOnRandomOperations() {
+        SplittableRandom random = new SplittableRandom(3);
+        GoLongMap<Integer> map = new GoLongMap<>();
+        Map<Long, Integer> model = new HashMap<>();
+        for (int i = 0; i < 200_000; i++) {
+            long k = random.nextInt(5_000) - 2_500L;
+            Integer v = random.nextInt(10) == 0 ? null : random.nextInt(100);
+            switch (random.nextInt(6)) {
+                case 0, 1 -> assertThat(map.put(k, v)).isEqualTo(model.put(k, v));
+                case 2 -> assertThat(map.remove(k)).isEqualTo(model.remove(k));
+                case 3 -> assertThat(map.containsKey(k)).isEqualTo(model.containsKey(k));
+                case 4 -> assertThat(map.putIfAbsent(k, v)).isEqualTo(model.putIfAbsent(k, v));
+                default -> assertThat(map.get(k)).isEqualTo(model.get(k));
+            }
+        }
+        map.checkInvariants();
+        assertThat(map).isEqualTo(model);
+        assertThat(map.get("not a long")).isNull();
+        assertThat(map.containsKey((Object) 1))
+                .as("an Integer key is not a Long key")
+                .isFalse();
+        assertThatThrownBy(() -> map.put(null, 1)).isInstanceOf(NullPointerException.class);
+        map.clear();
+        assertThat(map).isEmpty();
+        map.checkInvariants();
+    }
+
+    /**
+     * Two writers putting until one of them is caught: holds in every run, since a try ends only when the two
+     * ran at the same moment (or after a bound on puts, counted), and the tries stop at the first catch.
+     */
+    @Test
+    void twoWritersAreCaughtWithGosMessage() throws Exception {
+        ConcurrentMapError caught = null;
+        for (int attempt = 0; attempt < 20 && caught == null; attempt++) {
+            GoLongMap<Long> map = new GoLongMap<>();
+            CyclicBarrier start = new CyclicBarrier(2);
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            List<Thread> writers = new ArrayList<>();
+            for (int w = 0; w < 2; w++) {
+                long base = w * 1_000_000L;
+                writers.add(new Thread(
+                        () -> {
+                            try {
+                                start.await();
+                                for (int i = 0; i < 50_000_000 && !stop.get(); i++) {
+                                    map.put(base + i % 100_000, Long.valueOf(i));
+                                }
+                            } catch (Throwable t) {
+                                failure.compareAndSet(null, t);
+                            } finally {
+                                stop.set(true);
+                            }
+                        },
+                        "writer-" + w));
+            }
+            writers.forEach(Thread::start);
+            for (Thread t : writers) {
+                t.join();
+            }
+            if (failure.get() instanceof ConcurrentMapError e) {
+                caught = e;
+            }
+        }
+        assertThat(caught).isNotNull();
+        assertThat(caught.goMessage()).isEqualTo(ConcurrentMapError.CONCURRENT_MAP_WRITES);
+        assertThat(caught.getMessage()).startsWith("concurrent map writes: thread \"writer-");
+    }
+
+    @Test
+    void aReadOrIterationDuringAWriteThrowsGosMessages() {
+        GoLongMap<Long> map = new GoLongMap<>();
+        map.put(1, 1L);
+        map.setGrowthListener(new GoGrowthListener() {
+            @Override
+            public void growStarted(int oldB, int newB, boolean sameSize) {
+                // Inside a write: the map holds hashWriting, so a read here is a read during a write.
+                assertThatThrownBy(() -> map.get(1))
+                        .isInstanceOf(ConcurrentMapError.class)
+                        .hasMessageStartingWith(ConcurrentMapError.CONCURRENT_MAP_READ_AND_MAP_WRITE);
+                assertThatThrownBy(() -> map.entrySet().iterator().next())
+                        .isInstanceOf(ConcurrentMapError.class)
+                        .hasMessageStartingWith(ConcurrentMapError.CONCURRENT_MAP_ITERATION_AND_MAP_WRITE);
+                assertThatThrownBy(() -> map.put(2, 2L))
+                        .isInstanceOf(ConcurrentMapError.class)
+                        .hasMessageStartingWith(ConcurrentMapError.CONCURRENT_MAP_WRITES);
+                throw new IllegalStateException("listener done");
+            }
+        });
+        for (long i = 2; i <= 8; i++) {
+            map.put(i * 31, Long.valueOf(i)); // eight entries: the next insertion grows the map
+        }
+        assertThatThrownBy(() -> map.put(1000, 0L))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("listener done");
+        // The write that threw gave the flag back: the map is usable again.
+        map.setGrowthListener(null);
+        assertThat(map.get(1)).isEqualTo(1L);
+        map.put(1000, 0L);
+        map.checkInvariants();
+    }
 }

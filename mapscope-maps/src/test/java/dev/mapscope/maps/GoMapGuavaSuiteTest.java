@@ -6,9 +6,8 @@ import com.google.common.collect.testing.features.CollectionFeature;
 import com.google.common.collect.testing.features.CollectionSize;
 import com.google.common.collect.testing.features.MapFeature;
 import java.util.Map;
-import junit.framework.Test;
-import junit.framework.TestSuite;
 import java.util.stream.Stream;
+import junit.framework.TestSuite;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
 
@@ -20,78 +19,78 @@ import org.junit.jupiter.api.TestFactory;
  */
 class GoMapGuavaSuiteTest {
 
-  /** The testlib suites as JUnit 5 dynamic tests (see {@link TestlibSuites}). */
-  @TestFactory
-  Stream<DynamicNode> conformance() {
-    return TestlibSuites.toDynamic(suite());
-  }
-
-  static TestSuite suite() {
-    TestSuite suite = new TestSuite("GoMap");
-    suite.addTest(MapTestSuiteBuilder.using(new TestStringMapGenerator() {
-          @Override
-          protected Map<String, String> create(Map.Entry<String, String>[] entries) {
-            Map<String, String> map = new GoMap<>();
-            for (Map.Entry<String, String> e : entries) {
-              map.put(e.getKey(), e.getValue());
-            }
-            return map;
-          }
-        })
-        .named("GoMap")
-        .withFeatures(
-            CollectionSize.ANY,
-            MapFeature.GENERAL_PURPOSE,
-            MapFeature.ALLOWS_NULL_KEYS,
-            MapFeature.ALLOWS_NULL_VALUES,
-            MapFeature.ALLOWS_ANY_NULL_QUERIES,
-            CollectionFeature.SUPPORTS_ITERATOR_REMOVE)
-        .suppressing(orderDependentTesters())
-        .createTestSuite());
-    suite.addTest(MapTestSuiteBuilder.using(new TestStringMapGenerator() {
-          @Override
-          protected Map<String, String> create(Map.Entry<String, String>[] entries) {
-            // Presized through the copy constructor: a different B and the Map-copying path.
-            return new GoMap<>(new java.util.LinkedHashMap<>(toMap(entries)));
-          }
-        })
-        .named("GoMap copy constructor")
-        .withFeatures(
-            CollectionSize.ANY,
-            MapFeature.GENERAL_PURPOSE,
-            MapFeature.ALLOWS_NULL_KEYS,
-            MapFeature.ALLOWS_NULL_VALUES,
-            MapFeature.ALLOWS_ANY_NULL_QUERIES,
-            CollectionFeature.SUPPORTS_ITERATOR_REMOVE)
-        .suppressing(orderDependentTesters())
-        .createTestSuite());
-    return suite;
-  }
-
-  /**
-   * MapToStringTester builds its expected string from one iteration of the entry set and compares it with
-   * toString(), a second iteration. Like Go's map, every GoMap iteration starts at a random bucket and slot,
-   * so two iterations of an unchanged map list the entries in different rotations; the Map contract does not
-   * promise a stable order. These three testers are switched off for that reason only; toString() itself is
-   * AbstractMap's and is covered by GoMapTest.
-   */
-  static java.util.List<java.lang.reflect.Method> orderDependentTesters() {
-    try {
-      Class<?> c = com.google.common.collect.testing.testers.MapToStringTester.class;
-      return java.util.List.of(
-          c.getMethod("testToString_formatting"),
-          c.getMethod("testToStringWithNullKey"),
-          c.getMethod("testToStringWithNullValue"));
-    } catch (NoSuchMethodException e) {
-      throw new AssertionError(e);
+    /** The testlib suites as JUnit 5 dynamic tests (see {@link TestlibSuites}). */
+    @TestFactory
+    Stream<DynamicNode> conformance() {
+        return TestlibSuites.toDynamic(suite());
     }
-  }
 
-  private static Map<String, String> toMap(Map.Entry<String, String>[] entries) {
-    Map<String, String> m = new java.util.LinkedHashMap<>();
-    for (Map.Entry<String, String> e : entries) {
-      m.put(e.getKey(), e.getValue());
+    static TestSuite suite() {
+        TestSuite suite = new TestSuite("GoMap");
+        suite.addTest(MapTestSuiteBuilder.using(new TestStringMapGenerator() {
+                    @Override
+                    protected Map<String, String> create(Map.Entry<String, String>[] entries) {
+                        Map<String, String> map = new GoMap<>();
+                        for (Map.Entry<String, String> e : entries) {
+                            map.put(e.getKey(), e.getValue());
+                        }
+                        return map;
+                    }
+                })
+                .named("GoMap")
+                .withFeatures(
+                        CollectionSize.ANY,
+                        MapFeature.GENERAL_PURPOSE,
+                        MapFeature.ALLOWS_NULL_KEYS,
+                        MapFeature.ALLOWS_NULL_VALUES,
+                        MapFeature.ALLOWS_ANY_NULL_QUERIES,
+                        CollectionFeature.SUPPORTS_ITERATOR_REMOVE)
+                .suppressing(orderDependentTesters())
+                .createTestSuite());
+        suite.addTest(MapTestSuiteBuilder.using(new TestStringMapGenerator() {
+                    @Override
+                    protected Map<String, String> create(Map.Entry<String, String>[] entries) {
+                        // Presized through the copy constructor: a different B and the Map-copying path.
+                        return new GoMap<>(new java.util.LinkedHashMap<>(toMap(entries)));
+                    }
+                })
+                .named("GoMap copy constructor")
+                .withFeatures(
+                        CollectionSize.ANY,
+                        MapFeature.GENERAL_PURPOSE,
+                        MapFeature.ALLOWS_NULL_KEYS,
+                        MapFeature.ALLOWS_NULL_VALUES,
+                        MapFeature.ALLOWS_ANY_NULL_QUERIES,
+                        CollectionFeature.SUPPORTS_ITERATOR_REMOVE)
+                .suppressing(orderDependentTesters())
+                .createTestSuite());
+        return suite;
     }
-    return m;
-  }
+
+    /**
+     * MapToStringTester builds its expected string from one iteration of the entry set and compares it with
+     * toString(), a second iteration. Like Go's map, every GoMap iteration starts at a random bucket and slot,
+     * so two iterations of an unchanged map list the entries in different rotations; the Map contract does not
+     * promise a stable order. These three testers are switched off for that reason only; toString() itself is
+     * AbstractMap's and is covered by GoMapTest.
+     */
+    static java.util.List<java.lang.reflect.Method> orderDependentTesters() {
+        try {
+            Class<?> c = com.google.common.collect.testing.testers.MapToStringTester.class;
+            return java.util.List.of(
+                    c.getMethod("testToString_formatting"),
+                    c.getMethod("testToStringWithNullKey"),
+                    c.getMethod("testToStringWithNullValue"));
+        } catch (NoSuchMethodException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static Map<String, String> toMap(Map.Entry<String, String>[] entries) {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, String> e : entries) {
+            m.put(e.getKey(), e.getValue());
+        }
+        return m;
+    }
 }

@@ -2,10 +2,10 @@ package dev.mapscope.maps;
 
 import java.util.HashMap;
 import java.util.concurrent.ConcurrentMap;
-import org.jetbrains.lincheck.datastructures.Operation;
-import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.ManagedStrategyGuaranteeKt;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
+import org.jetbrains.lincheck.datastructures.Operation;
+import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.StressOptions;
 
 /**
@@ -98,9 +98,12 @@ public abstract class LincheckMapOperations {
         return new ModelCheckingOptions()
                 .iterations(5 * SCALE)
                 .invocationsPerIteration(100)
-                .addGuarantee(ManagedStrategyGuaranteeKt.forClasses(HashMap.class.getName()).allMethods().treatAsAtomic())
+                .addGuarantee(ManagedStrategyGuaranteeKt.forClasses(HashMap.class.getName())
+                        .allMethods()
+                        .treatAsAtomic())
                 .addGuarantee(ManagedStrategyGuaranteeKt.forClasses(SyncMap.class.getName() + "$ReadOnly")
-                        .methods("get").treatAsAtomic())
+                        .methods("get")
+                        .treatAsAtomic())
                 .threads(2)
                 .actorsPerThread(3)
                 .actorsBefore(2)

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
-import java.util.Collections;
 import java.util.stream.Stream;
 import junit.framework.Test;
 import junit.framework.TestSuite;
@@ -41,20 +40,22 @@ class SafeMapConformanceTest {
         suite.addTest(suiteFor("ShardedMap[1 shard]", () -> new ShardedMap<>(1), null));
         List<SerialMap<String, String>> open = new ArrayList<>();
         // Each test gets a fresh SerialMap; the tear-down closes it so the suite leaves no owner threads behind.
-        suite.addTest(suiteFor("SerialMap", () -> {
-            SerialMap<String, String> m = new SerialMap<>();
-            open.add(m);
-            return m;
-        }, () -> {
-            open.forEach(SerialMap::close);
-            open.clear();
-        }));
+        suite.addTest(suiteFor(
+                "SerialMap",
+                () -> {
+                    SerialMap<String, String> m = new SerialMap<>();
+                    open.add(m);
+                    return m;
+                },
+                () -> {
+                    open.forEach(SerialMap::close);
+                    open.clear();
+                }));
         return suite;
     }
 
     private static Test suiteFor(String name, Supplier<ConcurrentMap<String, String>> factory, Runnable tearDown) {
-        MapTestSuiteBuilder<String, String> builder = ConcurrentMapTestSuiteBuilder
-                .using(new TestStringMapGenerator() {
+        MapTestSuiteBuilder<String, String> builder = ConcurrentMapTestSuiteBuilder.using(new TestStringMapGenerator() {
                     @Override
                     protected Map<String, String> create(Map.Entry<String, String>[] entries) {
                         ConcurrentMap<String, String> map = factory.get();
@@ -66,9 +67,7 @@ class SafeMapConformanceTest {
                 })
                 .named(name)
                 .withFeatures(
-                        MapFeature.GENERAL_PURPOSE,
-                        CollectionFeature.SUPPORTS_ITERATOR_REMOVE,
-                        CollectionSize.ANY);
+                        MapFeature.GENERAL_PURPOSE, CollectionFeature.SUPPORTS_ITERATOR_REMOVE, CollectionSize.ANY);
         if (tearDown != null) {
             builder.withTearDown(tearDown);
         }

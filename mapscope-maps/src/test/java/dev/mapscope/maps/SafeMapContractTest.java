@@ -42,7 +42,8 @@ class SafeMapContractTest {
     void shardedMapOptimisticReadsNeverSeeATornEntry() throws Exception {
         ShardedMap<Integer, Integer> map = new ShardedMap<>(2);
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+                new java.util.concurrent.atomic.AtomicReference<>();
         Thread writer = new Thread(() -> {
             for (int round = 0; round < 200 && failure.get() == null; round++) {
                 for (int i = 0; i < 2_000; i++) {
@@ -77,7 +78,8 @@ class SafeMapContractTest {
 
     @Test
     void shardedMapRejectsABadShardCountWithOneSentence() {
-        assertThatThrownBy(() -> new ShardedMap<>(12)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new ShardedMap<>(12))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("shard count must be a power of two between 1 and 65536, got 12");
         assertThatThrownBy(() -> new ShardedMap<>(0)).hasMessageEndingWith("got 0");
         int n = ShardedMap.defaultShardCount();
@@ -118,7 +120,9 @@ class SafeMapContractTest {
         // From now on Go's rule: a new key goes to a fresh dirty map, and one miss does not promote it.
         map.put(5000, 1);
         assertThat(map.get(5000)).isEqualTo(1);
-        assertThat(dirty.get(map)).as("dirty after one miss on a map whose read is not empty").isNotNull();
+        assertThat(dirty.get(map))
+                .as("dirty after one miss on a map whose read is not empty")
+                .isNotNull();
     }
 
     @Test

@@ -24,7 +24,12 @@ import net.jqwik.api.Provide;
  */
 class SafeMapModelTest {
 
-    enum Kind { SYNC, RW_LOCK, SHARDED, SERIAL }
+    enum Kind {
+        SYNC,
+        RW_LOCK,
+        SHARDED,
+        SERIAL
+    }
 
     /** A key whose hash code collides with two others. */
     record Key(int id) {
@@ -36,9 +41,28 @@ class SafeMapModelTest {
 
     /** One operation: {@code code} selects it, {@code k} the key, {@code v} a value (0..4). */
     record Op(int code, int k, int v) {
-        static final String[] NAMES = {"get", "put", "putIfAbsent", "remove", "removeKV", "replace", "replaceKV",
-                "computeIfAbsent", "computeIfPresent", "compute", "merge", "containsKey", "size", "clear",
-                "iteratorRemoveOdd", "getOrDefault", "swap", "loadOrStore", "compareAndSwap", "compareAndDelete"};
+        static final String[] NAMES = {
+            "get",
+            "put",
+            "putIfAbsent",
+            "remove",
+            "removeKV",
+            "replace",
+            "replaceKV",
+            "computeIfAbsent",
+            "computeIfPresent",
+            "compute",
+            "merge",
+            "containsKey",
+            "size",
+            "clear",
+            "iteratorRemoveOdd",
+            "getOrDefault",
+            "swap",
+            "loadOrStore",
+            "compareAndSwap",
+            "compareAndDelete"
+        };
 
         @Override
         public String toString() {
@@ -49,24 +73,42 @@ class SafeMapModelTest {
         Object apply(Map<Key, Integer> m) {
             Key key = new Key(k);
             switch (NAMES[code]) {
-                case "get": return m.get(key);
-                case "put": return m.put(key, v);
-                case "putIfAbsent": return m.putIfAbsent(key, v);
-                case "remove": return m.remove(key);
-                case "removeKV": return m.remove(key, v);
-                case "replace": return m.replace(key, v);
-                case "replaceKV": return m.replace(key, v, v + 1);
+                case "get":
+                    return m.get(key);
+                case "put":
+                    return m.put(key, v);
+                case "putIfAbsent":
+                    return m.putIfAbsent(key, v);
+                case "remove":
+                    return m.remove(key);
+                case "removeKV":
+                    return m.remove(key, v);
+                case "replace":
+                    return m.replace(key, v);
+                case "replaceKV":
+                    return m.replace(key, v, v + 1);
                 // Functions return null for some inputs, which means "no mapping" / "remove".
-                case "computeIfAbsent": return m.computeIfAbsent(key, x -> v == 0 ? null : v);
-                case "computeIfPresent": return m.computeIfPresent(key, (x, old) -> old == v ? null : old + v);
-                case "compute": return m.compute(key, (x, old) -> old == null ? (Integer) v : old == v ? null : old + 1);
-                case "merge": return m.merge(key, v, (a, b) -> a.equals(b) ? null : a + b);
-                case "containsKey": return m.containsKey(key);
-                case "size": return m.size();
-                case "clear": m.clear(); return null;
-                case "iteratorRemoveOdd": return m.entrySet().removeIf(e -> e.getValue() % 2 == 1);
-                case "getOrDefault": return m.getOrDefault(key, -1);
-                case "swap": return m instanceof SyncMap<Key, Integer> s ? s.swap(key, v) : m.put(key, v);
+                case "computeIfAbsent":
+                    return m.computeIfAbsent(key, x -> v == 0 ? null : v);
+                case "computeIfPresent":
+                    return m.computeIfPresent(key, (x, old) -> old == v ? null : old + v);
+                case "compute":
+                    return m.compute(key, (x, old) -> old == null ? (Integer) v : old == v ? null : old + 1);
+                case "merge":
+                    return m.merge(key, v, (a, b) -> a.equals(b) ? null : a + b);
+                case "containsKey":
+                    return m.containsKey(key);
+                case "size":
+                    return m.size();
+                case "clear":
+                    m.clear();
+                    return null;
+                case "iteratorRemoveOdd":
+                    return m.entrySet().removeIf(e -> e.getValue() % 2 == 1);
+                case "getOrDefault":
+                    return m.getOrDefault(key, -1);
+                case "swap":
+                    return m instanceof SyncMap<Key, Integer> s ? s.swap(key, v) : m.put(key, v);
                 case "loadOrStore": {
                     if (m instanceof SyncMap<Key, Integer> s) {
                         return s.loadOrStore(key, v);
@@ -75,10 +117,13 @@ class SafeMapModelTest {
                     return old != null ? old : v;
                 }
                 case "compareAndSwap":
-                    return m instanceof SyncMap<Key, Integer> s ? s.compareAndSwap(key, v, v + 2) : m.replace(key, v, v + 2);
+                    return m instanceof SyncMap<Key, Integer> s
+                            ? s.compareAndSwap(key, v, v + 2)
+                            : m.replace(key, v, v + 2);
                 case "compareAndDelete":
                     return m instanceof SyncMap<Key, Integer> s ? s.compareAndDelete(key, v) : m.remove(key, v);
-                default: throw new AssertionError(code);
+                default:
+                    throw new AssertionError(code);
             }
         }
     }
@@ -86,17 +131,22 @@ class SafeMapModelTest {
     @Provide
     Arbitrary<List<Op>> ops() {
         // Weights: mostly single-key operations; clear and whole-map removal rarely, so maps grow to all keys.
-        Arbitrary<Integer> code = Arbitraries.frequency(
-                List.of(12, 12, 6, 6, 4, 4, 4, 4, 4, 4, 4, 4, 2, 1, 1, 2, 4, 4, 4, 4).stream()
+        Arbitrary<Integer> code =
+                Arbitraries.frequency(List.of(12, 12, 6, 6, 4, 4, 4, 4, 4, 4, 4, 4, 2, 1, 1, 2, 4, 4, 4, 4).stream()
                         .map(new java.util.function.Function<Integer, net.jqwik.api.Tuple.Tuple2<Integer, Integer>>() {
                             int i;
+
                             @Override
                             public net.jqwik.api.Tuple.Tuple2<Integer, Integer> apply(Integer w) {
                                 return net.jqwik.api.Tuple.of(w, i++);
                             }
-                        }).toArray(net.jqwik.api.Tuple.Tuple2[]::new));
-        Arbitrary<Op> op = Combinators.combine(code, Arbitraries.integers().between(0, 11),
-                Arbitraries.integers().between(0, 4)).as(Op::new);
+                        })
+                        .toArray(net.jqwik.api.Tuple.Tuple2[]::new));
+        Arbitrary<Op> op = Combinators.combine(
+                        code,
+                        Arbitraries.integers().between(0, 11),
+                        Arbitraries.integers().between(0, 4))
+                .as(Op::new);
         return op.list().ofMinSize(1).ofMaxSize(150);
     }
 

@@ -30,11 +30,15 @@ class SerialMapCloseTest {
 
         map.close();
 
-        assertThat(owner.isAlive()).as("owner thread ended when close() returned").isFalse();
+        assertThat(owner.isAlive())
+                .as("owner thread ended when close() returned")
+                .isFalse();
         assertThat(map.isClosed()).isTrue();
-        assertThatThrownBy(() -> map.get("a")).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> map.get("a"))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessage("serial map is closed");
-        assertThatThrownBy(() -> map.put("b", 2)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> map.put("b", 2))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessage("serial map is closed");
         assertThatThrownBy(map::size).isInstanceOf(IllegalStateException.class);
         map.close(); // idempotent
@@ -145,8 +149,10 @@ class SerialMapCloseTest {
         try (SerialMap<String, Integer> map = new SerialMap<>()) {
             map.put("a", 1);
             assertThatThrownBy(() -> map.computeIfPresent("a", (k, v) -> {
-                throw new ArithmeticException("boom");
-            })).isInstanceOf(ArithmeticException.class).hasMessage("boom");
+                        throw new ArithmeticException("boom");
+                    }))
+                    .isInstanceOf(ArithmeticException.class)
+                    .hasMessage("boom");
             assertThat(map.get("a")).isEqualTo(1);
             assertThat(map.ownerThread().isAlive()).isTrue();
         }
@@ -174,7 +180,9 @@ class SerialMapCloseTest {
             System.gc();
             owner.join(100);
         }
-        assertThat(owner.isAlive()).as("owner thread of an unreachable SerialMap").isFalse();
+        assertThat(owner.isAlive())
+                .as("owner thread of an unreachable SerialMap")
+                .isFalse();
     }
 
     private static Thread startAndForget() {

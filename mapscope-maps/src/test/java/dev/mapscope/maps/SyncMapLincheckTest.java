@@ -1,9 +1,9 @@
 package dev.mapscope.maps;
 
 import java.util.concurrent.ConcurrentMap;
+import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
-import org.jetbrains.lincheck.datastructures.IntGen;
 import org.junit.jupiter.api.Test;
 
 /**

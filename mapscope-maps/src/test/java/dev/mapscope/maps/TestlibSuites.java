@@ -19,9 +19,10 @@ final class TestlibSuites {
     private TestlibSuites() {}
 
     static Stream<DynamicNode> toDynamic(TestSuite suite) {
-        return Collections.list(suite.tests()).stream().map(t -> t instanceof TestSuite child
-                ? DynamicContainer.dynamicContainer(child.getName(), toDynamic(child))
-                : DynamicTest.dynamicTest(t.toString(), () -> run(t)));
+        return Collections.list(suite.tests()).stream()
+                .map(t -> t instanceof TestSuite child
+                        ? DynamicContainer.dynamicContainer(child.getName(), toDynamic(child))
+                        : DynamicTest.dynamicTest(t.toString(), () -> run(t)));
     }
 
     private static void run(Test test) throws Throwable {
