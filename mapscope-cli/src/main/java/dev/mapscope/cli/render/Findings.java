@@ -181,7 +181,8 @@ public final class Findings {
                             a.keyHash(),
                             a.threads(),
                             a.count() + b.count(),
-                            later(a.time(), b.time())));
+                            later(a.time(), b.time()),
+                            Math.max(a.paths(), b.paths())));
         }
         return List.copyOf(byPaths.values());
     }
