@@ -111,7 +111,7 @@ class ServerIT {
                         int client0 = c;
                         int from = requests;
                         batch.add(clients.submit(() -> {
-                            sendBatch(client, base, client0, from);
+                            sendBatch(client, base, client0, from, variant.equals("racy"));
                             return null;
                         }));
                     }
@@ -141,12 +141,26 @@ class ServerIT {
         }
     }
 
-    private static void sendBatch(HttpClient client, URI base, int clientId, int from) throws Exception {
+    /**
+     * One client's batch. The racy variant's map may break under the race itself (a HashMap.merge that sees
+     * another thread's write throws ConcurrentModificationException, and the connection can be dropped), so
+     * there a failed request is the program's own symptom, not the test's verdict; the safe variant must
+     * answer every request.
+     */
+    private static void sendBatch(HttpClient client, URI base, int clientId, int from, boolean racy) throws Exception {
         for (int i = 0; i < BATCH; i++) {
             int n = from + clientId * BATCH + i;
             String body = JSON.writeValueAsString(Map.of("page", "/page" + n % 16, "user", "u" + n % 100));
-            HttpResponse<String> r = post(client, base.resolve("hit"), body);
-            if (r.statusCode() != 200) {
+            HttpResponse<String> r;
+            try {
+                r = post(client, base.resolve("hit"), body);
+            } catch (java.io.IOException e) {
+                if (racy) {
+                    continue;
+                }
+                throw e;
+            }
+            if (r.statusCode() != 200 && !racy) {
                 throw new AssertionError("HTTP " + r.statusCode() + ": " + r.body());
             }
         }
