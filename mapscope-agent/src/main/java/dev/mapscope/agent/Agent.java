@@ -50,6 +50,39 @@ final class Agent {
 
     private Agent() {}
 
+    /** The packages of the agent jar whose classes a report (or the exit hook's summary) may use. */
+    private static final String[] REPORTING = {"dev/mapscope/agent/race/", "dev/mapscope/agent/protocol/"};
+
+    /**
+     * Loads every class of the reporting packages now, so that a report never loads a class from the agent
+     * jar. Loading from a jar takes that jar's lock (ZipFile's monitor); an application thread loading a class
+     * holds it while it writes ZipFile's own map, and if that write was reported while the exit hook held the
+     * Reporter's monitor and loaded a class, the two would wait for each other forever (seen in a JMH fork's
+     * exit). A classes directory has no such lock: nothing to do.
+     */
+    private static void preloadReporting() {
+        try {
+            java.security.CodeSource cs = Agent.class.getProtectionDomain().getCodeSource();
+            if (cs == null || !cs.getLocation().getPath().endsWith(".jar")) {
+                return;
+            }
+            ClassLoader loader = Agent.class.getClassLoader();
+            try (java.util.jar.JarFile jar = new java.util.jar.JarFile(
+                    java.nio.file.Path.of(cs.getLocation().toURI()).toFile())) {
+                for (java.util.Enumeration<java.util.jar.JarEntry> e = jar.entries(); e.hasMoreElements(); ) {
+                    String name = e.nextElement().getName();
+                    for (String p : REPORTING) {
+                        if (name.startsWith(p) && name.endsWith(".class") && !name.endsWith("package-info.class")) {
+                            Class.forName(name.substring(0, name.length() - 6).replace('/', '.'), false, loader);
+                        }
+                    }
+                }
+            }
+        } catch (Exception | LinkageError e) {
+            // best effort: a class not loaded here is loaded on first use, as before
+        }
+    }
+
     static synchronized void load(Options o, Instrumentation i) {
         if (inst == null) {
             inst = i;
@@ -63,6 +96,7 @@ final class Agent {
         if (o.session != null) {
             createPrivateDir(o.session);
         }
+        preloadReporting();
         Reporter r = new Reporter(o.outputs(), System.err, LISTENERS);
         r.open();
         MapWatch.start(o.sharing, r);
