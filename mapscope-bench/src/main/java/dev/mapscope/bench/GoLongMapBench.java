@@ -29,123 +29,125 @@ import org.openjdk.jmh.infra.Blackhole;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class GoLongMapBench {
-  static final int SIZE = 1_000_000;
-  static final int LOOKUPS = 1 << 20;
+    static final int SIZE = 1_000_000;
+    static final int LOOKUPS = 1 << 20;
 
-  private long[] keys;
-  private Long[] values;
-  private long[] hits;
-  private long[] misses;
-  private GoLongMap<Long> full;
-  private GoLongMap<Long> growing;
-  private GoLongMap<Long> presized;
-  private GoLongMap<Long> removing;
-  private int cursor;
-  private int putCursor;
-  private int presizedCursor;
-  private int removeCursor;
+    private long[] keys;
+    private Long[] values;
+    private long[] hits;
+    private long[] misses;
+    private GoLongMap<Long> full;
+    private GoLongMap<Long> growing;
+    private GoLongMap<Long> presized;
+    private GoLongMap<Long> removing;
+    private int cursor;
+    private int putCursor;
+    private int presizedCursor;
+    private int removeCursor;
 
-  @Setup
-  public void setUp() {
-    SplittableRandom random = new SplittableRandom(GoMapBenchData.SEED);
-    // SIZE keys for the maps, then LOOKUPS more for misses, all distinct.
-    long[] all = random.longs().distinct().limit(SIZE + LOOKUPS).toArray();
-    keys = java.util.Arrays.copyOf(all, (SIZE + GoMapBenchData.BATCH - 1) / GoMapBenchData.BATCH * GoMapBenchData.BATCH);
-    values = new Long[keys.length];
-    for (int i = 0; i < keys.length; i++) {
-      values[i] = keys[i];
+    @Setup
+    public void setUp() {
+        SplittableRandom random = new SplittableRandom(GoMapBenchData.SEED);
+        // SIZE keys for the maps, then LOOKUPS more for misses, all distinct.
+        long[] all = random.longs().distinct().limit(SIZE + LOOKUPS).toArray();
+        keys = java.util.Arrays.copyOf(
+                all, (SIZE + GoMapBenchData.BATCH - 1) / GoMapBenchData.BATCH * GoMapBenchData.BATCH);
+        values = new Long[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            values[i] = keys[i];
+        }
+        hits = new long[LOOKUPS];
+        for (int i = 0; i < LOOKUPS; i++) {
+            hits[i] = keys[random.nextInt(SIZE)];
+        }
+        misses =
+                java.util.Arrays.copyOfRange(all, keys.length, keys.length + LOOKUPS / 2); // a power of two, all absent
+        full = filled();
+        growing = new GoLongMap<>();
+        presized = new GoLongMap<>(keys.length);
+        removing = filled();
     }
-    hits = new long[LOOKUPS];
-    for (int i = 0; i < LOOKUPS; i++) {
-      hits[i] = keys[random.nextInt(SIZE)];
-    }
-    misses = java.util.Arrays.copyOfRange(all, keys.length, keys.length + LOOKUPS / 2); // a power of two, all absent
-    full = filled();
-    growing = new GoLongMap<>();
-    presized = new GoLongMap<>(keys.length);
-    removing = filled();
-  }
 
-  private GoLongMap<Long> filled() {
-    GoLongMap<Long> m = new GoLongMap<>();
-    for (int i = 0; i < keys.length; i++) {
-      m.put(keys[i], values[i]);
+    private GoLongMap<Long> filled() {
+        GoLongMap<Long> m = new GoLongMap<>();
+        for (int i = 0; i < keys.length; i++) {
+            m.put(keys[i], values[i]);
+        }
+        return m;
     }
-    return m;
-  }
 
-  /** Untimed: replaces a map that a benchmark has filled or emptied completely. */
-  @Setup(Level.Invocation)
-  public void renew() {
-    if (putCursor == keys.length) {
-      growing = new GoLongMap<>();
-      putCursor = 0;
+    /** Untimed: replaces a map that a benchmark has filled or emptied completely. */
+    @Setup(Level.Invocation)
+    public void renew() {
+        if (putCursor == keys.length) {
+            growing = new GoLongMap<>();
+            putCursor = 0;
+        }
+        if (presizedCursor == keys.length) {
+            presized = new GoLongMap<>(keys.length);
+            presizedCursor = 0;
+        }
+        if (removeCursor == keys.length) {
+            removing = filled();
+            removeCursor = 0;
+        }
     }
-    if (presizedCursor == keys.length) {
-      presized = new GoLongMap<>(keys.length);
-      presizedCursor = 0;
-    }
-    if (removeCursor == keys.length) {
-      removing = filled();
-      removeCursor = 0;
-    }
-  }
 
-  @Benchmark
-  @OperationsPerInvocation(GoMapBenchData.BATCH)
-  public void getHit(Blackhole bh) {
-    GoLongMap<Long> m = full;
-    long[] ks = hits;
-    int c = cursor;
-    for (int i = 0; i < GoMapBenchData.BATCH; i++) {
-      bh.consume(m.get(ks[(c + i) & (LOOKUPS - 1)]));
+    @Benchmark
+    @OperationsPerInvocation(GoMapBenchData.BATCH)
+    public void getHit(Blackhole bh) {
+        GoLongMap<Long> m = full;
+        long[] ks = hits;
+        int c = cursor;
+        for (int i = 0; i < GoMapBenchData.BATCH; i++) {
+            bh.consume(m.get(ks[(c + i) & (LOOKUPS - 1)]));
+        }
+        cursor = (c + GoMapBenchData.BATCH) & (LOOKUPS - 1);
     }
-    cursor = (c + GoMapBenchData.BATCH) & (LOOKUPS - 1);
-  }
 
-  @Benchmark
-  @OperationsPerInvocation(GoMapBenchData.BATCH)
-  public void getMiss(Blackhole bh) {
-    GoLongMap<Long> m = full;
-    long[] ks = misses;
-    int mask = ks.length - 1;
-    int c = cursor;
-    for (int i = 0; i < GoMapBenchData.BATCH; i++) {
-      bh.consume(m.get(ks[(c + i) & mask]));
+    @Benchmark
+    @OperationsPerInvocation(GoMapBenchData.BATCH)
+    public void getMiss(Blackhole bh) {
+        GoLongMap<Long> m = full;
+        long[] ks = misses;
+        int mask = ks.length - 1;
+        int c = cursor;
+        for (int i = 0; i < GoMapBenchData.BATCH; i++) {
+            bh.consume(m.get(ks[(c + i) & mask]));
+        }
+        cursor = (c + GoMapBenchData.BATCH) & (LOOKUPS - 1);
     }
-    cursor = (c + GoMapBenchData.BATCH) & (LOOKUPS - 1);
-  }
 
-  @Benchmark
-  @OperationsPerInvocation(GoMapBenchData.BATCH)
-  public void putGrowing(Blackhole bh) {
-    GoLongMap<Long> m = growing;
-    int c = putCursor;
-    for (int i = c; i < c + GoMapBenchData.BATCH; i++) {
-      bh.consume(m.put(keys[i], values[i]));
+    @Benchmark
+    @OperationsPerInvocation(GoMapBenchData.BATCH)
+    public void putGrowing(Blackhole bh) {
+        GoLongMap<Long> m = growing;
+        int c = putCursor;
+        for (int i = c; i < c + GoMapBenchData.BATCH; i++) {
+            bh.consume(m.put(keys[i], values[i]));
+        }
+        putCursor = c + GoMapBenchData.BATCH;
     }
-    putCursor = c + GoMapBenchData.BATCH;
-  }
 
-  @Benchmark
-  @OperationsPerInvocation(GoMapBenchData.BATCH)
-  public void putPresized(Blackhole bh) {
-    GoLongMap<Long> m = presized;
-    int c = presizedCursor;
-    for (int i = c; i < c + GoMapBenchData.BATCH; i++) {
-      bh.consume(m.put(keys[i], values[i]));
+    @Benchmark
+    @OperationsPerInvocation(GoMapBenchData.BATCH)
+    public void putPresized(Blackhole bh) {
+        GoLongMap<Long> m = presized;
+        int c = presizedCursor;
+        for (int i = c; i < c + GoMapBenchData.BATCH; i++) {
+            bh.consume(m.put(keys[i], values[i]));
+        }
+        presizedCursor = c + GoMapBenchData.BATCH;
     }
-    presizedCursor = c + GoMapBenchData.BATCH;
-  }
 
-  @Benchmark
-  @OperationsPerInvocation(GoMapBenchData.BATCH)
-  public void remove(Blackhole bh) {
-    GoLongMap<Long> m = removing;
-    int c = removeCursor;
-    for (int i = c; i < c + GoMapBenchData.BATCH; i++) {
-      bh.consume(m.remove(keys[i]));
+    @Benchmark
+    @OperationsPerInvocation(GoMapBenchData.BATCH)
+    public void remove(Blackhole bh) {
+        GoLongMap<Long> m = removing;
+        int c = removeCursor;
+        for (int i = c; i < c + GoMapBenchData.BATCH; i++) {
+            bh.consume(m.remove(keys[i]));
+        }
+        removeCursor = c + GoMapBenchData.BATCH;
     }
-    removeCursor = c + GoMapBenchData.BATCH;
-  }
 }

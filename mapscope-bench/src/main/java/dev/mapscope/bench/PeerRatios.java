@@ -48,16 +48,21 @@ public final class PeerRatios {
     /** Results folded in here so that no lookup can be dropped by the compiler; printed at the end. */
     static long sink;
 
-    private PeerRatios() {
-    }
+    private PeerRatios() {}
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
         String only = args.length > 1 ? args[1] : "all";
         int warmup = Math.min(4, rounds / 3);
-        System.out.printf(Locale.ROOT, "PeerRatios: %d rounds (%d warm-up), Java %s, %d processors, heap %d MB, "
-                        + "load average %s%n", rounds, warmup, System.getProperty("java.version"),
-                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, loadAverage());
+        System.out.printf(
+                Locale.ROOT,
+                "PeerRatios: %d rounds (%d warm-up), Java %s, %d processors, heap %d MB, " + "load average %s%n",
+                rounds,
+                warmup,
+                System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20,
+                loadAverage());
         List<String> table = new ArrayList<>();
         table.add("| map | peer | workload | map ns/op (median) | peer ns/op (median) | ratio (throughput / peer) |");
         table.add("|---|---|---|---|---|---|");
@@ -137,7 +142,8 @@ public final class PeerRatios {
                     b = putThenGetLong(new GoLongMap<>(GO_KEYS), keys, lookups);
                 } else {
                     Map<Long, Object> grow = impl == 1 ? new HashMap<>() : new GoMap<>();
-                    Map<Long, Object> pre = impl == 1 ? new HashMap<>((int) (GO_KEYS / 0.75f) + 1) : new GoMap<>(GO_KEYS);
+                    Map<Long, Object> pre =
+                            impl == 1 ? new HashMap<>((int) (GO_KEYS / 0.75f) + 1) : new GoMap<>(GO_KEYS);
                     a = putThenGetBoxed(grow, boxed, boxedLookups);
                     b = putThenGetBoxed(pre, boxed, boxedLookups);
                 }
@@ -225,8 +231,14 @@ public final class PeerRatios {
             }
         }
         for (int i = 1; i < names.length; i++) {
-            table.add(row(names[i], names[0], SYNC_THREADS + " threads, 90% get / 10% overwrite, 65,536 Integer keys, "
-                    + (opsPerThread >> 10) + "k ops per thread on a fresh map", ns[i], ns[0], warmup));
+            table.add(row(
+                    names[i],
+                    names[0],
+                    SYNC_THREADS + " threads, 90% get / 10% overwrite, 65,536 Integer keys, " + (opsPerThread >> 10)
+                            + "k ops per thread on a fresh map",
+                    ns[i],
+                    ns[0],
+                    warmup));
         }
     }
 
@@ -285,7 +297,8 @@ public final class PeerRatios {
 
     static String loadAverage() {
         try {
-            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
+            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg"))
+                    .split(" ");
             return f[0] + " " + f[1] + " " + f[2];
         } catch (java.io.IOException | RuntimeException e) {
             return "unknown";

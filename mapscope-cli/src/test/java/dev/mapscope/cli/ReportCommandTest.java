@@ -45,9 +45,34 @@ class ReportCommandTest {
                         "allocated: com.example.quotes.QuoteCache.<init>(QuoteCache.java:42)",
                         "java.util.HashMap (inside a java.util.HashSet)",
                         "bucket:    17, key hash 12345",
-                        "allocated: not recorded",
-                        "thread \"main <&> \"quoted\"\" (id 1), add, the other writer (stack when the race was found):");
+                        "thread \"main <&> \"quoted\"\" (id 1), add, the other writer (it had left the map; its stack "
+                                + "when the race was found):")
+                .as("an allocation site the agent did not record is not printed")
+                .doesNotContain("allocated: not recorded");
         assertThat(r.err()).isEmpty();
+    }
+
+    /** Where each thread was started, and how many other pairs of code paths reached the same racing lines. */
+    @Test
+    void textShowsWhereEachThreadWasStartedAndTheOtherPaths() throws IOException {
+        String line = "{\"type\":\"finding\",\"id\":\"00000000000000aa\",\"kind\":\"concurrent-write\","
+                + "\"mapClass\":\"java.util.HashMap\",\"mapId\":\"java.util.HashMap@1\",\"operation\":\"merge\","
+                + "\"bucket\":-1,\"keyHash\":-1,\"threads\":["
+                + "{\"name\":\"qtp-1\",\"id\":21,\"operation\":\"merge\",\"stackAt\":\"write\","
+                + "\"stack\":[\"java.util.HashMap.merge(HashMap.java:1)\",\"com.example.Hits.count(Hits.java:9)\"],"
+                + "\"startedAt\":[\"org.eclipse.jetty.util.thread.QueuedThreadPool.startThread(QueuedThreadPool.java:3)\","
+                + "\"com.example.Main.main(Main.java:5)\"]},"
+                + "{\"name\":\"qtp-2\",\"id\":22,\"operation\":\"merge\",\"stackAt\":\"write\","
+                + "\"stack\":[\"java.util.HashMap.merge(HashMap.java:1)\",\"com.example.Hits.count(Hits.java:9)\"],"
+                + "\"startedAt\":[]}],"
+                + "\"paths\":[{\"count\":3,\"stacks\":[[],[]]},{\"count\":1,\"stacks\":[[],[]]}],\"otherPaths\":0,"
+                + "\"count\":4,\"time\":\"2026-12-07T10:00:00Z\"}\n";
+        Path f = write("started.jsonl", line);
+        Cli.Result r = Cli.run("report", f.toString());
+        assertThat(r.out())
+                .contains(
+                        "started at org.eclipse.jetty.util.thread.QueuedThreadPool.startThread(QueuedThreadPool.java:3)")
+                .contains("the same racing lines were reached from 1 other pair of code paths");
     }
 
     @Test
