@@ -33,7 +33,7 @@ final class SyncRewriter {
         CLINIT_ONLY
     }
 
-    static final String EDGES = "dev/mapscope/agent/boot/Edges";
+    static final String EDGES = "dev/mapscope/agent/boot/race/Edges";
     private static final String OBJECT_V = "(Ljava/lang/Object;)V";
     private static final String VAR_HANDLE = "java/lang/invoke/VarHandle";
 
