@@ -6,6 +6,7 @@ import dev.mapscope.agent.protocol.AtomicFiles;
 import dev.mapscope.agent.protocol.Json;
 import dev.mapscope.agent.protocol.Requests;
 import dev.mapscope.agent.race.Finding;
+import dev.mapscope.agent.race.FindingsToJfr;
 import dev.mapscope.agent.race.RaceInstaller;
 import dev.mapscope.agent.race.Reporter;
 import dev.mapscope.agent.race.SyncTransformer;
@@ -47,6 +48,10 @@ final class Agent {
     private static final Set<String> TRANSFORMED = new java.util.TreeSet<>();
     /** kept across detach and reload: the JUnit extension subscribes once */
     static final List<Consumer<Finding>> LISTENERS = Reporter.newListeners();
+    /** findings as dev.mapscope.MapRace JFR events, in LISTENERS from the first load on; null without jdk.jfr */
+    private static FindingsToJfr jfr;
+
+    private static boolean jfrTried;
 
     private Agent() {}
 
@@ -97,6 +102,7 @@ final class Agent {
             createPrivateDir(o.session);
         }
         preloadReporting();
+        registerJfr();
         Reporter r = new Reporter(o.outputs(), System.err, LISTENERS);
         r.open();
         MapWatch.start(o.sharing, r);
@@ -137,6 +143,26 @@ final class Agent {
             session.start();
         }
         Profiler.register(inst, o.profile, o.profileSample, o.profileWindowMicros);
+    }
+
+    /**
+     * Adds the JFR listener at the first load (before any class is transformed, so that registering its event does
+     * not happen inside a watched map call), and makes the findings of a later load new to it again. A runtime
+     * without the jdk.jfr module gets no events and nothing else changes.
+     */
+    private static void registerJfr() {
+        if (!jfrTried) {
+            jfrTried = true;
+            try {
+                jfr = new FindingsToJfr();
+                jfr.registerIfRecording();
+                LISTENERS.add(jfr);
+            } catch (LinkageError e) {
+                jfr = null;
+            }
+        } else if (jfr != null) {
+            jfr.reset();
+        }
     }
 
     static synchronized boolean installed() {

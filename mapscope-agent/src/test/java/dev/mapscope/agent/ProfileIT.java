@@ -202,7 +202,7 @@ class ProfileIT {
         Path jfr = session.resolve("p.jfr");
         List<RecordedEvent> events = RecordingFile.readAllEvents(jfr);
         assertThat(events.stream()
-                        .filter(e -> e.getEventType().getName().equals("mapscope.Resize"))
+                        .filter(e -> e.getEventType().getName().equals("dev.mapscope.Resize"))
                         .map(e -> e.getString("kind") + " " + e.getInt("oldCapacity") + "->" + e.getInt("newCapacity")))
                 .contains(
                         "HashMap.resize 32768->65536",
@@ -210,20 +210,20 @@ class ProfileIT {
                         "GoMap.growDone 256->512",
                         "ConcurrentHashMap.transfer 1024->2048");
         assertThat(events.stream().map(e -> e.getEventType().getName()))
-                .contains("mapscope.SameBucketWrite", "mapscope.MapSample", "jdk.GCHeapSummary");
+                .contains("dev.mapscope.SameBucketWrite", "dev.mapscope.MapSample", "jdk.GCHeapSummary");
         // and the JDK's own tool reads them
         Process p = new ProcessBuilder(
                         Paths.get(System.getProperty("java.home"), "bin", "jfr").toString(),
                         "print",
                         "--events",
-                        "mapscope.Resize",
+                        "dev.mapscope.Resize",
                         jfr.toString())
                 .redirectErrorStream(true)
                 .start();
         String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(printed)
-                .contains("mapscope.Resize")
+                .contains("dev.mapscope.Resize")
                 .contains("newCapacity = 65536")
                 .contains("kind = \"GoMap.growDone\"");
     }
@@ -280,7 +280,7 @@ class ProfileIT {
         assertThat(list(maps(json).get(0), "buckets").get(0)).containsEntry("bucket", (long) ProfileTarget.HOT_BUCKET);
         assertThat(Files.readString(out.resolve("run.done"))).contains("\"reason\":\"exit\"");
         assertThat(RecordingFile.readAllEvents(out.resolve("run.jfr")))
-                .anySatisfy(e -> assertThat(e.getEventType().getName()).isEqualTo("mapscope.Resize"));
+                .anySatisfy(e -> assertThat(e.getEventType().getName()).isEqualTo("dev.mapscope.Resize"));
     }
 
     /** Guava testlib's map suites pass under the profile's advice (one operation in 64 sampled, stacks and all). */

@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
 @Command(
         name = "mapscope",
         mixinStandardHelpOptions = true,
-        version = "mapscope 0.1.0",
+        versionProvider = VersionFromManifest.class,
         description = "Finds, explains and helps fix unsafe concurrent use of hash maps in Java.",
         footerHeading = "%nStart here:%n",
         footer = {

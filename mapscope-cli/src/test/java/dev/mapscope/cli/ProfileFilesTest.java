@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The rendering of an agent's map profile, from files written here in the contract's format (docs/PROFILE.md):
  * a collapsed file with one hot tower, the JSON, and a real JFR recording with garbage collections (this JVM's,
- * forced with System.gc) and {@code mapscope.Resize} events between them.
+ * forced with System.gc) and {@code dev.mapscope.Resize} events between them.
  */
 class ProfileFilesTest {
     static final String HOT_MAP = "[HashMap @ Cache.java:42]";
@@ -31,7 +31,7 @@ class ProfileFilesTest {
     Path out;
 
     /** The agent's Resize event as the contract names it and its fields; committed by this test. */
-    @Name("mapscope.Resize")
+    @Name("dev.mapscope.Resize")
     @Label("Map resize")
     static final class Resize extends Event {
         String mapId;

@@ -13,8 +13,8 @@ import jdk.jfr.StackTrace;
 import jdk.jfr.Timespan;
 
 /**
- * The profile's JFR side: three custom events ({@code mapscope.Resize}, {@code mapscope.SameBucketWrite},
- * {@code mapscope.MapSample}) and the recording the agent runs for the profile's duration, with the JDK's
+ * The profile's JFR side: three custom events ({@code dev.mapscope.Resize}, {@code dev.mapscope.SameBucketWrite},
+ * {@code dev.mapscope.MapSample}) and the recording the agent runs for the profile's duration, with the JDK's
  * GC and allocation-sample events beside them. The event classes live here, in the tooling part: the boot
  * part reaches them only through {@link dev.mapscope.agent.boot.profile.ProfileSink}.
  */
@@ -125,7 +125,7 @@ final class ProfileEvents {
         }
     }
 
-    @Name("mapscope.Resize")
+    @Name("dev.mapscope.Resize")
     @Label("Map Resize")
     @Category("mapscope")
     @Description("A hash map's table grew: HashMap.resize, ConcurrentHashMap.transfer, or a step of GoMap's grow")
@@ -158,7 +158,7 @@ final class ProfileEvents {
         long resizeDuration;
     }
 
-    @Name("mapscope.SameBucketWrite")
+    @Name("dev.mapscope.SameBucketWrite")
     @Label("Same-Bucket Write")
     @Category("mapscope")
     @Description("Two threads wrote the same bucket of one map within the profile's window")
@@ -184,7 +184,7 @@ final class ProfileEvents {
         long gapNanos;
     }
 
-    @Name("mapscope.MapSample")
+    @Name("dev.mapscope.MapSample")
     @Label("Map Operation Sample")
     @Category("mapscope")
     @Description("One sampled operation on a hash map (one in N per thread)")

@@ -4,6 +4,7 @@ import dev.mapscope.agent.boot.race.MapWatch;
 import dev.mapscope.agent.boot.race.Race;
 import dev.mapscope.agent.protocol.Frames;
 import dev.mapscope.agent.protocol.Json;
+import java.lang.ref.WeakReference;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -55,14 +56,24 @@ public final class Finding {
         final String stackAt;
         /** where the thread was started (its Thread.start call site), or empty when not recorded */
         final List<String> startedAt;
+        /** the thread itself while it lives, for a JFR event's Thread field (never keeps it alive) */
+        final WeakReference<Thread> thread;
 
-        Side(String name, long id, String operation, List<String> stack, String stackAt, List<String> startedAt) {
+        Side(
+                String name,
+                long id,
+                String operation,
+                List<String> stack,
+                String stackAt,
+                List<String> startedAt,
+                Thread thread) {
             this.name = name;
             this.id = id;
             this.operation = operation;
             this.stack = stack;
             this.stackAt = stackAt;
             this.startedAt = startedAt;
+            this.thread = new WeakReference<>(thread);
         }
 
         boolean complete() {
@@ -75,6 +86,23 @@ public final class Finding {
 
         public List<String> stack() {
             return stack;
+        }
+
+        public long id() {
+            return id;
+        }
+
+        public String operation() {
+            return operation;
+        }
+
+        public String stackAt() {
+            return stackAt;
+        }
+
+        /** The thread, or {@code null} once it has been collected. */
+        public Thread thread() {
+            return thread.get();
         }
     }
 
@@ -125,8 +153,10 @@ public final class Finding {
         List<String> theirs = frames(r.otherStack);
         String op = operationName(r.operation);
         String otherOp = r.otherOperation == null ? op : operationName(r.otherOperation);
-        Side current = new Side(r.thread.getName(), r.thread.getId(), op, mine, Race.AT_WRITE, started(r.thread));
-        Side other = new Side(r.other.getName(), r.other.getId(), otherOp, theirs, r.otherStackAt, started(r.other));
+        Side current =
+                new Side(r.thread.getName(), r.thread.getId(), op, mine, Race.AT_WRITE, started(r.thread), r.thread);
+        Side other = new Side(
+                r.other.getName(), r.other.getId(), otherOp, theirs, r.otherStackAt, started(r.other), r.other);
         String mapId = mapClass + "@" + Integer.toHexString(r.mapHash);
         String id = id(mapClass, mine, theirs);
         Finding f = new Finding(

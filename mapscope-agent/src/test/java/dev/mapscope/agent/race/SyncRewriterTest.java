@@ -124,6 +124,12 @@ class SyncRewriterTest {
     }
 
     @Test
+    void theRewrittenCallsNameTheClockClassWhereItIs() {
+        // a stale internal name here makes every rewritten class throw NoClassDefFoundError under the agent
+        assertThat(SyncRewriter.EDGES).isEqualTo(Edges.class.getName().replace('.', '/'));
+    }
+
+    @Test
     void aSynchronizedMethodReleasesOnReturnAndOnAThrow() throws Throwable {
         Rewritten loader = new Rewritten(Monitors.class.getName());
         Class<?> c = loader.loadClass(Monitors.class.getName());

@@ -75,7 +75,7 @@ final class GcLines {
     }
 
     /**
-     * The collections in {@code jfr} beside the resizes: those of the recording's {@code mapscope.Resize} events
+     * The collections in {@code jfr} beside the resizes: those of the recording's {@code dev.mapscope.Resize} events
      * when it has any (complete), else {@code fromJson} (the agent's JSON keeps the first 10,000).
      */
     static GcLines read(Path jfr, List<MapProfile.Resize> fromJson, long origin) throws IOException {
@@ -92,7 +92,7 @@ final class GcLines {
                             long[] h = heap.computeIfAbsent(e.getLong("gcId"), k -> new long[] {-1, -1});
                             h["Before GC".equals(when(e)) ? 0 : 1] = e.getLong("heapUsed");
                         }
-                        case "mapscope.Resize" -> resizes.add(resize(e));
+                        case "dev.mapscope.Resize" -> resizes.add(resize(e));
                         default -> {}
                     }
                 }

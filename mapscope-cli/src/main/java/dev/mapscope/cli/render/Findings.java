@@ -12,9 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The findings of one findings file (JSON lines, docs/AGENT-PROTOCOL.md), read the way the protocol asks: the
@@ -185,6 +188,30 @@ public final class Findings {
                             Math.max(a.paths(), b.paths())));
         }
         return List.copyOf(byPaths.values());
+    }
+
+    /** Every finding, one per id (the last line of each), in the order the ids first appeared, none merged. */
+    public List<ReportedFinding> perId() {
+        return List.copyOf(byId.values());
+    }
+
+    /** The ids read, in the order they first appeared. */
+    public Set<String> idSet() {
+        return Collections.unmodifiableSet(byId.keySet());
+    }
+
+    /** These findings less those {@code drop} selects; the summary and the record counts stay as read. */
+    public Findings without(Predicate<ReportedFinding> drop) {
+        Findings f = new Findings();
+        f.summary = summary;
+        f.truncatedTail = truncatedTail;
+        f.records = records;
+        byId.forEach((id, finding) -> {
+            if (!drop.test(finding)) {
+                f.byId.put(id, finding);
+            }
+        });
+        return f;
     }
 
     /** How many ids were read (before merging the ids of one pair of code paths). */
