@@ -43,6 +43,12 @@ public final class Finding {
     long count = 1;
     /** guarded by this: distinct pairs of code paths (each side's top PATH_FRAMES frames), first seen first */
     private final java.util.LinkedHashMap<String, Path> paths = new java.util.LinkedHashMap<>();
+    /**
+     * guarded by this: the ids of whole sightings this finding took as its example after it began with one
+     * stack missing (a one-stack sighting's id names only one racing line); later sightings with those ids are
+     * this finding.
+     */
+    private final java.util.Set<String> aliases = new java.util.HashSet<>();
     /** guarded by this: occurrences whose pair of code paths was beyond MAX_PATHS */
     private long otherPaths;
 
@@ -193,6 +199,7 @@ public final class Finding {
             changed = true;
         }
         if (!other.complete() && o.other.complete()) {
+            aliases.add(o.id); // later whole sightings of these lines carry this id
             exampleKind = o.exampleKind;
             current = o.current;
             other = o.other;
@@ -248,6 +255,11 @@ public final class Finding {
         String oa = racingFrame(o.current.stack);
         String ob = o.other.stack.isEmpty() ? null : racingFrame(o.other.stack);
         return mine.equals(oa) || mine.equals(ob) || (theirs != null && (theirs.equals(oa) || theirs.equals(ob)));
+    }
+
+    /** True if a sighting with id {@code other} is this finding: its own id, or an example it adopted. */
+    synchronized boolean answersTo(String other) {
+        return id.equals(other) || aliases.contains(other);
     }
 
     /** Distinct pairs of code paths seen (at most MAX_PATHS are listed). */

@@ -248,7 +248,7 @@ public final class Reporter implements Sink {
 
     private int indexOf(String id) {
         for (int i = 0; i < findings.size(); i++) {
-            if (findings.get(i).id().equals(id)) {
+            if (findings.get(i).answersTo(id)) {
                 return i;
             }
         }

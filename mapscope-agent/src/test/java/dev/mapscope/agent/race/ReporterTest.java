@@ -104,10 +104,13 @@ class ReporterTest {
                 Race.AT_WRITE);
         long key = r.report(half);
         assertThat(r.report(whole)).isEqualTo(key);
+        assertThat(r.report(whole))
+                .as("a whole sighting after the finding adopted a whole example (seen on the Jetty server)")
+                .isEqualTo(key);
         assertThat(r.findingCount()).isEqualTo(1);
         Finding f = r.findings().get(0);
         assertThat(f.kind()).isEqualTo(Race.CONCURRENT);
-        assertThat(f.count()).isEqualTo(2);
+        assertThat(f.count()).isEqualTo(3);
         assertThat(f.pathCount()).isEqualTo(2);
         assertThat(f.other().stack()).as("the example with both stacks").isNotEmpty();
         r.close();
