@@ -600,14 +600,18 @@ public final class Finding {
                 + "or use a ConcurrentHashMap.";
     }
 
+    /** Where the thread was started: the frames above Thread.start down to the first of the application's. */
     private static void startedText(StringBuilder b, Side s) {
         if (s.startedAt.isEmpty()) {
             return;
         }
         b.append("    thread \"").append(s.name).append("\" was started at:\n");
-        int n = Math.min(3, s.startedAt.size());
-        for (int i = 0; i < n; i++) {
-            b.append("      at ").append(s.startedAt.get(i)).append('\n');
+        for (int i = 0; i < s.startedAt.size() && i < TEXT_FRAMES; i++) {
+            String frame = s.startedAt.get(i);
+            b.append("      at ").append(frame).append('\n');
+            if (!isJdk(frame.substring(0, frame.lastIndexOf('.', frame.indexOf('('))))) {
+                break;
+            }
         }
     }
 
