@@ -326,11 +326,6 @@ public final class Reporter implements Sink {
         return new ArrayList<>(findings);
     }
 
-    static String untrackedNote() {
-        long n = MapWatch.untrackedThreads();
-        return n == 0 ? "" : " (" + n + " threads beyond the tier-2 limit were not tracked)";
-    }
-
     /** Listener list shared by every install in this JVM, so a JUnit extension survives a detach and reload. */
     public static List<Consumer<Finding>> newListeners() {
         return new CopyOnWriteArrayList<>();
