@@ -8,6 +8,14 @@ package dev.mapscope.agent.boot.race;
 public final class Race {
     public static final String CONCURRENT = "concurrent-write";
     public static final String UNSYNCHRONIZED = "unsynchronized-write";
+    /** a read (get, containsKey...) that met a write of the same map: Go's "concurrent map read and map write" */
+    public static final String CONCURRENT_READ = "concurrent-read-write";
+
+    public static final String UNSYNCHRONIZED_READ = "unsynchronized-read-write";
+    /** an iteration step that met a write: Go's "concurrent map iteration and map write" */
+    public static final String CONCURRENT_ITERATION = "concurrent-iteration-write";
+
+    public static final String UNSYNCHRONIZED_ITERATION = "unsynchronized-iteration-write";
 
     /** where the other thread's stack comes from */
     public static final String AT_WRITE = "write";
