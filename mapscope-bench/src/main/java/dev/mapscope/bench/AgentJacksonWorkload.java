@@ -1,6 +1,8 @@
 package dev.mapscope.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,10 +26,13 @@ public final class AgentJacksonWorkload {
         byte[] json = AgentJson.generate(7, AgentJacksonBench.BYTES);
         ObjectMapper mapper = new ObjectMapper();
         List<Object> kept = new ArrayList<>();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long start = 0;
+        long cpuStart = 0;
         for (int round = 0; round < ROUNDS; round++) {
             if (round == ROUNDS / 2) {
                 start = System.nanoTime();
+                cpuStart = threads.getCurrentThreadCpuTime();
             }
             kept.add(mapper.readValue(json, List.class));
             if (kept.size() > KEEP) {
@@ -35,6 +40,8 @@ public final class AgentJacksonWorkload {
             }
         }
         long perRound = (System.nanoTime() - start) / (ROUNDS - ROUNDS / 2);
+        // the main thread's CPU time: steadier than wall time on a loaded machine (it leaves out waiting to run)
+        long cpuPerRound = (threads.getCurrentThreadCpuTime() - cpuStart) / (ROUNDS - ROUNDS / 2);
         System.gc();
         long heap = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
         String hwm = "?";
@@ -44,7 +51,7 @@ public final class AgentJacksonWorkload {
             }
         }
         System.out.printf(
-                "ms/round %.1f  heap after GC %d MB  peak RSS %s  (kept %d documents)%n",
-                perRound / 1e6, heap >> 20, hwm, kept.size());
+                "ms/round %.1f  cpu ms/round %.1f  heap after GC %d MB  peak RSS %s  (kept %d documents)%n",
+                perRound / 1e6, cpuPerRound / 1e6, heap >> 20, hwm, kept.size());
     }
 }
