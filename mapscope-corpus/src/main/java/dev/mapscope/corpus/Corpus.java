@@ -13,11 +13,13 @@ import dev.mapscope.corpus.correct.FourThreadChurn;
 import dev.mapscope.corpus.correct.InvokeAllMerge;
 import dev.mapscope.corpus.correct.ParallelStreamMaps;
 import dev.mapscope.corpus.correct.PhaserTurns;
+import dev.mapscope.corpus.correct.ReadLockFills;
 import dev.mapscope.corpus.correct.ReadOnlyAfterStart;
 import dev.mapscope.corpus.correct.ReentrantLockWrites;
 import dev.mapscope.corpus.correct.SemaphoreWrites;
 import dev.mapscope.corpus.correct.SixteenThreadChurn;
 import dev.mapscope.corpus.correct.StampedLockWrites;
+import dev.mapscope.corpus.correct.StampedReadFills;
 import dev.mapscope.corpus.correct.StartJoinHandOff;
 import dev.mapscope.corpus.correct.StaticInitializerThenLock;
 import dev.mapscope.corpus.correct.SynchronizedMapWrapper;
@@ -30,6 +32,10 @@ import dev.mapscope.corpus.correct.VirtualThreadHandOff;
 import dev.mapscope.corpus.correct.VolatileFlagTurns;
 import dev.mapscope.corpus.correct.WaitNotifyTurns;
 import dev.mapscope.corpus.correct.WriteLockWrites;
+import dev.mapscope.corpus.libraries.CasbinSyncedEnforcer;
+import dev.mapscope.corpus.libraries.GuavaCacheAndEvents;
+import dev.mapscope.corpus.libraries.JacksonSharedMapper;
+import dev.mapscope.corpus.libraries.LogbackMdcRequests;
 import dev.mapscope.corpus.racy.AccessOrderGet;
 import dev.mapscope.corpus.racy.LazyCache;
 import dev.mapscope.corpus.racy.MergeCounter;
@@ -53,7 +59,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * java -javaagent:mapscope-agent.jar=report=findings.jsonl -cp ... dev.mapscope.corpus.Corpus [options] NAME...
- *   NAME             correct (every correct program), racy (every racy one), or a program's simple class name
+ *   NAME             correct (every correct program), racy (every racy one), libraries (every program driving a
+ *                    library), or a program's simple class name
  *   --report FILE    the agent's report file: a racy program runs round after round until FILE shows its race
  *                    (without it: one round)
  *   --budget SECONDS how long a racy program may keep trying (default 30); at most 100,000 rounds
@@ -82,6 +89,8 @@ public final class Corpus {
             SynchronizedMethods.class,
             ReentrantLockWrites.class,
             WriteLockWrites.class,
+            ReadLockFills.class,
+            StampedReadFills.class,
             SemaphoreWrites.class,
             CountDownLatchStages.class,
             CyclicBarrierTotals.class,
@@ -95,6 +104,14 @@ public final class Corpus {
             ReadOnlyAfterStart.class,
             VirtualThreadHandOff.class,
             VirtualThreadChurn.class);
+
+    /**
+     * Libraries from Maven Central used concurrently as their documentation allows: code we did not write,
+     * so any finding on them is either a bug of theirs (to be written down with both stacks) or a false
+     * report of ours.
+     */
+    public static final List<Class<? extends Program>> LIBRARIES = List.of(
+            JacksonSharedMapper.class, CasbinSyncedEnforcer.class, LogbackMdcRequests.class, GuavaCacheAndEvents.class);
 
     /** Programs with a race on a map; each is annotated {@link Race}. */
     public static final List<Class<? extends Program>> RACY = List.of(
@@ -128,6 +145,7 @@ public final class Corpus {
                 case "--budget" -> budgetNanos = Long.parseLong(args[++i]) * 1_000_000_000L;
                 case "correct" -> programs.addAll(CORRECT);
                 case "racy" -> programs.addAll(RACY);
+                case "libraries" -> programs.addAll(LIBRARIES);
                 default -> programs.add(byName(args[i]));
             }
         }
@@ -146,7 +164,7 @@ public final class Corpus {
     }
 
     static Class<? extends Program> byName(String simpleName) {
-        for (List<Class<? extends Program>> list : List.of(CORRECT, RACY)) {
+        for (List<Class<? extends Program>> list : List.of(CORRECT, RACY, LIBRARIES)) {
             for (Class<? extends Program> c : list) {
                 if (c.getSimpleName().equals(simpleName)) {
                     return c;

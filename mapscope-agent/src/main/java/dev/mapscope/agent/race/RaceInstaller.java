@@ -259,7 +259,12 @@ public final class RaceInstaller {
                                                 "tryConvertToOptimisticRead")
                                         .and(returns(long.class))))
                         .visit(on(SyncAdvice.StampValidated.class, named("validate")))
-                        .visit(on(SyncAdvice.StampWriteReleased.class, namedOneOf("unlockWrite", "tryUnlockWrite")))
+                        .visit(on(
+                                SyncAdvice.StampWriteReleased.class,
+                                namedOneOf("unlockWrite", "tryUnlockWrite", "unstampedUnlockWrite")))
+                        .visit(on(
+                                SyncAdvice.StampReadReleased.class,
+                                namedOneOf("unlockRead", "tryUnlockRead", "unstampedUnlockRead")))
                         .visit(on(
                                 SyncAdvice.StampMaybeReleased.class,
                                 namedOneOf(

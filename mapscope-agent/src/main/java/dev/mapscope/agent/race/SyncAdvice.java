@@ -186,11 +186,16 @@ final class SyncAdvice {
         }
     }
 
-    /** StampedLock: a non-zero stamp from a lock, try-lock, conversion or optimistic read is an acquire. */
+    /**
+     * StampedLock: a non-zero stamp from a lock, try-lock, conversion or optimistic read is an acquire; a write
+     * stamp (WBIT set) also acquires every read unlock before it.
+     */
     static final class StampAcquired {
         @Advice.OnMethodExit(suppress = Throwable.class)
         static void exit(@Advice.This Object lock, @Advice.Return long stamp) {
-            if (stamp != 0L) {
+            if ((stamp & 128L) != 0L) {
+                Edges.acquireWrite(lock);
+            } else if (stamp != 0L) {
                 Edges.acquire(lock);
             }
         }
@@ -207,8 +212,8 @@ final class SyncAdvice {
     }
 
     /**
-     * StampedLock unlockWrite, tryUnlockWrite, asWriteLock().unlock(): a release. Read unlocks are not:
-     * two readers are not ordered by a read lock (as for ReentrantReadWriteLock).
+     * StampedLock unlockWrite, tryUnlockWrite, asWriteLock().unlock() (unstampedUnlockWrite): a release. Read
+     * unlocks release only towards the next writer (StampReadReleased), as for ReentrantReadWriteLock.
      */
     static final class StampWriteReleased {
         @Advice.OnMethodEnter(suppress = Throwable.class)
@@ -217,13 +222,26 @@ final class SyncAdvice {
         }
     }
 
-    /** StampedLock unlock(stamp), tryConvertTo*(stamp): a release when the stamp is a write stamp (WBIT). */
+    /**
+     * StampedLock unlock(stamp), tryConvertTo*(stamp): a release when the stamp is a write stamp (WBIT), a read
+     * unlock (ordered before the next writer only) when it is a read stamp (reader bits set).
+     */
     static final class StampMaybeReleased {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static void enter(@Advice.This Object lock, @Advice.Argument(0) long stamp) {
             if ((stamp & 128L) != 0L) {
                 Edges.release(lock);
+            } else if ((stamp & 127L) != 0L) {
+                Edges.releaseRead(lock);
             }
+        }
+    }
+
+    /** StampedLock unlockRead(stamp), tryUnlockRead(), asReadLock().unlock() (unstampedUnlockRead): before the next writer. */
+    static final class StampReadReleased {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.This Object lock) {
+            Edges.releaseRead(lock);
         }
     }
 }

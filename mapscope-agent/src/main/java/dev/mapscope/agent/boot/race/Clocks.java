@@ -47,6 +47,13 @@ final class Clocks {
 
     static final int[] EMPTY = new int[0];
     private static final Stripe[] SYNC = stripes(SYNC_STRIPES);
+    /**
+     * The read unlocks of read/write locks (ThreadSanitizer's "read clock"): every read unlock releases
+     * here, a write lock acquires here and in SYNC, a read lock only in SYNC. So a reader sees the last write
+     * unlock, a writer sees every reader before it, and two readers are not ordered with each other.
+     */
+    private static final Stripe[] READ_UNLOCKS = stripes(SYNC_STRIPES);
+
     private static final Stripe[] STARTS = stripes(THREAD_STRIPES);
     private static final Stripe[] ENDS = stripes(THREAD_STRIPES);
     /** every static initializer's end (JLS 12.4.2: initialisation happens before any use by another thread) */
@@ -166,6 +173,33 @@ final class Clocks {
             return;
         }
         acquireFrom(SYNC[syncStripe(sync)], t);
+    }
+
+    /** A read unlock of the read/write lock {@code lock}: ordered before its next write lock only. */
+    static void releaseRead(Object lock) {
+        ThreadState t = ThreadState.tracked();
+        if (t.busy || t.idx < 0) {
+            return;
+        }
+        releaseReadHash(t, System.identityHashCode(lock));
+    }
+
+    /** A write lock of the read/write lock {@code lock}: after its last write unlock and every read unlock. */
+    static void acquireWrite(Object lock) {
+        ThreadState t = ThreadState.tracked();
+        if (t.busy || t.idx < 0) {
+            return;
+        }
+        acquireWriteHash(t, System.identityHashCode(lock));
+    }
+
+    static void releaseReadHash(ThreadState t, int hash) {
+        releaseInto(READ_UNLOCKS[hash & (SYNC_STRIPES - 1)], t);
+    }
+
+    static void acquireWriteHash(ThreadState t, int hash) {
+        acquireFrom(SYNC[hash & (SYNC_STRIPES - 1)], t);
+        acquireFrom(READ_UNLOCKS[hash & (SYNC_STRIPES - 1)], t);
     }
 
     /** Release on the object whose identity hash is {@code hash}, by a thread that takes part. */

@@ -138,6 +138,22 @@ public final class Edges {
         }
     }
 
+    /** A read unlock of a read/write lock (StampedLock): ordered before its next write lock, not other readers. */
+    public static void releaseRead(Object lock) {
+        ThreadState t = state();
+        if (t != null && lock != null) {
+            Clocks.releaseReadHash(t, System.identityHashCode(lock));
+        }
+    }
+
+    /** A write lock of a read/write lock (StampedLock): after its write unlocks and read unlocks. */
+    public static void acquireWrite(Object lock) {
+        ThreadState t = state();
+        if (t != null && lock != null) {
+            Clocks.acquireWriteHash(t, System.identityHashCode(lock));
+        }
+    }
+
     /** Object.wait(): the monitor is released for the wait and taken back before it returns or throws. */
     public static void waitOn(Object monitor) throws InterruptedException {
         release(monitor);

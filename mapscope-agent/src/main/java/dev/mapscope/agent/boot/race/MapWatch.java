@@ -204,18 +204,26 @@ public final class MapWatch {
 
     /** A release of a synchronizer (unlock, countDown, queue offer, future completion). */
     public static void released(Object sync, boolean shared) {
-        if (!sharing || (shared && isReadWriteLock(sync))) {
+        if (!sharing) {
             return;
         }
-        Clocks.release(sync);
+        if (shared && isReadWriteLock(sync)) {
+            Clocks.releaseRead(sync);
+        } else {
+            Clocks.release(sync);
+        }
     }
 
     /** A successful acquire of a synchronizer (lock, await, queue poll, future get). */
     public static void acquired(Object sync, boolean shared) {
-        if (!sharing || (shared && isReadWriteLock(sync))) {
+        if (!sharing) {
             return;
         }
-        Clocks.acquire(sync);
+        if (!shared && isReadWriteLock(sync)) {
+            Clocks.acquireWrite(sync);
+        } else {
+            Clocks.acquire(sync); // a read lock: the last write unlock (see isReadWriteLock)
+        }
     }
 
     /** Thread.start, on the parent: the child's start site, and in tier 2 the parent's past happens before it. */
@@ -267,9 +275,11 @@ public final class MapWatch {
     }
 
     /*
-     * A read lock's acquire and release are not exclusions: two threads can hold it at once, so writes made
-     * under it are not ordered by it. Shared-mode operations of ReentrantReadWriteLock are therefore not
-     * edges; CountDownLatch and Semaphore, also shared mode, are.
+     * A read lock is not an exclusion: two threads can hold it at once, so what they do under it is not
+     * ordered between them. A read unlock is therefore released into the lock's read-unlock clock, which only
+     * a write lock acquires (the lock's state is one word, so a writer does see every reader that left
+     * before it); a read lock acquires what write unlocks released. CountDownLatch and Semaphore, also shared
+     * mode, are plain edges.
      */
     private static boolean isReadWriteLock(Object sync) {
         Class<?> c = sync.getClass();
