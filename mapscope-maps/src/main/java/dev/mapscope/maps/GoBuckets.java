@@ -6,7 +6,7 @@ import java.util.Arrays;
  * One bucket array of a {@link GoMap}: Go's {@code h.buckets} or {@code h.oldbuckets}, flattened into three
  * parallel arrays so that no bucket and no entry is an object of its own.
  */
-final class GoBuckets {
+final class GoBuckets extends GoTable {
     /*
      * Bucket n (0 <= n < capacity) occupies
      *   tophash[n*8 .. n*8+7]   its eight tophash bytes (Go's bmap.tophash),
@@ -34,48 +34,23 @@ final class GoBuckets {
      */
     static final int SLOTS_PAD = 12;
 
-    /** log2 of the number of main buckets. */
-    final int B;
     /** 2^B - 1. */
     final int mask;
 
     byte[] tophash;
     Object[] slots;
-    int[] overflow;
-    /** First unused bucket of the spare region; equal to capacity() when there is none left. */
-    int nextOverflow;
 
     GoBuckets(int b) {
         this(b, false);
     }
 
-    /**
-     * A bucket array of 2^b buckets plus the spare region. {@code forGrowth}: the array that a doubling moves
-     * the entries into, which then fills from 3.25 to 6.5 entries per bucket; at that load about a fifth of the
-     * buckets overflow (Poisson: P(X > 8) = 0.21 at a mean of 6.5), so its spare region is a quarter of the
-     * buckets at once. Go's 2^(b-4) would run out twice while the array fills, and each time growSpare copies
-     * the whole array, where Go allocates single overflow buckets. See GOMAP.md for the measured difference.
-     */
+    /** A bucket array of 2^b buckets plus the spare region ({@link GoTable#bucketsFor}). */
     GoBuckets(int b, boolean forGrowth) {
-        this.B = b;
+        super(b, bucketsFor(b, forGrowth));
         this.mask = (1 << b) - 1;
-        int base = 1 << b;
-        int nbuckets = base;
-        if (forGrowth && b >= 2) {
-            nbuckets += 1 << (b - 2);
-        } else if (b >= 4) {
-            // Go: "Add on the estimated number of overflow buckets required to insert the median number of
-            // elements used with this value of b."
-            nbuckets += 1 << (b - 4);
-        }
+        int nbuckets = capacity();
         this.tophash = new byte[nbuckets * GoMap.bucketCnt];
         this.slots = new Object[SLOTS_PAD + nbuckets * 2 * GoMap.bucketCnt];
-        this.overflow = new int[nbuckets];
-        this.nextOverflow = base;
-    }
-
-    int capacity() {
-        return overflow.length;
     }
 
     /** Makes the spare region longer: doubles it, or adds 4 buckets when it was empty. Indices are kept. */
@@ -95,6 +70,37 @@ final class GoBuckets {
         tophash = Arrays.copyOf(tophash, n * GoMap.bucketCnt);
         slots = Arrays.copyOf(slots, SLOTS_PAD + n * 2 * GoMap.bucketCnt);
         overflow = Arrays.copyOf(overflow, n);
+    }
+
+    @Override
+    int top(int b, int i) {
+        return tophash[(b << GoMap.bucketCntBits) + i] & 0xFF;
+    }
+
+    @Override
+    long hashAt(int b, int i, long seed) {
+        return GoMap.hash(slots[GoMap.keyAt(b, i)], seed);
+    }
+
+    @Override
+    Object boxedKey(int b, int i) {
+        return slots[GoMap.keyAt(b, i)];
+    }
+
+    @Override
+    Object elem(int b, int i) {
+        return slots[GoMap.keyAt(b, i) + 1];
+    }
+
+    @Override
+    boolean cleared(int b, int i) {
+        int s = GoMap.keyAt(b, i);
+        return slots[s] == null && slots[s + 1] == null;
+    }
+
+    @Override
+    void copyTophash(int b, byte[] to, int at) {
+        System.arraycopy(tophash, b << GoMap.bucketCntBits, to, at, GoMap.bucketCnt);
     }
 
     /** Empties every bucket and returns the spare region to unused, as Go's makeBucketArray does with dirtyalloc. */

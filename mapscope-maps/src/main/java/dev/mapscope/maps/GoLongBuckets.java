@@ -6,7 +6,7 @@ import java.util.Arrays;
  * One bucket array of a {@link GoLongMap}: Go's {@code h.buckets} for a {@code map[int64]V}, with the keys inline
  * as Go stores them, flattened into three arrays so that no bucket and no entry is an object of its own.
  */
-final class GoLongBuckets {
+final class GoLongBuckets extends GoTable {
     /*
      * Bucket n (0 <= n < capacity) occupies
      *   data[n*9]              its eight tophash bytes as one little-endian word, byte i for slot i,
@@ -31,45 +31,19 @@ final class GoLongBuckets {
      */
     static final int ELEMS_PAD = 4;
 
-    /** log2 of the number of main buckets. */
-    final int B;
-
     long[] data;
     Object[] elems;
-    int[] overflow;
-    /** First unused bucket of the spare region; equal to capacity() when there is none left. */
-    int nextOverflow;
 
     GoLongBuckets(int b) {
         this(b, false);
     }
 
-    /**
-     * A bucket array of 2^b buckets plus the spare region. {@code forGrowth}: the array that a doubling moves
-     * the entries into, which then fills from 3.25 to 6.5 entries per bucket; at that load about a fifth of the
-     * buckets overflow (Poisson: P(X > 8) = 0.21 at a mean of 6.5), so its spare region is a quarter of the
-     * buckets at once. Go's 2^(b-4) would run out twice while the array fills, and each time growSpare copies
-     * the whole array, where Go allocates single overflow buckets. See GOMAP.md for the measured difference.
-     */
+    /** A bucket array of 2^b buckets plus the spare region ({@link GoTable#bucketsFor}). */
     GoLongBuckets(int b, boolean forGrowth) {
-        this.B = b;
-        int base = 1 << b;
-        int nbuckets = base;
-        if (forGrowth && b >= 2) {
-            nbuckets += 1 << (b - 2);
-        } else if (b >= 4) {
-            // Go: "Add on the estimated number of overflow buckets required to insert the median number of
-            // elements used with this value of b."
-            nbuckets += 1 << (b - 4);
-        }
+        super(b, bucketsFor(b, forGrowth));
+        int nbuckets = capacity();
         this.data = new long[nbuckets * WORDS];
         this.elems = new Object[ELEMS_PAD + nbuckets * GoMap.bucketCnt];
-        this.overflow = new int[nbuckets];
-        this.nextOverflow = base;
-    }
-
-    int capacity() {
-        return overflow.length;
     }
 
     /** The eight tophash bytes of bucket b, byte i for slot i. */
@@ -77,7 +51,7 @@ final class GoLongBuckets {
         return data[b * WORDS];
     }
 
-    /** Tophash byte of slot i of bucket b. */
+    @Override
     int top(int b, int i) {
         return (int) (data[b * WORDS] >>> (i << 3)) & 0xFF;
     }
@@ -99,12 +73,25 @@ final class GoLongBuckets {
         return ELEMS_PAD + (b << GoMap.bucketCntBits) + i;
     }
 
-    /** Bucket b's tophash bytes, for snapshots. */
-    void copyTophash(int b, byte[] to, int at) {
-        long w = word(b);
-        for (int i = 0; i < GoMap.bucketCnt; i++) {
-            to[at + i] = (byte) (w >>> (i << 3));
-        }
+    @Override
+    long hashAt(int b, int i, long seed) {
+        return GoLongMap.hash(data[keyAt(b, i)], seed);
+    }
+
+    @Override
+    Object boxedKey(int b, int i) {
+        return data[keyAt(b, i)];
+    }
+
+    @Override
+    Object elem(int b, int i) {
+        return elems[elemAt(b, i)];
+    }
+
+    /** The key stays (a long keeps nothing alive); only the elem must be cleared. */
+    @Override
+    boolean cleared(int b, int i) {
+        return elems[elemAt(b, i)] == null;
     }
 
     /** Makes the spare region longer: doubles it, or adds 4 buckets when it was empty. Indices are kept. */

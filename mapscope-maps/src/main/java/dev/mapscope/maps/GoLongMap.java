@@ -95,6 +95,9 @@ public final class GoLongMap<V> extends AbstractMap<Long, V> {
     /** Tests only: keep hash0 when the map empties, so that keys built to collide keep colliding. */
     final boolean fixedSeed;
 
+    /** This map's header as the iterator, the checks and snapshots read it; made by the first of them. */
+    private transient GoHmap hmap;
+
     private transient Set<Map.Entry<Long, V>> entrySet;
     private transient Set<Long> keySet;
     private transient Collection<V> values;
@@ -286,12 +289,12 @@ public final class GoLongMap<V> extends AbstractMap<Long, V> {
     }
 
     /** Go's mapaccessK for iterators: the current elem of {@code key} into {@code it}; false if absent. */
-    boolean mapaccessK(long key, GoLongMapIterator it) {
+    boolean mapaccessK(long key, GoMapIterator it) {
         Object e = count == 0 ? NOT_FOUND : lookupUnchecked(key);
         if (e == NOT_FOUND) {
             return false;
         }
-        it.key = key;
+        it.longKey = key;
         it.elem = e;
         return true;
     }
@@ -738,7 +741,7 @@ public final class GoLongMap<V> extends AbstractMap<Long, V> {
 
     @Override
     public boolean containsValue(Object value) {
-        GoLongMapIterator it = new GoLongMapIterator(this);
+        GoMapIterator it = new GoMapIterator(hmap());
         while (it.advance()) {
             if (Objects.equals(value, it.elem)) {
                 return true;
@@ -796,9 +799,9 @@ public final class GoLongMap<V> extends AbstractMap<Long, V> {
     @SuppressWarnings("unchecked")
     public void forEach(BiConsumer<? super Long, ? super V> action) {
         Objects.requireNonNull(action);
-        GoLongMapIterator it = new GoLongMapIterator(this);
+        GoMapIterator it = new GoMapIterator(hmap());
         while (it.advance()) {
-            action.accept(it.key, (V) it.elem);
+            action.accept(it.longKey, (V) it.elem);
         }
     }
 
@@ -813,12 +816,96 @@ public final class GoLongMap<V> extends AbstractMap<Long, V> {
     /** A read-only copy of the bucket structure, as {@link GoMap#snapshot()}. Counts as a read. */
     public GoMapSnapshot snapshot() {
         checkRead();
-        return GoMapSnapshot.of(this);
+        return GoMapSnapshot.of(hmap());
     }
 
     /** Verifies every structural invariant; throws {@link AssertionError} naming the first one broken. For tests. */
     void checkInvariants() {
-        GoLongMapInvariants.check(this);
+        GoMapInvariants.check(hmap(), "GoLongMap");
+    }
+
+    GoHmap hmap() {
+        GoHmap h = hmap;
+        if (h == null) {
+            h = new Hmap();
+            hmap = h; // plain: a racing reader at worst makes a second, equal view
+        }
+        return h;
+    }
+
+    /** GoHmap over this map's fields. */
+    private final class Hmap extends GoHmap {
+        @Override
+        int count() {
+            return count;
+        }
+
+        @Override
+        int B() {
+            return B;
+        }
+
+        @Override
+        int flags() {
+            return flags;
+        }
+
+        @Override
+        int flagsOpaque() {
+            return GoLongMap.this.flagsOpaque();
+        }
+
+        @Override
+        void orFlagsAtomically(int bits) {
+            GoLongMap.this.orFlagsAtomically(bits);
+        }
+
+        @Override
+        long hash0() {
+            return hash0;
+        }
+
+        @Override
+        int nevacuate() {
+            return nevacuate;
+        }
+
+        @Override
+        int noverflow() {
+            return noverflow;
+        }
+
+        @Override
+        GoTable buckets() {
+            return buckets;
+        }
+
+        @Override
+        GoTable oldbuckets() {
+            return oldbuckets;
+        }
+
+        @Override
+        ConcurrentMapError concurrentError(String goMessage) {
+            return GoLongMap.this.concurrentError(goMessage);
+        }
+
+        @Override
+        void take(GoTable t, int b, int i, GoMapIterator it) {
+            GoLongBuckets l = (GoLongBuckets) t;
+            it.longKey = l.data[GoLongBuckets.keyAt(b, i)];
+            it.elem = l.elems[GoLongBuckets.elemAt(b, i)];
+        }
+
+        @Override
+        boolean mapaccessK(GoTable t, int b, int i, GoMapIterator it) {
+            return GoLongMap.this.mapaccessK(((GoLongBuckets) t).data[GoLongBuckets.keyAt(b, i)], it);
+        }
+
+        @Override
+        Object lookup(GoTable t, int b, int i) {
+            return mapaccess2_fast64(((GoLongBuckets) t).data[GoLongBuckets.keyAt(b, i)]);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -856,7 +943,7 @@ public final class GoLongMap<V> extends AbstractMap<Long, V> {
 
     /** Go's hiter plus Java's hasNext/next/remove protocol. */
     private abstract class ViewIterator<T> implements Iterator<T> {
-        final GoLongMapIterator it = new GoLongMapIterator(GoLongMap.this);
+        final GoMapIterator it = new GoMapIterator(hmap());
         boolean fetched;
         boolean hasEntry;
         long lastKey;
@@ -876,7 +963,7 @@ public final class GoLongMap<V> extends AbstractMap<Long, V> {
                 throw new NoSuchElementException();
             }
             fetched = false;
-            lastKey = it.key;
+            lastKey = it.longKey;
             canRemove = true;
         }
 
@@ -898,7 +985,7 @@ public final class GoLongMap<V> extends AbstractMap<Long, V> {
                 @SuppressWarnings("unchecked")
                 public Map.Entry<Long, V> next() {
                     step();
-                    return new Entry(it.key, (V) it.elem);
+                    return new Entry(it.longKey, (V) it.elem);
                 }
             };
         }
@@ -951,7 +1038,7 @@ public final class GoLongMap<V> extends AbstractMap<Long, V> {
                 @Override
                 public Long next() {
                     step();
-                    return it.key;
+                    return it.longKey;
                 }
             };
         }

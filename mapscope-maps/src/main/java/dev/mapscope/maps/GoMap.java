@@ -190,6 +190,9 @@ public final class GoMap<K, V> extends AbstractMap<K, V> {
     /** evacuate's scratch space: the hashes of one old bucket's keys; allocated by the first hashGrow. Writer only. */
     private long[] evacuateHashes;
 
+    /** This map's header as the iterator, the checks and snapshots read it; made by the first of them. */
+    private transient GoHmap hmap;
+
     private transient Set<K> keySet;
     private transient Collection<V> values;
     private transient Set<Map.Entry<K, V>> entrySet;
@@ -510,7 +513,7 @@ public final class GoMap<K, V> extends AbstractMap<K, V> {
      * Go's mapaccessK, for iterators: finds {@code key} and reports the stored key and elem into {@code it}.
      * Returns false if the key is absent. No check of hashWriting: the iterator checked it.
      */
-    boolean mapaccessK(Object key, GoMapIterator<?, ?> it) {
+    boolean mapaccessK(Object key, GoMapIterator it) {
         if (count == 0) {
             return false;
         }
@@ -1003,7 +1006,7 @@ public final class GoMap<K, V> extends AbstractMap<K, V> {
 
     @Override
     public boolean containsValue(Object value) {
-        GoMapIterator<K, V> it = new GoMapIterator<>(this);
+        GoMapIterator it = new GoMapIterator(hmap());
         while (it.advance()) {
             if (Objects.equals(value, it.elem)) {
                 return true;
@@ -1058,7 +1061,7 @@ public final class GoMap<K, V> extends AbstractMap<K, V> {
     @SuppressWarnings("unchecked")
     public void forEach(BiConsumer<? super K, ? super V> action) {
         Objects.requireNonNull(action);
-        GoMapIterator<K, V> it = new GoMapIterator<>(this);
+        GoMapIterator it = new GoMapIterator(hmap());
         while (it.advance()) {
             action.accept((K) it.key, (V) it.elem);
         }
@@ -1068,7 +1071,7 @@ public final class GoMap<K, V> extends AbstractMap<K, V> {
     @SuppressWarnings("unchecked")
     public void replaceAll(BiFunction<? super K, ? super V, ? extends V> function) {
         Objects.requireNonNull(function);
-        GoMapIterator<K, V> it = new GoMapIterator<>(this);
+        GoMapIterator it = new GoMapIterator(hmap());
         while (it.advance()) {
             mapassign(it.key, function.apply((K) it.key, (V) it.elem), ASSIGN_IF_PRESENT);
         }
@@ -1093,12 +1096,97 @@ public final class GoMap<K, V> extends AbstractMap<K, V> {
      */
     public GoMapSnapshot snapshot() {
         checkRead();
-        return GoMapSnapshot.of(this);
+        return GoMapSnapshot.of(hmap());
     }
 
     /** Verifies every structural invariant; throws {@link AssertionError} naming the first one broken. For tests. */
     void checkInvariants() {
-        GoMapInvariants.check(this);
+        GoMapInvariants.check(hmap(), "GoMap");
+    }
+
+    GoHmap hmap() {
+        GoHmap h = hmap;
+        if (h == null) {
+            h = new Hmap();
+            hmap = h; // plain: a racing reader at worst makes a second, equal view
+        }
+        return h;
+    }
+
+    /** GoHmap over this map's fields. */
+    private final class Hmap extends GoHmap {
+        @Override
+        int count() {
+            return count;
+        }
+
+        @Override
+        int B() {
+            return B;
+        }
+
+        @Override
+        int flags() {
+            return flags;
+        }
+
+        @Override
+        int flagsOpaque() {
+            return GoMap.this.flagsOpaque();
+        }
+
+        @Override
+        void orFlagsAtomically(int bits) {
+            GoMap.this.orFlagsAtomically(bits);
+        }
+
+        @Override
+        long hash0() {
+            return hash0;
+        }
+
+        @Override
+        int nevacuate() {
+            return nevacuate;
+        }
+
+        @Override
+        int noverflow() {
+            return noverflow;
+        }
+
+        @Override
+        GoTable buckets() {
+            return buckets;
+        }
+
+        @Override
+        GoTable oldbuckets() {
+            return oldbuckets;
+        }
+
+        @Override
+        ConcurrentMapError concurrentError(String goMessage) {
+            return GoMap.this.concurrentError(goMessage);
+        }
+
+        @Override
+        void take(GoTable t, int b, int i, GoMapIterator it) {
+            Object[] slots = ((GoBuckets) t).slots;
+            int s = keyAt(b, i);
+            it.key = slots[s];
+            it.elem = slots[s + 1];
+        }
+
+        @Override
+        boolean mapaccessK(GoTable t, int b, int i, GoMapIterator it) {
+            return GoMap.this.mapaccessK(t.boxedKey(b, i), it);
+        }
+
+        @Override
+        Object lookup(GoTable t, int b, int i) {
+            return mapaccess2(t.boxedKey(b, i));
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -1136,7 +1224,7 @@ public final class GoMap<K, V> extends AbstractMap<K, V> {
 
     /** Base of the view iterators: Go's hiter plus Java's hasNext/next/remove protocol. */
     private abstract class ViewIterator<T> implements Iterator<T> {
-        final GoMapIterator<K, V> it = new GoMapIterator<>(GoMap.this);
+        final GoMapIterator it = new GoMapIterator(hmap());
         /** Whether it holds the next entry, already fetched by hasNext(). */
         boolean fetched;
 

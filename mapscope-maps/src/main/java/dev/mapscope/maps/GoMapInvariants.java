@@ -4,44 +4,59 @@ import java.util.BitSet;
 import java.util.HashSet;
 import java.util.Set;
 
-/** The structural invariants of a {@link GoMap}, checked by {@link GoMap#checkInvariants()} in tests. */
+/**
+ * The structural invariants of a {@link GoMap} or a {@link GoLongMap}, checked by their {@code checkInvariants()}
+ * in tests, through the map's {@link GoHmap}.
+ */
 final class GoMapInvariants {
     private GoMapInvariants() {}
 
-    static void check(GoMap<?, ?> h) {
-        require((h.flags & GoMap.hashWriting) == 0, "hashWriting is set outside a write");
+    /** Throws AssertionError("{@code mapName} invariant broken: ...") naming the first invariant broken. */
+    static void check(GoHmap h, String mapName) {
+        try {
+            check(h);
+        } catch (Broken e) {
+            throw new AssertionError(mapName + " invariant broken: " + e.getMessage());
+        }
+    }
+
+    private static void check(GoHmap h) {
+        int flags = h.flags();
+        int count = h.count();
+        int mapB = h.B();
+        require((flags & GoMap.hashWriting) == 0, "hashWriting is set outside a write");
         if (!h.growing()) {
             // nevacuate is not checked here: as in Go it keeps its final value after a growth until the next one.
-            require((h.flags & GoMap.sameSizeGrow) == 0, "sameSizeGrow is set while not growing");
+            require((flags & GoMap.sameSizeGrow) == 0, "sameSizeGrow is set while not growing");
         }
-        if (h.buckets == null) {
-            require(h.count == 0 && h.B == 0, "no buckets but count " + h.count + ", B " + h.B);
+        GoTable t = h.buckets();
+        if (t == null) {
+            require(count == 0 && mapB == 0, "no buckets but count " + count + ", B " + mapB);
             return;
         }
-        GoBuckets t = h.buckets;
-        require(t.B == h.B, "bucket array has B " + t.B + ", map has B " + h.B);
+        require(t.B == mapB, "bucket array has B " + t.B + ", map has B " + mapB);
         Set<Object> keys = new HashSet<>();
         int live = 0;
         int overflowBuckets = walk(h, t, "bucket", keys, -1);
         live += keys.size();
-        if (h.B < 16) {
+        if (mapB < 16) {
             require(
-                    h.noverflow == overflowBuckets,
-                    "noverflow is " + h.noverflow + " but " + overflowBuckets + " overflow buckets are allocated");
+                    h.noverflow() == overflowBuckets,
+                    "noverflow is " + h.noverflow() + " but " + overflowBuckets + " overflow buckets are allocated");
         }
         if (h.growing()) {
-            GoBuckets old = h.oldbuckets;
-            int oldB = h.isSameSizeGrow() ? h.B : h.B - 1;
+            GoTable old = h.oldbuckets();
+            int oldB = h.isSameSizeGrow() ? mapB : mapB - 1;
             require(old.B == oldB, "old bucket array has B " + old.B + ", expected " + oldB);
             int newbit = 1 << oldB;
             require(
-                    h.nevacuate >= 0 && h.nevacuate < newbit,
-                    "nevacuate " + h.nevacuate + " out of [0, " + newbit + ")");
+                    h.nevacuate() >= 0 && h.nevacuate() < newbit,
+                    "nevacuate " + h.nevacuate() + " out of [0, " + newbit + ")");
             int before = keys.size();
-            walk(h, old, "old bucket", keys, h.nevacuate);
+            walk(h, old, "old bucket", keys, h.nevacuate());
             live += keys.size() - before;
             for (int j = 0; j < newbit; j++) {
-                if (!GoMap.evacuated(old, j)) {
+                if (!old.evacuated(j)) {
                     require(
                             liveIn(t, j) == 0,
                             "new bucket " + j + " has entries but old bucket " + j + " is not evacuated");
@@ -54,7 +69,7 @@ final class GoMapInvariants {
                 }
             }
         }
-        require(live == h.count, "count is " + h.count + " but " + live + " live entries were found");
+        require(live == count, "count is " + count + " but " + live + " live entries were found");
     }
 
     /**
@@ -62,13 +77,13 @@ final class GoMapInvariants {
      * of keys. Returns the number of overflow buckets. For an old array, {@code nevacuate} >= 0 and evacuation
      * states are checked; for the current one it is -1.
      */
-    private static int walk(GoMap<?, ?> h, GoBuckets t, String what, Set<Object> keys, int nevacuate) {
+    private static int walk(GoHmap h, GoTable t, String what, Set<Object> keys, int nevacuate) {
         boolean old = nevacuate >= 0;
         int n = 1 << t.B;
         BitSet seen = new BitSet(t.capacity());
         int overflowBuckets = 0;
         for (int i = 0; i < n; i++) {
-            boolean evac = GoMap.evacuated(t, i);
+            boolean evac = t.evacuated(i);
             require(old || !evac, what + " " + i + " of the current array is marked evacuated");
             require(
                     !old || i >= nevacuate || evac,
@@ -84,8 +99,7 @@ final class GoMapInvariants {
                     overflowBuckets++;
                 }
                 for (int s = 0; s < GoMap.bucketCnt; s++) {
-                    int top = t.tophash[(b << GoMap.bucketCntBits) + s] & 0xFF;
-                    int slot = GoMap.keyAt(b, s);
+                    int top = t.top(b, s);
                     boolean evacState = top >= GoMap.evacuatedX && top <= GoMap.evacuatedEmpty;
                     require(
                             evac == evacState,
@@ -98,8 +112,8 @@ final class GoMapInvariants {
                         require(
                                 !restSeen,
                                 what + " " + i + ": live slot " + s + " of bucket " + b + " after an emptyRest slot");
-                        Object key = t.slots[slot];
-                        long hash = GoMap.hash(key, h.hash0);
+                        Object key = t.boxedKey(b, s);
+                        long hash = t.hashAt(b, s, h.hash0());
                         require(
                                 GoMap.tophash(hash) == (byte) top,
                                 what + " " + i + ": key " + key + " has tophash " + (GoMap.tophash(hash) & 0xFF)
@@ -108,13 +122,12 @@ final class GoMapInvariants {
                                 ((int) hash & (n - 1)) == i,
                                 what + " " + i + ": key " + key + " belongs in bucket " + ((int) hash & (n - 1)));
                         require(keys.add(new Wrapped(key)), "key " + key + " is stored twice");
-                        Object found = h.mapaccess2(key);
-                        require(found == t.slots[slot + 1], "key " + key + " is not found by a lookup");
-                    } else if (!evac || (h.flags & GoMap.oldIterator) == 0) {
+                        require(h.lookup(t, b, s) == t.elem(b, s), "key " + key + " is not found by a lookup");
+                    } else if (!evac || (h.flags() & GoMap.oldIterator) == 0) {
                         // Deleted slots, and evacuated ones when no iterator may need them, must not keep garbage
                         // alive.
                         require(
-                                t.slots[slot] == null && t.slots[slot + 1] == null,
+                                t.cleared(b, s),
                                 what + " " + i + ": empty or evacuated slot " + s + " of bucket " + b
                                         + " still references a key or elem");
                     }
@@ -128,11 +141,11 @@ final class GoMapInvariants {
         return overflowBuckets;
     }
 
-    private static int liveIn(GoBuckets t, int i) {
+    private static int liveIn(GoTable t, int i) {
         int live = 0;
         for (int b = i; ; ) {
             for (int s = 0; s < GoMap.bucketCnt; s++) {
-                if ((t.tophash[(b << GoMap.bucketCntBits) + s] & 0xFF) >= GoMap.minTopHash) {
+                if (t.top(b, s) >= GoMap.minTopHash) {
                     live++;
                 }
             }
@@ -145,7 +158,16 @@ final class GoMapInvariants {
 
     private static void require(boolean ok, String message) {
         if (!ok) {
-            throw new AssertionError("GoMap invariant broken: " + message);
+            throw new Broken(message);
+        }
+    }
+
+    /** A broken invariant, turned into an AssertionError that names the map by check(h, mapName). */
+    private static final class Broken extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Broken(String message) {
+            super(message, null, false, false);
         }
     }
 

@@ -3,11 +3,12 @@ package dev.mapscope.maps;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Go's {@code hiter} with {@code mapiterinit} and {@code mapiternext}: walks a {@link GoMap} from a random
- * bucket and slot offset, correctly while the map grows under it. Each {@link #advance()} leaves the next
- * entry in {@link #key} and {@link #elem}. Allocates nothing after construction.
+ * Go's {@code hiter} with {@code mapiterinit} and {@code mapiternext}: walks a {@link GoMap} or a {@link GoLongMap}
+ * from a random bucket and slot offset, correctly while the map grows under it. Each {@link #advance()} leaves the
+ * next entry in {@link #key} (a GoMap's) or {@link #longKey} (a GoLongMap's) and {@link #elem}. Allocates nothing
+ * after construction.
  */
-final class GoMapIterator<K, V> {
+final class GoMapIterator {
     /*
      * Go's walk: buckets in order from startBucket, wrapping around once; in each bucket the overflow chain in
      * order; in each bucket the eight slots starting at offset. (table, bptr) is Go's bptr, a bucket pointer:
@@ -18,9 +19,9 @@ final class GoMapIterator<K, V> {
     /** Go's noCheck: checkBucket value meaning "no filtering". */
     static final int noCheck = -1;
 
-    final GoMap<K, V> h;
+    final GoHmap h;
     /** The map's bucket array when the iteration started (Go's it.buckets), and its B. */
-    final GoBuckets buckets;
+    final GoTable buckets;
 
     final int B;
     final int startBucket;
@@ -33,7 +34,7 @@ final class GoMapIterator<K, V> {
     /** Current bucket: an index into table, or -1 for none (Go's nil bptr). */
     int bptr = -1;
 
-    GoBuckets table;
+    GoTable table;
     /** Next slot to look at in bptr (counted from offset). */
     int i;
 
@@ -41,17 +42,19 @@ final class GoMapIterator<K, V> {
     /** Set when the walk is over, or was empty from the start. */
     boolean done;
 
-    /** The current entry, valid after advance() returned true. */
+    /** The current entry, valid after advance() returned true: key of a GoMap, longKey of a GoLongMap. */
     Object key;
+
+    long longKey;
 
     Object elem;
 
     /** Go's mapiterinit, minus its first mapiternext (Java iterators fetch lazily). */
-    GoMapIterator(GoMap<K, V> h) {
+    GoMapIterator(GoHmap h) {
         this.h = h;
-        this.buckets = h.buckets;
-        this.B = h.B;
-        if (h.count == 0 || buckets == null) {
+        this.buckets = h.buckets();
+        this.B = h.B();
+        if (h.count() == 0 || buckets == null) {
             done = true;
             startBucket = 0;
             offset = 0;
@@ -65,7 +68,7 @@ final class GoMapIterator<K, V> {
         // Remember we have an iterator. Runs concurrently with other iterators' mapiterinit: atomic OR, as Go's
         // atomic.Or8, so that two readers cannot lose each other's bits (not on a hot path: once per iterator).
         int both = GoMap.iterator | GoMap.oldIterator;
-        if ((h.flags & both) != both) {
+        if ((h.flags() & both) != both) {
             h.orFlagsAtomically(both);
         }
     }
@@ -75,13 +78,13 @@ final class GoMapIterator<K, V> {
         if (done) {
             return false;
         }
-        GoMap<K, V> h = this.h;
+        GoHmap h = this.h;
         if ((h.flagsOpaque() & GoMap.hashWriting) != 0) {
             throw h.concurrentError(ConcurrentMapError.CONCURRENT_MAP_ITERATION_AND_MAP_WRITE);
         }
         int bucket = this.bucket;
         int b = this.bptr;
-        GoBuckets t = this.table;
+        GoTable t = this.table;
         int i = this.i;
         int checkBucket = this.checkBucket;
         for (; ; ) { // next:
@@ -93,14 +96,14 @@ final class GoMapIterator<K, V> {
                     elem = null;
                     return false;
                 }
-                if (h.growing() && B == h.B) {
+                if (h.growing() && B == h.B()) {
                     // The iterator started in the middle of a growth, and the growth is not done yet. If the bucket we
                     // are looking at has not been filled in yet (its old bucket is not evacuated), walk the old bucket
                     // and return only the entries that will move to this bucket.
                     int oldbucket = bucket & h.oldbucketmask();
-                    t = h.oldbuckets;
+                    t = h.oldbuckets();
                     b = oldbucket;
-                    if (!GoMap.evacuated(t, b)) {
+                    if (!t.evacuated(b)) {
                         checkBucket = bucket;
                     } else {
                         t = buckets;
@@ -121,30 +124,27 @@ final class GoMapIterator<K, V> {
             }
             for (; i < GoMap.bucketCnt; i++) {
                 int offi = (i + offset) & (GoMap.bucketCnt - 1);
-                byte top = t.tophash[(b << GoMap.bucketCntBits) + offi];
-                if (GoMap.isEmpty(top) || top == GoMap.evacuatedEmpty) {
+                int top = t.top(b, offi);
+                if (top <= GoMap.emptyOne || top == GoMap.evacuatedEmpty) {
                     // Go: emptyRest is hard to use here, as we start iterating in the middle of a bucket.
                     continue;
                 }
-                int s = GoMap.keyAt(b, offi);
-                Object k = t.slots[s];
                 if (checkBucket != noCheck && !h.isSameSizeGrow()) {
                     // The iterator started during a growth to a larger size that is not done yet, and this is an old
                     // bucket that was not evacuated when we started it: skip the keys bound for the other new bucket.
-                    long hash = GoMap.hash(k, h.hash0);
+                    long hash = t.hashAt(b, offi, h.hash0());
                     if (((int) hash & GoMap.bucketMask(B)) != checkBucket) {
                         continue;
                     }
                 }
                 if (top != GoMap.evacuatedX && top != GoMap.evacuatedY) {
                     // This is the golden data, we can return it.
-                    key = k;
-                    elem = t.slots[s + 1];
+                    h.take(t, b, offi, this);
                 } else {
                     // The table has grown since the iterator started: the golden data for this key is now somewhere
                     // else. Look it up in the current table; this handles keys deleted, updated, or deleted and
                     // re-inserted since.
-                    if (!h.mapaccessK(k, this)) {
+                    if (!h.mapaccessK(t, b, offi, this)) {
                         continue; // the key has been deleted
                     }
                 }

@@ -24,41 +24,26 @@ public final class GoMapSnapshot {
     /** Same for the old buckets while growing, else empty. */
     private final byte[][] oldChains;
 
-    private GoMapSnapshot(GoMap<?, ?> h) {
-        this.B = h.B;
-        this.count = h.count;
-        this.noverflow = h.noverflow;
-        this.nevacuate = h.nevacuate;
-        this.flags = h.flags;
-        this.growing = h.growing();
+    private GoMapSnapshot(GoHmap h) {
+        this.B = h.B();
+        this.count = h.count();
+        this.noverflow = h.noverflow();
+        this.nevacuate = h.nevacuate();
+        this.flags = h.flags();
+        GoTable old = h.oldbuckets();
+        this.growing = old != null;
         this.sameSizeGrow = h.isSameSizeGrow();
         this.oldB = growing ? Integer.numberOfTrailingZeros(h.noldbuckets()) : -1;
-        this.chains = h.buckets == null ? new byte[][] {new byte[GoMap.bucketCnt]} : copyChains(h.buckets);
-        this.oldChains = growing ? copyChains(h.oldbuckets) : new byte[0][];
+        GoTable t = h.buckets();
+        this.chains = t == null ? new byte[][] {new byte[GoMap.bucketCnt]} : copyChains(t);
+        this.oldChains = growing ? copyChains(old) : new byte[0][];
     }
 
-    private GoMapSnapshot(GoLongMap<?> h) {
-        this.B = h.B;
-        this.count = h.count;
-        this.noverflow = h.noverflow;
-        this.nevacuate = h.nevacuate;
-        this.flags = h.flags;
-        this.growing = h.growing();
-        this.sameSizeGrow = h.isSameSizeGrow();
-        this.oldB = growing ? Integer.numberOfTrailingZeros(h.noldbuckets()) : -1;
-        this.chains = h.buckets == null ? new byte[][] {new byte[GoMap.bucketCnt]} : copyChains(h.buckets);
-        this.oldChains = growing ? copyChains(h.oldbuckets) : new byte[0][];
-    }
-
-    static GoMapSnapshot of(GoMap<?, ?> h) {
+    static GoMapSnapshot of(GoHmap h) {
         return new GoMapSnapshot(h);
     }
 
-    static GoMapSnapshot of(GoLongMap<?> h) {
-        return new GoMapSnapshot(h);
-    }
-
-    private static byte[][] copyChains(GoLongBuckets t) {
+    private static byte[][] copyChains(GoTable t) {
         int n = 1 << t.B;
         byte[][] out = new byte[n][];
         for (int i = 0; i < n; i++) {
@@ -74,29 +59,6 @@ public final class GoMapSnapshot {
             int j = 0;
             for (int b = i; j < len; j++) {
                 t.copyTophash(b, chain, j * GoMap.bucketCnt);
-                b = t.overflow[b];
-            }
-            out[i] = chain;
-        }
-        return out;
-    }
-
-    private static byte[][] copyChains(GoBuckets t) {
-        int n = 1 << t.B;
-        byte[][] out = new byte[n][];
-        for (int i = 0; i < n; i++) {
-            int len = 0;
-            for (int b = i; ; ) {
-                len++;
-                b = t.overflow[b];
-                if (b == 0 || len > t.capacity()) {
-                    break;
-                }
-            }
-            byte[] chain = new byte[len * GoMap.bucketCnt];
-            int j = 0;
-            for (int b = i; j < len; j++) {
-                System.arraycopy(t.tophash, b << GoMap.bucketCntBits, chain, j * GoMap.bucketCnt, GoMap.bucketCnt);
                 b = t.overflow[b];
             }
             out[i] = chain;
