@@ -62,6 +62,20 @@ class HtmlReportBrowserTest {
                         "\"request-22\"",
                         "com.example.quotes.QuoteCache.put(QuoteCache.java:50)",
                         "com.example.sessions.Sweeper.expire(Sweeper.java:19)");
+        // The field and the fix, in the box above each finding's details.
+        assertThat(dom)
+                .contains(
+                        "<p class=\"field\"><span class=\"label\">field</span> <code>"
+                                + "com.example.quotes.QuoteCache.quotes</code>",
+                        "<p class=\"fix\"><span class=\"label\">fix</span> use a ConcurrentHashMap and"
+                                + " computeIfAbsent",
+                        "297 of 300 writes followed a miss of the same key",
+                        "<code>mapscope bench --mix 93/7 --threads 8</code>",
+                        "unknown <span class=\"how\">(a parameter of Sweeper.expire (the caller passed it in))");
+        assertThat(dom.indexOf("class=\"answer\""))
+                .as("the field and the fix come before the stacks")
+                .isPositive()
+                .isLessThan(dom.indexOf("class=\"threads\""));
     }
 
     @Test

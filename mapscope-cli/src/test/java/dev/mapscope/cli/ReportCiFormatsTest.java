@@ -232,6 +232,52 @@ class ReportCiFormatsTest {
         assertThat(r.out()).startsWith("2 map races in ");
     }
 
+    /** The field that holds the map and the fix with its reason reach every CI format. */
+    @Test
+    void theFieldAndTheFixReachSarifJUnitXmlAndGitHub() throws Exception {
+        String line = finding("5555eeee6666ffff", "unsynchronized-write", LOCAL_FRAME, LOCAL_FRAME, 3)
+                .replace(
+                        "\"allocatedAt\":null",
+                        "\"allocatedAt\":null,\"field\":{\"name\":\"com.example.Cache.map\",\"static\":true,"
+                                + "\"frame\":\"" + LOCAL_FRAME + "\"},\"fieldNote\":null,\"fix\":{\"advice\":"
+                                + "\"use a ConcurrentHashMap (reads take no lock)\",\"because\":\"read-mostly: 900"
+                                + " reads, 10 writes (99% reads)\",\"bench\":\"mapscope bench --mix 99/1 --threads"
+                                + " 8\"}");
+        assertThat(line).as("the fixture line carries a field").contains("\"field\":{");
+        Path findings = write("field.jsonl", line);
+        Path sarif = dir.resolve("field.sarif");
+        Path xml = dir.resolve("TEST-field.xml");
+        Cli.Result r = Cli.run(
+                "report", findings.toString(), "--sarif", sarif.toString(), "--junit-xml", xml.toString(), "--github");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        String message = "; the map is field com.example.Cache.map; fix: use a ConcurrentHashMap (reads take no"
+                + " lock) (read-mostly: 900 reads, 10 writes (99% reads))";
+
+        JsonNode log = JSON.readTree(sarif.toFile());
+        assertThat(schemaErrors(log)).isEmpty();
+        JsonNode result = log.at("/runs/0/results/0");
+        assertThat(result.at("/message/text").asText()).endsWith(message);
+        assertThat(result.at("/properties/field").asText()).isEqualTo("com.example.Cache.map");
+        assertThat(result.at("/properties/fieldStatic").asBoolean()).isTrue();
+        assertThat(result.at("/properties/fix").asText()).isEqualTo("use a ConcurrentHashMap (reads take no lock)");
+        assertThat(result.at("/properties/fixBecause").asText()).startsWith("read-mostly: 900 reads");
+        assertThat(result.at("/properties/fixBench").asText()).isEqualTo("mapscope bench --mix 99/1 --threads 8");
+
+        Element failure = (Element)
+                parse(xml).getDocumentElement().getElementsByTagName("failure").item(0);
+        assertThat(failure.getAttribute("message")).endsWith(message);
+        assertThat(failure.getTextContent())
+                .contains(
+                        "    field:     com.example.Cache.map (static field), read at " + LOCAL_FRAME,
+                        "    fix:       use a ConcurrentHashMap (reads take no lock)",
+                        "    because:   read-mostly: 900 reads, 10 writes (99% reads)",
+                        "    compare:   mapscope bench --mix 99/1 --threads 8");
+
+        assertThat(r.out().lines().filter(l -> l.startsWith("::error")))
+                .singleElement()
+                .satisfies(a -> assertThat(a).contains(message.replace("%", "%25")));
+    }
+
     @Test
     void withoutFailOnRaceTheExitStaysZero() throws IOException {
         assertThat(Cli.run("report", twoRaces().toString(), "--github").exit()).isZero();

@@ -45,6 +45,12 @@ class ReportCommandTest {
                         "allocated: com.example.quotes.QuoteCache.<init>(QuoteCache.java:42)",
                         "java.util.HashMap (inside a java.util.HashSet)",
                         "bucket:    17, key hash 12345",
+                        "field:     com.example.quotes.QuoteCache.quotes (instance field), read at "
+                                + "com.example.quotes.QuoteCache.put(QuoteCache.java:50)",
+                        "fix:       use a ConcurrentHashMap and computeIfAbsent",
+                        "because:   297 of 300 writes followed a miss of the same key by the same thread",
+                        "compare:   mapscope bench --mix 93/7 --threads 8",
+                        "field:     unknown (a parameter of Sweeper.expire (the caller passed it in))",
                         "thread \"main <&> \"quoted\"\" (id 1), add, the other writer (it had left the map; its stack "
                                 + "when the race was found):")
                 .as("an allocation site the agent did not record is not printed")

@@ -4,6 +4,8 @@ import dev.mapscope.agent.boot.race.MapWatch;
 import dev.mapscope.agent.boot.race.Race;
 import dev.mapscope.agent.protocol.Frames;
 import dev.mapscope.agent.protocol.Json;
+import dev.mapscope.agent.race.explain.FieldNamer;
+import dev.mapscope.agent.race.explain.MapField;
 import java.lang.ref.WeakReference;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,6 +53,10 @@ public final class Finding {
     private final java.util.Set<String> aliases = new java.util.HashSet<>();
     /** guarded by this: occurrences whose pair of code paths was beyond MAX_PATHS */
     private long otherPaths;
+    /** guarded by this: what the map was seen doing, or null when not counted */
+    private Usage usage;
+    /** the field holding the map, named once by {@link #nameField()} (the reporter's thread); null until then */
+    private volatile MapField field;
 
     /** One thread of a finding. */
     public static final class Side {
@@ -272,6 +278,62 @@ public final class Finding {
         return count;
     }
 
+    /** What the map was seen doing while it was suspected, or null when that was not counted. */
+    public synchronized Usage usage() {
+        return usage;
+    }
+
+    synchronized void usage(Usage u) {
+        usage = u;
+    }
+
+    /** The fix recommended from the kind, the map's class and the usage (see {@link Fix}). */
+    public synchronized Fix fix() {
+        return Fix.of(kind, mapClass, backingOf, usage);
+    }
+
+    /**
+     * The field that holds the map, named from the bytecode of the example's first application frame (or the
+     * other thread's when the first cannot say), once: the reporter calls this on its own thread before the
+     * finding is written. Never throws.
+     */
+    public MapField nameField() {
+        MapField f = field;
+        if (f != null) {
+            return f;
+        }
+        synchronized (FieldNamer.class) { // one naming at a time; never under this finding's monitor
+            f = field;
+            if (f == null) {
+                Side a = current();
+                Side b = other();
+                List<ClassLoader> loaders = new ArrayList<>();
+                for (Side s : List.of(a, b)) {
+                    Thread t = s.thread();
+                    if (t != null) {
+                        try {
+                            loaders.add(t.getContextClassLoader());
+                        } catch (RuntimeException e) {
+                            // not allowed to ask: the system class loader is tried anyway
+                        }
+                    }
+                }
+                f = FieldNamer.name(a.stack, loaders);
+                if (!f.known() && !b.stack.isEmpty()) {
+                    MapField g = FieldNamer.name(b.stack, loaders);
+                    f = g.known() ? g : f;
+                }
+                field = f;
+            }
+        }
+        return f;
+    }
+
+    /** The field if it was named already, else null (never names it: safe on any thread). */
+    public MapField namedField() {
+        return field;
+    }
+
     /** The user's name for an instrumented method. */
     static String operationName(String method) {
         switch (method) {
@@ -449,7 +511,10 @@ public final class Finding {
                 .append(Json.str(backingOf))
                 .append(",\"mapId\":")
                 .append(Json.str(mapId))
-                .append(",\"allocatedAt\":null")
+                .append(",\"allocatedAt\":null");
+        fieldJson(b);
+        b.append(",\"fix\":")
+                .append(Fix.of(kind, mapClass, backingOf, usage).json())
                 .append(",\"operation\":")
                 .append(Json.str(operation))
                 .append(",\"bucket\":")
@@ -483,6 +548,24 @@ public final class Finding {
         return b.toString();
     }
 
+    /** {@code "field":{"name":...,"static":...,"frame":...}} or null, and {@code "fieldNote"}. */
+    private void fieldJson(StringBuilder b) {
+        MapField f = field;
+        b.append(",\"field\":");
+        if (f != null && f.known()) {
+            b.append("{\"name\":")
+                    .append(Json.str(f.name()))
+                    .append(",\"static\":")
+                    .append(f.isStatic())
+                    .append(",\"frame\":")
+                    .append(Json.str(f.frame()))
+                    .append('}');
+        } else {
+            b.append("null");
+        }
+        b.append(",\"fieldNote\":").append(Json.str(f == null ? "not named yet" : f.note()));
+    }
+
     private static void side(StringBuilder b, Side s) {
         b.append("{\"name\":")
                 .append(Json.str(s.name))
@@ -510,8 +593,15 @@ public final class Finding {
         b.append(']');
     }
 
-    /** The readable form printed on stderr and used as a failing test's message. */
-    public synchronized String text() {
+    /** The readable form printed on stderr and used as a failing test's message; names the field if not yet done. */
+    public String text() {
+        MapField f = nameField();
+        synchronized (this) {
+            return text(f);
+        }
+    }
+
+    private String text(MapField f) {
         StringBuilder b = new StringBuilder(1024);
         boolean overlap = exampleKind.equals(Race.CONCURRENT);
         b.append("mapscope: ")
@@ -531,6 +621,7 @@ public final class Finding {
                 .append("   bucket: ")
                 .append(bucket == -1 ? "unknown" : Integer.toString(bucket))
                 .append('\n');
+        fieldText(b, f);
         b.append("  thread \"")
                 .append(current.name)
                 .append("\" (id ")
@@ -585,19 +676,27 @@ public final class Finding {
                     .append(paths.size() == 2 && otherPaths == 0 ? "" : "s")
                     .append(" of code paths (the JSON report lists them)\n");
         }
-        b.append("  fix: ").append(hint()).append('\n');
+        Fix fix = Fix.of(kind, mapClass, backingOf, usage);
+        b.append("  fix: ").append(fix.advice()).append('\n');
+        b.append("       because: ").append(fix.because()).append('\n');
+        if (fix.bench() != null) {
+            b.append("       compare: ").append(fix.bench()).append('\n');
+        }
         b.append("  finding ").append(id).append(", seen ").append(count()).append(count() == 1 ? " time" : " times");
         return b.toString();
     }
 
-    private String hint() {
-        if (kind.equals(Race.CONCURRENT)) {
-            return "two threads wrote this map at the same time: guard every access with one lock, or use a "
-                    + "ConcurrentHashMap (entries are being lost or the table corrupted).";
+    /** {@code field: com.example.Cache.map (static, read at ...)} or {@code field: unknown (why)}. */
+    private static void fieldText(StringBuilder b, MapField f) {
+        if (f.known()) {
+            b.append("  field: ")
+                    .append(f.name())
+                    .append(f.isStatic() ? " (static field, read at " : " (instance field, read at ")
+                    .append(f.frame())
+                    .append(")\n");
+        } else {
+            b.append("  field: unknown (").append(f.note()).append(")\n");
         }
-        return "two threads wrote this map without synchronising: guard every access with one lock (a read lock "
-                + "is not enough), hand the map over through Thread.start/join, a BlockingQueue or a Future, "
-                + "or use a ConcurrentHashMap.";
     }
 
     /** Where the thread was started: the frames above Thread.start down to the first of the application's. */

@@ -39,9 +39,18 @@ public final class Reporter implements Sink {
      * No bound is silent: the first time one is reached (MAX_FINDINGS, tier-2 threads, histories pushed
      * out of the table, races over the stack budget, hidden JDK-internal races), one mapscope: line says
      * so; the summary line counts each.
+     *
+     * A new finding is written (its first JSON line, its text on stderr) by the reporter's own thread,
+     * mapscope-explain, once that thread has named the map's field from the application's bytecode
+     * (Finding.nameField): reading class files and running ASM is kept off the application's threads. Until
+     * then the finding is recorded and counted but not written (written.get(i) == 0). close() writes whatever
+     * is still waiting, naming it on the closing thread (the exit hook, a detach). With halt-on-race the
+     * detecting thread waits up to HALT_WAIT_MILLIS for its finding to be written before it halts the JVM.
      */
     static final int MAX_FINDINGS = 1024;
     static final int MAX_HIDDEN_CALLERS = 10;
+    /** how long halt-on-race waits for its finding to be named and written */
+    static final long HALT_WAIT_MILLIS = 10_000;
 
     private final Outputs options;
     private final PrintStream err;
@@ -50,8 +59,17 @@ public final class Reporter implements Sink {
     private final List<BufferedWriter> writers = new ArrayList<>();
     /** guarded by this; index + 1 is the key handed to MapWatch */
     private final List<Finding> findings = new ArrayList<>();
-    /** guarded by this: the count last written for findings.get(i) */
+    /** guarded by this: the count last written for findings.get(i); 0 until its first line is written */
     private final List<Long> written = new ArrayList<>();
+    /** guarded by this: new findings waiting for the explainer, oldest first (it removes one once written) */
+    private final java.util.ArrayDeque<Finding> unexplained = new java.util.ArrayDeque<>();
+    /** guarded by this: findings whose text has been printed (or that print nothing), for halt-on-race */
+    private final java.util.Set<Finding> shown = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+    /** guarded by this: texts the explainer is printing now, outside this monitor (close() waits for them) */
+    private int printing;
+
+    private Thread explainer;
     /** guarded by this */
     private long dropped;
     /** guarded by this: tier-2 races on JDK-internal maps, and their distinct callers (at most MAX_HIDDEN_CALLERS) */
@@ -98,6 +116,60 @@ public final class Reporter implements Sink {
                 throw new IllegalArgumentException("cannot write the findings file " + p + ": " + e.getMessage());
             }
         }
+        explainer = new Thread(this::explainLoop, "mapscope-explain");
+        explainer.setDaemon(true);
+        explainer.start();
+    }
+
+    /** The explainer's loop: names the field of each new finding, then writes the finding. */
+    private void explainLoop() {
+        MapWatch.ignoreCurrentThread();
+        while (true) {
+            Finding f;
+            synchronized (this) {
+                while (unexplained.isEmpty() && !closed) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (closed) {
+                    return;
+                }
+                f = unexplained.peek(); // stays queued while it is named, so that close() writes it if we stop
+            }
+            f.nameField(); // never throws; outside this monitor: detecting threads do not wait for it
+            publish(f);
+        }
+    }
+
+    /** Writes a named finding's first JSON line, then prints its text; once per finding. */
+    private void publish(Finding f) {
+        synchronized (this) {
+            int i = findings.indexOf(f);
+            if (i < 0 || written.get(i) != 0 || !unexplained.remove(f)) {
+                return;
+            }
+            written.set(i, f.count());
+            writeLine(f.json());
+            if (!options.stderr()) {
+                shown.add(f);
+                notifyAll();
+                return;
+            }
+            printing++;
+        }
+        try {
+            err.println(f.text()); // outside the monitor: stderr's lock is never taken while holding this one
+            err.flush();
+        } finally {
+            synchronized (this) {
+                printing--;
+                shown.add(f);
+                notifyAll();
+            }
+        }
     }
 
     @Override
@@ -128,7 +200,7 @@ public final class Reporter implements Sink {
             }
             if (i >= 0) {
                 Finding old = findings.get(i);
-                if (old.merge(f)) {
+                if (old.merge(f) && written.get(i) != 0) { // not yet written: its first line will be the latest
                     written.set(i, old.count());
                     writeLine(old.json());
                 }
@@ -143,18 +215,16 @@ public final class Reporter implements Sink {
                 return 0;
             } else {
                 findings.add(f);
-                written.add(1L);
+                written.add(0L);
                 key = findings.size();
                 isNew = true;
-                writeLine(f.json());
+                unexplained.add(f);
+                notifyAll();
                 if (options.haltOnRace()) {
+                    awaitShown(f);
                     close(); // the summary, and no other finding: this one is the reason for exit 66
                 }
             }
-        }
-        if (isNew && options.stderr()) {
-            err.println(f.text());
-            err.flush();
         }
         for (Consumer<Finding> l : listeners) {
             l.accept(f);
@@ -192,6 +262,23 @@ public final class Reporter implements Sink {
     private static boolean jdkInternal(Finding f) {
         String caller = Finding.caller(f.current().stack());
         return caller == null || Finding.isJdk(caller.substring(0, caller.lastIndexOf('.', caller.indexOf('('))));
+    }
+
+    /** Waits (bounded) until the explainer has written and printed {@code f}; guarded by this. */
+    private void awaitShown(Finding f) {
+        long end = System.nanoTime() + HALT_WAIT_MILLIS * 1_000_000;
+        while (!shown.contains(f) && explainer != null && explainer.isAlive()) {
+            long left = (end - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                return;
+            }
+            try {
+                wait(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** Says {@code line} on stderr the first time limit {@code what} is reached; guarded by this. */
@@ -277,7 +364,7 @@ public final class Reporter implements Sink {
         for (int i = 0; i < findings.size(); i++) {
             Finding f = findings.get(i);
             long c = f.count();
-            if (c != written.get(i)) {
+            if (written.get(i) != 0 && c != written.get(i)) {
                 written.set(i, c);
                 writeLine(f.json());
             }
@@ -288,6 +375,28 @@ public final class Reporter implements Sink {
     public synchronized void close() {
         if (closed) {
             return;
+        }
+        long end = System.nanoTime() + HALT_WAIT_MILLIS * 1_000_000;
+        while (printing > 0 && System.nanoTime() < end) { // a text on its way to stderr comes before the summary
+            try {
+                wait(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        // Findings the explainer has not written yet are named here, on the closing thread, and written.
+        for (Finding f : new ArrayList<>(unexplained)) {
+            f.nameField();
+            int i = findings.indexOf(f);
+            unexplained.remove(f);
+            written.set(i, f.count());
+            writeLine(f.json());
+            if (options.stderr() && !shown.contains(f)) {
+                err.println(f.text());
+                err.flush();
+            }
+            shown.add(f);
         }
         flushCounts();
         StringBuilder hidden = new StringBuilder("[");
@@ -301,6 +410,7 @@ public final class Reporter implements Sink {
                 + ",\"unexamined\":" + MapWatch.unexamined()
                 + ",\"time\":" + Json.str(Instant.now().toString()) + "}");
         closed = true;
+        notifyAll(); // the explainer ends
         for (BufferedWriter w : writers) {
             try {
                 w.close();

@@ -148,7 +148,24 @@ public final class Findings {
                 List.copyOf(threads),
                 n.path("count").asLong(1),
                 text(n, "time"),
-                Math.max(1, n.path("paths").size()));
+                Math.max(1, n.path("paths").size()),
+                field(n.get("field")),
+                text(n, "fieldNote"),
+                fix(n.get("fix")));
+    }
+
+    private static ReportedFinding.Field field(JsonNode f) {
+        if (f == null || !f.isObject() || !f.hasNonNull("name")) {
+            return null;
+        }
+        return new ReportedFinding.Field(text(f, "name"), f.path("static").asBoolean(false), text(f, "frame"));
+    }
+
+    private static ReportedFinding.Fix fix(JsonNode f) {
+        if (f == null || !f.isObject() || !f.hasNonNull("advice")) {
+            return null;
+        }
+        return new ReportedFinding.Fix(text(f, "advice"), text(f, "because"), text(f, "bench"));
     }
 
     private static String text(JsonNode n, String field) {
@@ -185,7 +202,10 @@ public final class Findings {
                             a.threads(),
                             a.count() + b.count(),
                             later(a.time(), b.time()),
-                            Math.max(a.paths(), b.paths())));
+                            Math.max(a.paths(), b.paths()),
+                            a.field() != null ? a.field() : b.field(),
+                            a.field() != null ? a.fieldNote() : b.fieldNote(),
+                            a.fix() != null ? a.fix() : b.fix()));
         }
         return List.copyOf(byPaths.values());
     }

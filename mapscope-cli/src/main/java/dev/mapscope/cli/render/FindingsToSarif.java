@@ -83,6 +83,19 @@ public final class FindingsToSarif {
             if (f.mapId() != null) {
                 props.put("mapId", f.mapId());
             }
+            if (f.field() != null) {
+                props.put("field", f.field().name());
+                props.put("fieldStatic", f.field().isStatic());
+            } else if (f.fieldNote() != null) {
+                props.put("fieldNote", f.fieldNote());
+            }
+            if (f.fix() != null) {
+                props.put("fix", f.fix().advice());
+                props.put("fixBecause", f.fix().because());
+                if (f.fix().bench() != null) {
+                    props.put("fixBench", f.fix().bench());
+                }
+            }
         }
         return log;
     }

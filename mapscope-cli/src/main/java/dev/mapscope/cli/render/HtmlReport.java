@@ -48,10 +48,9 @@ public final class HtmlReport {
         }
         if (n > 0) {
             body.append("<ul class=\"notes\">\n")
-                    .append("<li>To fix a finding, make every write to that map go through one lock, or replace the map"
-                            + " with <code>java.util.concurrent.ConcurrentHashMap</code> (it is safe for concurrent"
-                            + " writers; compound check-then-put steps need <code>computeIfAbsent</code> or"
-                            + " <code>merge</code>).</li>\n")
+                    .append("<li>Each finding's fix is chosen from its kind, the map's class and, when the agent"
+                            + " counted them, the map's reads, writes, iterations and check-then-act writes;"
+                            + " <code>mapscope bench</code> measures the safe maps on this machine.</li>\n")
                     .append("<li>An unknown allocation site means the map was created before the agent was"
                             + " loaded (for example when it was attached to a running JVM).</li>\n");
             Findings.Summary s = findings.summary();
@@ -101,6 +100,7 @@ public final class HtmlReport {
         b.append("<p class=\"explain\">")
                 .append(escape(capitalize(f.kindExplanation())))
                 .append(".</p>\n");
+        answer(b, f);
         b.append("<table class=\"meta\">\n");
         row(b, "map", f.mapDescription() + (f.mapId() == null ? "" : "  \u2014  " + f.mapId()));
         if (f.allocatedAt() != null) {
@@ -149,6 +149,44 @@ public final class HtmlReport {
             b.append("</div>\n");
         }
         b.append("</div>\n</section>\n");
+    }
+
+    /** The field that holds the map and the fix, in a box above the details: what the reader came for. */
+    private static void answer(StringBuilder b, ReportedFinding f) {
+        if (f.field() == null && f.fieldNote() == null && f.fix() == null) {
+            return; // an older agent's finding
+        }
+        b.append("<div class=\"answer\">\n");
+        if (f.field() != null) {
+            b.append("<p class=\"field\"><span class=\"label\">field</span> <code>")
+                    .append(escape(f.field().name()))
+                    .append("</code> <span class=\"how\">")
+                    .append(f.field().isStatic() ? "static field" : "instance field");
+            if (f.field().frame() != null) {
+                b.append(", read at <code>").append(escape(f.field().frame())).append("</code>");
+            }
+            b.append("</span></p>\n");
+        } else if (f.fieldNote() != null) {
+            b.append("<p class=\"field\"><span class=\"label\">field</span> unknown <span class=\"how\">(")
+                    .append(escape(f.fieldNote()))
+                    .append(")</span></p>\n");
+        }
+        if (f.fix() != null) {
+            b.append("<p class=\"fix\"><span class=\"label\">fix</span> ")
+                    .append(escape(f.fix().advice()))
+                    .append("</p>\n");
+            if (f.fix().because() != null) {
+                b.append("<p class=\"because\"><span class=\"label\">because</span> ")
+                        .append(escape(f.fix().because()))
+                        .append("</p>\n");
+            }
+            if (f.fix().bench() != null) {
+                b.append("<p class=\"bench\"><span class=\"label\">compare</span> <code>")
+                        .append(escape(f.fix().bench()))
+                        .append("</code></p>\n");
+            }
+        }
+        b.append("</div>\n");
     }
 
     /** Where the thread was started, under its stack. */

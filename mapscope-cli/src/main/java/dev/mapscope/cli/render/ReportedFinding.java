@@ -19,7 +19,24 @@ public record ReportedFinding(
         List<Racer> threads,
         long count,
         String time,
-        int paths) {
+        int paths,
+        Field field,
+        String fieldNote,
+        Fix fix) {
+
+    /** The field that holds the map ({@code com.example.Cache.map}) and the frame whose bytecode read it. */
+    public record Field(String name, boolean isStatic, String frame) {}
+
+    /** What to do about the race: the advice, its reason (in numbers when counted), a bench command or null. */
+    public record Fix(String advice, String because, String bench) {}
+
+    /** "com.example.Cache.map (static field)", or "unknown (why)" when the agent could not name it. */
+    String fieldDescription() {
+        if (field != null) {
+            return field.name() + (field.isStatic() ? " (static field)" : " (instance field)");
+        }
+        return "unknown" + (fieldNote == null ? "" : " (" + fieldNote + ")");
+    }
 
     /**
      * One of the two threads of a finding: {@code threads[0]} detected the race, {@code threads[1]} is the other.

@@ -103,6 +103,15 @@ record SourceFrame(String method, String packagePath, int line, String localPath
         if (f.count() > 1) {
             b.append(", seen ").append(f.count()).append(" times");
         }
+        if (f.field() != null) {
+            b.append("; the map is field ").append(f.field().name());
+        }
+        if (f.fix() != null) {
+            b.append("; fix: ").append(f.fix().advice());
+            if (f.fix().because() != null) {
+                b.append(" (").append(f.fix().because()).append(')');
+            }
+        }
         return b.toString();
     }
 }

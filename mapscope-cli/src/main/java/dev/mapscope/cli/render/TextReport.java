@@ -39,6 +39,12 @@ public final class TextReport {
                 number, f.kind(), f.mapClass(), f.operation(), f.count() > 1 ? "  (seen " + f.count() + " times)" : "");
         out.println("    " + f.kindExplanation());
         out.println("    map:       " + f.mapDescription() + (f.mapId() == null ? "" : "  " + f.mapId()));
+        if (f.field() != null || f.fieldNote() != null) {
+            out.println("    field:     " + f.fieldDescription()
+                    + (f.field() != null && f.field().frame() != null
+                            ? ", read at " + f.field().frame()
+                            : ""));
+        }
         if (f.allocatedAt() != null) {
             out.println("    allocated: " + f.allocatedAt());
         }
@@ -73,7 +79,22 @@ public final class TextReport {
             out.println("    the same racing lines were reached from " + (f.paths() - 1) + " other pair"
                     + (f.paths() == 2 ? "" : "s") + " of code paths (the JSON report lists them)");
         }
+        printFix(f, "    ", out);
         out.flush();
+    }
+
+    /** The fix: its advice, why, and the bench command, when the agent wrote one. */
+    private static void printFix(ReportedFinding f, String indent, PrintWriter out) {
+        if (f.fix() == null) {
+            return;
+        }
+        out.println(indent + "fix:       " + f.fix().advice());
+        if (f.fix().because() != null) {
+            out.println(indent + "because:   " + f.fix().because());
+        }
+        if (f.fix().bench() != null) {
+            out.println(indent + "compare:   " + f.fix().bench());
+        }
     }
 
     /** One finding in three lines: what, and where each thread's own code called the map. */
@@ -96,6 +117,12 @@ public final class TextReport {
                             ? "(" + (r.stackNote().isEmpty() ? "no stack recorded" : r.stackNote()) + ")"
                             : "at " + ReportedFinding.callSite(r.stack()),
                     r.startSite() == null ? "" : "   (started at " + r.startSite() + ")");
+        }
+        if (f.field() != null || f.fieldNote() != null) {
+            out.printf("%s    %-" + width + "s  %s%n", indent, "field", f.fieldDescription());
+        }
+        if (f.fix() != null) {
+            out.printf("%s    %-" + width + "s  %s%n", indent, "fix", f.fix().advice());
         }
     }
 
