@@ -165,6 +165,11 @@ final class Agent {
         }
     }
 
+    /** True if the current installation was given halt-on-race=true. */
+    static synchronized boolean haltOnRace() {
+        return transformer != null && options != null && options.haltOnRace;
+    }
+
     static synchronized boolean installed() {
         return transformer != null;
     }

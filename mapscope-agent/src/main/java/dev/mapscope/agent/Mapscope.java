@@ -101,6 +101,31 @@ public final class Mapscope {
         return () -> Agent.LISTENERS.remove(listener);
     }
 
+    /** True if the installed agent was given {@code halt-on-race=true}. */
+    public static boolean haltOnRace() {
+        return isInstalled() && Agent.haltOnRace();
+    }
+
+    /**
+     * Takes halt-on-race over from the agent: until the subscription is closed, a new finding does not end the
+     * JVM with exit status 66, and the caller fails what was running instead (the JUnit integration fails the
+     * test). The findings file and stderr are written as always. Callable before the agent is installed.
+     */
+    public static Subscription takeOverHalting() {
+        return dev.mapscope.agent.race.HaltTakeover.open()::run;
+    }
+
+    /**
+     * Reports now the races the agent holds back for a second sighting (a map that raced once, so one stack is
+     * not known yet), as it does at exit and at detach. The JUnit extension calls it when a test ends, so that
+     * a race is charged to the test that made it. Does nothing when the agent is not installed.
+     */
+    public static void reportHeldRaces() {
+        if (isInstalled()) {
+            dev.mapscope.agent.boot.race.MapWatch.flushHeld();
+        }
+    }
+
     /** The findings of the current installation so far. */
     public static List<Finding> findings() {
         return Agent.findings();

@@ -61,6 +61,17 @@ public final class MapscopeCommand implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
+    /**
+     * Runs one command as {@code mapscope ARGS...} would, writing to {@code out} and {@code err} instead of the
+     * console, and returns its exit status: how the Maven plugin runs {@code report} inside the build's JVM.
+     */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = commandLine();
+        cl.setOut(out);
+        cl.setErr(err);
+        return cl.execute(args);
+    }
+
     /** The command line with mapscope's error handling installed; tests execute it with their own writers. */
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new MapscopeCommand());

@@ -17,7 +17,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * class CacheTest { ... }
  * }</pre>
  *
- * The agent is installed into the test JVM on first use (see {@link MapscopeExtension}).
+ * Needed only where automatic registration is off ({@code mapscope.junit.auto=false}, see
+ * {@link MapscopeSessionListener}): otherwise every test class is watched. The agent is installed into the
+ * test JVM on first use (see {@link MapscopeExtension}).
  */
 @Target({ElementType.TYPE, ElementType.METHOD})
 @Retention(RetentionPolicy.RUNTIME)

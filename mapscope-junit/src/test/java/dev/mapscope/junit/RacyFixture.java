@@ -12,6 +12,22 @@ class RacyFixture {
     /** The seed program: must fail. */
     @Test
     void tenThreadsWriteOneMap() throws InterruptedException {
+        race();
+    }
+
+    /** Handed over by start and join: must pass. */
+    @Test
+    void handOffByStartAndJoin() throws InterruptedException {
+        Map<String, Integer> map = new HashMap<>();
+        map.put("a", 1);
+        Thread t = new Thread(() -> map.put("b", 2), "helper");
+        t.start();
+        t.join();
+        map.put("c", 3);
+    }
+
+    /** The article's seed: ten threads put one key each into one HashMap, no lock. */
+    static void race() throws InterruptedException {
         Map<String, Integer> map = new HashMap<>();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -24,16 +40,5 @@ class RacyFixture {
         for (Thread t : threads) {
             t.join();
         }
-    }
-
-    /** Handed over by start and join: must pass. */
-    @Test
-    void handOffByStartAndJoin() throws InterruptedException {
-        Map<String, Integer> map = new HashMap<>();
-        map.put("a", 1);
-        Thread t = new Thread(() -> map.put("b", 2), "helper");
-        t.start();
-        t.join();
-        map.put("c", 3);
     }
 }

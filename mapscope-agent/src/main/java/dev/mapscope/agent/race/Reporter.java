@@ -83,6 +83,10 @@ public final class Reporter implements Sink {
 
     private final List<Consumer<Finding>> listeners;
 
+    private boolean halts() {
+        return options.haltOnRace() && !HaltTakeover.active();
+    }
+
     /** Where findings go: a JSON-lines file, the session directory, stderr; and whether to halt on the first. */
     public record Outputs(Path report, Path session, boolean stderr, boolean haltOnRace) {}
 
@@ -188,7 +192,7 @@ public final class Reporter implements Sink {
             }
             return 0;
         }
-        boolean isNew = false;
+        boolean halt = false;
         long key;
         synchronized (this) {
             if (closed) {
@@ -217,10 +221,10 @@ public final class Reporter implements Sink {
                 findings.add(f);
                 written.add(0L);
                 key = findings.size();
-                isNew = true;
                 unexplained.add(f);
                 notifyAll();
-                if (options.haltOnRace()) {
+                halt = halts();
+                if (halt) {
                     awaitShown(f);
                     close(); // the summary, and no other finding: this one is the reason for exit 66
                 }
@@ -229,7 +233,7 @@ public final class Reporter implements Sink {
         for (Consumer<Finding> l : listeners) {
             l.accept(f);
         }
-        if (isNew && options.haltOnRace()) {
+        if (halt) {
             err.println("mapscope: halting the JVM with exit status 66 (halt-on-race=true)");
             err.flush();
             Runtime.getRuntime().halt(66);
