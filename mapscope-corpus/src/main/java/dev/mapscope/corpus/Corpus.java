@@ -4,16 +4,20 @@ import dev.mapscope.corpus.correct.AtomicBooleanSpinLock;
 import dev.mapscope.corpus.correct.AtomicReferenceHandOff;
 import dev.mapscope.corpus.correct.CompletableFutureChain;
 import dev.mapscope.corpus.correct.ConcurrentMapHandOff;
+import dev.mapscope.corpus.correct.CopyOnWritePublication;
 import dev.mapscope.corpus.correct.CountDownLatchStages;
 import dev.mapscope.corpus.correct.CyclicBarrierTotals;
 import dev.mapscope.corpus.correct.ExchangerBuffers;
 import dev.mapscope.corpus.correct.ExecutorFutureHandOff;
 import dev.mapscope.corpus.correct.ForkJoinWordCount;
 import dev.mapscope.corpus.correct.FourThreadChurn;
+import dev.mapscope.corpus.correct.HandOffThenRead;
 import dev.mapscope.corpus.correct.InvokeAllMerge;
 import dev.mapscope.corpus.correct.ParallelStreamMaps;
 import dev.mapscope.corpus.correct.PhaserTurns;
 import dev.mapscope.corpus.correct.ReadOnlyAfterStart;
+import dev.mapscope.corpus.correct.ReadWriteLockReaders;
+import dev.mapscope.corpus.correct.ReadsUnderOneLock;
 import dev.mapscope.corpus.correct.ReentrantLockWrites;
 import dev.mapscope.corpus.correct.SemaphoreWrites;
 import dev.mapscope.corpus.correct.SixteenThreadChurn;
@@ -31,9 +35,15 @@ import dev.mapscope.corpus.correct.VolatileFlagTurns;
 import dev.mapscope.corpus.correct.WaitNotifyTurns;
 import dev.mapscope.corpus.correct.WriteLockWrites;
 import dev.mapscope.corpus.racy.AccessOrderGet;
+import dev.mapscope.corpus.racy.DoubleCheckedCache;
+import dev.mapscope.corpus.racy.GetDuringBulkLoad;
+import dev.mapscope.corpus.racy.HashSetContainsDuringAdd;
+import dev.mapscope.corpus.racy.IdentityHashMapStreamDuringPutAll;
+import dev.mapscope.corpus.racy.IterateWhileRegistering;
 import dev.mapscope.corpus.racy.LazyCache;
 import dev.mapscope.corpus.racy.MergeCounter;
 import dev.mapscope.corpus.racy.OwnLockEach;
+import dev.mapscope.corpus.racy.PublishedThenMutated;
 import dev.mapscope.corpus.racy.ReadLockWrites;
 import dev.mapscope.corpus.racy.SeedProgram;
 import dev.mapscope.corpus.racy.SharedHashSet;
@@ -41,7 +51,11 @@ import dev.mapscope.corpus.racy.SharedIdentityHashMap;
 import dev.mapscope.corpus.racy.SharedLinkedHashMap;
 import dev.mapscope.corpus.racy.SharedTreeMap;
 import dev.mapscope.corpus.racy.SharedWeakHashMap;
+import dev.mapscope.corpus.racy.StatsIteratedUnlocked;
 import dev.mapscope.corpus.racy.SynchronizedThisWorkers;
+import dev.mapscope.corpus.racy.ToStringInLogLine;
+import dev.mapscope.corpus.racy.TreeMapFloorDuringPutAll;
+import dev.mapscope.corpus.racy.WeakHashMapGetDuringPutAll;
 import dev.mapscope.corpus.racy.WritesApartInTime;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -94,7 +108,11 @@ public final class Corpus {
             SixteenThreadChurn.class,
             ReadOnlyAfterStart.class,
             VirtualThreadHandOff.class,
-            VirtualThreadChurn.class);
+            VirtualThreadChurn.class,
+            ReadsUnderOneLock.class,
+            ReadWriteLockReaders.class,
+            HandOffThenRead.class,
+            CopyOnWritePublication.class);
 
     /** Programs with a race on a map; each is annotated {@link Race}. */
     public static final List<Class<? extends Program>> RACY = List.of(
@@ -110,7 +128,17 @@ public final class Corpus {
             SharedIdentityHashMap.class,
             SharedLinkedHashMap.class,
             MergeCounter.class,
-            LazyCache.class);
+            LazyCache.class,
+            GetDuringBulkLoad.class,
+            IterateWhileRegistering.class,
+            ToStringInLogLine.class,
+            TreeMapFloorDuringPutAll.class,
+            WeakHashMapGetDuringPutAll.class,
+            IdentityHashMapStreamDuringPutAll.class,
+            HashSetContainsDuringAdd.class,
+            DoubleCheckedCache.class,
+            PublishedThenMutated.class,
+            StatsIteratedUnlocked.class);
 
     private static final int MAX_ROUNDS = 100_000;
     /** How long past its budget a program may run before it is called hung. */

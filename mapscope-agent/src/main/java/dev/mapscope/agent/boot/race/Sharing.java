@@ -49,9 +49,12 @@ final class Sharing {
      * a ThreadLocal read, the stripe's slots compared, the writer's epoch compared with the reader's clock.
      * A read never claims a slot, so a map that is only read (many threads reading a table built before they
      * started) costs no state and can never become suspected. An unordered read:
-     *   - of a young state proves nothing by itself (the state may be another map's), unless the young
-     *     state's table identity (fp) is this map's table: then the map is kept exactly and recording, like
-     *     after an unordered change of writer, and the writer's stack is taken at its next write;
+     *   - of a young state proves nothing by itself (the state may be another map's). Unless the young
+     *     state's table identity (fp) is known and is not this map's table, the map is kept exactly and
+     *     recording, like after an unordered change of writer, with no writer's stack. Nothing is reported
+     *     until the writer's stack is taken at a write of this very map (kept states are compared by
+     *     reference), so a young state inherited from another map (equal hash and class, no fp to tell:
+     *     TreeMap, WeakHashMap, IdentityHashMap) can make a map suspected, never reported;
      *   - of a kept, recording map whose writer's stack is known (and not ordered before this read) is a race
      *     with both stacks: the reader's now, the writer's at its write. One report per (reader, writer
      *     epoch) pair: a reader spinning on a racy map is not a stack walk per read.
@@ -266,8 +269,8 @@ final class Sharing {
         if (w == null || w == t || t.happensAfter(w.idx, y.epoch)) {
             return;
         }
-        if (table == null || y.fp == 0 || y.fp != System.identityHashCode(table)) {
-            return; // perhaps another map's young state: only the write path may keep this map
+        if (table != null && y.fp != 0 && y.fp != System.identityHashCode(table)) {
+            return; // the young state's table is not this map's: another map's state
         }
         t.busy = true;
         try {
@@ -383,7 +386,7 @@ final class Sharing {
             Stripe st, Object map, int h, Class<?> c, Object[] table, ThreadState t, boolean iteration) {
         synchronized (st) {
             MapState y = st.young;
-            if (!y.holds(map, h, c) || y.fp != System.identityHashCode(table)) {
+            if (!y.holds(map, h, c) || (table != null && y.fp != 0 && y.fp != System.identityHashCode(table))) {
                 return;
             }
             ThreadState w = y.writer;
