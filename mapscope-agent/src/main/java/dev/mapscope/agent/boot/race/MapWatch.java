@@ -257,6 +257,10 @@ public final class MapWatch {
         if (other == me || me.busy || me.writing == map) {
             return; // a read inside this thread's own write of the map (TreeMap.remove finds the entry first)
         }
+        Race owed = other.seen;
+        if (owed != null && owed.map == map && owed.thread == me.thread) {
+            return; // this reader's race with that write waits for the writer's stack: the same race again
+        }
         overlap(kind, map, op, key, NO_HASH, table, other, me);
     }
 

@@ -58,9 +58,13 @@ final class Sharing {
      *   - of a kept, recording map whose writer's stack is known (and not ordered before this read) is a race
      *     with both stacks: the reader's now, the writer's at its write. One report per (reader, writer
      *     epoch) pair: a reader spinning on a racy map is not a stack walk per read.
-     * A write does not check earlier reads (FastTrack's read epochs): a read that races a later write is
-     * found when the reader reads again, which is what a cache, a registry or a published map is for, but a
-     * single read followed by a single unordered write is missed.
+     * While a map is suspected, reads are also recorded, FastTrack's way (an epoch for one reader, a
+     * read-shared vector once two readers are not ordered with each other; a read in an epoch already
+     * recorded stores nothing), and a write that is not in its writer's current epoch checks that every
+     * read since the last write happens before it. The first such unordered read whose stack is not known
+     * makes later reads record their stack (within the stack budget) until the race is reported with both
+     * stacks: the writer's now, the reader's at its read. A map that is not suspected records no read, so a
+     * single read followed by a single unordered write of a map never suspected is missed.
      *
      * While a map is suspected (kept and recording) its reads, writes, iterations, reader and writer
      * threads, check-then-act writes and access-order moves are counted (Counts), the profile a fix is
@@ -111,6 +115,29 @@ final class Sharing {
         int raceEpoch;
         /** the sink's key of this map's last read race */
         long readKey;
+        /*
+         * FastTrack's read state, kept only while the map is suspected (recording): the reads since the last
+         * write that did not come from the writer itself. One reader: `reader` at `readEpoch`; several
+         * readers not ordered with each other: the read-shared vector `readVc` (component = thread index,
+         * value = that reader's epoch at its last read). Guarded by the stripe's monitor; the fast path reads
+         * them plainly to skip a read in an epoch already recorded.
+         */
+        ThreadState reader;
+
+        int readEpoch;
+        int[] readVc;
+        /**
+         * A write found a read it is not ordered after, whose stack was not known: later reads record their
+         * stack (one per new read epoch, within the stack budget) until such a race is reported.
+         */
+        boolean wantReadStacks;
+        /** the last read whose stack was recorded: its thread, epoch, operation and kind */
+        StackTraceElement[] readStack;
+
+        ThreadState readStackOwner;
+        int readStackEpoch;
+        String readOp;
+        boolean readIteration;
 
         boolean holds(Object map, int h, Class<?> c) {
             if (writer == null) {
@@ -140,7 +167,16 @@ final class Sharing {
             raceReader = null;
             raceWriter = null;
             readKey = 0;
+            clearReads();
+            readStack = null;
+            readStackOwner = null;
+            wantReadStacks = false;
             writer = t;
+        }
+
+        void clearReads() {
+            reader = null;
+            readVc = null;
         }
 
         void copy(MapState from, WeakReference<Object> r) {
@@ -161,6 +197,15 @@ final class Sharing {
             raceWriter = from.raceWriter;
             raceEpoch = from.raceEpoch;
             readKey = from.readKey;
+            reader = from.reader;
+            readEpoch = from.readEpoch;
+            readVc = from.readVc;
+            wantReadStacks = from.wantReadStacks;
+            readStack = from.readStack;
+            readStackOwner = from.readStackOwner;
+            readStackEpoch = from.readStackEpoch;
+            readOp = from.readOp;
+            readIteration = from.readIteration;
             writer = from.writer;
         }
 
@@ -173,6 +218,9 @@ final class Sharing {
             counts = null;
             raceReader = null;
             raceWriter = null;
+            clearReads();
+            readStack = null;
+            readStackOwner = null;
         }
     }
 
@@ -304,6 +352,18 @@ final class Sharing {
             } finally {
                 t.busy = false;
             }
+            if (w != t && !readRecorded(k, t)) {
+                t.busy = true;
+                try {
+                    synchronized (st) {
+                        if (k.ref != null && k.ref.get() == map) {
+                            recordRead(k, t, op, iteration);
+                        }
+                    }
+                } finally {
+                    t.busy = false;
+                }
+            }
         }
         if (w == t || t.happensAfter(w.idx, k.epoch)) {
             return;
@@ -317,6 +377,106 @@ final class Sharing {
         } finally {
             t.busy = false;
         }
+    }
+
+    /** True if t's read in its current epoch is already in k's read state (plain reads: see MapState). */
+    private static boolean readRecorded(MapState k, ThreadState t) {
+        if (k.wantReadStacks) {
+            return false;
+        }
+        if (k.reader == t && k.readEpoch == t.clock) {
+            return true;
+        }
+        int[] rv = k.readVc;
+        return rv != null && t.idx < rv.length && rv[t.idx] == t.clock;
+    }
+
+    /** FastTrack's read rules (exclusive epoch, else read-shared vector); under the stripe's monitor. */
+    private static void recordRead(MapState s, ThreadState t, String op, boolean iteration) {
+        if (s.readVc == null) {
+            ThreadState r = s.reader;
+            if (r == null || r == t || t.happensAfter(r.idx, s.readEpoch)) {
+                s.reader = t; // read exclusive: this read is ordered after the one it replaces
+                s.readEpoch = t.clock;
+            } else {
+                int[] rv = new int[Math.max(r.idx, t.idx) + 1]; // read-shared: two unordered readers
+                rv[r.idx] = s.readEpoch;
+                rv[t.idx] = t.clock;
+                s.readVc = rv;
+                s.reader = null;
+            }
+        } else {
+            if (t.idx >= s.readVc.length) {
+                s.readVc = java.util.Arrays.copyOf(s.readVc, t.idx + 1);
+            }
+            s.readVc[t.idx] = t.clock;
+        }
+        if (s.wantReadStacks && !(s.readStackOwner == t && s.readStackEpoch == t.clock)) {
+            StackTraceElement[] mine = stack();
+            if (mine != null) {
+                s.readStack = mine;
+                s.readStackOwner = t;
+                s.readStackEpoch = t.clock;
+                s.readOp = op;
+                s.readIteration = iteration;
+            }
+        }
+    }
+
+    /**
+     * A write by t of a suspected map, after its own checks: FastTrack's write check against the reads since
+     * the last write. Returns a race with both stacks when the read whose stack is known is not ordered
+     * before this write; asks for reads' stacks when an unordered read's stack is not known. Clears the read
+     * state (later writes are ordered after this one, or race with it). Under the stripe's monitor.
+     */
+    private static Race checkReads(
+            MapState s, Object map, String op, Object key, int hash, Object[] table, ThreadState t) {
+        boolean unordered = false;
+        ThreadState r = s.reader;
+        if (r != null && r != t && !t.happensAfter(r.idx, s.readEpoch)) {
+            unordered = true;
+        }
+        int[] rv = s.readVc;
+        if (rv != null) {
+            for (int i = 0; i < rv.length && !unordered; i++) {
+                if (i != t.idx && rv[i] != 0 && !t.happensAfter(i, rv[i])) {
+                    unordered = true;
+                }
+            }
+        }
+        s.clearReads();
+        if (!unordered) {
+            return null;
+        }
+        ThreadState o = s.readStackOwner;
+        if (s.readStack == null || o == null || o == t || t.happensAfter(o.idx, s.readStackEpoch)) {
+            s.wantReadStacks = true; // the racing read's stack is not known: the next ones record theirs
+            MapWatch.repeat(s.readKey);
+            return null;
+        }
+        StackTraceElement[] mine = stack();
+        if (mine == null) {
+            countUnexamined();
+            MapWatch.repeat(s.readKey);
+            return null;
+        }
+        int kh = MapWatch.keyHash(map, key, hash);
+        Race race = new Race(
+                s.readIteration ? Race.UNSYNCHRONIZED_ITERATION : Race.UNSYNCHRONIZED_READ,
+                map,
+                op,
+                kh,
+                MapWatch.bucket(kh, table),
+                t.thread,
+                mine,
+                o.thread,
+                s.readOp,
+                s.readStack,
+                Race.AT_WRITE);
+        s.wantReadStacks = false; // reported: reads stop paying for stacks
+        s.readStack = null;
+        s.readStackOwner = null;
+        return race;
     }
 
     /** An unordered read of a kept map, under the stripe's monitor; reports a read race when both stacks are known. */
@@ -505,6 +665,8 @@ final class Sharing {
             Object map, int h, String op, Object key, int hash, Object[] table, ThreadState t, Stripe st) {
         Race race;
         MapState s;
+        MapState now = null;
+        boolean readRace = false;
         synchronized (st) {
             Class<?> c = map.getClass();
             s = find(st, map, h, c);
@@ -513,9 +675,13 @@ final class Sharing {
                 return;
             }
             race = decide(st, s, map, op, key, hash, table, t);
-            MapState now = find(st, map, h, c);
+            now = find(st, map, h, c);
             if (now != null && now.counts != null) {
                 countWrite(now, map, h, op, key, hash, t);
+                if (race == null && now.ref != null) {
+                    race = checkReads(now, map, op, key, hash, table, t);
+                    readRace = race != null;
+                }
                 if (race != null) {
                     race.usage = now.counts.snapshot();
                 }
@@ -524,7 +690,11 @@ final class Sharing {
         if (race != null) {
             long k = MapWatch.report(race);
             synchronized (st) {
-                if (s.holds(map, h, map.getClass())) {
+                if (readRace) {
+                    if (now.holds(map, h, map.getClass())) {
+                        now.readKey = k;
+                    }
+                } else if (s.holds(map, h, map.getClass())) {
                     s.lastKey = k;
                 }
             }

@@ -281,4 +281,84 @@ class MapReadTest {
                 .join();
         assertThat(Sharing.usage(map).accessOrder).isTrue();
     }
+
+    /**
+     * FastTrack's other direction on a suspected map: a read ordered after the last write, then a write that
+     * is not ordered after the read. The first such write asks for the reads' stacks; the next is a race with
+     * both stacks, the writer's now and the reader's at its read.
+     */
+    @Test
+    void aWriteAfterAnUnorderedReadIsReportedWithBothStacks() throws Exception {
+        Object map = new Object();
+        Object[] table = new Object[16];
+        Object lock = new Object();
+        CountDownLatch[] turn = new CountDownLatch[4];
+        for (int i = 0; i < turn.length; i++) {
+            turn[i] = new CountDownLatch(1); // invisible to the detector: only `lock` orders anything
+        }
+        run("first", () -> put(map, table, "a")).join();
+        Thread writer = run("writer", () -> {
+            put(map, table, "b"); // not ordered after "first": the map is suspected from here on
+            MapWatch.released(lock, false);
+            turn[0].countDown();
+            await(turn[1]);
+            put(map, table, "c"); // not ordered after the read: the reads' stacks are asked for
+            MapWatch.released(lock, false);
+            turn[2].countDown();
+            await(turn[3]);
+            put(map, table, "d"); // not ordered after the second read, whose stack is known: a race
+        });
+        Thread reader = run("reader", () -> {
+            await(turn[0]);
+            MapWatch.acquired(lock, false);
+            MapWatch.read(map, "getNode", "b", true, table);
+            turn[1].countDown();
+            await(turn[2]);
+            MapWatch.acquired(lock, false);
+            MapWatch.read(map, "getNode", "c", true, table);
+            turn[3].countDown();
+        });
+        writer.join();
+        reader.join();
+        assertThat(races()).singleElement().satisfies(r -> {
+            assertThat(r.kind).isEqualTo(Race.UNSYNCHRONIZED_READ);
+            assertThat(r.thread).isSameAs(writer);
+            assertThat(r.other).isSameAs(reader);
+            assertThat(r.otherOperation).isEqualTo("getNode");
+            assertThat(r.otherStack).anyMatch(e -> e.getMethodName().startsWith("lambda$aWriteAfterAnUnorderedRead"));
+            assertThat(r.stack).anyMatch(e -> e.getMethodName().startsWith("lambda$aWriteAfterAnUnorderedRead"));
+        });
+    }
+
+    /** Readers ordered after the last write and before the next one (a lock around both): no race. */
+    @Test
+    void readsOrderedBeforeTheNextWriteAreNotARace() throws Exception {
+        Object map = new Object();
+        Object[] table = new Object[16];
+        Object lock = new Object();
+        run("first", () -> put(map, table, "a")).join();
+        run("second", () -> {
+                    put(map, table, "b"); // not ordered after "first": suspected, reads are recorded from here on
+                    MapWatch.released(lock, false);
+                })
+                .join();
+        for (int round = 0; round < 3; round++) {
+            Thread[] readers = new Thread[2];
+            for (int i = 0; i < readers.length; i++) {
+                readers[i] = run("reader-" + round + "-" + i, () -> {
+                    MapWatch.acquired(lock, false);
+                    MapWatch.read(map, "getNode", "a", true, table);
+                    MapWatch.released(lock, false);
+                });
+                readers[i].join();
+            }
+            run("writer-" + round, () -> {
+                        MapWatch.acquired(lock, false);
+                        put(map, table, "k");
+                        MapWatch.released(lock, false);
+                    })
+                    .join();
+        }
+        assertThat(races()).noneMatch(r -> !r.kind.equals(Race.UNSYNCHRONIZED));
+    }
 }
