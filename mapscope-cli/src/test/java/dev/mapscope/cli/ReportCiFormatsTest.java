@@ -364,4 +364,39 @@ class ReportCiFormatsTest {
     private static Document parse(Path xml) throws Exception {
         return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(xml.toFile());
     }
+
+    /** The read and iteration kinds (protocol version 2, with the additive usage object) get rules of their own. */
+    @Test
+    void readAndIterationKindsAreNamedAndExplained() throws IOException {
+        String usage = ",\"usage\":{\"reads\":10,\"writes\":2,\"iterations\":0,\"readerThreads\":2,"
+                + "\"writerThreads\":1,\"checkThenAct\":1,\"accessOrder\":false,\"millis\":5}";
+        StringBuilder lines = new StringBuilder();
+        String[] kinds = {
+            "concurrent-read-write",
+            "unsynchronized-read-write",
+            "concurrent-iteration-write",
+            "unsynchronized-iteration-write"
+        };
+        for (int i = 0; i < kinds.length; i++) {
+            lines.append(finding("aaaa00000000000" + i, kinds[i], LOCAL_FRAME, "com.example.Other.run(Other.java:7)", 1)
+                    .replace(",\"time\":", usage + ",\"time\":"));
+        }
+        Path findings = write("reads.jsonl", lines.toString());
+        Path sarif = dir.resolve("reads.sarif");
+        Cli.Result r = Cli.run("report", findings.toString(), "--sarif", sarif.toString());
+        assertThat(r.exit()).as(r.toString()).isZero();
+        JsonNode log = JSON.readTree(sarif.toFile());
+        assertThat(schemaErrors(log)).isEmpty();
+        JsonNode rules = log.at("/runs/0/tool/driver/rules");
+        assertThat(rules.size()).isEqualTo(4);
+        assertThat(rules.get(0).path("name").asText()).isEqualTo("ConcurrentReadWrite");
+        assertThat(rules.get(3).path("name").asText()).isEqualTo("UnsynchronizedIterationWrite");
+        for (JsonNode rule : rules) {
+            assertThat(rule.at("/fullDescription/text").asText())
+                    .doesNotStartWith("reported by the agent as")
+                    .containsAnyOf("read this map", "iterated this map");
+        }
+        Cli.Result text = Cli.run("report", findings.toString());
+        assertThat(text.out()).contains("concurrent map read and map write", "concurrent map iteration and map write");
+    }
 }

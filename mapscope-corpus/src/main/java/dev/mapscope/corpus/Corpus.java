@@ -4,17 +4,21 @@ import dev.mapscope.corpus.correct.AtomicBooleanSpinLock;
 import dev.mapscope.corpus.correct.AtomicReferenceHandOff;
 import dev.mapscope.corpus.correct.CompletableFutureChain;
 import dev.mapscope.corpus.correct.ConcurrentMapHandOff;
+import dev.mapscope.corpus.correct.CopyOnWritePublication;
 import dev.mapscope.corpus.correct.CountDownLatchStages;
 import dev.mapscope.corpus.correct.CyclicBarrierTotals;
 import dev.mapscope.corpus.correct.ExchangerBuffers;
 import dev.mapscope.corpus.correct.ExecutorFutureHandOff;
 import dev.mapscope.corpus.correct.ForkJoinWordCount;
 import dev.mapscope.corpus.correct.FourThreadChurn;
+import dev.mapscope.corpus.correct.HandOffThenRead;
 import dev.mapscope.corpus.correct.InvokeAllMerge;
 import dev.mapscope.corpus.correct.ParallelStreamMaps;
 import dev.mapscope.corpus.correct.PhaserTurns;
 import dev.mapscope.corpus.correct.ReadLockFills;
 import dev.mapscope.corpus.correct.ReadOnlyAfterStart;
+import dev.mapscope.corpus.correct.ReadWriteLockReaders;
+import dev.mapscope.corpus.correct.ReadsUnderOneLock;
 import dev.mapscope.corpus.correct.ReentrantLockWrites;
 import dev.mapscope.corpus.correct.SemaphoreWrites;
 import dev.mapscope.corpus.correct.SixteenThreadChurn;
@@ -37,9 +41,15 @@ import dev.mapscope.corpus.libraries.GuavaCacheAndEvents;
 import dev.mapscope.corpus.libraries.JacksonSharedMapper;
 import dev.mapscope.corpus.libraries.LogbackMdcRequests;
 import dev.mapscope.corpus.racy.AccessOrderGet;
+import dev.mapscope.corpus.racy.DoubleCheckedCache;
+import dev.mapscope.corpus.racy.GetDuringBulkLoad;
+import dev.mapscope.corpus.racy.HashSetContainsDuringAdd;
+import dev.mapscope.corpus.racy.IdentityHashMapStreamDuringPutAll;
+import dev.mapscope.corpus.racy.IterateWhileRegistering;
 import dev.mapscope.corpus.racy.LazyCache;
 import dev.mapscope.corpus.racy.MergeCounter;
 import dev.mapscope.corpus.racy.OwnLockEach;
+import dev.mapscope.corpus.racy.PublishedThenMutated;
 import dev.mapscope.corpus.racy.ReadLockWrites;
 import dev.mapscope.corpus.racy.SeedProgram;
 import dev.mapscope.corpus.racy.SharedHashSet;
@@ -47,7 +57,11 @@ import dev.mapscope.corpus.racy.SharedIdentityHashMap;
 import dev.mapscope.corpus.racy.SharedLinkedHashMap;
 import dev.mapscope.corpus.racy.SharedTreeMap;
 import dev.mapscope.corpus.racy.SharedWeakHashMap;
+import dev.mapscope.corpus.racy.StatsIteratedUnlocked;
 import dev.mapscope.corpus.racy.SynchronizedThisWorkers;
+import dev.mapscope.corpus.racy.ToStringInLogLine;
+import dev.mapscope.corpus.racy.TreeMapFloorDuringPutAll;
+import dev.mapscope.corpus.racy.WeakHashMapGetDuringPutAll;
 import dev.mapscope.corpus.racy.WritesApartInTime;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -103,7 +117,11 @@ public final class Corpus {
             SixteenThreadChurn.class,
             ReadOnlyAfterStart.class,
             VirtualThreadHandOff.class,
-            VirtualThreadChurn.class);
+            VirtualThreadChurn.class,
+            ReadsUnderOneLock.class,
+            ReadWriteLockReaders.class,
+            HandOffThenRead.class,
+            CopyOnWritePublication.class);
 
     /**
      * Libraries from Maven Central used concurrently as their documentation allows: code we did not write,
@@ -127,7 +145,17 @@ public final class Corpus {
             SharedIdentityHashMap.class,
             SharedLinkedHashMap.class,
             MergeCounter.class,
-            LazyCache.class);
+            LazyCache.class,
+            GetDuringBulkLoad.class,
+            IterateWhileRegistering.class,
+            ToStringInLogLine.class,
+            TreeMapFloorDuringPutAll.class,
+            WeakHashMapGetDuringPutAll.class,
+            IdentityHashMapStreamDuringPutAll.class,
+            HashSetContainsDuringAdd.class,
+            DoubleCheckedCache.class,
+            PublishedThenMutated.class,
+            StatsIteratedUnlocked.class);
 
     private static final int MAX_ROUNDS = 100_000;
     /** How long past its budget a program may run before it is called hung. */

@@ -51,13 +51,20 @@ public final class Report {
 
         /**
          * True if this finding reports {@code program}'s race as {@code race} says it must be reported: an
-         * acceptable kind, and two threads whose stacks both contain a frame of the racing method.
+         * acceptable kind, and two threads whose stacks both contain a frame of the racing method (for a read
+         * race: one the reading method, the other the writing one).
          */
         public boolean showsRace(Class<?> program, Race race) {
-            return List.of(race.kinds()).contains(kind)
-                    && threads.size() == 2
-                    && threads.get(0).hasFrame(program, race.method())
-                    && threads.get(1).hasFrame(program, race.method());
+            if (!List.of(race.kinds()).contains(kind) || threads.size() != 2) {
+                return false;
+            }
+            Side a = threads.get(0);
+            Side b = threads.get(1);
+            if (race.reader().isEmpty()) {
+                return a.hasFrame(program, race.method()) && b.hasFrame(program, race.method());
+            }
+            return (a.hasFrame(program, race.reader()) && b.hasFrame(program, race.method()))
+                    || (b.hasFrame(program, race.reader()) && a.hasFrame(program, race.method()));
         }
 
         /** The whole finding as text: kind, id, map, operation, count, then each thread with its full stack. */

@@ -1,5 +1,6 @@
 package dev.mapscope.agent.race;
 
+import dev.mapscope.agent.boot.race.Counts;
 import dev.mapscope.agent.boot.race.MapWatch;
 import dev.mapscope.agent.boot.race.Race;
 import dev.mapscope.agent.protocol.Frames;
@@ -26,7 +27,10 @@ public final class Finding {
     static final String BOOT_PACKAGE = "dev.mapscope.agent.boot.";
 
     private final String id;
-    /** concurrent-write once any occurrence overlapped in time, else unsynchronized-write; guarded by this */
+    /**
+     * The tier-1 kind (concurrent-...) once any occurrence overlapped in time, else the tier-2 one
+     * (unsynchronized-...); always of one family: write/write, read/write or iteration/write. Guarded by this.
+     */
     private String kind;
 
     private final String mapClass;
@@ -170,7 +174,7 @@ public final class Finding {
         Side other = new Side(
                 r.other.getName(), r.other.getId(), otherOp, theirs, r.otherStackAt, started(r.other), r.other);
         String mapId = mapClass + "@" + Integer.toHexString(r.mapHash);
-        String id = id(mapClass, mine, theirs);
+        String id = id(r.kind, mapClass, mine, theirs);
         Finding f = new Finding(
                 id,
                 r.kind,
@@ -184,7 +188,24 @@ public final class Finding {
                 other,
                 Instant.now());
         f.paths.put(pathKey(mine, theirs), new Path(mine, theirs));
+        f.usage = usage(r.usage);
         return f;
+    }
+
+    /** The agent's counts of a suspected map as the finding's {@code usage}; null when not counted. */
+    static Usage usage(Counts c) {
+        if (c == null) {
+            return null;
+        }
+        return new Usage(
+                c.reads,
+                c.writes,
+                c.iterations,
+                c.readerThreads(),
+                c.writerThreads(),
+                c.checkThenAct,
+                c.accessOrder,
+                c.millis);
     }
 
     private static List<String> started(Thread t) {
@@ -200,9 +221,14 @@ public final class Finding {
     synchronized boolean merge(Finding o) {
         count++;
         boolean changed = false;
-        if (o.kind.equals(Race.CONCURRENT) && !kind.equals(Race.CONCURRENT)) {
-            kind = Race.CONCURRENT;
+        if (Race.overlapped(o.kind)
+                && !Race.overlapped(kind)
+                && Race.overlapKindOf(kind).equals(o.kind)) {
+            kind = o.kind;
             changed = true;
+        }
+        if (o.usage != null) {
+            usage = o.usage; // counted later: the longer profile
         }
         if (!other.complete() && o.other.complete()) {
             aliases.add(o.id); // later whole sightings of these lines carry this id
@@ -253,7 +279,9 @@ public final class Finding {
      * missing) waited for, is the same bug: same map class, and a racing line in common.
      */
     synchronized boolean sameBug(Finding o) {
-        if (!mapClass.equals(o.mapClass) || (other.complete() && o.other.complete())) {
+        if (!mapClass.equals(o.mapClass)
+                || !family(kind).equals(family(o.kind))
+                || (other.complete() && o.other.complete())) {
             return false;
         }
         String mine = racingFrame(current.stack);
@@ -345,6 +373,31 @@ public final class Finding {
                 return "remove";
             case "afterNodeAccess":
                 return "get (access-ordered LinkedHashMap moves the entry)";
+            case "putMapEntries":
+                return "putAll";
+            case "getNode":
+            case "getEntry":
+                return "get";
+            case "getCeilingEntry":
+                return "ceiling";
+            case "getFloorEntry":
+                return "floor";
+            case "getHigherEntry":
+                return "higher";
+            case "getLowerEntry":
+                return "lower";
+            case "getFirstEntry":
+                return "first";
+            case "getLastEntry":
+                return "last";
+            case "nextNode":
+            case "nextEntry":
+            case "prevEntry":
+            case "nextIndex":
+                return "iterator next";
+            case "keysToArray":
+            case "valuesToArray":
+                return "toArray";
             case "resize":
                 return "resize";
             default:
@@ -447,6 +500,27 @@ public final class Finding {
      * the JDK), combined independent of order. Stable across runs; the same for a tier-1 and a tier-2
      * sighting of the race, and for the many full paths that reach one racing line.
      */
+    static String id(String kind, String mapClass, List<String> a, List<String> b) {
+        return id(mapClass + family(kind), a, b);
+    }
+
+    /**
+     * A read/write or iteration/write race is another bug than a write/write race of the same lines (a
+     * check-then-put line races both ways): "" for writes, which keeps their ids as they were, else a suffix.
+     */
+    static String family(String kind) {
+        switch (kind) {
+            case Race.CONCURRENT_READ:
+            case Race.UNSYNCHRONIZED_READ:
+                return "|read";
+            case Race.CONCURRENT_ITERATION:
+            case Race.UNSYNCHRONIZED_ITERATION:
+                return "|iteration";
+            default:
+                return "";
+        }
+    }
+
     static String id(String mapClass, List<String> a, List<String> b) {
         long ha = fnv(0xcbf29ce484222325L, racingFrame(a));
         long hb = fnv(0xcbf29ce484222325L, racingFrame(b));
@@ -542,6 +616,8 @@ public final class Finding {
                 .append(otherPaths)
                 .append(",\"count\":")
                 .append(count)
+                .append(",\"usage\":")
+                .append(usage == null ? "null" : usage.json())
                 .append(",\"time\":")
                 .append(Json.str(time.toString()))
                 .append('}');
@@ -603,11 +679,8 @@ public final class Finding {
 
     private String text(MapField f) {
         StringBuilder b = new StringBuilder(1024);
-        boolean overlap = exampleKind.equals(Race.CONCURRENT);
-        b.append("mapscope: ")
-                .append(kind.equals(Race.CONCURRENT) ? "concurrent write" : "unsynchronized write")
-                .append(" to ")
-                .append(mapId);
+        boolean overlap = Race.overlapped(exampleKind);
+        b.append("mapscope: ").append(headline(kind)).append(mapId);
         if (backingOf != null) {
             b.append(" (the backing map of a ").append(backingOf).append(')');
         }
@@ -669,6 +742,10 @@ public final class Finding {
         }
         stackText(b, other.stack);
         startedText(b, other);
+        String consequence = consequence(kind);
+        if (consequence != null) {
+            b.append("  what can happen: ").append(consequence).append('\n');
+        }
         if (paths.size() > 1 || otherPaths > 0) {
             b.append("  the same racing lines were reached from ")
                     .append(paths.size() - 1 + (otherPaths > 0 ? "+" : ""))
@@ -684,6 +761,48 @@ public final class Finding {
         }
         b.append("  finding ").append(id).append(", seen ").append(count()).append(count() == 1 ? " time" : " times");
         return b.toString();
+    }
+
+    /** The first words of a finding's text, up to the map's id. */
+    static String headline(String kind) {
+        switch (kind) {
+            case Race.CONCURRENT:
+                return "concurrent write to ";
+            case Race.CONCURRENT_READ:
+                return "concurrent read and write of ";
+            case Race.UNSYNCHRONIZED_READ:
+                return "unsynchronized read and write of ";
+            case Race.CONCURRENT_ITERATION:
+                return "concurrent iteration and write of ";
+            case Race.UNSYNCHRONIZED_ITERATION:
+                return "unsynchronized iteration and write of ";
+            default:
+                return "unsynchronized write to ";
+        }
+    }
+
+    /** What the reader saw and what can come of it, for the read and iteration kinds; null for writes. */
+    static String consequence(String kind) {
+        switch (kind) {
+            case Race.CONCURRENT_READ:
+                return "the read ran while the other thread was changing the map: it can miss a key that is "
+                        + "there (a get during a resize looks in the new, half-filled table), return a stale "
+                        + "or half-built value, or loop forever in a bin damaged by the write.";
+            case Race.UNSYNCHRONIZED_READ:
+                return "nothing orders the read after the write: the reader may not see the new entry (a "
+                        + "check-then-act adds it twice), may see a half-built one, or read the map while "
+                        + "another write resizes it: a missing key, a stale value, a loop in a damaged bin.";
+            case Race.CONCURRENT_ITERATION:
+                return "the iteration stepped while the other thread was changing the map: it can throw "
+                        + "ConcurrentModificationException, skip entries or see one twice (toString, "
+                        + "hashCode, a copy or putAll of this map reads a torn state).";
+            case Race.UNSYNCHRONIZED_ITERATION:
+                return "nothing orders the iteration after the write: it can throw "
+                        + "ConcurrentModificationException, miss or repeat entries, or see half-built ones "
+                        + "(a copy, toString or a stream of this map is not a snapshot).";
+            default:
+                return null;
+        }
     }
 
     /** {@code field: com.example.Cache.map (static, read at ...)} or {@code field: unknown (why)}. */

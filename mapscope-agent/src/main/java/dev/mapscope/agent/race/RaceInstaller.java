@@ -2,6 +2,7 @@ package dev.mapscope.agent.race;
 
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
+import static net.bytebuddy.matcher.ElementMatchers.isDeclaredBy;
 import static net.bytebuddy.matcher.ElementMatchers.isMethod;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.named;
@@ -38,6 +39,50 @@ public final class RaceInstaller {
     private static final String[] HASH_MAPS = {"java.util.HashMap", "java.util.LinkedHashMap"};
     private static final String[] OTHER_MAPS = {
         "java.util.TreeMap", "java.util.WeakHashMap", "java.util.IdentityHashMap"
+    };
+    /** Iterators: inner classes of their map ({@code this$0}); a constructor starts an iteration, a step checks. */
+    private static final String[] ITERATORS = {
+        "java.util.HashMap$HashIterator",
+        "java.util.LinkedHashMap$LinkedHashIterator",
+        "java.util.TreeMap$PrivateEntryIterator",
+        "java.util.WeakHashMap$HashIterator",
+        "java.util.IdentityHashMap$IdentityHashMapIterator",
+    };
+    /** Views whose forEach loops over the table itself (inner classes of their map). */
+    private static final String[] VIEWS = {
+        "java.util.HashMap$KeySet",
+        "java.util.HashMap$Values",
+        "java.util.HashMap$EntrySet",
+        "java.util.LinkedHashMap$LinkedKeySet",
+        "java.util.LinkedHashMap$LinkedValues",
+        "java.util.LinkedHashMap$LinkedEntrySet",
+    };
+    /** Spliterator base classes with a {@code map} field, and their subclasses. */
+    private static final String[] SPLITERATOR_BASES = {
+        "java.util.HashMap$HashMapSpliterator",
+        "java.util.WeakHashMap$WeakHashMapSpliterator",
+        "java.util.IdentityHashMap$IdentityHashMapSpliterator",
+    };
+
+    private static final String[] SPLITERATORS = {
+        "java.util.HashMap$KeySpliterator",
+        "java.util.HashMap$ValueSpliterator",
+        "java.util.HashMap$EntrySpliterator",
+        "java.util.WeakHashMap$KeySpliterator",
+        "java.util.WeakHashMap$ValueSpliterator",
+        "java.util.WeakHashMap$EntrySpliterator",
+        "java.util.IdentityHashMap$KeySpliterator",
+        "java.util.IdentityHashMap$ValueSpliterator",
+        "java.util.IdentityHashMap$EntrySpliterator",
+    };
+    /** TreeMap's spliterators: field {@code tree}. */
+    private static final String TREE_SPLITERATOR_BASE = "java.util.TreeMap$TreeMapSpliterator";
+
+    private static final String[] TREE_SPLITERATORS = {
+        "java.util.TreeMap$KeySpliterator",
+        "java.util.TreeMap$DescendingKeySpliterator",
+        "java.util.TreeMap$ValueSpliterator",
+        "java.util.TreeMap$EntrySpliterator",
     };
     private static final String AQS = "java.util.concurrent.locks.AbstractQueuedSynchronizer";
     private static final String AQLS = "java.util.concurrent.locks.AbstractQueuedLongSynchronizer";
@@ -113,6 +158,12 @@ public final class RaceInstaller {
     public static Set<String> typeNames(boolean sharing) {
         Set<String> s = new LinkedHashSet<>(List.of(HASH_MAPS));
         s.addAll(List.of(OTHER_MAPS));
+        s.addAll(List.of(ITERATORS));
+        s.addAll(List.of(VIEWS));
+        s.addAll(List.of(SPLITERATOR_BASES));
+        s.addAll(List.of(SPLITERATORS));
+        s.add(TREE_SPLITERATOR_BASE);
+        s.addAll(List.of(TREE_SPLITERATORS));
         s.add(THREAD); // Thread.start: where each thread was started, in both modes
         if (sharing) {
             s.add(AQS);
@@ -153,10 +204,17 @@ public final class RaceInstaller {
                         .visit(on(
                                 MapAdvice.KeyedHashWrite.class,
                                 namedOneOf("computeIfAbsent", "computeIfPresent", "compute", "merge", "replace")))
-                        .visit(on(MapAdvice.HashWrite.class, namedOneOf("clear", "resize", "replaceAll"))));
+                        .visit(on(MapAdvice.HashWrite.class, namedOneOf("clear", "resize", "replaceAll")))
+                        // putAll and clone: one write for the whole copy, not one per entry
+                        .visit(on(MapAdvice.Write.class, named("putMapEntries")))
+                        .visit(on(ReadAdvice.HashLookup.class, named("getNode").and(takesArguments(1))))
+                        .visit(on(ReadAdvice.Lookup.class, named("containsValue")))
+                        .visit(on(ReadAdvice.MapLoop.class, namedOneOf("forEach", "keysToArray", "valuesToArray"))));
         b = b.type(named("java.util.LinkedHashMap"))
                 .transform((builder, type, loader, module, pd) -> builder.visit(
-                        on(MapAdvice.HashWrite.class, namedOneOf("afterNodeAccess", "clear", "replaceAll"))));
+                                on(MapAdvice.HashWrite.class, namedOneOf("afterNodeAccess", "clear", "replaceAll")))
+                        .visit(on(ReadAdvice.Lookup.class, named("containsValue")))
+                        .visit(on(ReadAdvice.MapLoop.class, namedOneOf("forEach", "keysToArray", "valuesToArray"))));
         b = b.type(named("java.util.TreeMap"))
                 .transform((builder, type, loader, module, pd) -> builder.visit(on(
                                 MapAdvice.KeyedWrite.class,
@@ -177,14 +235,35 @@ public final class RaceInstaller {
                                         "pollFirstEntry",
                                         "pollLastEntry",
                                         "deleteEntry",
-                                        "replaceAll"))));
+                                        "replaceAll")))
+                        .visit(on(
+                                ReadAdvice.KeyedLookup.class,
+                                namedOneOf(
+                                        "getEntry",
+                                        "getCeilingEntry",
+                                        "getFloorEntry",
+                                        "getHigherEntry",
+                                        "getLowerEntry")))
+                        .visit(on(
+                                ReadAdvice.Lookup.class, namedOneOf("getFirstEntry", "getLastEntry", "containsValue")))
+                        .visit(on(ReadAdvice.MapLoop.class, named("forEach"))));
         b = b.type(namedOneOf("java.util.WeakHashMap", "java.util.IdentityHashMap"))
                 .transform((builder, type, loader, module, pd) -> builder.visit(on(
                                 MapAdvice.KeyedWrite.class,
                                 named("put").or(named("remove").and(takesArguments(1)))))
                         .visit(on(
                                 MapAdvice.Write.class,
-                                namedOneOf("clear", "putAll", "resize", "replaceAll", "closeDeletion"))));
+                                namedOneOf("clear", "putAll", "resize", "replaceAll", "closeDeletion")))
+                        .visit(on(ReadAdvice.Lookup.class, named("containsValue")))
+                        .visit(on(ReadAdvice.MapLoop.class, named("forEach")))
+                        // WeakHashMap: get, getEntry (containsKey); IdentityHashMap: get, containsKey
+                        .visit(on(
+                                ReadAdvice.TableLookup.class,
+                                namedOneOf("get", "getEntry").and(takesArguments(1))))
+                        .visit(on(
+                                ReadAdvice.TableContains.class,
+                                named("containsKey").and(isDeclaredBy(named("java.util.IdentityHashMap"))))));
+        b = reads(b);
         if (sharing) {
             b = sync(b);
         } else {
@@ -193,6 +272,32 @@ public final class RaceInstaller {
                             on(SyncAdvice.ThreadStart.class, named("start").and(takesArguments(0)))));
         }
         return b.installOn(inst);
+    }
+
+    /** Iterators, views and spliterators: an iteration's start and its steps (ReadAdvice). */
+    private static AgentBuilder reads(AgentBuilder b) {
+        b = b.type(namedOneOf(ITERATORS))
+                .transform((builder, type, loader, module, pd) -> builder.visit(
+                                Advice.to(ReadAdvice.IteratorMade.class).on(isConstructor()))
+                        .visit(on(
+                                ReadAdvice.IteratorStep.class,
+                                namedOneOf("nextNode", "nextEntry", "prevEntry", "nextIndex"))));
+        b = b.type(namedOneOf(VIEWS))
+                .transform((builder, type, loader, module, pd) ->
+                        builder.visit(on(ReadAdvice.ViewLoop.class, named("forEach"))));
+        b = b.type(namedOneOf(SPLITERATOR_BASES))
+                .transform((builder, type, loader, module, pd) -> builder.visit(
+                        Advice.to(ReadAdvice.SpliteratorMade.class).on(isConstructor())));
+        b = b.type(namedOneOf(SPLITERATORS))
+                .transform((builder, type, loader, module, pd) -> builder.visit(
+                        on(ReadAdvice.SpliteratorStep.class, namedOneOf("tryAdvance", "forEachRemaining"))));
+        b = b.type(named(TREE_SPLITERATOR_BASE))
+                .transform((builder, type, loader, module, pd) -> builder.visit(
+                        Advice.to(ReadAdvice.TreeSpliteratorMade.class).on(isConstructor())));
+        b = b.type(namedOneOf(TREE_SPLITERATORS))
+                .transform((builder, type, loader, module, pd) -> builder.visit(
+                        on(ReadAdvice.TreeSpliteratorStep.class, namedOneOf("tryAdvance", "forEachRemaining"))));
+        return b;
     }
 
     private static AgentBuilder sync(AgentBuilder b) {

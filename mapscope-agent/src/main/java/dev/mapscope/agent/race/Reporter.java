@@ -182,7 +182,7 @@ public final class Reporter implements Sink {
             dev.mapscope.agent.protocol.MapRegistry.remember(race.map); // inspect map=ID and probe map=id:ID find it
         }
         Finding f = Finding.of(race);
-        if (race.kind.equals(Race.UNSYNCHRONIZED) && jdkInternal(f)) {
+        if (!Race.overlapped(race.kind) && jdkInternal(f)) {
             synchronized (this) {
                 ignored++;
                 String caller = Finding.caller(f.current().stack());

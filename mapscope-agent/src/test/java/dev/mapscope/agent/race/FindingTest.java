@@ -119,4 +119,51 @@ class FindingTest {
         assertThat(Json.str("a\"b\\c\nd\u0001")).isEqualTo("\"a\\\"b\\\\c\\nd\\u0001\"");
         assertThat(Json.str(null)).isEqualTo("null");
     }
+
+    private static dev.mapscope.agent.boot.race.Race race(
+            String kind, StackTraceElement[] mine, StackTraceElement[] theirs) {
+        return new dev.mapscope.agent.boot.race.Race(
+                kind,
+                new java.util.HashMap<String, String>(),
+                "getNode",
+                -1,
+                -1,
+                Thread.currentThread(),
+                mine,
+                Thread.currentThread(),
+                "putVal",
+                theirs,
+                dev.mapscope.agent.boot.race.Race.AT_WRITE);
+    }
+
+    /**
+     * A read/write race is its own finding, apart from a write/write race of the same lines; its tier-1 and
+     * tier-2 sightings are one finding, upgraded to the tier-1 kind; the text says what the reader can see.
+     */
+    @Test
+    void readRacesAreAFamilyOfTheirOwn() {
+        StackTraceElement[] reader = {f("java.util.HashMap", "getNode", 1), f("com.example.Cache", "lookup", 9)};
+        StackTraceElement[] writer = {f("java.util.HashMap", "putVal", 2), f("com.example.Cache", "fill", 15)};
+        Finding unsync = Finding.of(race(dev.mapscope.agent.boot.race.Race.UNSYNCHRONIZED_READ, reader, writer));
+        Finding overlap = Finding.of(race(dev.mapscope.agent.boot.race.Race.CONCURRENT_READ, reader, writer));
+        Finding writes = Finding.of(race(dev.mapscope.agent.boot.race.Race.UNSYNCHRONIZED, reader, writer));
+        Finding iteration =
+                Finding.of(race(dev.mapscope.agent.boot.race.Race.UNSYNCHRONIZED_ITERATION, reader, writer));
+        assertThat(unsync.id()).isEqualTo(overlap.id());
+        assertThat(unsync.id()).isNotEqualTo(writes.id()).isNotEqualTo(iteration.id());
+        assertThat(writes.id())
+                .as("write ids are as they were")
+                .isEqualTo(Finding.id("java.util.HashMap", Finding.frames(reader), Finding.frames(writer)));
+        assertThat(unsync.sameBug(writes)).isFalse();
+        unsync.merge(overlap);
+        assertThat(unsync.kind()).isEqualTo("concurrent-read-write");
+        writes.merge(iteration);
+        assertThat(writes.kind()).as("never changes family").isEqualTo("unsynchronized-write");
+        assertThat(unsync.text())
+                .startsWith("mapscope: concurrent read and write of java.util.HashMap@")
+                .contains("what can happen: ")
+                .contains("operation: get");
+        assertThat(unsync.json()).contains("\"kind\":\"concurrent-read-write\"").contains("\"usage\":null");
+        assertThat(unsync.usage()).isNull();
+    }
 }

@@ -78,7 +78,9 @@ public final class HtmlReport {
 
     private static void appendFinding(StringBuilder b, ReportedFinding f, int number) {
         String kindClass = switch (f.kind()) {
-            case "concurrent-write", "unsynchronized-write" -> f.kind();
+            case "concurrent-write", "concurrent-read-write", "concurrent-iteration-write" -> "concurrent-write";
+            case "unsynchronized-write", "unsynchronized-read-write", "unsynchronized-iteration-write" ->
+                "unsynchronized-write";
             default -> "other";
         };
         b.append("<section class=\"finding\" id=\"finding-")

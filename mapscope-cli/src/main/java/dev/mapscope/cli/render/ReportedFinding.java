@@ -78,6 +78,16 @@ public record ReportedFinding(
                         + " (Go stops with \"fatal error: concurrent map writes\" here)";
             case "unsynchronized-write" ->
                 "two threads wrote this map with no lock or other happens-before order" + " between their writes";
+            case "concurrent-read-write" ->
+                "a thread read this map while another was inside a write to it"
+                        + " (Go stops with \"fatal error: concurrent map read and map write\" here)";
+            case "unsynchronized-read-write" ->
+                "a thread read this map with no lock or other happens-before order after another thread's write";
+            case "concurrent-iteration-write" ->
+                "a thread iterated this map while another was inside a write to it"
+                        + " (Go stops with \"fatal error: concurrent map iteration and map write\" here)";
+            case "unsynchronized-iteration-write" ->
+                "a thread iterated this map with no lock or other happens-before order after another thread's write";
             default -> "reported by the agent as " + kind;
         };
     }

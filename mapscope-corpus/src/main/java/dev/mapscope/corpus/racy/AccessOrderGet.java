@@ -8,10 +8,11 @@ import java.util.Map;
 /**
  * An LRU cache as a {@code LinkedHashMap} in access order, filled before the threads start and then "only
  * read" by two threads: in access order {@code get} moves the entry to the end of the list, a structural
- * write, so two readers race and can corrupt the list.
+ * write, so two readers race and can corrupt the list. One thread's lookup of the table also races the
+ * other's move: a read/write finding of the same line, as well as the write/write one.
  */
 @Race(
-        kinds = {Race.CONCURRENT_WRITE, Race.UNSYNCHRONIZED_WRITE},
+        kinds = {Race.CONCURRENT_WRITE, Race.UNSYNCHRONIZED_WRITE, Race.CONCURRENT_READ, Race.UNSYNCHRONIZED_READ},
         overlapping = true,
         method = "lookup")
 public final class AccessOrderGet implements Program {

@@ -36,6 +36,14 @@ public final class MapWatch {
      * completed by the agent's flusher after PENDING_NANOS with its stack as it is then, inside the map.
      *
      * Tier 2 (Sharing) runs before the tier-1 mark on every write when enabled.
+     *
+     * Reads and iterations (Go's "concurrent map read and map write", "concurrent map iteration and map
+     * write") only look: a lookup that ends, an iterator that starts or steps, a forEach that starts or ends,
+     * finds the stripe naming another thread whose `writing` is this very map: that thread is inside a write
+     * of the map while this one reads it. A reader leaves no mark (no store on the fast path, so reads cost
+     * an identity hash and two loads and never contend), which is why only the reader can find the pair: a
+     * writer entering a map that a reader is inside is not seen, as in Go. The race then goes the same way
+     * as a write's: the reader takes its own stack and the writer completes it at the end of its write.
      */
     static final int STRIPES = 4096;
     /** references per stripe: 16 x 4 bytes = one 64-byte line with compressed oops (two lines without) */
@@ -135,7 +143,7 @@ public final class MapWatch {
         int i = (h & (STRIPES - 1)) * STRIDE;
         Object o = MARKS[i]; // plain: a stale value only makes the check miss
         if (o != t && o != null && ((ThreadState) o).writing == map) {
-            overlap(map, op, key, hash, table, (ThreadState) o, t);
+            overlap(Race.CONCURRENT, map, op, key, hash, table, (ThreadState) o, t);
         }
         t.writing = map; // plain stores: see the essay for why a stale read can only miss
         MARKS[i] = t;
@@ -164,7 +172,7 @@ public final class MapWatch {
             int h = System.identityHashCode(map);
             Object o = MARKS[(h & (STRIPES - 1)) * STRIDE];
             if (o != t && o != null && ((ThreadState) o).writing == map) {
-                overlap(map, op, null, NO_HASH, null, (ThreadState) o, t);
+                overlap(Race.CONCURRENT, map, op, null, NO_HASH, null, (ThreadState) o, t);
             }
             if (sharing && table != null) {
                 try {
@@ -179,6 +187,81 @@ public final class MapWatch {
             answer(t, asked);
         }
         t.writing = outer; // plain: see the essay
+    }
+
+    /**
+     * A lookup of {@code map} ended (get, containsKey, getOrDefault, navigation...): tier 1 looks for a writer
+     * inside the map, tier 2 checks that the map's last write happens before this read. {@code found}: the
+     * key was present (a miss followed by a put of the key is counted as check-then-act). {@code table}: the
+     * map's table (HashMap family, WeakHashMap, IdentityHashMap) or null.
+     */
+    public static void read(Object map, String op, Object key, boolean found, Object[] table) {
+        if (!enabled) {
+            return;
+        }
+        int h = System.identityHashCode(map);
+        Object o = MARKS[(h & (STRIPES - 1)) * STRIDE]; // plain: a stale value only makes the check miss
+        if (o != null && ((ThreadState) o).writing == map) {
+            seenInside(map, Race.CONCURRENT_READ, op, key, table, (ThreadState) o);
+        }
+        if (sharing) {
+            try {
+                Sharing.read(map, h, op, key, found, table, false);
+            } catch (Throwable e) {
+                // never into the application
+            }
+        }
+    }
+
+    /**
+     * An iteration of {@code map} starts: an iterator or spliterator of the map or of one of its views is made,
+     * a forEach begins (toString, hashCode, equals, putAll and copy constructors iterate a source map). Tier 1
+     * as for a read, tier 2 checks the last write, and a suspected map counts an iteration.
+     */
+    public static void iterationStarts(Object map, String op, Object[] table) {
+        if (!enabled) {
+            return;
+        }
+        int h = System.identityHashCode(map);
+        Object o = MARKS[(h & (STRIPES - 1)) * STRIDE];
+        if (o != null && ((ThreadState) o).writing == map) {
+            seenInside(map, Race.CONCURRENT_ITERATION, op, null, table, (ThreadState) o);
+        }
+        if (sharing) {
+            try {
+                Sharing.read(map, h, op, null, true, table, true);
+            } catch (Throwable e) {
+                // never into the application
+            }
+        }
+    }
+
+    /**
+     * An iteration step (next, tryAdvance) or the end of a forEach: tier 1 only, an identity hash and two loads.
+     * Tier 2 checked the iteration when it started; a write since then that is still running is what this
+     * check finds, and a finished one is what the map's own ConcurrentModificationException is for.
+     */
+    public static void iterationStep(Object map, String op) {
+        if (!enabled) {
+            return;
+        }
+        Object o = MARKS[(System.identityHashCode(map) & (STRIPES - 1)) * STRIDE];
+        if (o != null && ((ThreadState) o).writing == map) {
+            seenInside(map, Race.CONCURRENT_ITERATION, op, null, null, (ThreadState) o);
+        }
+    }
+
+    /** Tier 1 saw {@code other} inside a write of {@code map} from a read or iteration of the current thread. */
+    private static void seenInside(Object map, String kind, String op, Object key, Object[] table, ThreadState other) {
+        ThreadState me = ThreadState.current();
+        if (other == me || me.busy || me.writing == map) {
+            return; // a read inside this thread's own write of the map (TreeMap.remove finds the entry first)
+        }
+        Race owed = other.seen;
+        if (owed != null && owed.map == map && owed.thread == me.thread) {
+            return; // this reader's race with that write waits for the writer's stack: the same race again
+        }
+        overlap(kind, map, op, key, NO_HASH, table, other, me);
     }
 
     /** Reports the tier-2 races that waited for a repeat that never came (at exit and at detach). */
@@ -281,6 +364,7 @@ public final class MapWatch {
      * before it); a read lock acquires what write unlocks released. CountDownLatch and Semaphore, also shared
      * mode, are plain edges.
      */
+
     private static boolean isReadWriteLock(Object sync) {
         Class<?> c = sync.getClass();
         return c == RW_NONFAIR || c == RW_FAIR;
@@ -296,7 +380,14 @@ public final class MapWatch {
 
     /** Tier 1 found {@code other} inside a write of {@code map}. */
     private static void overlap(
-            Object map, String op, Object key, int hash, Object[] table, ThreadState other, ThreadState me) {
+            String kind,
+            Object map,
+            String op,
+            Object key,
+            int hash,
+            Object[] table,
+            ThreadState other,
+            ThreadState me) {
         if (me.busy) {
             return;
         }
@@ -304,7 +395,7 @@ public final class MapWatch {
         try {
             int kh = keyHash(map, key, hash);
             Race r = new Race(
-                    Race.CONCURRENT,
+                    kind,
                     map,
                     op,
                     kh,
@@ -317,6 +408,9 @@ public final class MapWatch {
                     Race.AT_PENDING);
             r.otherState = other;
             r.since = System.nanoTime();
+            if (sharing) {
+                r.usage = Sharing.usage(map);
+            }
             if (!other.offer(r)) {
                 // the other thread already owes a stack to an earlier race: take its stack as it is now
                 r.complete(other.thread.getStackTrace(), Race.AT_NOW);

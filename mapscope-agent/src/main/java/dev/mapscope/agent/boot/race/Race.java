@@ -48,6 +48,11 @@ public final class Race {
     public StackTraceElement[] otherStack;
     /** one of AT_WRITE, AT_NOW, AT_STILL_INSIDE, AT_UNKNOWN; set with otherStack */
     public String otherStackAt;
+    /**
+     * What tier 2 counted on the map while it suspected it (a frozen copy), or null when the map was not
+     * counted (mode=overlap, or a map tier 2 never suspected); set before the race reaches the sink.
+     */
+    public Counts usage;
     /** tier 1, while pending: the other thread's state, and when the race was found (System.nanoTime) */
     ThreadState otherState;
 
@@ -108,6 +113,25 @@ public final class Race {
         this.otherOperation = otherOperation;
         this.otherStack = otherStack;
         this.otherStackAt = otherStackAt;
+    }
+
+    /** True for the tier-1 kinds: the other thread was seen inside a write of the map at that moment. */
+    public static boolean overlapped(String kind) {
+        return kind.equals(CONCURRENT) || kind.equals(CONCURRENT_READ) || kind.equals(CONCURRENT_ITERATION);
+    }
+
+    /** The tier-1 kind of the same pair of accesses as {@code kind} (itself when it is one). */
+    public static String overlapKindOf(String kind) {
+        switch (kind) {
+            case UNSYNCHRONIZED:
+                return CONCURRENT;
+            case UNSYNCHRONIZED_READ:
+                return CONCURRENT_READ;
+            case UNSYNCHRONIZED_ITERATION:
+                return CONCURRENT_ITERATION;
+            default:
+                return kind;
+        }
     }
 
     void complete(StackTraceElement[] otherStack, String at) {

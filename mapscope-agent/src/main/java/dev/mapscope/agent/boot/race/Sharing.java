@@ -42,6 +42,33 @@ final class Sharing {
      * class. A ThreadLocal read, loads and compares; no store, no lock, no allocation. A stale read only
      * sends a write to the slow path or skips recording one write (a missed race, never a false one).
      * Slow path under the stripe's monitor (never a java.util.concurrent lock: the agent would observe itself).
+     *
+     * Reads and iterations (read()) check the other direction: the map's last write happens before this
+     * read (FastTrack's read check against the write epoch). Reads are far more frequent than writes and
+     * most maps are read by threads that the writer's hand-over ordered, so the fast path stores nothing:
+     * a ThreadLocal read, the stripe's slots compared, the writer's epoch compared with the reader's clock.
+     * A read never claims a slot, so a map that is only read (many threads reading a table built before they
+     * started) costs no state and can never become suspected. An unordered read:
+     *   - of a young state proves nothing by itself (the state may be another map's). Unless the young
+     *     state's table identity (fp) is known and is not this map's table, the map is kept exactly and
+     *     recording, like after an unordered change of writer, with no writer's stack. Nothing is reported
+     *     until the writer's stack is taken at a write of this very map (kept states are compared by
+     *     reference), so a young state inherited from another map (equal hash and class, no fp to tell:
+     *     TreeMap, WeakHashMap, IdentityHashMap) can make a map suspected, never reported;
+     *   - of a kept, recording map whose writer's stack is known (and not ordered before this read) is a race
+     *     with both stacks: the reader's now, the writer's at its write. One report per (reader, writer
+     *     epoch) pair: a reader spinning on a racy map is not a stack walk per read.
+     * While a map is suspected, reads are also recorded, FastTrack's way (an epoch for one reader, a
+     * read-shared vector once two readers are not ordered with each other; a read in an epoch already
+     * recorded stores nothing), and a write that is not in its writer's current epoch checks that every
+     * read since the last write happens before it. The first such unordered read whose stack is not known
+     * makes later reads record their stack (within the stack budget) until the race is reported with both
+     * stacks: the writer's now, the reader's at its read. A map that is not suspected records no read, so a
+     * single read followed by a single unordered write of a map never suspected is missed.
+     *
+     * While a map is suspected (kept and recording) its reads, writes, iterations, reader and writer
+     * threads, check-then-act writes and access-order moves are counted (Counts), the profile a fix is
+     * chosen from. Nothing is counted for other maps.
      */
     static final int STRIPES = 1 << 14;
     static final int KEPT = 2;
@@ -73,6 +100,44 @@ final class Sharing {
         int fp;
         /** kept: a race on this map whose earlier write's stack was not recorded, waiting for a repeat */
         Race held;
+        /** the writer's clock when writerStack was taken */
+        int stackEpoch;
+        /** while recording (suspected): what the map is seen doing; null otherwise */
+        Counts counts;
+        /**
+         * The last read race reported on this map: its reader, writer and write epoch. A read of the same
+         * triple is the same race again and is not examined (plain; read on the fast path: a stale value
+         * only sends a read to the slow path, which checks again under the monitor).
+         */
+        ThreadState raceReader;
+
+        ThreadState raceWriter;
+        int raceEpoch;
+        /** the sink's key of this map's last read race */
+        long readKey;
+        /*
+         * FastTrack's read state, kept only while the map is suspected (recording): the reads since the last
+         * write that did not come from the writer itself. One reader: `reader` at `readEpoch`; several
+         * readers not ordered with each other: the read-shared vector `readVc` (component = thread index,
+         * value = that reader's epoch at its last read). Guarded by the stripe's monitor; the fast path reads
+         * them plainly to skip a read in an epoch already recorded.
+         */
+        ThreadState reader;
+
+        int readEpoch;
+        int[] readVc;
+        /**
+         * A write found a read it is not ordered after, whose stack was not known: later reads record their
+         * stack (one per new read epoch, within the stack budget) until such a race is reported.
+         */
+        boolean wantReadStacks;
+        /** the last read whose stack was recorded: its thread, epoch, operation and kind */
+        StackTraceElement[] readStack;
+
+        ThreadState readStackOwner;
+        int readStackEpoch;
+        String readOp;
+        boolean readIteration;
 
         boolean holds(Object map, int h, Class<?> c) {
             if (writer == null) {
@@ -97,7 +162,21 @@ final class Sharing {
             lastKey = 0;
             fp = 0;
             held = null;
+            stackEpoch = 0;
+            counts = null;
+            raceReader = null;
+            raceWriter = null;
+            readKey = 0;
+            clearReads();
+            readStack = null;
+            readStackOwner = null;
+            wantReadStacks = false;
             writer = t;
+        }
+
+        void clearReads() {
+            reader = null;
+            readVc = null;
         }
 
         void copy(MapState from, WeakReference<Object> r) {
@@ -112,6 +191,21 @@ final class Sharing {
             lastKey = from.lastKey;
             fp = from.fp;
             held = from.held;
+            stackEpoch = from.stackEpoch;
+            counts = from.counts;
+            raceReader = from.raceReader;
+            raceWriter = from.raceWriter;
+            raceEpoch = from.raceEpoch;
+            readKey = from.readKey;
+            reader = from.reader;
+            readEpoch = from.readEpoch;
+            readVc = from.readVc;
+            wantReadStacks = from.wantReadStacks;
+            readStack = from.readStack;
+            readStackOwner = from.readStackOwner;
+            readStackEpoch = from.readStackEpoch;
+            readOp = from.readOp;
+            readIteration = from.readIteration;
             writer = from.writer;
         }
 
@@ -121,6 +215,12 @@ final class Sharing {
             held = null;
             writerStack = null;
             type = null;
+            counts = null;
+            raceReader = null;
+            raceWriter = null;
+            clearReads();
+            readStack = null;
+            readStackOwner = null;
         }
     }
 
@@ -161,7 +261,19 @@ final class Sharing {
             }
             for (MapState k : st.kept) {
                 if (k.current(t, h, c)) {
-                    return;
+                    Counts u = k.counts;
+                    if (u == null) {
+                        return;
+                    }
+                    if (k.writerStack != null) { // else a read race waits for this writer's stack: slow path
+                        t.busy = true;
+                        try {
+                            countWrite(k, map, h, op, key, hash, t);
+                        } finally {
+                            t.busy = false;
+                        }
+                        return;
+                    }
                 }
             }
         }
@@ -170,6 +282,320 @@ final class Sharing {
             slowWrite(map, h, op, key, hash, table, t, st == null ? stripe(h & (STRIPES - 1)) : st);
         } finally {
             t.busy = false;
+        }
+    }
+
+    /**
+     * A read ({@code iteration} false: a lookup, {@code found} whether the key was there) or the start of an
+     * iteration of {@code map} by the current thread. See the essay: the fast path stores nothing.
+     */
+    static void read(Object map, int h, String op, Object key, boolean found, Object[] table, boolean iteration) {
+        ThreadState t = ThreadState.tracked();
+        if (t.busy || t.idx < 0 || t.writing == map) {
+            return; // the agent's own, untracked, or a read inside this thread's own write of the map
+        }
+        Stripe st = TABLE[h & (STRIPES - 1)]; // plain: null only means no write of this stripe was seen
+        if (st == null) {
+            return;
+        }
+        Class<?> c = map.getClass();
+        for (MapState k : st.kept) {
+            if (k.hash == h && k.type == c) {
+                WeakReference<Object> r = k.ref;
+                ThreadState w = k.writer;
+                if (r != null && w != null && r.get() == map) {
+                    readKept(st, k, w, map, h, op, key, found, table, iteration, t);
+                    return;
+                }
+            }
+        }
+        MapState y = st.young;
+        if (y.hash != h || y.type != c) {
+            return;
+        }
+        ThreadState w = y.writer;
+        if (w == null || w == t || t.happensAfter(w.idx, y.epoch)) {
+            return;
+        }
+        if (table != null && y.fp != 0 && y.fp != System.identityHashCode(table)) {
+            return; // the young state's table is not this map's: another map's state
+        }
+        t.busy = true;
+        try {
+            suspectFromRead(st, map, h, c, table, t, iteration);
+        } finally {
+            t.busy = false;
+        }
+    }
+
+    private static void readKept(
+            Stripe st,
+            MapState k,
+            ThreadState w,
+            Object map,
+            int h,
+            String op,
+            Object key,
+            boolean found,
+            Object[] table,
+            boolean iteration,
+            ThreadState t) {
+        Counts u = k.counts;
+        if (u != null) {
+            t.busy = true;
+            try {
+                u.read(t, iteration);
+                if (!found && !iteration) {
+                    t.missMap = h;
+                    t.missKey = MapWatch.keyHash(map, key, MapWatch.NO_HASH);
+                }
+            } finally {
+                t.busy = false;
+            }
+            if (w != t && !readRecorded(k, t)) {
+                t.busy = true;
+                try {
+                    synchronized (st) {
+                        if (k.ref != null && k.ref.get() == map) {
+                            recordRead(k, t, op, iteration);
+                        }
+                    }
+                } finally {
+                    t.busy = false;
+                }
+            }
+        }
+        if (w == t || t.happensAfter(w.idx, k.epoch)) {
+            return;
+        }
+        if (k.raceReader == t && k.raceWriter == w && k.raceEpoch == k.epoch) {
+            return; // this pair was reported (plain reads: a stale one goes to the slow path)
+        }
+        t.busy = true;
+        try {
+            slowRead(st, map, h, op, key, table, iteration, t);
+        } finally {
+            t.busy = false;
+        }
+    }
+
+    /** True if t's read in its current epoch is already in k's read state (plain reads: see MapState). */
+    private static boolean readRecorded(MapState k, ThreadState t) {
+        if (k.wantReadStacks) {
+            return false;
+        }
+        if (k.reader == t && k.readEpoch == t.clock) {
+            return true;
+        }
+        int[] rv = k.readVc;
+        return rv != null && t.idx < rv.length && rv[t.idx] == t.clock;
+    }
+
+    /** FastTrack's read rules (exclusive epoch, else read-shared vector); under the stripe's monitor. */
+    private static void recordRead(MapState s, ThreadState t, String op, boolean iteration) {
+        if (s.readVc == null) {
+            ThreadState r = s.reader;
+            if (r == null || r == t || t.happensAfter(r.idx, s.readEpoch)) {
+                s.reader = t; // read exclusive: this read is ordered after the one it replaces
+                s.readEpoch = t.clock;
+            } else {
+                int[] rv = new int[Math.max(r.idx, t.idx) + 1]; // read-shared: two unordered readers
+                rv[r.idx] = s.readEpoch;
+                rv[t.idx] = t.clock;
+                s.readVc = rv;
+                s.reader = null;
+            }
+        } else {
+            if (t.idx >= s.readVc.length) {
+                s.readVc = java.util.Arrays.copyOf(s.readVc, t.idx + 1);
+            }
+            s.readVc[t.idx] = t.clock;
+        }
+        if (s.wantReadStacks && !(s.readStackOwner == t && s.readStackEpoch == t.clock)) {
+            StackTraceElement[] mine = stack();
+            if (mine != null) {
+                s.readStack = mine;
+                s.readStackOwner = t;
+                s.readStackEpoch = t.clock;
+                s.readOp = op;
+                s.readIteration = iteration;
+            }
+        }
+    }
+
+    /**
+     * A write by t of a suspected map, after its own checks: FastTrack's write check against the reads since
+     * the last write. Returns a race with both stacks when the read whose stack is known is not ordered
+     * before this write; asks for reads' stacks when an unordered read's stack is not known. Clears the read
+     * state (later writes are ordered after this one, or race with it). Under the stripe's monitor.
+     */
+    private static Race checkReads(
+            MapState s, Object map, String op, Object key, int hash, Object[] table, ThreadState t) {
+        boolean unordered = false;
+        ThreadState r = s.reader;
+        if (r != null && r != t && !t.happensAfter(r.idx, s.readEpoch)) {
+            unordered = true;
+        }
+        int[] rv = s.readVc;
+        if (rv != null) {
+            for (int i = 0; i < rv.length && !unordered; i++) {
+                if (i != t.idx && rv[i] != 0 && !t.happensAfter(i, rv[i])) {
+                    unordered = true;
+                }
+            }
+        }
+        s.clearReads();
+        if (!unordered) {
+            return null;
+        }
+        ThreadState o = s.readStackOwner;
+        if (s.readStack == null || o == null || o == t || t.happensAfter(o.idx, s.readStackEpoch)) {
+            s.wantReadStacks = true; // the racing read's stack is not known: the next ones record theirs
+            MapWatch.repeat(s.readKey);
+            return null;
+        }
+        StackTraceElement[] mine = stack();
+        if (mine == null) {
+            countUnexamined();
+            MapWatch.repeat(s.readKey);
+            return null;
+        }
+        int kh = MapWatch.keyHash(map, key, hash);
+        Race race = new Race(
+                s.readIteration ? Race.UNSYNCHRONIZED_ITERATION : Race.UNSYNCHRONIZED_READ,
+                map,
+                op,
+                kh,
+                MapWatch.bucket(kh, table),
+                t.thread,
+                mine,
+                o.thread,
+                s.readOp,
+                s.readStack,
+                Race.AT_WRITE);
+        s.wantReadStacks = false; // reported: reads stop paying for stacks
+        s.readStack = null;
+        s.readStackOwner = null;
+        return race;
+    }
+
+    /** An unordered read of a kept map, under the stripe's monitor; reports a read race when both stacks are known. */
+    private static void slowRead(
+            Stripe st, Object map, int h, String op, Object key, Object[] table, boolean iteration, ThreadState t) {
+        Race race;
+        MapState s;
+        Class<?> c = map.getClass();
+        synchronized (st) {
+            s = find(st, map, h, c);
+            if (s == null || s.ref == null) {
+                return;
+            }
+            ThreadState w = s.writer;
+            if (w == t || ordered(t, w, s.epoch)) {
+                return;
+            }
+            if (!s.recording) {
+                suspect(s); // the writer's stack is taken at its next write; the next such read reports
+                s.writerStack = null;
+                return;
+            }
+            if (s.writerStack == null) {
+                return; // waiting for the writer's next write
+            }
+            if (t.happensAfter(w.idx, s.stackEpoch)) {
+                s.writerStack = null; // the recorded write is ordered before this read: take a later one
+                return;
+            }
+            if (s.raceReader == t && s.raceWriter == w && s.raceEpoch == s.epoch) {
+                return;
+            }
+            StackTraceElement[] mine = stack();
+            s.raceReader = t;
+            s.raceWriter = w;
+            s.raceEpoch = s.epoch;
+            if (mine == null) {
+                countUnexamined();
+                MapWatch.repeat(s.readKey);
+                return;
+            }
+            int kh = MapWatch.keyHash(map, key, MapWatch.NO_HASH);
+            race = new Race(
+                    iteration ? Race.UNSYNCHRONIZED_ITERATION : Race.UNSYNCHRONIZED_READ,
+                    map,
+                    op,
+                    kh,
+                    MapWatch.bucket(kh, table),
+                    t.thread,
+                    mine,
+                    w.thread,
+                    s.op,
+                    s.writerStack,
+                    Race.AT_WRITE);
+            race.usage = s.counts == null ? null : s.counts.snapshot();
+        }
+        long k = MapWatch.report(race);
+        synchronized (st) {
+            if (s.holds(map, h, c)) {
+                s.readKey = k;
+            }
+        }
+    }
+
+    /** An unordered read whose young state is this map's by its table's identity: keep the map, suspected. */
+    private static void suspectFromRead(
+            Stripe st, Object map, int h, Class<?> c, Object[] table, ThreadState t, boolean iteration) {
+        synchronized (st) {
+            MapState y = st.young;
+            if (!y.holds(map, h, c) || (table != null && y.fp != 0 && y.fp != System.identityHashCode(table))) {
+                return;
+            }
+            ThreadState w = y.writer;
+            if (w == t || ordered(t, w, y.epoch)) {
+                return;
+            }
+            MapState k = keep(st, y, map);
+            suspect(k);
+            k.writerStack = null; // taken at the writer's next write
+            k.counts.read(t, iteration);
+        }
+    }
+
+    /** The map is suspected: record its writers' stacks and count what it does. Under the stripe's monitor. */
+    private static void suspect(MapState s) {
+        s.recording = true;
+        if (s.counts == null) {
+            s.counts = new Counts();
+        }
+    }
+
+    /** Counts a write of a suspected map; check-then-act when this thread's last lookup of it missed this key. */
+    private static void countWrite(MapState s, Object map, int h, String op, Object key, int hash, ThreadState t) {
+        Counts u = s.counts;
+        if (u == null) {
+            return;
+        }
+        boolean checkThenAct = false;
+        if (t.missMap == h) {
+            checkThenAct = key != null && t.missKey == MapWatch.keyHash(map, key, hash);
+            t.missMap = 0;
+        }
+        u.write(t, checkThenAct, op.equals("afterNodeAccess"));
+    }
+
+    /** What tier 2 counted on {@code map} while it suspected it (a frozen copy), or null. */
+    static Counts usage(Object map) {
+        int h = System.identityHashCode(map);
+        Stripe st = TABLE[h & (STRIPES - 1)];
+        if (st == null) {
+            return null;
+        }
+        synchronized (st) {
+            for (MapState k : st.kept) {
+                if (k.ref != null && k.holds(map, h, map.getClass()) && k.counts != null) {
+                    return k.counts.snapshot();
+                }
+            }
+            return null;
         }
     }
 
@@ -239,6 +665,8 @@ final class Sharing {
             Object map, int h, String op, Object key, int hash, Object[] table, ThreadState t, Stripe st) {
         Race race;
         MapState s;
+        MapState now = null;
+        boolean readRace = false;
         synchronized (st) {
             Class<?> c = map.getClass();
             s = find(st, map, h, c);
@@ -247,11 +675,26 @@ final class Sharing {
                 return;
             }
             race = decide(st, s, map, op, key, hash, table, t);
+            now = find(st, map, h, c);
+            if (now != null && now.counts != null) {
+                countWrite(now, map, h, op, key, hash, t);
+                if (race == null && now.ref != null) {
+                    race = checkReads(now, map, op, key, hash, table, t);
+                    readRace = race != null;
+                }
+                if (race != null) {
+                    race.usage = now.counts.snapshot();
+                }
+            }
         }
         if (race != null) {
             long k = MapWatch.report(race);
             synchronized (st) {
-                if (s.holds(map, h, map.getClass())) {
+                if (readRace) {
+                    if (now.holds(map, h, map.getClass())) {
+                        now.readKey = k;
+                    }
+                } else if (s.holds(map, h, map.getClass())) {
                     s.lastKey = k;
                 }
             }
@@ -274,6 +717,10 @@ final class Sharing {
         if (w == t) {
             s.epoch = t.clock; // the stack recorded at the start of this writer's run stays
             s.op = op;
+            if (s.recording && s.writerStack == null) {
+                s.writerStack = stack(); // a read race waits for it (slowRead)
+                s.stackEpoch = t.clock;
+            }
             if (s == st.young && ++s.epochs >= KEEP_AFTER) {
                 keep(st, s, map);
             }
@@ -291,7 +738,7 @@ final class Sharing {
             boolean same = table != null && s.fp != 0 && s.fp == System.identityHashCode(table);
             String earlierOp = s.op;
             MapState k = keep(st, s, map);
-            k.recording = true;
+            suspect(k);
             handOver(k, t, op);
             if (same && k.writerStack != null) {
                 k.held = held(map, op, key, hash, table, t, w, earlierOp, k.writerStack);
@@ -301,7 +748,7 @@ final class Sharing {
         if (!s.recording || s.writerStack == null) {
             // A kept map raced for the first time: its writers' stacks are not known yet.
             String earlierOp = s.op;
-            s.recording = true;
+            suspect(s);
             handOver(s, t, op);
             if (s.writerStack != null && s.held == null) {
                 s.held = held(map, op, key, hash, table, t, w, earlierOp, s.writerStack);
@@ -332,6 +779,7 @@ final class Sharing {
         s.epoch = t.clock;
         s.op = op;
         s.writerStack = mine;
+        s.stackEpoch = t.clock;
         s.writer = t;
         return race;
     }
@@ -407,6 +855,7 @@ final class Sharing {
         s.op = op;
         s.epochs = 1;
         s.writerStack = s.recording ? stack() : null;
+        s.stackEpoch = t.clock;
         s.writer = t;
     }
 

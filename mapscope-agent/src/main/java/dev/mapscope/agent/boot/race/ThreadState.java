@@ -80,6 +80,14 @@ public final class ThreadState {
      */
     int joins;
     /**
+     * Usage counting of a suspected map: the identity hash of the map and the key hash of this thread's last
+     * lookup that missed, 0 and -1 when none. A write of that key by this thread to that map is check-then-act
+     * (a get or containsKey that missed, then a put). Owner only; hashes, never references: nothing retained.
+     */
+    int missMap;
+
+    int missKey = -1;
+    /**
      * True while the agent itself runs on this thread (a slow path, a report). Map writes and
      * synchronisation done by the agent's own code are then ignored: this is the re-entrancy guard, and it
      * costs the fast path one load from an object the fast path holds anyway.
