@@ -10,7 +10,7 @@ import dev.mapscope.agent.race.FindingsToJfr;
 import dev.mapscope.agent.race.RaceInstaller;
 import dev.mapscope.agent.race.Reporter;
 import dev.mapscope.agent.race.SyncTransformer;
-import dev.mapscope.agent.transform.LoadedByName;
+import dev.mapscope.agent.transform.AdviceTransformer;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Files;
@@ -20,8 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 
 /** The agent's state in this JVM: installed or not, with which options, and the threads it runs. */
 final class Agent {
@@ -31,7 +29,7 @@ final class Agent {
      * one's transformer did (seen on JDK 17 and 25 with Byte Buddy 1.18).
      */
     private static Instrumentation inst;
-    private static ResettableClassFileTransformer transformer;
+    private static AdviceTransformer transformer;
     /** the happens-before rewrite of every class (mode=full), or null */
     private static SyncTransformer sync;
     /** its counters as of the last detach, for the detached status */
@@ -110,10 +108,10 @@ final class Agent {
             synchronized (TRANSFORMED) {
                 TRANSFORMED.clear();
             }
-            transformer = RaceInstaller.install(inst, o.sharing, ERRORS, TRANSFORMED);
+            transformer = RaceInstaller.install(inst, o.sharing, build(), ERRORS, TRANSFORMED);
             syncCounts = "null";
             if (o.sharing) {
-                sync = SyncTransformer.install(inst);
+                sync = SyncTransformer.install(inst, build());
             }
         } catch (RuntimeException | Error e) {
             MapWatch.stop();
@@ -165,6 +163,15 @@ final class Agent {
         }
     }
 
+    /**
+     * This agent's build: the Implementation-Version of its jar's manifest (version and build time), or null when it
+     * runs from a classes directory. Read from the package, which the class loader defined when it loaded this
+     * class: a jar rebuilt since then does not change it.
+     */
+    static String build() {
+        return Agent.class.getPackage().getImplementationVersion();
+    }
+
     static synchronized boolean installed() {
         return transformer != null;
     }
@@ -187,10 +194,7 @@ final class Agent {
                 }
                 sync = null;
             }
-            transformer.reset(
-                    inst,
-                    AgentBuilder.RedefinitionStrategy.RETRANSFORMATION,
-                    new LoadedByName(RaceInstaller.typeNames(options.sharing)));
+            transformer.uninstall(inst);
         } finally {
             transformer = null;
             reporter.close();
