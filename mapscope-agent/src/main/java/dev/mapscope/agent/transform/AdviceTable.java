@@ -18,7 +18,12 @@ public final class AdviceTable {
 
     /** Adds a row: in class {@code type} the selected {@code methods} get {@code advice}. Returns this table. */
     public AdviceTable add(String type, Class<?> advice, Hook.Methods methods) {
-        byType.computeIfAbsent(type, t -> new ArrayList<>()).add(new Hook(type, advice, methods));
+        List<Hook> rows = byType.get(type); // no lambda: this runs in premain, where the first one costs
+        if (rows == null) {
+            rows = new ArrayList<>();
+            byType.put(type, rows);
+        }
+        rows.add(new Hook(type, advice, methods));
         return this;
     }
 
@@ -44,17 +49,25 @@ public final class AdviceTable {
      * another (the advice classes' own code is covered by the agent's build id).
      */
     String fingerprint() {
-        StringBuilder b = new StringBuilder();
-        byType.forEach((type, hooks) -> {
+        StringBuilder b = new StringBuilder(4096);
+        for (List<Hook> hooks : byType.values()) {
             for (Hook h : hooks) {
-                b.append(type)
-                        .append('|')
-                        .append(h.advice().getName())
-                        .append('|')
-                        .append(h.methods())
+                Hook.Methods m = h.methods();
+                b.append(h.type()).append('|').append(h.advice().getName()).append('|');
+                for (String n : m.names()) {
+                    b.append(n).append(',');
+                }
+                b.append('|').append(m.argumentCount()).append('|');
+                if (m.argumentTypes() != null) {
+                    for (Class<?> t : m.argumentTypes()) {
+                        b.append(t.getName()).append(',');
+                    }
+                }
+                b.append('|')
+                        .append(m.returnType() == null ? "" : m.returnType().getName())
                         .append('\n');
             }
-        });
-        return b.toString();
+        }
+        return b.toString(); // not the records' toString: its invokedynamic bootstrap costs 40 ms at start-up
     }
 }

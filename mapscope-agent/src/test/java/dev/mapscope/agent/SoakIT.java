@@ -1,0 +1,125 @@
+package dev.mapscope.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * 200 attach/detach cycles on one JVM (issue 14): the target keeps running, and after them its heap, its threads, its
+ * loaded classes and its metaspace are back where they were after the first cycle, within the bounds below. Nothing
+ * here depends on timing: every wait is for a file or a line, and the times are printed, never asserted.
+ */
+class SoakIT {
+    static final int CYCLES = 200;
+    /** bounds on the growth from after the first cycle to after the last (measured growth: docs/PERFORMANCE.md) */
+    static final long HEAP_BOUND = 32L << 20;
+
+    static final int CLASSES_BOUND = 200;
+    static final long METASPACE_BOUND = 8L << 20;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void twoHundredAttachDetachCyclesLeaveTheTargetAsItWas() throws Exception {
+        Path session = dir.resolve("session");
+        try (Jvm jvm = Jvm.start(
+                dir,
+                List.of(),
+                List.of("-XX:+IgnoreUnrecognizedVMOptions", "-XX:+EnableDynamicAgentLoading", "-Xmx128m"),
+                SoakTarget.class.getName())) {
+            await(() -> jvm.output().contains("ready"), jvm);
+            List<Long> attach = new ArrayList<>();
+            List<Long> detach = new ArrayList<>();
+            cycle(jvm, session, attach, detach);
+            long[] before = stats(jvm, 1);
+            for (int i = 1; i < CYCLES; i++) {
+                cycle(jvm, session, attach, detach);
+            }
+            long[] after = stats(jvm, 2);
+            assertThat(jvm.process.isAlive()).isTrue();
+            System.out.printf(
+                    "soak: %d cycles; attach median %d ms, max %d ms; detach median %d ms, max %d ms;"
+                            + " heap %+d KB, threads %+d, classes %+d, metaspace %+d KB%n",
+                    CYCLES,
+                    median(attach),
+                    Collections.max(attach),
+                    median(detach),
+                    Collections.max(detach),
+                    (after[0] - before[0]) >> 10,
+                    after[1] - before[1],
+                    after[2] - before[2],
+                    (after[3] - before[3]) >> 10);
+            assertThat(after[1]).as("threads").isEqualTo(before[1]);
+            assertThat(after[0]).as("heap after GC").isLessThanOrEqualTo(before[0] + HEAP_BOUND);
+            assertThat(after[2]).as("loaded classes").isLessThanOrEqualTo(before[2] + CLASSES_BOUND);
+            assertThat(after[3]).as("metaspace").isLessThanOrEqualTo(before[3] + METASPACE_BOUND);
+        }
+    }
+
+    /** One attach (mode=overlap: what a production attach uses) and one detach, each confirmed by the status. */
+    private static void cycle(Jvm jvm, Path session, List<Long> attach, List<Long> detach) throws Exception {
+        long t0 = System.nanoTime();
+        Attach.load(
+                Long.toString(jvm.process.pid()),
+                Jvm.agentJar().toString(),
+                "session=" + session + ",mode=overlap,stderr=false");
+        Path status = session.resolve("status.json");
+        await(() -> read(status).contains("\"state\":\"attached\""), jvm);
+        long t1 = System.nanoTime();
+        Path tmp = session.resolve("control.tmp");
+        Files.writeString(tmp, "detach\n");
+        Files.move(tmp, session.resolve("control"), StandardCopyOption.ATOMIC_MOVE);
+        await(() -> read(status).contains("\"state\":\"detached\""), jvm);
+        long t2 = System.nanoTime();
+        await(() -> !Files.exists(session.resolve("control")), jvm);
+        attach.add((t1 - t0) / 1_000_000);
+        detach.add((t2 - t1) / 1_000_000);
+    }
+
+    private static long[] stats(Jvm jvm, int n) throws Exception {
+        OutputStream in = jvm.process.getOutputStream();
+        in.write(("stats " + n + "\n").getBytes(StandardCharsets.UTF_8));
+        in.flush();
+        String prefix = "stats " + n + " ";
+        await(() -> jvm.output().contains(prefix), jvm);
+        String out = jvm.output();
+        int at = out.indexOf(prefix) + prefix.length();
+        String[] f = out.substring(at, out.indexOf('\n', at)).trim().split(" ");
+        return new long[] {Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3])};
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    private static long median(List<Long> xs) {
+        List<Long> s = new ArrayList<>(xs);
+        Collections.sort(s);
+        return s.get(s.size() / 2);
+    }
+
+    private static void await(BooleanSupplier condition, Jvm jvm) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline || !jvm.process.isAlive()) {
+                throw new AssertionError("condition not met within 60 s; child output:\n" + jvm.output());
+            }
+            Thread.sleep(2);
+        }
+    }
+}
