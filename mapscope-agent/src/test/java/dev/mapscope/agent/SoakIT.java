@@ -24,8 +24,8 @@ class SoakIT {
     /** bounds on the growth from after the first cycle to after the last (measured growth: docs/PERFORMANCE.md) */
     static final long HEAP_BOUND = 32L << 20;
 
-    static final int CLASSES_BOUND = 200;
-    static final long METASPACE_BOUND = 8L << 20;
+    static final int CLASSES_BOUND = 100;
+    static final long METASPACE_BOUND = 16L << 20;
 
     @TempDir
     Path dir;
@@ -41,16 +41,21 @@ class SoakIT {
             await(() -> jvm.output().contains("ready"), jvm);
             List<Long> attach = new ArrayList<>();
             List<Long> detach = new ArrayList<>();
-            cycle(jvm, session, attach, detach);
+            int retransformed = cycle(jvm, session, attach, detach); // the classes each attach and detach redefine
             long[] before = stats(jvm, 1);
+            StringBuilder trend = new StringBuilder();
             for (int i = 1; i < CYCLES; i++) {
                 cycle(jvm, session, attach, detach);
+                if ((i + 1) % 50 == 0 && i + 1 < CYCLES) {
+                    long[] s = stats(jvm, i + 1);
+                    trend.append(" ").append((s[3] - before[3]) >> 10);
+                }
             }
-            long[] after = stats(jvm, 2);
+            long[] after = stats(jvm, CYCLES);
             assertThat(jvm.process.isAlive()).isTrue();
             System.out.printf(
                     "soak: %d cycles; attach median %d ms, max %d ms; detach median %d ms, max %d ms;"
-                            + " heap %+d KB, threads %+d, classes %+d, metaspace %+d KB%n",
+                            + " heap %+d KB, threads %+d, classes %+d, metaspace %+d KB (after 50, 100, 150:%s KB)%n",
                     CYCLES,
                     median(attach),
                     Collections.max(attach),
@@ -59,16 +64,24 @@ class SoakIT {
                     (after[0] - before[0]) >> 10,
                     after[1] - before[1],
                     after[2] - before[2],
-                    (after[3] - before[3]) >> 10);
+                    (after[3] - before[3]) >> 10,
+                    trend);
             assertThat(after[1]).as("threads").isEqualTo(before[1]);
             assertThat(after[0]).as("heap after GC").isLessThanOrEqualTo(before[0] + HEAP_BOUND);
-            assertThat(after[2]).as("loaded classes").isLessThanOrEqualTo(before[2] + CLASSES_BOUND);
+            // The JVM counts a class once more each time it is redefined (the scratch class of RedefineClasses): an
+            // attach and a detach add 2 x the instrumented classes to the count without anything staying loaded.
+            assertThat(after[2])
+                    .as("loaded classes")
+                    .isLessThanOrEqualTo(before[2] + 2L * retransformed * (CYCLES - 1) + CLASSES_BOUND);
             assertThat(after[3]).as("metaspace").isLessThanOrEqualTo(before[3] + METASPACE_BOUND);
         }
     }
 
-    /** One attach (mode=overlap: what a production attach uses) and one detach, each confirmed by the status. */
-    private static void cycle(Jvm jvm, Path session, List<Long> attach, List<Long> detach) throws Exception {
+    /**
+     * One attach (mode=overlap: what a production attach uses) and one detach, each confirmed by the status; returns
+     * how many classes the attached agent instrumented.
+     */
+    private static int cycle(Jvm jvm, Path session, List<Long> attach, List<Long> detach) throws Exception {
         long t0 = System.nanoTime();
         Attach.load(
                 Long.toString(jvm.process.pid()),
@@ -77,6 +90,7 @@ class SoakIT {
         Path status = session.resolve("status.json");
         await(() -> read(status).contains("\"state\":\"attached\""), jvm);
         long t1 = System.nanoTime();
+        int instrumented = instrumented(session);
         Path tmp = session.resolve("control.tmp");
         Files.writeString(tmp, "detach\n");
         Files.move(tmp, session.resolve("control"), StandardCopyOption.ATOMIC_MOVE);
@@ -85,6 +99,7 @@ class SoakIT {
         await(() -> !Files.exists(session.resolve("control")), jvm);
         attach.add((t1 - t0) / 1_000_000);
         detach.add((t2 - t1) / 1_000_000);
+        return instrumented;
     }
 
     private static long[] stats(Jvm jvm, int n) throws Exception {
@@ -97,6 +112,13 @@ class SoakIT {
         int at = out.indexOf(prefix) + prefix.length();
         String[] f = out.substring(at, out.indexOf('\n', at)).trim().split(" ");
         return new long[] {Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3])};
+    }
+
+    /** How many classes the agent's status lists as instrumented. */
+    private static int instrumented(Path session) {
+        String s = read(session.resolve("status.json"));
+        String list = s.substring(s.indexOf("\"instrumented\":[") + 16, s.lastIndexOf(']'));
+        return list.isBlank() ? 0 : list.split(",").length;
     }
 
     private static String read(Path p) {
