@@ -21,11 +21,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SoakIT {
     static final int CYCLES = 200;
-    /** bounds on the growth from after the first cycle to after the last (measured growth: docs/PERFORMANCE.md) */
+    /**
+     * Bounds on the growth from after the first cycle to after the last. Measured (docs/PERFORMANCE.md): heap -1 to
+     * -3 MB; metaspace +9 to +16 MB, all of it in the bootstrap loader (jcmd VM.metaspace: the old versions of the
+     * redefined JDK classes, which the JVM keeps while compiled code or a frame may still use them; the application
+     * loader, which holds the agent's classes, does not grow). The metaspace bound is three times the largest
+     * growth seen and still fails an agent that left a copy of its classes (several MB) behind each cycle.
+     */
     static final long HEAP_BOUND = 32L << 20;
 
     static final int CLASSES_BOUND = 100;
-    static final long METASPACE_BOUND = 16L << 20;
+    static final long METASPACE_BOUND = 48L << 20;
 
     @TempDir
     Path dir;

@@ -30,10 +30,15 @@ public final class WovenCache {
      * with mode 0700, as the CLI requires of its session directories, since its files become JDK bytecode. A file
      * is named by the class, the ClassDigest of the class file it was woven from (independent of the order in which
      * the JVM lists the members) and its length: a class changed by another agent before this one is a miss. Files
-     * appear by a rename (AtomicFiles), so a reader never sees half of one. Directories of other builds unused for
-     * PRUNE_AFTER are removed when this one writes.
+     * appear by a rename (AtomicFiles), so a reader never sees half of one. When this one writes, directories of
+     * other builds unused for PRUNE_AFTER, and all but the KEEP newest, are removed.
      */
     static final Duration PRUNE_AFTER = Duration.ofDays(7);
+    /**
+     * Directories kept besides this one: one build run on two JDKs in both modes uses six (the overlap and the full
+     * table, and the happens-before rewrite, per JDK), so two builds fit.
+     */
+    static final int KEEP = 16;
 
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
@@ -137,24 +142,36 @@ public final class WovenCache {
         return c.getValue();
     }
 
-    /** Removes the directories of other builds and JDKs that nobody wrote for PRUNE_AFTER. */
+    /**
+     * Removes the directories of other builds and JDKs that nobody wrote for PRUNE_AFTER, and all but the KEEP most
+     * recently written ones (a developer who rebuilds the agent all day gets a new build id each time).
+     */
     private void prune() throws IOException {
         Files.setLastModifiedTime(dir, FileTime.from(Instant.now()));
         Instant old = Instant.now().minus(PRUNE_AFTER);
-        try (DirectoryStream<Path> others = Files.newDirectoryStream(dir.getParent())) {
-            for (Path d : others) {
-                if (!d.equals(dir)
-                        && Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)
-                        && Files.getLastModifiedTime(d, LinkOption.NOFOLLOW_LINKS)
-                                .toInstant()
-                                .isBefore(old)) {
-                    try (DirectoryStream<Path> files = Files.newDirectoryStream(d)) {
-                        for (Path f : files) {
-                            Files.deleteIfExists(f);
-                        }
-                    }
-                    Files.deleteIfExists(d);
+        java.util.List<Path> others = new java.util.ArrayList<>();
+        try (DirectoryStream<Path> all = Files.newDirectoryStream(dir.getParent())) {
+            for (Path d : all) {
+                if (!d.equals(dir) && Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
+                    others.add(d);
                 }
+            }
+        }
+        java.util.Map<Path, Instant> written = new java.util.HashMap<>();
+        for (Path d : others) {
+            written.put(
+                    d, Files.getLastModifiedTime(d, LinkOption.NOFOLLOW_LINKS).toInstant());
+        }
+        others.sort(java.util.Comparator.comparing(written::get).reversed());
+        for (int i = 0; i < others.size(); i++) {
+            Path d = others.get(i);
+            if (i >= KEEP || written.get(d).isBefore(old)) {
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(d)) {
+                    for (Path f : files) {
+                        Files.deleteIfExists(f);
+                    }
+                }
+                Files.deleteIfExists(d);
             }
         }
     }
