@@ -10,7 +10,7 @@ import dev.mapscope.agent.race.FindingsToJfr;
 import dev.mapscope.agent.race.RaceInstaller;
 import dev.mapscope.agent.race.Reporter;
 import dev.mapscope.agent.race.SyncTransformer;
-import dev.mapscope.agent.transform.LoadedByName;
+import dev.mapscope.agent.transform.AdviceTransformer;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Files;
@@ -20,8 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 
 /** The agent's state in this JVM: installed or not, with which options, and the threads it runs. */
 final class Agent {
@@ -31,7 +29,7 @@ final class Agent {
      * one's transformer did (seen on JDK 17 and 25 with Byte Buddy 1.18).
      */
     private static Instrumentation inst;
-    private static ResettableClassFileTransformer transformer;
+    private static AdviceTransformer transformer;
     /** the happens-before rewrite of every class (mode=full), or null */
     private static SyncTransformer sync;
     /** its counters as of the last detach, for the detached status */
@@ -77,7 +75,10 @@ final class Agent {
                 for (java.util.Enumeration<java.util.jar.JarEntry> e = jar.entries(); e.hasMoreElements(); ) {
                     String name = e.nextElement().getName();
                     for (String p : REPORTING) {
-                        if (name.startsWith(p) && name.endsWith(".class") && !name.endsWith("package-info.class")) {
+                        if (name.startsWith(p)
+                                && name.endsWith(".class")
+                                && !name.endsWith("package-info.class")
+                                && !installOnly(name)) {
                             Class.forName(name.substring(0, name.length() - 6).replace('/', '.'), false, loader);
                         }
                     }
@@ -86,6 +87,15 @@ final class Agent {
         } catch (Exception | LinkageError e) {
             // best effort: a class not loaded here is loaded on first use, as before
         }
+    }
+
+    /**
+     * The advice classes: never run, only read as bytes by the weaver (and named by the install's table, which loads
+     * the few it uses); preloading them all cost start-up 24 classes of SyncAdvice in mode=overlap.
+     */
+    private static boolean installOnly(String entry) {
+        return entry.startsWith("dev/mapscope/agent/race/MapAdvice")
+                || entry.startsWith("dev/mapscope/agent/race/SyncAdvice");
     }
 
     static synchronized void load(Options o, Instrumentation i) {
@@ -110,10 +120,10 @@ final class Agent {
             synchronized (TRANSFORMED) {
                 TRANSFORMED.clear();
             }
-            transformer = RaceInstaller.install(inst, o.sharing, ERRORS, TRANSFORMED);
+            transformer = RaceInstaller.install(inst, o.sharing, build(), ERRORS, TRANSFORMED);
             syncCounts = "null";
             if (o.sharing) {
-                sync = SyncTransformer.install(inst);
+                sync = SyncTransformer.install(inst, build());
             }
         } catch (RuntimeException | Error e) {
             MapWatch.stop();
@@ -170,6 +180,15 @@ final class Agent {
         return transformer != null && options != null && options.haltOnRace;
     }
 
+    /**
+     * This agent's build: the Implementation-Version of its jar's manifest (version and build time), or null when it
+     * runs from a classes directory. Read from the package, which the class loader defined when it loaded this
+     * class: a jar rebuilt since then does not change it.
+     */
+    static String build() {
+        return Agent.class.getPackage().getImplementationVersion();
+    }
+
     static synchronized boolean installed() {
         return transformer != null;
     }
@@ -192,10 +211,7 @@ final class Agent {
                 }
                 sync = null;
             }
-            transformer.reset(
-                    inst,
-                    AgentBuilder.RedefinitionStrategy.RETRANSFORMATION,
-                    new LoadedByName(RaceInstaller.typeNames(options.sharing)));
+            transformer.uninstall(inst);
         } finally {
             transformer = null;
             reporter.close();
@@ -261,6 +277,8 @@ final class Agent {
                 .append(Json.str(state))
                 .append(",\"mode\":")
                 .append(Json.str(options == null ? "full" : options.mode()))
+                .append(",\"build\":")
+                .append(Json.str(build()))
                 .append(",\"since\":")
                 .append(Json.str(since == null ? null : since.toString()))
                 .append(",\"findings\":")

@@ -9,8 +9,8 @@ import java.lang.instrument.Instrumentation;
  */
 public final class MapscopeAgent {
     /*
-     * This class must not touch a class of the boot package before BootJar has put it on the bootstrap
-     * search path: the advice inlined into java.util resolves them there, and the tooling must see the very
+     * This class must not touch a class of the boot package before BootJar has defined it in the bootstrap
+     * loader: the advice inlined into java.util resolves them there, and the tooling must see the very
      * same classes (it would load its own copy if it resolved them first).
      */
     private MapscopeAgent() {}
@@ -32,7 +32,7 @@ public final class MapscopeAgent {
             return;
         }
         try {
-            BootJar.appendOnce(inst);
+            BootJar.defineOnce(inst);
             Agent.load(options, inst);
         } catch (IllegalArgumentException | IllegalStateException e) {
             System.err.println("mapscope: " + e.getMessage() + "; nothing was installed");

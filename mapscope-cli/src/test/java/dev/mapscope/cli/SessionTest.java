@@ -44,12 +44,26 @@ class SessionTest {
                         "{\"pid\":" + target.pid() + ",\"state\":\"attached\","
                                 + "\"mode\":\"full\",\"since\":\"" + since + "\",\"findings\":0,\"dropped\":0,"
                                 + "\"instrumented\":[\"java.util.HashMap\"]}");
+                // ... by a mapscope attach that is still watching it (it holds the session's owner lock) ...
+                try (Session.Owner watching = session.own(java.time.Duration.ZERO)) {
+                    assertThat(watching).isNotNull();
+                    Cli.Result r = Cli.run("attach", Long.toString(target.pid()), "--for", "1s");
+                    assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+                    assertThat(r.err())
+                            .isEqualTo("mapscope: another mapscope command (pid "
+                                    + ProcessHandle.current().pid()
+                                    + ") is attaching to or watching pid " + target.pid()
+                                    + "; wait for it to end, or end its session with `mapscope detach "
+                                    + target.pid() + "`\n");
+                }
+                // ... or by one that was killed: nobody holds the lock, the sentence says how to go on.
                 Cli.Result r = Cli.run("attach", Long.toString(target.pid()), "--for", "1s");
                 assertThat(r.exit()).as(r.toString()).isEqualTo(1);
                 assertThat(r.err())
                         .isEqualTo("mapscope: mapscope is already attached to pid " + target.pid()
-                                + " (since " + since + "); see it with `mapscope status " + target.pid()
-                                + "` or end it with `mapscope detach " + target.pid() + "`\n");
+                                + " (since " + since + ") by a mapscope command that has ended; see it with"
+                                + " `mapscope status " + target.pid() + "` or end it with `mapscope detach "
+                                + target.pid() + "`, then attach again\n");
                 // The session directory and its parent are private to the user.
                 assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(session.dir())))
                         .isEqualTo("rwx------");
@@ -58,9 +72,49 @@ class SessionTest {
                         .isEqualTo("rwx------");
             } finally {
                 session.clearPrevious();
+                Files.deleteIfExists(session.dir().resolve("session.lock"));
                 Files.deleteIfExists(session.dir());
             }
         }
+    }
+
+    @Test
+    void theSessionDirectoryOfAProcessThatEndedIsRemoved() throws Exception {
+        // A target killed while attached leaves its directory; the next session of any pid removes it.
+        Process ended = new ProcessBuilder(Jvm.java(), "-version")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        ended.waitFor();
+        Session left = new Session(ended.pid());
+        left.createPrivate();
+        Files.writeString(left.statusFile(), "{\"pid\":" + ended.pid() + ",\"state\":\"attached\"}");
+        Files.writeString(left.dir().resolve("control"), "status\n");
+        try (RacyJvm target = RacyJvm.start()) {
+            Session session = new Session(target.pid());
+            session.createPrivate();
+            assertThat(left.dir()).doesNotExist();
+            assertThat(session.dir()).isDirectory();
+            Files.deleteIfExists(session.dir());
+        }
+    }
+
+    @Test
+    void anAgentOfAnotherBuildIsOneSentenceWithTheFix() throws Exception {
+        Path jar = dev.mapscope.cli.jvm.AgentJar.locate();
+        String mine = dev.mapscope.cli.jvm.AgentJar.build(jar);
+        Assumptions.assumeTrue(mine != null, "the agent jar says its build");
+        Session.Status older = new Session.Status(
+                42, "attached", "full", Instant.now().toString(), 0, 0, java.util.List.of(), Instant.now(), null);
+        assertThat(Attachment.sameBuild(older, jar)).isFalse();
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> Attachment.checkBuild(older, jar, 42)))
+                .isInstanceOf(UserError.class)
+                .hasMessage("pid 42 holds the mapscope agent of another build (an earlier one that does not say its"
+                        + " build, this mapscope's is " + mine + ") and a JVM cannot unload an agent; restart pid 42"
+                        + " to use this build, or use the mapscope that loaded it");
+        Session.Status same = new Session.Status(
+                42, "attached", "full", Instant.now().toString(), 0, 0, java.util.List.of(), Instant.now(), mine);
+        assertThat(Attachment.sameBuild(same, jar)).isTrue();
     }
 
     @Test

@@ -1,45 +1,25 @@
 package dev.mapscope.agent.race;
 
-import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.isDeclaredBy;
-import static net.bytebuddy.matcher.ElementMatchers.isMethod;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.returns;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.mapscope.agent.transform.Hook.Methods.constructors;
+import static dev.mapscope.agent.transform.Hook.Methods.named;
 
-import dev.mapscope.agent.transform.LoadedByName;
-import dev.mapscope.agent.transform.TransformRecorder;
+import dev.mapscope.agent.transform.AdviceTable;
+import dev.mapscope.agent.transform.AdviceTransformer;
 import java.lang.instrument.Instrumentation;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.asm.AsmVisitorWrapper;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
- * Which JDK methods get which advice, and the transformer that puts it there and takes it away. Its discovery
- * strategy and listener are shared with the probes' transformers (dev.mapscope.agent.probe).
+ * Which JDK methods get which advice (a table: class, methods, advice), and its installation. To watch one more
+ * method, add a row to {@link #table}: {@code t.add(CLASS, SomeAdvice.Nested.class, named("method"))}, narrowed if
+ * needed with {@code .takingArguments(n)}, {@code .takingArguments(long.class)} or {@code .returning(int.class)}; the
+ * advice is an ordinary Byte Buddy {@code @Advice} class (MapAdvice, SyncAdvice).
  */
 public final class RaceInstaller {
     /*
-     * Every instrumented type is named here, so installing retransforms exactly the loaded ones among them
-     * (an explicit discovery list instead of Byte Buddy's walk over every loaded class), and detaching
-     * retransforms the same set without the transformer, which restores the original bytecode.
+     * Every instrumented type is named here, so installing retransforms exactly the loaded ones among them, and
+     * detaching retransforms the same set without the transformer, which restores the original bytecode.
      */
-    private static final String[] HASH_MAPS = {"java.util.HashMap", "java.util.LinkedHashMap"};
-    private static final String[] OTHER_MAPS = {
-        "java.util.TreeMap", "java.util.WeakHashMap", "java.util.IdentityHashMap"
-    };
     /** Iterators: inner classes of their map ({@code this$0}); a constructor starts an iteration, a step checks. */
     private static final String[] ITERATORS = {
         "java.util.HashMap$HashIterator",
@@ -156,292 +136,225 @@ public final class RaceInstaller {
 
     /** The names of every type this agent instruments in the given mode. */
     public static Set<String> typeNames(boolean sharing) {
-        Set<String> s = new LinkedHashSet<>(List.of(HASH_MAPS));
-        s.addAll(List.of(OTHER_MAPS));
-        s.addAll(List.of(ITERATORS));
-        s.addAll(List.of(VIEWS));
-        s.addAll(List.of(SPLITERATOR_BASES));
-        s.addAll(List.of(SPLITERATORS));
-        s.add(TREE_SPLITERATOR_BASE);
-        s.addAll(List.of(TREE_SPLITERATORS));
-        s.add(THREAD); // Thread.start: where each thread was started, in both modes
-        if (sharing) {
-            s.add(AQS);
-            s.add(AQLS);
-            s.addAll(List.of(SYNCS));
-            s.addAll(List.of(QUEUES));
-            s.addAll(List.of(
-                    THREAD, FUTURE_TASK, COMPLETABLE, FJ_TASK, FJ_POOL, TPE, STAMPED, INTERRUPTED, CHM, VIRTUAL));
-        }
-        return s;
+        return table(sharing).typeNames();
     }
 
     /** Installs the advice and retransforms the loaded types; returns the transformer that undoes it. */
-    public static ResettableClassFileTransformer install(
-            Instrumentation inst, boolean sharing, List<String> errors, Set<String> transformed) {
-        // Load every target first. A class first loaded while a transformer runs on the same thread (Byte
-        // Buddy loads TreeMap while it transforms) is not shown to any transformer (the JVM's re-entrancy
-        // guard), so it would stay uninstrumented; found by the TreeMap pattern test.
-        for (String name : typeNames(sharing)) {
-            try {
-                Class.forName(name, false, null);
-            } catch (ClassNotFoundException e) {
-                // not in this JDK (a nested class renamed): nothing to instrument
-            }
-        }
-        AgentBuilder b = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
-                .disableClassFormatChanges()
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                .with(new LoadedByName(typeNames(sharing)))
-                .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-                .ignore(nameStartsWith("net.bytebuddy.").or(nameStartsWith("dev.mapscope.agent.")))
-                .with(new TransformRecorder(errors, transformed));
+    public static AdviceTransformer install(
+            Instrumentation inst, boolean sharing, String build, List<String> errors, Set<String> transformed) {
+        return AdviceTransformer.install(inst, table(sharing), build, errors, transformed);
+    }
 
+    /** Every row of advice in the given mode (sharing: mode=full). */
+    static AdviceTable table(boolean sharing) {
+        AdviceTable t = new AdviceTable();
         // HashMap, and through it LinkedHashMap, HashSet, LinkedHashSet.
-        b = b.type(named("java.util.HashMap"))
-                .transform((builder, type, loader, module, pd) -> builder.visit(
-                                on(MapAdvice.HashedWrite.class, namedOneOf("putVal", "removeNode")))
-                        .visit(on(
-                                MapAdvice.KeyedHashWrite.class,
-                                namedOneOf("computeIfAbsent", "computeIfPresent", "compute", "merge", "replace")))
-                        .visit(on(MapAdvice.HashWrite.class, namedOneOf("clear", "resize", "replaceAll")))
-                        // putAll and clone: one write for the whole copy, not one per entry
-                        .visit(on(MapAdvice.Write.class, named("putMapEntries")))
-                        .visit(on(ReadAdvice.HashLookup.class, named("getNode").and(takesArguments(1))))
-                        .visit(on(ReadAdvice.Lookup.class, named("containsValue")))
-                        .visit(on(ReadAdvice.MapLoop.class, namedOneOf("forEach", "keysToArray", "valuesToArray"))));
-        b = b.type(named("java.util.LinkedHashMap"))
-                .transform((builder, type, loader, module, pd) -> builder.visit(
-                                on(MapAdvice.HashWrite.class, namedOneOf("afterNodeAccess", "clear", "replaceAll")))
-                        .visit(on(ReadAdvice.Lookup.class, named("containsValue")))
-                        .visit(on(ReadAdvice.MapLoop.class, namedOneOf("forEach", "keysToArray", "valuesToArray"))));
-        b = b.type(named("java.util.TreeMap"))
-                .transform((builder, type, loader, module, pd) -> builder.visit(on(
-                                MapAdvice.KeyedWrite.class,
-                                namedOneOf(
-                                                "put",
-                                                "putIfAbsent",
-                                                "computeIfAbsent",
-                                                "computeIfPresent",
-                                                "compute",
-                                                "merge",
-                                                "replace")
-                                        .or(named("remove").and(takesArguments(1)))))
-                        .visit(on(
-                                MapAdvice.Write.class,
-                                namedOneOf(
-                                        "clear",
-                                        "putAll",
-                                        "pollFirstEntry",
-                                        "pollLastEntry",
-                                        "deleteEntry",
-                                        "replaceAll")))
-                        .visit(on(
-                                ReadAdvice.KeyedLookup.class,
-                                namedOneOf(
-                                        "getEntry",
-                                        "getCeilingEntry",
-                                        "getFloorEntry",
-                                        "getHigherEntry",
-                                        "getLowerEntry")))
-                        .visit(on(
-                                ReadAdvice.Lookup.class, namedOneOf("getFirstEntry", "getLastEntry", "containsValue")))
-                        .visit(on(ReadAdvice.MapLoop.class, named("forEach"))));
-        b = b.type(namedOneOf("java.util.WeakHashMap", "java.util.IdentityHashMap"))
-                .transform((builder, type, loader, module, pd) -> builder.visit(on(
-                                MapAdvice.KeyedWrite.class,
-                                named("put").or(named("remove").and(takesArguments(1)))))
-                        .visit(on(
-                                MapAdvice.Write.class,
-                                namedOneOf("clear", "putAll", "resize", "replaceAll", "closeDeletion")))
-                        .visit(on(ReadAdvice.Lookup.class, named("containsValue")))
-                        .visit(on(ReadAdvice.MapLoop.class, named("forEach")))
-                        // WeakHashMap: get, getEntry (containsKey); IdentityHashMap: get, containsKey
-                        .visit(on(
-                                ReadAdvice.TableLookup.class,
-                                namedOneOf("get", "getEntry").and(takesArguments(1))))
-                        .visit(on(
-                                ReadAdvice.TableContains.class,
-                                named("containsKey").and(isDeclaredBy(named("java.util.IdentityHashMap"))))));
-        b = reads(b);
+        t.add("java.util.HashMap", MapAdvice.HashedWrite.class, named("putVal", "removeNode"))
+                .add(
+                        "java.util.HashMap",
+                        MapAdvice.KeyedHashWrite.class,
+                        named("computeIfAbsent", "computeIfPresent", "compute", "merge", "replace"))
+                .add("java.util.HashMap", MapAdvice.HashWrite.class, named("clear", "resize", "replaceAll"))
+                // putAll and clone: one write for the whole copy, not one per entry
+                .add("java.util.HashMap", MapAdvice.Write.class, named("putMapEntries"))
+                .add(
+                        "java.util.HashMap",
+                        ReadAdvice.HashLookup.class,
+                        named("getNode").takingArguments(1))
+                .add("java.util.HashMap", ReadAdvice.Lookup.class, named("containsValue"))
+                .add("java.util.HashMap", ReadAdvice.MapLoop.class, named("forEach", "keysToArray", "valuesToArray"));
+        t.add("java.util.LinkedHashMap", MapAdvice.HashWrite.class, named("afterNodeAccess", "clear", "replaceAll"))
+                .add("java.util.LinkedHashMap", ReadAdvice.Lookup.class, named("containsValue"))
+                .add(
+                        "java.util.LinkedHashMap",
+                        ReadAdvice.MapLoop.class,
+                        named("forEach", "keysToArray", "valuesToArray"));
+        t.add(
+                        "java.util.TreeMap",
+                        MapAdvice.KeyedWrite.class,
+                        named(
+                                "put",
+                                "putIfAbsent",
+                                "computeIfAbsent",
+                                "computeIfPresent",
+                                "compute",
+                                "merge",
+                                "replace"))
+                .add(
+                        "java.util.TreeMap",
+                        MapAdvice.KeyedWrite.class,
+                        named("remove").takingArguments(1))
+                .add(
+                        "java.util.TreeMap",
+                        MapAdvice.Write.class,
+                        named("clear", "putAll", "pollFirstEntry", "pollLastEntry", "deleteEntry", "replaceAll"))
+                .add(
+                        "java.util.TreeMap",
+                        ReadAdvice.KeyedLookup.class,
+                        named("getEntry", "getCeilingEntry", "getFloorEntry", "getHigherEntry", "getLowerEntry"))
+                .add(
+                        "java.util.TreeMap",
+                        ReadAdvice.Lookup.class,
+                        named("getFirstEntry", "getLastEntry", "containsValue"))
+                .add("java.util.TreeMap", ReadAdvice.MapLoop.class, named("forEach"));
+        String[] weakAndIdentity = {"java.util.WeakHashMap", "java.util.IdentityHashMap"};
+        t.add(weakAndIdentity, MapAdvice.KeyedWrite.class, named("put"))
+                .add(
+                        weakAndIdentity,
+                        MapAdvice.KeyedWrite.class,
+                        named("remove").takingArguments(1))
+                .add(
+                        weakAndIdentity,
+                        MapAdvice.Write.class,
+                        named("clear", "putAll", "resize", "replaceAll", "closeDeletion"))
+                .add(weakAndIdentity, ReadAdvice.Lookup.class, named("containsValue"))
+                .add(weakAndIdentity, ReadAdvice.MapLoop.class, named("forEach"))
+                // WeakHashMap: get, getEntry (containsKey); IdentityHashMap: get, containsKey
+                .add(
+                        weakAndIdentity,
+                        ReadAdvice.TableLookup.class,
+                        named("get", "getEntry").takingArguments(1))
+                .add("java.util.IdentityHashMap", ReadAdvice.TableContains.class, named("containsKey"));
+        reads(t);
         if (sharing) {
-            b = sync(b);
+            sync(t);
         } else {
-            b = b.type(named(THREAD))
-                    .transform((builder, type, loader, module, pd) -> builder.visit(
-                            on(SyncAdvice.ThreadStart.class, named("start").and(takesArguments(0)))));
+            t.add(THREAD, SyncAdvice.ThreadStart.class, named("start").takingArguments(0));
         }
-        return b.installOn(inst);
+        return t;
     }
 
     /** Iterators, views and spliterators: an iteration's start and its steps (ReadAdvice). */
-    private static AgentBuilder reads(AgentBuilder b) {
-        b = b.type(namedOneOf(ITERATORS))
-                .transform((builder, type, loader, module, pd) -> builder.visit(
-                                Advice.to(ReadAdvice.IteratorMade.class).on(isConstructor()))
-                        .visit(on(
-                                ReadAdvice.IteratorStep.class,
-                                namedOneOf("nextNode", "nextEntry", "prevEntry", "nextIndex"))));
-        b = b.type(namedOneOf(VIEWS))
-                .transform((builder, type, loader, module, pd) ->
-                        builder.visit(on(ReadAdvice.ViewLoop.class, named("forEach"))));
-        b = b.type(namedOneOf(SPLITERATOR_BASES))
-                .transform((builder, type, loader, module, pd) -> builder.visit(
-                        Advice.to(ReadAdvice.SpliteratorMade.class).on(isConstructor())));
-        b = b.type(namedOneOf(SPLITERATORS))
-                .transform((builder, type, loader, module, pd) -> builder.visit(
-                        on(ReadAdvice.SpliteratorStep.class, namedOneOf("tryAdvance", "forEachRemaining"))));
-        b = b.type(named(TREE_SPLITERATOR_BASE))
-                .transform((builder, type, loader, module, pd) -> builder.visit(
-                        Advice.to(ReadAdvice.TreeSpliteratorMade.class).on(isConstructor())));
-        b = b.type(namedOneOf(TREE_SPLITERATORS))
-                .transform((builder, type, loader, module, pd) -> builder.visit(
-                        on(ReadAdvice.TreeSpliteratorStep.class, namedOneOf("tryAdvance", "forEachRemaining"))));
-        return b;
+    private static void reads(AdviceTable t) {
+        t.add(ITERATORS, ReadAdvice.IteratorMade.class, constructors())
+                .add(
+                        ITERATORS,
+                        ReadAdvice.IteratorStep.class,
+                        named("nextNode", "nextEntry", "prevEntry", "nextIndex"));
+        t.add(VIEWS, ReadAdvice.ViewLoop.class, named("forEach"));
+        t.add(SPLITERATOR_BASES, ReadAdvice.SpliteratorMade.class, constructors());
+        t.add(SPLITERATORS, ReadAdvice.SpliteratorStep.class, named("tryAdvance", "forEachRemaining"));
+        t.add(TREE_SPLITERATOR_BASE, ReadAdvice.TreeSpliteratorMade.class, constructors());
+        t.add(TREE_SPLITERATORS, ReadAdvice.TreeSpliteratorStep.class, named("tryAdvance", "forEachRemaining"));
     }
 
-    private static AgentBuilder sync(AgentBuilder b) {
-        b = b.type(namedOneOf(AQS, AQLS))
-                .transform((builder, type, loader, module, pd) -> builder.visit(
-                                on(SyncAdvice.ReleaseThis.class, named("release")))
-                        .visit(on(SyncAdvice.ReleaseShared.class, named("releaseShared"))));
-        b = b.type(namedOneOf(SYNCS))
-                .transform((builder, type, loader, module, pd) -> builder.visit(on(
-                                SyncAdvice.AcquireIfTrue.class,
-                                namedOneOf("tryAcquire", "initialTryLock", "tryLock", "tryWriteLock")
-                                        .and(returns(boolean.class))
-                                        .and(not(isAbstract()))))
-                        .visit(on(
-                                SyncAdvice.AcquireSharedInt.class,
-                                named("tryAcquireShared")
-                                        .and(returns(int.class))
-                                        .and(not(isAbstract()))))
-                        .visit(on(
-                                SyncAdvice.AcquireSharedLong.class,
-                                named("tryAcquireShared")
-                                        .and(returns(long.class))
-                                        .and(not(isAbstract())))));
-        b = b.type(namedOneOf(QUEUES))
-                .transform((builder, type, loader, module, pd) -> builder.visit(on(
-                                SyncAdvice.ReleaseThis.class,
-                                namedOneOf(QUEUE_PUTS).and(not(isAbstract()))))
-                        .visit(on(
-                                SyncAdvice.AcquireThisOnExit.class,
-                                namedOneOf(QUEUE_TAKES)
-                                        .or(named("remove").and(takesArguments(0)))
-                                        .and(not(isAbstract())))));
-        b = b.type(named(THREAD))
-                .transform((builder, type, loader, module, pd) -> builder.visit(
-                                on(SyncAdvice.ThreadStart.class, named("start").and(takesArguments(0))))
-                        .visit(on(SyncAdvice.ThreadExit.class, named("exit").and(takesArguments(0))))
-                        .visit(on(SyncAdvice.ThreadIsAlive.class, named("isAlive")))
-                        .visit(on(SyncAdvice.ThreadJoin.class, named("join")))
-                        .visit(on(
-                                SyncAdvice.ThreadInterrupt.class,
-                                named("interrupt").and(takesArguments(0))))
-                        .visit(on(
-                                SyncAdvice.ThreadIsInterrupted.class,
-                                named("isInterrupted").and(takesArguments(0))))
-                        .visit(on(
-                                SyncAdvice.ThreadInterrupted.class,
-                                named("interrupted").and(takesArguments(0)))));
-        b = b.type(named(INTERRUPTED))
-                .transform((builder, type, loader, module, pd) -> builder.visit(
-                        Advice.to(SyncAdvice.InterruptedExceptionMade.class).on(isConstructor())));
-        b = b.type(named(STAMPED))
-                .transform((builder, type, loader, module, pd) -> builder.visit(on(
-                                SyncAdvice.StampAcquired.class,
-                                namedOneOf(
-                                                "writeLock",
-                                                "tryWriteLock",
-                                                "writeLockInterruptibly",
-                                                "readLock",
-                                                "tryReadLock",
-                                                "readLockInterruptibly",
-                                                "tryOptimisticRead",
-                                                "tryConvertToWriteLock",
-                                                "tryConvertToReadLock",
-                                                "tryConvertToOptimisticRead")
-                                        .and(returns(long.class))))
-                        .visit(on(SyncAdvice.StampValidated.class, named("validate")))
-                        .visit(on(
-                                SyncAdvice.StampWriteReleased.class,
-                                namedOneOf("unlockWrite", "tryUnlockWrite", "unstampedUnlockWrite")))
-                        .visit(on(
-                                SyncAdvice.StampReadReleased.class,
-                                namedOneOf("unlockRead", "tryUnlockRead", "unstampedUnlockRead")))
-                        .visit(on(
-                                SyncAdvice.StampMaybeReleased.class,
-                                namedOneOf(
-                                                "unlock",
-                                                "tryConvertToWriteLock",
-                                                "tryConvertToReadLock",
-                                                "tryConvertToOptimisticRead")
-                                        .and(takesArguments(long.class)))));
-        b = b.type(named(FUTURE_TASK))
-                .transform((builder, type, loader, module, pd) -> builder.visit(
-                                on(SyncAdvice.ReleaseThis.class, namedOneOf("set", "setException")))
-                        .visit(on(SyncAdvice.AcquireThisOnEnter.class, named("run")))
-                        .visit(on(SyncAdvice.AcquireThisOnExit.class, namedOneOf("get", "isDone"))));
-        b = b.type(named(COMPLETABLE))
-                .transform((builder, type, loader, module, pd) -> builder.visit(
-                                on(SyncAdvice.ReleaseThis.class, named("postComplete")))
-                        .visit(on(SyncAdvice.AcquireThisOnExit.class, namedOneOf("get", "join", "getNow", "isDone"))));
-        b = b.type(named(FJ_TASK))
-                .transform((builder, type, loader, module, pd) -> builder.visit(
-                                on(SyncAdvice.ReleaseThis.class, named("fork")))
-                        .visit(on(SyncAdvice.AcquireThisOnEnter.class, named("doExec")))
-                        .visit(on(SyncAdvice.ReleaseThisOnExit.class, named("doExec")))
-                        .visit(on(SyncAdvice.AcquireThisOnExit.class, namedOneOf("join", "invoke", "get", "isDone"))));
-        b = b.type(named(FJ_POOL))
-                .transform((builder, type, loader, module, pd) -> builder.visit(on(
-                                SyncAdvice.ReleaseArgument0.class,
-                                namedOneOf("externalPush", "externalSubmit").and(takesArguments(1))))
-                        .visit(on(
-                                SyncAdvice.ReleaseArgument1.class,
-                                named("poolSubmit").and(takesArguments(2)))));
-        b = b.type(named(TPE))
-                .transform((builder, type, loader, module, pd) -> builder.visit(on(
-                                SyncAdvice.ReleaseArgument0.class,
-                                named("execute").and(takesArguments(1))))
-                        .visit(on(
-                                SyncAdvice.AcquireArgument1.class,
-                                named("beforeExecute").and(takesArguments(2)))));
+    private static void sync(AdviceTable t) {
+        String[] aqs = {AQS, AQLS};
+        t.add(aqs, SyncAdvice.ReleaseThis.class, named("release"))
+                .add(aqs, SyncAdvice.ReleaseShared.class, named("releaseShared"));
+        t.add(
+                        SYNCS,
+                        SyncAdvice.AcquireIfTrue.class,
+                        named("tryAcquire", "initialTryLock", "tryLock", "tryWriteLock")
+                                .returning(boolean.class))
+                .add(
+                        SYNCS,
+                        SyncAdvice.AcquireSharedInt.class,
+                        named("tryAcquireShared").returning(int.class))
+                .add(
+                        SYNCS,
+                        SyncAdvice.AcquireSharedLong.class,
+                        named("tryAcquireShared").returning(long.class));
+        t.add(QUEUES, SyncAdvice.ReleaseThis.class, named(QUEUE_PUTS))
+                .add(QUEUES, SyncAdvice.AcquireThisOnExit.class, named(QUEUE_TAKES))
+                .add(QUEUES, SyncAdvice.AcquireThisOnExit.class, named("remove").takingArguments(0));
+        t.add(THREAD, SyncAdvice.ThreadStart.class, named("start").takingArguments(0))
+                .add(THREAD, SyncAdvice.ThreadExit.class, named("exit").takingArguments(0))
+                .add(THREAD, SyncAdvice.ThreadIsAlive.class, named("isAlive"))
+                .add(THREAD, SyncAdvice.ThreadJoin.class, named("join"))
+                .add(
+                        THREAD,
+                        SyncAdvice.ThreadInterrupt.class,
+                        named("interrupt").takingArguments(0))
+                .add(
+                        THREAD,
+                        SyncAdvice.ThreadIsInterrupted.class,
+                        named("isInterrupted").takingArguments(0))
+                .add(
+                        THREAD,
+                        SyncAdvice.ThreadInterrupted.class,
+                        named("interrupted").takingArguments(0));
+        t.add(INTERRUPTED, SyncAdvice.InterruptedExceptionMade.class, constructors());
+        t.add(
+                        STAMPED,
+                        SyncAdvice.StampAcquired.class,
+                        named(
+                                        "writeLock",
+                                        "tryWriteLock",
+                                        "writeLockInterruptibly",
+                                        "readLock",
+                                        "tryReadLock",
+                                        "readLockInterruptibly",
+                                        "tryOptimisticRead",
+                                        "tryConvertToWriteLock",
+                                        "tryConvertToReadLock",
+                                        "tryConvertToOptimisticRead")
+                                .returning(long.class))
+                .add(STAMPED, SyncAdvice.StampValidated.class, named("validate"))
+                .add(
+                        STAMPED,
+                        SyncAdvice.StampWriteReleased.class,
+                        named("unlockWrite", "tryUnlockWrite", "unstampedUnlockWrite"))
+                .add(
+                        STAMPED,
+                        SyncAdvice.StampReadReleased.class,
+                        named("unlockRead", "tryUnlockRead", "unstampedUnlockRead"))
+                .add(
+                        STAMPED,
+                        SyncAdvice.StampMaybeReleased.class,
+                        named("unlock", "tryConvertToWriteLock", "tryConvertToReadLock", "tryConvertToOptimisticRead")
+                                .takingArguments(long.class));
+        t.add(FUTURE_TASK, SyncAdvice.ReleaseThis.class, named("set", "setException"))
+                .add(FUTURE_TASK, SyncAdvice.AcquireThisOnEnter.class, named("run"))
+                .add(FUTURE_TASK, SyncAdvice.AcquireThisOnExit.class, named("get", "isDone"));
+        t.add(COMPLETABLE, SyncAdvice.ReleaseThis.class, named("postComplete"))
+                .add(COMPLETABLE, SyncAdvice.AcquireThisOnExit.class, named("get", "join", "getNow", "isDone"));
+        t.add(FJ_TASK, SyncAdvice.ReleaseThis.class, named("fork"))
+                .add(FJ_TASK, SyncAdvice.AcquireThisOnEnter.class, named("doExec"))
+                .add(FJ_TASK, SyncAdvice.ReleaseThisOnExit.class, named("doExec"))
+                .add(FJ_TASK, SyncAdvice.AcquireThisOnExit.class, named("join", "invoke", "get", "isDone"));
+        t.add(
+                        FJ_POOL,
+                        SyncAdvice.ReleaseArgument0.class,
+                        named("externalPush", "externalSubmit").takingArguments(1))
+                .add(
+                        FJ_POOL,
+                        SyncAdvice.ReleaseArgument1.class,
+                        named("poolSubmit").takingArguments(2));
+        t.add(TPE, SyncAdvice.ReleaseArgument0.class, named("execute").takingArguments(1))
+                .add(
+                        TPE,
+                        SyncAdvice.AcquireArgument1.class,
+                        named("beforeExecute").takingArguments(2));
         // A ConcurrentHashMap publishes its values with volatile writes and CAS inside java.base, which the
         // rewrite does not touch: model it at API level. Every write releases on the map before it
         // publishes; every read (and every write, which reads the old value) acquires after it.
-        b = b.type(named(CHM))
-                .transform((builder, type, loader, module, pd) -> builder.visit(on(
-                                SyncAdvice.ReleaseThis.class,
-                                namedOneOf(
-                                        "putVal",
-                                        "replaceNode",
-                                        "compute",
-                                        "computeIfAbsent",
-                                        "computeIfPresent",
-                                        "merge",
-                                        "clear")))
-                        .visit(on(
-                                SyncAdvice.AcquireThisOnExit.class,
-                                namedOneOf(
-                                        "get",
-                                        "getOrDefault",
-                                        "containsKey",
-                                        "containsValue",
-                                        "putVal",
-                                        "replaceNode",
-                                        "compute",
-                                        "computeIfAbsent",
-                                        "computeIfPresent",
-                                        "merge"))));
-        b = b.type(named(VIRTUAL))
-                .transform((builder, type, loader, module, pd) -> builder.visit(
-                                on(SyncAdvice.ThreadStart.class, named("start")))
-                        .visit(on(SyncAdvice.ThreadExit.class, named("afterDone"))));
-        return b;
-    }
-
-    private static AsmVisitorWrapper on(Class<?> advice, ElementMatcher.Junction<? super MethodDescription> methods) {
-        return Advice.to(advice).on(isMethod().and(not(isAbstract())).and(methods));
+        t.add(
+                        CHM,
+                        SyncAdvice.ReleaseThis.class,
+                        named(
+                                "putVal",
+                                "replaceNode",
+                                "compute",
+                                "computeIfAbsent",
+                                "computeIfPresent",
+                                "merge",
+                                "clear"))
+                .add(
+                        CHM,
+                        SyncAdvice.AcquireThisOnExit.class,
+                        named(
+                                "get",
+                                "getOrDefault",
+                                "containsKey",
+                                "containsValue",
+                                "putVal",
+                                "replaceNode",
+                                "compute",
+                                "computeIfAbsent",
+                                "computeIfPresent",
+                                "merge"));
+        t.add(VIRTUAL, SyncAdvice.ThreadStart.class, named("start"))
+                .add(VIRTUAL, SyncAdvice.ThreadExit.class, named("afterDone"));
     }
 }

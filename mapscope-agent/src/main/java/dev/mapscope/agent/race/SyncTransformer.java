@@ -3,12 +3,15 @@ package dev.mapscope.agent.race;
 import dev.mapscope.agent.boot.probe.ProbeGate;
 import dev.mapscope.agent.boot.race.Edges;
 import dev.mapscope.agent.protocol.Json;
+import dev.mapscope.agent.transform.WovenCache;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -53,6 +56,21 @@ public final class SyncTransformer implements ClassFileTransformer {
     private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
 
     private final VolatileFields volatiles = new VolatileFields();
+    /**
+     * The JDK classes' rewrites (JDK_FULL, JDK_MONITORS, CLINIT_ONLY), kept across JVMs of this JDK and agent build:
+     * a JDK class's rewrite depends only on JDK class files. Application classes are rewritten every time: their
+     * rewrite reads other class files (is that field volatile?), which may have changed since.
+     */
+    private final WovenCache cache;
+    /**
+     * Per JDK class name, how many methods its rewrite changes (0: nothing to rewrite), learnt by earlier JVMs (file
+     * PLAN of the cache): spares install the reading and rewriting of each loaded class to decide whether it is
+     * worth a retransformation. Guarded by lock.
+     */
+    private final Map<String, Integer> plan = new HashMap<>();
+
+    private boolean planChanged;
+    static final String PLAN = "plan";
     private final Object lock = new Object();
     /** the names of the classes rewritten, to retransform at detach; guarded by lock */
     private final Set<String> rewritten = new HashSet<>();
@@ -68,6 +86,20 @@ public final class SyncTransformer implements ClassFileTransformer {
     private boolean told;
     private long installMillis;
     private int retransformed;
+
+    private SyncTransformer(String build) {
+        cache = WovenCache.open(build, "happens-before rewrite");
+        for (String line : cache.readLines(PLAN)) {
+            int sp = line.indexOf(' ');
+            if (sp > 0) {
+                try {
+                    plan.put(line.substring(0, sp), Integer.parseInt(line.substring(sp + 1)));
+                } catch (NumberFormatException e) {
+                    // a line of another format: learnt again
+                }
+            }
+        }
+    }
 
     /** The agent jar: its classes (tooling, relocated Byte Buddy) are never rewritten. */
     private static final java.net.URL AGENT_JAR = agentJar();
@@ -128,12 +160,23 @@ public final class SyncTransformer implements ClassFileTransformer {
         try {
             long t0 = System.nanoTime();
             SyncRewriter.Counts c = new SyncRewriter.Counts();
-            byte[] out = null;
+            boolean jdk = scope != SyncRewriter.Scope.APP;
+            byte[] out = jdk ? cache.get(name.replace('/', '.'), bytes) : null;
             Throwable failure = null;
-            try {
-                out = SyncRewriter.rewrite(bytes, scope, loader, volatiles, c);
-            } catch (Throwable e) {
-                failure = e; // the class stays as it was
+            if (out != null) {
+                synchronized (lock) {
+                    c.methods = plan.getOrDefault(name, 0);
+                }
+            } else {
+                try {
+                    out = SyncRewriter.rewrite(bytes, scope, loader, volatiles, c);
+                } catch (Throwable e) {
+                    failure = e; // the class stays as it was
+                }
+                if (jdk && out != null && complete(c)) {
+                    cache.put(name.replace('/', '.'), bytes, out);
+                    learn(name, c.methods);
+                }
             }
             long dt = System.nanoTime() - t0;
             String tell = null;
@@ -173,10 +216,24 @@ public final class SyncTransformer implements ClassFileTransformer {
         }
     }
 
-    /** Registers the transformer and rewrites the loaded classes it covers. */
-    public static SyncTransformer install(Instrumentation inst) {
+    private static boolean complete(SyncRewriter.Counts c) {
+        return c.skippedMethods == 0 && c.unresolvedFields == 0;
+    }
+
+    private void learn(String name, int methods) {
+        synchronized (lock) {
+            Integer was = plan.put(name, methods);
+            planChanged |= was == null || was != methods;
+        }
+    }
+
+    /**
+     * Registers the transformer and rewrites the loaded classes it covers. {@code build} (the agent's build id, or
+     * null) keys the cache of JDK rewrites.
+     */
+    public static SyncTransformer install(Instrumentation inst, String build) {
         long t0 = System.nanoTime();
-        SyncTransformer t = new SyncTransformer();
+        SyncTransformer t = new SyncTransformer(build);
         Edges.start();
         inst.addTransformer(t, true);
         List<Class<?>> loaded = new ArrayList<>();
@@ -191,6 +248,7 @@ public final class SyncTransformer implements ClassFileTransformer {
             ProbeGate.leaveAgent(was);
         }
         int n = retransform(inst, loaded);
+        t.savePlan();
         synchronized (t.lock) {
             t.retransformed = n;
             t.installMillis = (System.nanoTime() - t0) / 1_000_000;
@@ -217,18 +275,43 @@ public final class SyncTransformer implements ClassFileTransformer {
     private boolean worthRetransforming(Class<?> c) {
         String name = c.getName().replace('.', '/');
         ClassLoader loader = c.getClassLoader();
+        boolean jdk = loader == null || loader == PLATFORM;
+        if (jdk) {
+            synchronized (lock) {
+                Integer known = plan.get(name);
+                if (known != null) {
+                    return known > 0;
+                }
+            }
+        }
         try (java.io.InputStream in = loader == null
                 ? ClassLoader.getSystemResourceAsStream(name + ".class")
                 : loader.getResourceAsStream(name + ".class")) {
             if (in == null) {
                 return true;
             }
-            return SyncRewriter.rewrite(
-                            in.readAllBytes(), scope(loader, name), loader, volatiles, new SyncRewriter.Counts())
-                    != null;
+            SyncRewriter.Counts counts = new SyncRewriter.Counts();
+            byte[] out = SyncRewriter.rewrite(in.readAllBytes(), scope(loader, name), loader, volatiles, counts);
+            if (jdk && complete(counts)) {
+                learn(name, out == null ? 0 : counts.methods);
+            }
+            return out != null;
         } catch (Throwable e) {
             return true;
         }
+    }
+
+    /** Writes what this JVM learnt about JDK classes for the next one. */
+    private void savePlan() {
+        List<String> lines = new ArrayList<>();
+        synchronized (lock) {
+            if (!planChanged) {
+                return;
+            }
+            planChanged = false;
+            plan.forEach((name, methods) -> lines.add(name + " " + methods));
+        }
+        cache.writeLines(PLAN, lines);
     }
 
     /** Retransforms in batches; a batch that fails is retried class by class. Returns how many were retransformed. */
@@ -255,6 +338,7 @@ public final class SyncTransformer implements ClassFileTransformer {
 
     /** Removes the transformer and restores every class it rewrote. */
     public void uninstall(Instrumentation inst) {
+        savePlan();
         Edges.stop();
         inst.removeTransformer(this);
         Set<String> names;

@@ -41,6 +41,16 @@ public final class AgentJar {
         return jar.toAbsolutePath().normalize();
     }
 
+    /** The build of the agent jar (its manifest's Implementation-Version), or null when it does not say. */
+    public static String build(Path jar) {
+        try (java.util.jar.JarFile j = new java.util.jar.JarFile(jar.toFile())) {
+            java.util.jar.Manifest m = j.getManifest();
+            return m == null ? null : m.getMainAttributes().getValue("Implementation-Version");
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
     /** The directory that holds mapscope-cli/, or {@code null} when the CLI does not run from a build tree. */
     static Path repositoryRoot() {
         try {

@@ -33,13 +33,16 @@ public final class Attachment implements AutoCloseable {
     private final Session session;
     /** true when this attachment loaded the agent, so closing it detaches */
     private final boolean loadedHere;
+    /** the session's owner lock while this attachment's agent is loaded, or null */
+    private final Session.Owner owner;
 
     private boolean closed;
 
-    private Attachment(Target target, Session session, boolean loadedHere) {
+    private Attachment(Target target, Session session, boolean loadedHere, Session.Owner owner) {
         this.target = target;
         this.session = session;
         this.loadedHere = loadedHere;
+        this.owner = owner;
     }
 
     /**
@@ -51,14 +54,64 @@ public final class Attachment implements AutoCloseable {
         target.checkAttachable();
         Session session = new Session(pid);
         session.createPrivate();
+        Path agent = AgentJar.locate();
         Session.Status previous = session.readStatus();
         if (previous != null && previous.attached() && !Attachment.stale(previous, target)) {
-            return new Attachment(target, session, false);
+            checkBuild(previous, agent, pid);
+            return new Attachment(target, session, false, null);
         }
-        session.clearPrevious();
-        load(target, session, AgentJar.locate(), mode, err);
-        awaitStart(target, session);
-        return new Attachment(target, session, true);
+        // One command at a time loads the agent into a pid: a second one queues here, then finds it attached.
+        Session.Owner owner = session.own(START_TIMEOUT);
+        if (owner == null) {
+            throw new UserError(busy(pid, session));
+        }
+        try {
+            previous = session.readStatus();
+            if (previous != null && previous.attached() && !Attachment.stale(previous, target)) {
+                owner.close();
+                checkBuild(previous, agent, pid);
+                return new Attachment(target, session, false, null);
+            }
+            session.clearPrevious();
+            load(target, session, agent, mode, err);
+            Session.Status started = awaitStart(target, session);
+            Attachment a = new Attachment(target, session, true, owner);
+            if (!sameBuild(started, agent)) {
+                a.close(); // it was loaded by this command: take it out again before saying why
+                checkBuild(started, agent, pid);
+            }
+            return a;
+        } catch (RuntimeException | InterruptedException e) {
+            owner.close();
+            throw e;
+        }
+    }
+
+    /** The sentence for a session that another mapscope command owns. */
+    public static String busy(long pid, Session session) {
+        return "another mapscope command (" + session.ownerPid() + ") is attaching to or watching pid " + pid
+                + "; wait for it to end, or end its session with `mapscope detach " + pid + "`";
+    }
+
+    /** Whether the agent that wrote {@code status} is the build of the agent jar {@code agent}. */
+    public static boolean sameBuild(Session.Status status, Path agent) {
+        String mine = AgentJar.build(agent);
+        return mine == null || mine.equals(status.build());
+    }
+
+    /**
+     * The version handshake: a {@link UserError} when the agent in the target is of another build than this
+     * mapscope's agent jar. A JVM cannot unload an agent, and loading the new jar into it runs the classes it already
+     * has, so requests would reach code that does not know them.
+     */
+    public static void checkBuild(Session.Status status, Path agent, long pid) {
+        if (sameBuild(status, agent)) {
+            return;
+        }
+        throw new UserError("pid " + pid + " holds the mapscope agent of another build ("
+                + (status.build() == null ? "an earlier one that does not say its build" : status.build())
+                + ", this mapscope's is " + AgentJar.build(agent) + ") and a JVM cannot unload an agent; restart pid "
+                + pid + " to use this build, or use the mapscope that loaded it");
     }
 
     public Session session() {
@@ -136,6 +189,16 @@ public final class Attachment implements AutoCloseable {
     /** Detaches if this attachment loaded the agent; a session started by `mapscope attach` is left running. */
     @Override
     public void close() throws InterruptedException {
+        try {
+            detachIfLoadedHere();
+        } finally {
+            if (owner != null) {
+                owner.close();
+            }
+        }
+    }
+
+    private void detachIfLoadedHere() throws InterruptedException {
         if (closed || !loadedHere || !target.alive()) {
             closed = true;
             return;

@@ -52,7 +52,21 @@ public final class Session {
             long findings,
             long dropped,
             List<String> instrumented,
-            Instant written) {
+            Instant written,
+            String build) {
+        /** A status of an agent that does not say its build (one built before the handshake, or a test's). */
+        public Status(
+                long pid,
+                String state,
+                String mode,
+                String since,
+                long findings,
+                long dropped,
+                List<String> instrumented,
+                Instant written) {
+            this(pid, state, mode, since, findings, dropped, instrumented, written, null);
+        }
+
         public boolean attached() {
             return "attached".equals(state);
         }
@@ -95,10 +109,132 @@ public final class Session {
         return dir.resolve("status.json");
     }
 
-    /** Creates the directory and its parent with mode 0700, or checks that existing ones are private. */
+    /**
+     * Creates the directory and its parent with mode 0700, or checks that existing ones are private; removes the
+     * session directories of processes that have ended on the way ({@link #removeEnded}).
+     */
     public void createPrivate() {
         createPrivateDirectory(dir.getParent());
+        removeEnded(dir.getParent(), dir);
         createPrivateDirectory(dir);
+    }
+
+    /**
+     * Removes the session directories (named by a pid) of processes that are no longer running: a target killed
+     * while attached, or while the agent was starting, leaves its directory behind, and nothing else would remove it.
+     * Only this user's private directories are removed (any other is left for createPrivate to refuse), and only their
+     * plain files; {@code keep} (the session being opened) is left to createPrivate's checks.
+     */
+    static void removeEnded(Path parent, Path keep) {
+        try (java.nio.file.DirectoryStream<Path> sessions = Files.newDirectoryStream(parent)) {
+            for (Path d : sessions) {
+                String name = d.getFileName().toString();
+                if (!name.matches("[0-9]{1,19}")
+                        || d.equals(keep)
+                        || !Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)
+                        || !Files.getPosixFilePermissions(d, LinkOption.NOFOLLOW_LINKS)
+                                .equals(OWNER_ONLY)
+                        || !Files.getOwner(d, LinkOption.NOFOLLOW_LINKS)
+                                .getName()
+                                .equals(System.getProperty("user.name"))) {
+                    continue;
+                }
+                boolean running;
+                try {
+                    running = ProcessHandle.of(Long.parseLong(name))
+                            .map(ProcessHandle::isAlive)
+                            .orElse(false);
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                if (!running) {
+                    try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(d)) {
+                        for (Path f : files) {
+                            if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                                Files.deleteIfExists(f);
+                            }
+                        }
+                    }
+                    Files.deleteIfExists(d);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // best effort: a directory left here is stale, never in the way (pids are checked against start times)
+        }
+    }
+
+    /**
+     * The session's owner lock: held by the one mapscope command that loads the agent into this pid and by
+     * {@code mapscope attach} while it watches (an OS lock on {@code session.lock}, released by the OS when that
+     * command ends, however it ends). Waits up to {@code wait} for it; null when another command still holds it.
+     */
+    public Owner own(Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        Path file = dir.resolve("session.lock");
+        while (true) {
+            FileChannel ch = null;
+            try {
+                ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock lock;
+                try {
+                    lock = ch.tryLock();
+                } catch (java.nio.channels.OverlappingFileLockException e) {
+                    lock = null; // held by another command in this very process (the tests run several)
+                }
+                if (lock != null) {
+                    ch.truncate(0);
+                    ch.write(java.nio.ByteBuffer.wrap(
+                            (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)));
+                    return new Owner(ch, lock);
+                }
+                ch.close();
+            } catch (IOException e) {
+                if (ch != null) {
+                    try {
+                        ch.close();
+                    } catch (IOException ignored) {
+                        // the sentence below says what failed
+                    }
+                }
+                throw new UserError("cannot lock the session " + file + ": " + e.getMessage());
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                return null;
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** The pid of the mapscope command that holds the owner lock, as it wrote it, or "another process". */
+    public String ownerPid() {
+        try {
+            String s = Files.readString(dir.resolve("session.lock"), StandardCharsets.UTF_8)
+                    .strip();
+            return s.matches("[0-9]+") ? "pid " + s : "another process";
+        } catch (IOException e) {
+            return "another process";
+        }
+    }
+
+    /** A held owner lock; closing it releases the session to the next command. */
+    public static final class Owner implements AutoCloseable {
+        private final FileChannel channel;
+        private final FileLock lock;
+
+        private Owner(FileChannel channel, FileLock lock) {
+            this.channel = channel;
+            this.lock = lock;
+        }
+
+        @Override
+        public void close() {
+            try {
+                lock.release();
+                channel.close();
+            } catch (IOException e) {
+                // the OS releases it when this process ends anyway
+            }
+        }
     }
 
     private static void createPrivateDirectory(Path d) {
@@ -175,7 +311,8 @@ public final class Session {
                     n.path("findings").asLong(),
                     n.path("dropped").asLong(),
                     List.copyOf(instrumented),
-                    written);
+                    written,
+                    n.path("build").asText(null));
         } catch (IOException e) {
             // Read while the agent rewrites it: the caller polls again.
             return null;

@@ -70,9 +70,14 @@ public final class AttachCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE", description = "copy the findings (JSON lines) to FILE at the end")
     Path report;
 
+    @Option(names = "--verbose", description = "print how long the attach and the detach took")
+    boolean verbose;
+
     private Session session;
     private LiveFindings live;
     private boolean finished;
+    /** the session's owner lock, held while this command watches (released by the OS if it is killed) */
+    private Session.Owner owner;
 
     @Override
     public Integer call() throws Exception {
@@ -82,12 +87,26 @@ public final class AttachCommand implements Callable<Integer> {
         target.checkAttachable();
         session = new Session(pid);
         session.createPrivate();
+        Path agent = AgentJar.locate();
+        owner = session.own(Duration.ZERO);
+        if (owner == null) {
+            throw new UserError(Attachment.busy(pid, session));
+        }
+        try {
+            return watch(target, agent, out, err);
+        } finally {
+            owner.close();
+        }
+    }
+
+    private Integer watch(Target target, Path agent, PrintWriter out, PrintWriter err) throws Exception {
         Session.Status previous = session.readStatus();
         if (previous != null && previous.attached() && !Attachment.stale(previous, target)) {
+            // Attached, and no mapscope holds the session: the one that attached was killed. Not in the way.
             throw new UserError("mapscope is already attached to pid " + pid + " (since " + previous.since()
-                    + "); see it with `mapscope status " + pid + "` or end it with `mapscope detach " + pid + "`");
+                    + ") by a mapscope command that has ended; see it with `mapscope status " + pid
+                    + "` or end it with `mapscope detach " + pid + "`, then attach again");
         }
-        Path agent = AgentJar.locate();
         if (report != null) {
             Outputs.checkWritable(report);
         }
@@ -95,8 +114,21 @@ public final class AttachCommand implements Callable<Integer> {
             Outputs.checkWritable(findingsOptions.html);
         }
         session.clearPrevious();
+        long t0 = System.nanoTime();
         Attachment.load(target, session, agent, agentMode.mode, err);
+        long loaded = System.nanoTime();
         Session.Status status = Attachment.awaitStart(target, session);
+        long started = System.nanoTime();
+        if (verbose) {
+            err.printf(
+                    "mapscope: attach took %d ms: loadAgent %d ms, then %d ms until the agent's first status%n",
+                    (started - t0) / 1_000_000, (loaded - t0) / 1_000_000, (started - loaded) / 1_000_000);
+            err.flush();
+        }
+        if (!Attachment.sameBuild(status, agent)) {
+            session.command("detach", st -> !st.attached(), Attachment.DETACH_TIMEOUT);
+            Attachment.checkBuild(status, agent, pid);
+        }
         out.printf(
                 "attached to pid %d (mode %s, watching %s); the agent writes to %s%n",
                 pid, status.mode(), status.watchedMaps(), session.dir());
@@ -149,10 +181,16 @@ public final class AttachCommand implements Callable<Integer> {
         if (endedElsewhere()) {
             out.println("detached: the original bytecode is restored and pid " + pid + " keeps running.");
         } else if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            long t0 = System.nanoTime();
             try {
                 s = session.command("detach", st -> !st.attached(), Attachment.DETACH_TIMEOUT);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+            if (verbose && s != null) {
+                err.printf(
+                        "mapscope: detach took %d ms (request to the agent's detached status, bytecode restored)%n",
+                        (System.nanoTime() - t0) / 1_000_000);
             }
             if (s == null) {
                 err.println("mapscope: the agent in pid " + pid + " did not confirm the detach within "
