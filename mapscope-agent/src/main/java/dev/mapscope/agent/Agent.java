@@ -244,9 +244,13 @@ final class Agent {
             // completed with that thread's stack where it is (MapWatch.PENDING_NANOS) within a quarter second.
             for (int tick = 1; !Thread.currentThread().isInterrupted(); tick++) {
                 Thread.sleep(250);
-                MapWatch.completeOverdue(System.nanoTime());
-                if (tick % 4 == 0) {
-                    r.flushCounts();
+                try {
+                    MapWatch.completeOverdue(System.nanoTime());
+                    if (tick % 4 == 0) {
+                        r.flushCounts();
+                    }
+                } catch (RuntimeException | LinkageError e) {
+                    // a failed tick must not end the flusher: the next one tries again
                 }
             }
         } catch (InterruptedException e) {

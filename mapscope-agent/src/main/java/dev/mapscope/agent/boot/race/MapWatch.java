@@ -277,7 +277,11 @@ public final class MapWatch {
     public static void completeOverdue(long now) {
         for (int i = 0; i < PENDING.length; i++) {
             Race r = (Race) SLOT.getAcquire(PENDING, i);
-            if (r != null && now - r.since > PENDING_NANOS && r.otherState.withdraw(r)) {
+            if (r == null || now - r.since <= PENDING_NANOS) {
+                continue;
+            }
+            ThreadState other = r.otherState; // null once the other thread completed it (then it leaves the slot)
+            if (other != null && other.withdraw(r)) {
                 SLOT.compareAndSet(PENDING, i, r, null);
                 r.complete(r.other.getStackTrace(), Race.AT_STILL_INSIDE);
                 report(r);
