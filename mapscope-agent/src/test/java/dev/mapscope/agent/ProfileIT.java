@@ -84,6 +84,7 @@ class ProfileIT {
                 "concurrentGrow",
                 "sameBucket",
                 "concurrentSameBucket",
+                "gc",
                 "wait")) {
             awaitReady(jvm, 1);
             request(session, "profile bad sample=0");

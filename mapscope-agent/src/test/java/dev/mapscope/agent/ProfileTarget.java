@@ -81,6 +81,14 @@ public final class ProfileTarget {
         sink = sum;
     }
 
+    /**
+     * A garbage collection inside the recording, so that its JFR events are there whatever the heap's size
+     * and what start-up allocated (without it, whether the workload filled the young generation decided).
+     */
+    static void gc() {
+        System.gc();
+    }
+
     /** A HashMap grows from 16 to 65,536 buckets: twelve doublings. */
     static void grow() {
         Map<Integer, Integer> g = new HashMap<>();

@@ -184,7 +184,7 @@ public final class MapWatch {
         }
         Race asked = t.seen;
         if (asked != null && asked.map == map) {
-            answer(t, asked);
+            answer(t, asked, op);
         }
         t.writing = outer; // plain: see the essay
     }
@@ -415,14 +415,20 @@ public final class MapWatch {
             if (sharing) {
                 r.usage = Sharing.usage(map);
             }
+            // A read or iteration whose writer cannot hand over its stack at its write is not reported: the
+            // writer's stack now says nothing of its write (reads are short and frequent, so the writer has
+            // often left, or ended, by the time the reader's own stack is taken); the race shows again.
+            boolean write = kind.equals(Race.CONCURRENT);
             if (!other.offer(r)) {
                 // the other thread already owes a stack to an earlier race: take its stack as it is now
-                r.complete(other.thread.getStackTrace(), Race.AT_NOW);
-                report(r);
+                if (write) {
+                    r.complete(other.thread.getStackTrace(), Race.AT_NOW);
+                    report(r);
+                }
                 return;
             }
             if (!park(r)) {
-                if (other.withdraw(r)) {
+                if (other.withdraw(r) && write) {
                     r.complete(other.thread.getStackTrace(), Race.AT_NOW);
                     report(r);
                 }
@@ -431,8 +437,10 @@ public final class MapWatch {
             if (other.writing != map && other.withdraw(r)) {
                 // it left the map before it could see the request; its stack there is gone
                 unpark(r);
-                r.complete(other.thread.getStackTrace(), Race.AT_NOW);
-                report(r);
+                if (write) {
+                    r.complete(other.thread.getStackTrace(), Race.AT_NOW);
+                    report(r);
+                }
             }
         } catch (Throwable ignored) {
             // never into the application
@@ -442,9 +450,12 @@ public final class MapWatch {
     }
 
     /** The current thread, at the end of its write of {@code asked.map}, owes its stack to {@code asked}. */
-    private static void answer(ThreadState t, Race asked) {
+    private static void answer(ThreadState t, Race asked, String op) {
         if (t.busy || !t.withdraw(asked)) {
             return;
+        }
+        if (asked.otherOperation == null) {
+            asked.otherOperation = op; // a reader's race: the write it met (this thread owns the race now)
         }
         t.busy = true;
         try {

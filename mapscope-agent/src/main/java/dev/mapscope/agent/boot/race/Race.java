@@ -43,7 +43,8 @@ public final class Race {
     public final Thread thread;
     public final StackTraceElement[] stack;
     public final Thread other;
-    public final String otherOperation;
+    /** the other thread's operation; for a tier-1 read race set by the writer when it completes the race */
+    public String otherOperation;
     /** set once, before the race reaches the sink (tier 1 completes it on the other thread) */
     public StackTraceElement[] otherStack;
     /** one of AT_WRITE, AT_NOW, AT_STILL_INSIDE, AT_UNKNOWN; set with otherStack */

@@ -76,6 +76,8 @@ final class Sharing {
     static final int KEEP_AFTER = 64;
 
     static final int STACKS_PER_SECOND = 2000;
+    /** reader memo slots per state (see MapState.orderedReaders) */
+    static final int MEMO_SLOTS = 4;
 
     static final class MapState {
         // Written under the stripe's monitor; the fast path reads them plainly (see the essay).
@@ -115,6 +117,19 @@ final class Sharing {
         int raceEpoch;
         /** the sink's key of this map's last read race */
         long readKey;
+        /**
+         * Bumped (under the stripe's monitor) after every change of writer or epoch, and when the slot is
+         * claimed, copied or cleared: what a reader's memo (ordered) was checked against.
+         */
+        volatile int version;
+        /**
+         * Readers found ordered after the current write: slot (thread id & 3) holds the reader's thread id
+         * and the version it was checked at, so that a thread reading the map again in the same write epoch
+         * skips its ThreadLocal and its clock (see read()). Plain stores by readers: a torn or stale memo
+         * only sends a read to the full check, or (a thread id paired with another's version) skips the check
+         * of one read: a miss, never a false report.
+         */
+        final long[] orderedReaders = new long[MEMO_SLOTS];
         /*
          * FastTrack's read state, kept only while the map is suspected (recording): the reads since the last
          * write that did not come from the writer itself. One reader: `reader` at `readEpoch`; several
@@ -172,6 +187,7 @@ final class Sharing {
             readStackOwner = null;
             wantReadStacks = false;
             writer = t;
+            version++;
         }
 
         void clearReads() {
@@ -207,10 +223,12 @@ final class Sharing {
             readOp = from.readOp;
             readIteration = from.readIteration;
             writer = from.writer;
+            version++;
         }
 
         void clear() {
             writer = null;
+            version++;
             ref = null;
             held = null;
             writerStack = null;
@@ -290,10 +308,6 @@ final class Sharing {
      * iteration of {@code map} by the current thread. See the essay: the fast path stores nothing.
      */
     static void read(Object map, int h, String op, Object key, boolean found, Object[] table, boolean iteration) {
-        ThreadState t = ThreadState.tracked();
-        if (t.busy || t.idx < 0 || t.writing == map) {
-            return; // the agent's own, untracked, or a read inside this thread's own write of the map
-        }
         Stripe st = TABLE[h & (STRIPES - 1)]; // plain: null only means no write of this stripe was seen
         if (st == null) {
             return;
@@ -304,17 +318,33 @@ final class Sharing {
                 WeakReference<Object> r = k.ref;
                 ThreadState w = k.writer;
                 if (r != null && w != null && r.get() == map) {
+                    if (k.counts == null && memoHit(k)) {
+                        return;
+                    }
+                    ThreadState t = ThreadState.tracked();
+                    if (t.busy || t.idx < 0 || t.writing == map) {
+                        return; // the agent's own, untracked, or a read inside this thread's own write
+                    }
                     readKept(st, k, w, map, h, op, key, found, table, iteration, t);
                     return;
                 }
             }
         }
         MapState y = st.young;
-        if (y.hash != h || y.type != c) {
+        if (y.hash != h || y.type != c || memoHit(y)) {
             return;
         }
+        ThreadState t = ThreadState.tracked();
+        if (t.busy || t.idx < 0 || t.writing == map) {
+            return;
+        }
+        int v = y.version; // before writer and epoch: a change after this read makes the memo stale
         ThreadState w = y.writer;
-        if (w == null || w == t || t.happensAfter(w.idx, y.epoch)) {
+        if (w == null || w == t) {
+            return;
+        }
+        if (t.happensAfter(w.idx, y.epoch)) {
+            memo(y, t, v);
             return;
         }
         if (table != null && y.fp != 0 && y.fp != System.identityHashCode(table)) {
@@ -326,6 +356,19 @@ final class Sharing {
         } finally {
             t.busy = false;
         }
+    }
+
+    /** The current thread was found ordered after s's current write (version unchanged since): no ThreadLocal. */
+    @SuppressWarnings("deprecation") // Thread.getId: threadId() is JDK 19+; the same value on 17
+    private static boolean memoHit(MapState s) {
+        long id = Thread.currentThread().getId();
+        return s.orderedReaders[(int) id & (MEMO_SLOTS - 1)] == (id << 32 | (s.version & 0xffffffffL));
+    }
+
+    @SuppressWarnings("deprecation")
+    private static void memo(MapState s, ThreadState t, int version) {
+        long id = t.thread.getId();
+        s.orderedReaders[(int) id & (MEMO_SLOTS - 1)] = id << 32 | (version & 0xffffffffL); // plain: see the field
     }
 
     private static void readKept(
@@ -365,7 +408,11 @@ final class Sharing {
                 }
             }
         }
+        int v = k.version;
         if (w == t || t.happensAfter(w.idx, k.epoch)) {
+            if (u == null && w != t && k.writer == w) {
+                memo(k, t, v);
+            }
             return;
         }
         if (k.raceReader == t && k.raceWriter == w && k.raceEpoch == k.epoch) {
@@ -716,6 +763,7 @@ final class Sharing {
         ThreadState w = s.writer;
         if (w == t) {
             s.epoch = t.clock; // the stack recorded at the start of this writer's run stays
+            s.version++;
             s.op = op;
             if (s.recording && s.writerStack == null) {
                 s.writerStack = stack(); // a read race waits for it (slowRead)
@@ -781,6 +829,7 @@ final class Sharing {
         s.writerStack = mine;
         s.stackEpoch = t.clock;
         s.writer = t;
+        s.version++;
         return race;
     }
 
@@ -857,6 +906,7 @@ final class Sharing {
         s.writerStack = s.recording ? stack() : null;
         s.stackEpoch = t.clock;
         s.writer = t;
+        s.version++; // after writer and epoch: see memoHit
     }
 
     /** The current thread's stack, or null over the budget. */
