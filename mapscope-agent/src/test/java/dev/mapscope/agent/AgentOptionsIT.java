@@ -23,9 +23,11 @@ class AgentOptionsIT {
         try (Jvm jvm = start("", List.of(), "racySeed")) {
             assertThat(jvm.waitFor(60)).isZero();
             String out = jvm.output();
+            // Tier 2 reports it; when two of the writes also overlapped in time, tier 1 upgrades the same finding
+            // to a concurrent write (AGENT-PROTOCOL.md). Which one is printed depends on the interleaving.
             assertThat(out)
-                    .contains("mapscope: unsynchronized write to java.util.HashMap@")
-                    .contains("kind: unsynchronized-write")
+                    .containsPattern("mapscope: (unsynchronized|concurrent) write to java\\.util\\.HashMap@")
+                    .containsPattern("kind: (unsynchronized|concurrent)-write")
                     .contains("at dev.mapscope.agent.Patterns.lambda$racySeed$")
                     .contains("...with no happens-before order after thread \"seed-")
                     .contains("fix: ")

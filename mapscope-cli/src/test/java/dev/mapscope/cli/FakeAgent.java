@@ -39,7 +39,9 @@ final class FakeAgent implements AutoCloseable {
         session.clearPrevious();
         write(
                 "status.json",
-                "{\"pid\":" + pid + ",\"state\":\"attached\",\"mode\":\"full\",\"since\":\"" + Instant.now()
+                "{\"pid\":" + pid + ",\"state\":\"attached\",\"mode\":\"full\",\"build\":\""
+                        + dev.mapscope.cli.jvm.AgentJar.build(dev.mapscope.cli.jvm.AgentJar.locate()) // as the real one
+                        + "\",\"since\":\"" + Instant.now()
                         + "\",\"findings\":0,\"dropped\":0,\"instrumented\":[\"java.util.HashMap\"]}");
         thread = new Thread(() -> loop(handler), "fake-agent");
         thread.setDaemon(true);

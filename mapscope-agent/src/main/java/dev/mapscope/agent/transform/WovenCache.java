@@ -8,7 +8,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -30,8 +29,8 @@ public final class WovenCache {
      * with mode 0700, as the CLI requires of its session directories, since its files become JDK bytecode. A file
      * is named by the class, the ClassDigest of the class file it was woven from (independent of the order in which
      * the JVM lists the members) and its length: a class changed by another agent before this one is a miss. Files
-     * appear by a rename (AtomicFiles), so a reader never sees half of one. When this one writes, directories of
-     * other builds unused for PRUNE_AFTER, and all but the KEEP newest, are removed.
+     * appear by a rename (AtomicFiles), so a reader never sees half of one. When a new directory is made (a new
+     * build, JDK or table), the others not made for PRUNE_AFTER, and all but the KEEP newest, are removed.
      */
     static final Duration PRUNE_AFTER = Duration.ofDays(7);
     /**
@@ -65,14 +64,43 @@ public final class WovenCache {
                     + '|'
                     + fingerprint;
             Path dir = woven.resolve(Long.toHexString(checksum(key.getBytes(StandardCharsets.UTF_8))));
+            boolean fresh = !Files.isDirectory(dir);
             for (Path d : new Path[] {user, woven, dir}) {
                 if (!privateDirectory(d)) {
                     return new WovenCache(null);
                 }
             }
-            return new WovenCache(dir);
-        } catch (RuntimeException e) {
+            WovenCache c = new WovenCache(dir);
+            if (fresh) {
+                c.prune(); // a new build, JDK or table: the time to drop old ones
+            }
+            c.warmUp();
+            return c;
+        } catch (IOException | RuntimeException e) {
             return new WovenCache(null);
+        }
+    }
+
+    /**
+     * Runs get and put once on a file of no class, here, outside any transformer: every class they use is then
+     * loaded. A JDK class first loaded from inside a transformer that is transforming that very class fails with
+     * ClassCircularityError (seen: the sort that pruning once did loaded Collections$ReverseComparator2 while the
+     * happens-before rewrite cached that class).
+     */
+    private void warmUp() {
+        byte[] none = {(byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE, 0, 0, 0, 0, 0, 1};
+        ClassDigest.of(none);
+        get("-", none);
+        String probe = "-." + ProcessHandle.current().pid() + ".probe";
+        try {
+            Path tmp = dir.resolve(probe + ".part");
+            Files.write(tmp, none);
+            AtomicFiles.move(tmp, dir.resolve(probe));
+            Files.readAllBytes(dir.resolve(probe));
+            Files.deleteIfExists(tmp);
+            Files.deleteIfExists(dir.resolve(probe));
+        } catch (IOException | RuntimeException e) {
+            // put and get fail quietly on their own too
         }
     }
 
@@ -88,7 +116,7 @@ public final class WovenCache {
         try {
             byte[] b = Files.readAllBytes(dir.resolve(file));
             return b.length > 4 && (b[0] & 0xFF) == 0xCA && (b[1] & 0xFF) == 0xFE ? b : null;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | LinkageError e) {
             return null;
         }
     }
@@ -104,8 +132,7 @@ public final class WovenCache {
             Files.write(tmp, woven);
             AtomicFiles.move(tmp, dir.resolve(file));
             Files.deleteIfExists(tmp);
-            prune();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | LinkageError e) {
             // not cached: the next JVM weaves again
         }
     }
@@ -143,35 +170,35 @@ public final class WovenCache {
     }
 
     /**
-     * Removes the directories of other builds and JDKs that nobody wrote for PRUNE_AFTER, and all but the KEEP most
-     * recently written ones (a developer who rebuilds the agent all day gets a new build id each time).
+     * Removes the directories of other builds and JDKs made more than PRUNE_AFTER ago, and all but the KEEP newest (a
+     * developer who rebuilds the agent all day gets a new build id each time). At open, never from a transformer.
      */
     private void prune() throws IOException {
-        Files.setLastModifiedTime(dir, FileTime.from(Instant.now()));
         Instant old = Instant.now().minus(PRUNE_AFTER);
         java.util.List<Path> others = new java.util.ArrayList<>();
+        java.util.List<Instant> written = new java.util.ArrayList<>();
         try (DirectoryStream<Path> all = Files.newDirectoryStream(dir.getParent())) {
             for (Path d : all) {
                 if (!d.equals(dir) && Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
-                    others.add(d);
+                    Instant t = Files.getLastModifiedTime(d, LinkOption.NOFOLLOW_LINKS)
+                            .toInstant();
+                    int i = 0; // newest first, by insertion: a handful of directories
+                    while (i < written.size() && written.get(i).isAfter(t)) {
+                        i++;
+                    }
+                    others.add(i, d);
+                    written.add(i, t);
                 }
             }
         }
-        java.util.Map<Path, Instant> written = new java.util.HashMap<>();
-        for (Path d : others) {
-            written.put(
-                    d, Files.getLastModifiedTime(d, LinkOption.NOFOLLOW_LINKS).toInstant());
-        }
-        others.sort(java.util.Comparator.comparing(written::get).reversed());
         for (int i = 0; i < others.size(); i++) {
-            Path d = others.get(i);
-            if (i >= KEEP || written.get(d).isBefore(old)) {
-                try (DirectoryStream<Path> files = Files.newDirectoryStream(d)) {
+            if (i >= KEEP || written.get(i).isBefore(old)) {
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(others.get(i))) {
                     for (Path f : files) {
                         Files.deleteIfExists(f);
                     }
                 }
-                Files.deleteIfExists(d);
+                Files.deleteIfExists(others.get(i));
             }
         }
     }
