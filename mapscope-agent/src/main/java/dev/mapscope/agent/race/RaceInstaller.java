@@ -355,6 +355,6 @@ public final class RaceInstaller {
                                 "computeIfPresent",
                                 "merge"));
         t.add(VIRTUAL, SyncAdvice.ThreadStart.class, named("start"))
-                .add(VIRTUAL, SyncAdvice.ThreadExit.class, named("afterDone"));
+                .add(VIRTUAL, SyncAdvice.VirtualThreadRunEnd.class, named("run").takingArguments(Runnable.class));
     }
 }

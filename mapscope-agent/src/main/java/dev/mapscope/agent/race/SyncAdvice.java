@@ -127,6 +127,17 @@ final class SyncAdvice {
         }
     }
 
+    /**
+     * VirtualThread.run(Runnable) returning or throwing: a virtual thread's last action, on that thread
+     * (VirtualThread.afterDone runs later on the carrier, whose clock is not the virtual thread's).
+     */
+    static final class VirtualThreadRunEnd {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit() {
+            MapWatch.threadExiting();
+        }
+    }
+
     /** Thread.isAlive returning false: the caller saw the thread terminate. */
     static final class ThreadIsAlive {
         @Advice.OnMethodExit(suppress = Throwable.class)
