@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The corpus under the agent jar, in each mode: one child JVM runs every correct program in sequence, another
  * every racy program that the mode must catch, each racy one round after round until the report shows its
- * race or its budget ({@code -Dcorpus.budget} seconds, default 30) runs out. Findings are attributed to a
+ * race or its budget ({@code -Dcorpus.budget} seconds, default 120) runs out. Findings are attributed to a
  * program by the frames of their stacks. One dynamic test per program and mode, so a failure names the
  * program; the message holds every finding involved, in full.
  *
@@ -36,7 +36,7 @@ class CorpusIT {
      */
     static final int FINDINGS_PER_RACE = 2;
 
-    static final long BUDGET_SECONDS = Long.getLong("corpus.budget", 30);
+    static final long BUDGET_SECONDS = Long.getLong("corpus.budget", 120);
 
     @TempDir
     static Path dir;

@@ -1,6 +1,7 @@
 package dev.mapscope.corpus.libraries;
 
 import dev.mapscope.corpus.Program;
+import dev.mapscope.corpus.Race;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -11,19 +12,25 @@ import org.casbin.jcasbin.main.SyncedEnforcer;
 import org.casbin.jcasbin.model.Model;
 
 /**
- * jcasbin's {@code SyncedEnforcer}, the enforcer its documentation gives for concurrent use (a
- * ReentrantReadWriteLock around the policy): four threads check permissions while a fifth grants and
- * revokes roles. The enforcer builds maps per call (request parameters, role copies) and keeps its policy
- * under the lock; a check that creates a role does it in a synchronized method of the role manager, after
- * the read lock, and a grant does it under the write lock, which comes after every read unlock. Tier 2 once
- * reported per-call maps, never shared, as races (a map identified by a recycled identity hash), and later a
- * check followed by a grant (the read unlock was not modelled as ordered before the next write lock). The
- * checkers do not ask for the roles of a user: in jcasbin 1.99.0 that call has a race of its own.
- * {@code DefaultRoleManager.getRoles} creates an unknown user's role in the role manager's {@code HashMap}
- * and removes it again, under {@code SyncedEnforcer}'s read lock only. The agent drew it once, with one
- * stack: the other reader's write was ordered before it through the domain manager's
- * {@code ConcurrentHashMap} in all but a narrow window, so it does not repeat on demand.
+ * jcasbin 1.99.0's {@code SyncedEnforcer}, the enforcer its documentation gives for concurrent use (a
+ * ReentrantReadWriteLock around the policy): four threads check permissions while a fifth grants and revokes
+ * roles. A race of jcasbin's own, found by this corpus: {@code CoreEnforcer.enforce} registers its matcher
+ * functions in the expression engine on first use ({@code AviatorEvaluatorInstance.containsFunction}, then
+ * {@code addFunction}: a {@code HashMap} check-then-put) while holding only the read lock, so two checkers
+ * that start at once read and write that map together. Each round builds a new enforcer, so each round
+ * races again.
+ *
+ * <p>What must not be reported, and was before the read/write lock model had two clocks: a check that
+ * creates a role (in a synchronized method of the role manager, under the read lock) followed by a grant
+ * under the write lock, which comes after every read unlock. The checkers do not ask for a user's roles: in
+ * 1.99.0 {@code DefaultRoleManager.getRoles} also creates and removes an unknown user's role under the read
+ * lock, a race the agent saw once with one stack and that does not repeat on demand.
  */
+@Race(
+        kinds = {Race.UNSYNCHRONIZED_READ, Race.CONCURRENT_READ, Race.UNSYNCHRONIZED_WRITE, Race.CONCURRENT_WRITE},
+        overlapping = false,
+        method = "check",
+        reader = "check")
 public final class CasbinSyncedEnforcer implements Program {
     private static final String MODEL = String.join(
             "\n",
