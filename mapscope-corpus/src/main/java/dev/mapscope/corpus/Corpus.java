@@ -74,7 +74,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * java -javaagent:mapscope-agent.jar=report=findings.jsonl -cp ... dev.mapscope.corpus.Corpus [options] NAME...
  *   NAME             correct (every correct program), racy (every racy one), libraries (every program driving a
- *                    library), or a program's simple class name
+ *                    library), found (the races found inside libraries), or a program's simple class name
  *   --report FILE    the agent's report file: a racy program runs round after round until FILE shows its race
  *                    (without it: one round)
  *   --budget SECONDS how long a racy program may keep trying (default 30); at most 100,000 rounds
@@ -131,6 +131,12 @@ public final class Corpus {
     public static final List<Class<? extends Program>> LIBRARIES =
             List.of(JacksonSharedMapper.class, LogbackMdcRequests.class, GuavaCacheAndEvents.class);
 
+    /**
+     * Races this corpus found inside libraries, each annotated {@link Race}; run by name ({@code found}), not by
+     * the build: a library's race has several pairs of racing lines, some seen once with one stack.
+     */
+    public static final List<Class<? extends Program>> FOUND = List.of(CasbinSyncedEnforcer.class);
+
     /** Programs with a race on a map; each is annotated {@link Race}. */
     public static final List<Class<? extends Program>> RACY = List.of(
             SeedProgram.class,
@@ -146,7 +152,6 @@ public final class Corpus {
             SharedLinkedHashMap.class,
             MergeCounter.class,
             LazyCache.class,
-            CasbinSyncedEnforcer.class,
             GetDuringBulkLoad.class,
             IterateWhileRegistering.class,
             ToStringInLogLine.class,
@@ -175,6 +180,7 @@ public final class Corpus {
                 case "correct" -> programs.addAll(CORRECT);
                 case "racy" -> programs.addAll(RACY);
                 case "libraries" -> programs.addAll(LIBRARIES);
+                case "found" -> programs.addAll(FOUND);
                 default -> programs.add(byName(args[i]));
             }
         }
@@ -193,7 +199,7 @@ public final class Corpus {
     }
 
     static Class<? extends Program> byName(String simpleName) {
-        for (List<Class<? extends Program>> list : List.of(CORRECT, RACY, LIBRARIES)) {
+        for (List<Class<? extends Program>> list : List.of(CORRECT, RACY, LIBRARIES, FOUND)) {
             for (Class<? extends Program> c : list) {
                 if (c.getSimpleName().equals(simpleName)) {
                     return c;

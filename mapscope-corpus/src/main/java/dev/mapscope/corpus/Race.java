@@ -44,11 +44,4 @@ public @interface Race {
      * for a write/write race.
      */
     String reader() default "";
-
-    /**
-     * How many findings the race may come out as. A race of the program's own is one pair of racing lines,
-     * so at most 2 (a tier-1 and a tier-2 sighting not yet grouped); a race inside a library can have several
-     * pairs of racing lines in the library's code (each its own finding, grouped by those lines).
-     */
-    int findings() default 2;
 }

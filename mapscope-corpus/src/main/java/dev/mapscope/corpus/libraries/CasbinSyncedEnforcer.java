@@ -19,7 +19,8 @@ import org.casbin.jcasbin.model.Model;
  * {@code addFunction}: a {@code HashMap} check-then-put) while holding only the read lock, so two checkers
  * that start at once read and write that map together. Each round builds a new enforcer, so each round
  * races again. The registration removes, checks, adds and looks functions up at several lines of Aviator's
- * code, so the one bug comes out as a few findings, one per pair of racing lines.
+ * code, so the one bug comes out as a few findings, one per pair of racing lines, some of them seen once with
+ * one stack: it is run by hand ({@code Corpus found}), not asserted by the build.
  *
  * <p>What must not be reported, and was before the read/write lock model had two clocks: a check that
  * creates a role (in a synchronized method of the role manager, under the read lock) followed by a grant
@@ -31,8 +32,7 @@ import org.casbin.jcasbin.model.Model;
         kinds = {Race.UNSYNCHRONIZED_READ, Race.CONCURRENT_READ, Race.UNSYNCHRONIZED_WRITE, Race.CONCURRENT_WRITE},
         overlapping = false,
         method = "check",
-        reader = "check",
-        findings = 8)
+        reader = "check")
 public final class CasbinSyncedEnforcer implements Program {
     private static final String MODEL = String.join(
             "\n",
