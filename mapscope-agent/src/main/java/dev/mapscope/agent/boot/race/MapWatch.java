@@ -114,8 +114,13 @@ public final class MapWatch {
 
     /** Tier-2 races counted but not examined (over the stack budget). */
     public static long unexamined() {
-        return Sharing.unexamined();
+        synchronized (MapWatch.class) {
+            return Sharing.unexamined() + stacklessRaces;
+        }
     }
+
+    /** guarded by MapWatch.class: races whose other thread had ended before its stack was taken */
+    private static long stacklessRaces;
 
     /**
      * A mutating operation begins. Returns the token to pass to {@link #exit}: {@link #NOT_WATCHED}, this
@@ -490,6 +495,16 @@ public final class MapWatch {
     static long report(Race race) {
         Sink s = sink;
         if (s == null) {
+            return 0;
+        }
+        if (race.otherStack != null
+                && race.otherStack.length == 0
+                && (race.otherStackAt.equals(Race.AT_NOW) || race.otherStackAt.equals(Race.AT_STILL_INSIDE))) {
+            // the other thread ended before its stack could be taken: a finding with one stack would say less
+            // than the next sighting of the same race; counted as unexamined, never silent
+            synchronized (MapWatch.class) {
+                stacklessRaces++;
+            }
             return 0;
         }
         try {
