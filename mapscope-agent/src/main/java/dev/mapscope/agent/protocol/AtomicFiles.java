@@ -23,6 +23,8 @@ public final class AtomicFiles {
      */
     private static final AtomicLong SEQUENCE = new AtomicLong();
 
+    private static long pid;
+
     private AtomicFiles() {}
 
     /** Writes {@code text} (UTF-8) to {@code file} by a rename; false if that failed. */
@@ -35,10 +37,26 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * This JVM's process id. On Linux it is read from the /proc/self link: ProcessHandle.current() initialises the
+     * JDK's process reaper on its first call (a thread pool and its lambdas, about 10 ms of the agent's start-up).
+     */
+    public static long pid() {
+        long p = pid;
+        if (p == 0) {
+            try {
+                p = Long.parseLong(Files.readSymbolicLink(Path.of("/proc/self")).toString());
+            } catch (IOException | RuntimeException e) {
+                p = ProcessHandle.current().pid();
+            }
+            pid = p;
+        }
+        return p;
+    }
+
     /** Writes {@code text} (UTF-8) to {@code file} by a rename, for a caller that reports the failure itself. */
     public static void writeOrThrow(Path file, String text) throws IOException {
-        Path tmp = file.resolveSibling(
-                file.getFileName() + "." + ProcessHandle.current().pid() + "." + SEQUENCE.incrementAndGet() + ".tmp");
+        Path tmp = file.resolveSibling(file.getFileName() + "." + pid() + "." + SEQUENCE.incrementAndGet() + ".tmp");
         try {
             Files.write(tmp, text.getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE_NEW);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

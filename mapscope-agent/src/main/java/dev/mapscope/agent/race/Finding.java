@@ -619,7 +619,7 @@ public final class Finding {
                 .append(",\"usage\":")
                 .append(usage == null ? "null" : usage.json())
                 .append(",\"time\":")
-                .append(Json.str(time.toString()))
+                .append(Json.str(Json.time(time.toEpochMilli())))
                 .append('}');
         return b.toString();
     }

@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -412,7 +411,7 @@ public final class Reporter implements Sink {
                 + ",\"untrackedThreads\":" + MapWatch.untrackedThreads()
                 + ",\"evictedHistories\":" + MapWatch.evictedHistories()
                 + ",\"unexamined\":" + MapWatch.unexamined()
-                + ",\"time\":" + Json.str(Instant.now().toString()) + "}");
+                + ",\"time\":" + Json.str(Json.time(System.currentTimeMillis())) + "}");
         closed = true;
         notifyAll(); // the explainer ends
         for (BufferedWriter w : writers) {

@@ -45,6 +45,8 @@ final class SyncRewriter {
         int unresolvedFields;
         /** methods rewritten */
         int methods;
+        /** of those, the static initializer (0 or 1): a class whose initializer has run gains nothing from it */
+        int initializers;
     }
 
     private static final int NONE = 0;
@@ -273,6 +275,9 @@ final class SyncRewriter {
                 return mv;
             }
             counts.methods++;
+            if (p.clinit) {
+                counts.initializers++;
+            }
             return new MethodRewrite(mv, p);
         }
     }

@@ -63,11 +63,12 @@ public final class SyncTransformer implements ClassFileTransformer {
      */
     private final WovenCache cache;
     /**
-     * Per JDK class name, how many methods its rewrite changes (0: nothing to rewrite), learnt by earlier JVMs (file
-     * PLAN of the cache): spares install the reading and rewriting of each loaded class to decide whether it is
-     * worth a retransformation. Guarded by lock.
+     * Per JDK class name, what its rewrite changes, learnt by earlier JVMs (file PLAN of the cache): how many methods,
+     * and how many of them are not the static initializer (0: a class loaded before install, whose initializer has
+     * run, is not worth a retransformation). Spares install the reading and rewriting of each loaded class to decide.
+     * Guarded by lock.
      */
-    private final Map<String, Integer> plan = new HashMap<>();
+    private final Map<String, int[]> plan = new HashMap<>();
 
     private boolean planChanged;
     static final String PLAN = "plan";
@@ -90,10 +91,10 @@ public final class SyncTransformer implements ClassFileTransformer {
     private SyncTransformer(String build) {
         cache = WovenCache.open(build, "happens-before rewrite");
         for (String line : cache.readLines(PLAN)) {
-            int sp = line.indexOf(' ');
-            if (sp > 0) {
+            String[] f = line.split(" ");
+            if (f.length == 3) {
                 try {
-                    plan.put(line.substring(0, sp), Integer.parseInt(line.substring(sp + 1)));
+                    plan.put(f[0], new int[] {Integer.parseInt(f[1]), Integer.parseInt(f[2])});
                 } catch (NumberFormatException e) {
                     // a line of another format: learnt again
                 }
@@ -165,7 +166,8 @@ public final class SyncTransformer implements ClassFileTransformer {
             Throwable failure = null;
             if (out != null) {
                 synchronized (lock) {
-                    c.methods = plan.getOrDefault(name, 0);
+                    int[] known = plan.get(name);
+                    c.methods = known == null ? 0 : known[0];
                 }
             } else {
                 try {
@@ -175,7 +177,7 @@ public final class SyncTransformer implements ClassFileTransformer {
                 }
                 if (jdk && out != null && complete(c)) {
                     cache.put(name.replace('/', '.'), bytes, out);
-                    learn(name, c.methods);
+                    learn(name, c);
                 }
             }
             long dt = System.nanoTime() - t0;
@@ -220,10 +222,11 @@ public final class SyncTransformer implements ClassFileTransformer {
         return c.skippedMethods == 0 && c.unresolvedFields == 0;
     }
 
-    private void learn(String name, int methods) {
+    private void learn(String name, SyncRewriter.Counts c) {
+        int[] now = {c.methods, c.methods - c.initializers};
         synchronized (lock) {
-            Integer was = plan.put(name, methods);
-            planChanged |= was == null || was != methods;
+            int[] was = plan.put(name, now);
+            planChanged |= was == null || !java.util.Arrays.equals(was, now);
         }
     }
 
@@ -264,13 +267,15 @@ public final class SyncTransformer implements ClassFileTransformer {
         SyncRewriter.Scope s = scope(c.getClassLoader(), name);
         return s != null
                 && s != SyncRewriter.Scope.CLINIT_ONLY
-                && !own(c.getClassLoader(), name, c.getProtectionDomain());
+                && !(name.startsWith("dev/mapscope/agent/") // the domain only when it decides: it costs start-up
+                        && own(c.getClassLoader(), name, c.getProtectionDomain()));
     }
 
     /**
-     * False when the class file, read through the class's loader, has nothing to rewrite: a retransformation
-     * costs the JVM a redefinition even when every transformer returns null (most loaded JDK classes have no
-     * monitor). True when the class file cannot be read: the transformer will see the JVM's copy.
+     * False when the class file, read through the class's loader, has nothing to rewrite but its static initializer,
+     * which has run: a retransformation costs the JVM a redefinition even when every transformer returns null (most
+     * loaded JDK classes have no monitor; Optional, HexFormat or HashSet only an initializer). True when the class
+     * file cannot be read: the transformer will see the JVM's copy.
      */
     private boolean worthRetransforming(Class<?> c) {
         String name = c.getName().replace('.', '/');
@@ -278,9 +283,9 @@ public final class SyncTransformer implements ClassFileTransformer {
         boolean jdk = loader == null || loader == PLATFORM;
         if (jdk) {
             synchronized (lock) {
-                Integer known = plan.get(name);
+                int[] known = plan.get(name);
                 if (known != null) {
-                    return known > 0;
+                    return known[1] > 0;
                 }
             }
         }
@@ -292,10 +297,14 @@ public final class SyncTransformer implements ClassFileTransformer {
             }
             SyncRewriter.Counts counts = new SyncRewriter.Counts();
             byte[] out = SyncRewriter.rewrite(in.readAllBytes(), scope(loader, name), loader, volatiles, counts);
-            if (jdk && complete(counts)) {
-                learn(name, out == null ? 0 : counts.methods);
+            if (out == null) {
+                counts.methods = 0;
+                counts.initializers = 0;
             }
-            return out != null;
+            if (jdk && complete(counts)) {
+                learn(name, counts);
+            }
+            return counts.methods > counts.initializers; // else nothing a class whose initializer has run would use
         } catch (Throwable e) {
             return true;
         }
@@ -309,7 +318,7 @@ public final class SyncTransformer implements ClassFileTransformer {
                 return;
             }
             planChanged = false;
-            plan.forEach((name, methods) -> lines.add(name + " " + methods));
+            plan.forEach((name, known) -> lines.add(name + " " + known[0] + " " + known[1]));
         }
         cache.writeLines(PLAN, lines);
     }

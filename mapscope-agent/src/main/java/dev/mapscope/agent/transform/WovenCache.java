@@ -91,7 +91,7 @@ public final class WovenCache {
         byte[] none = {(byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE, 0, 0, 0, 0, 0, 1};
         ClassDigest.of(none);
         get("-", none);
-        String probe = "-." + ProcessHandle.current().pid() + ".probe";
+        String probe = "-." + AtomicFiles.pid() + ".probe";
         try {
             Path tmp = dir.resolve(probe + ".part");
             Files.write(tmp, none);
@@ -127,7 +127,7 @@ public final class WovenCache {
             return;
         }
         try {
-            Path tmp = dir.resolve(file + "." + ProcessHandle.current().pid() + "."
+            Path tmp = dir.resolve(file + "." + AtomicFiles.pid() + "."
                     + Thread.currentThread().getId() + ".part");
             Files.write(tmp, woven);
             AtomicFiles.move(tmp, dir.resolve(file));
