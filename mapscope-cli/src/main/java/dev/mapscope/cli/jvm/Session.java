@@ -372,7 +372,7 @@ public final class Session {
                     return s;
                 }
             }
-            Thread.sleep(50);
+            Thread.sleep(5); // a small file read: polled finely, so that a detach is not reported 50 ms late
         }
         return null;
     }
