@@ -140,7 +140,7 @@ public final class MapWatch {
             // Before the mark, so that tier 2's slow path (a stack walk) never widens the window in which
             // another writer would find this one inside the map.
             try {
-                Sharing.write(map, h, op, key, hash, table);
+                Sharing.write(map, h, op, key, hash, table, t);
             } catch (Throwable e) {
                 // never into the application
             }
@@ -151,7 +151,11 @@ public final class MapWatch {
             overlap(Race.CONCURRENT, map, op, key, hash, table, (ThreadState) o, t);
         }
         t.writing = map; // plain stores: see the essay for why a stale read can only miss
-        MARKS[i] = t;
+        if (o != t) {
+            // Only when it changes: a reference stored into this large array costs G1 a card mark (a fence and a
+            // card for its refinement threads), and most writes are one of several to the map this thread marked.
+            MARKS[i] = t;
+        }
         VarHandle.storeStoreFence(); // the mark is visible no later than the mutation it guards
         return outer == null ? t : outer;
     }

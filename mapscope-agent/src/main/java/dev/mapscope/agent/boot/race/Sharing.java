@@ -79,7 +79,7 @@ final class Sharing {
     /** reader memo slots per state (see MapState.orderedReaders) */
     static final int MEMO_SLOTS = 4;
 
-    static final class MapState {
+    static class MapState {
         // Written under the stripe's monitor; the fast path reads them plainly (see the essay).
         int hash;
         Class<?> type;
@@ -166,11 +166,20 @@ final class Sharing {
         }
 
         void claim(int h, Class<?> c, WeakReference<Object> r, ThreadState t, String o) {
+            // The references only when they change: a reference stored into this old object costs G1 a card to
+            // refine, one per new map of a thread-confined churn, where the stripe's last map had the same class,
+            // writer and operation. Nulls cost no card. The volatile version below orders all of it for readers.
             hash = h;
-            type = c;
-            ref = r;
+            if (type != c) {
+                type = c;
+            }
+            if (ref != r) {
+                ref = r;
+            }
             epoch = t.clock;
-            op = o;
+            if (op != o) {
+                op = o;
+            }
             writerStack = null;
             recording = false;
             epochs = 1;
@@ -186,7 +195,9 @@ final class Sharing {
             readStack = null;
             readStackOwner = null;
             wantReadStacks = false;
-            writer = t;
+            if (writer != t) {
+                writer = t;
+            }
             version++;
         }
 
@@ -242,18 +253,41 @@ final class Sharing {
         }
     }
 
-    static final class Stripe {
-        final MapState young = new MapState();
+    /**
+     * A stripe is its own young state (the map most recently claimed here): the fast path and a claim then read and
+     * write the stripe's lines only, not a second object's, for each new map.
+     */
+    static final class Stripe extends MapState {
+        final MapState young = this;
         final MapState[] kept = new MapState[KEPT];
         /** guarded by this: the kept slot to take next when all hold live maps */
         int victim;
+        /**
+         * The identity hash each kept slot was last given (0: never; HotSpot never hands out 0), written under the
+         * monitor when a map moves in (keep). The fast paths read them plainly, in the line they read anyway, before
+         * touching the kept states: a map whose hash is neither (nearly every map) costs no load of them. A stale
+         * value only sends an access to the slow path or makes it look at a state that is not this map's.
+         */
+        int keptHash0;
+
+        int keptHash1;
 
         Stripe() {
+            if (KEPT != 2) {
+                throw new AssertionError("keptHash0 and keptHash1 mirror the kept slots");
+            }
             for (int i = 0; i < KEPT; i++) {
                 kept[i] = new MapState();
             }
         }
+
+        /** False when no kept slot can hold a map of identity hash {@code h}. */
+        boolean mayKeep(int h) {
+            return keptHash0 == h || keptHash1 == h;
+        }
     }
+
+    private static final MapState[] NONE_KEPT = new MapState[0];
 
     private static final Stripe[] TABLE = new Stripe[STRIPES];
 
@@ -266,8 +300,9 @@ final class Sharing {
 
     private Sharing() {}
 
-    static void write(Object map, int h, String op, Object key, int hash, Object[] table) {
-        ThreadState t = ThreadState.tracked();
+    /** A write of {@code map} by the thread whose state is {@code current}. */
+    static void write(Object map, int h, String op, Object key, int hash, Object[] table, ThreadState current) {
+        ThreadState t = ThreadState.tracked(current);
         if (t.busy || t.idx < 0) {
             return;
         }
@@ -277,7 +312,7 @@ final class Sharing {
             if (st.young.current(t, h, c)) {
                 return;
             }
-            for (MapState k : st.kept) {
+            for (MapState k : st.mayKeep(h) ? st.kept : NONE_KEPT) {
                 if (k.current(t, h, c)) {
                     Counts u = k.counts;
                     if (u == null) {
@@ -313,7 +348,7 @@ final class Sharing {
             return;
         }
         Class<?> c = map.getClass();
-        for (MapState k : st.kept) {
+        for (MapState k : st.mayKeep(h) ? st.kept : NONE_KEPT) {
             if (k.hash == h && k.type == c) {
                 WeakReference<Object> r = k.ref;
                 ThreadState w = k.writer;
@@ -749,7 +784,7 @@ final class Sharing {
     }
 
     private static MapState find(Stripe st, Object map, int h, Class<?> c) {
-        for (MapState k : st.kept) {
+        for (MapState k : st.mayKeep(h) ? st.kept : NONE_KEPT) { // exact under the monitor: keep() writes both
             if (k.holds(map, h, c)) {
                 return k;
             }
@@ -895,6 +930,11 @@ final class Sharing {
             }
         }
         k.copy(young, new WeakReference<>(map));
+        if (k == st.kept[0]) {
+            st.keptHash0 = k.hash;
+        } else {
+            st.keptHash1 = k.hash;
+        }
         young.clear();
         return k;
     }

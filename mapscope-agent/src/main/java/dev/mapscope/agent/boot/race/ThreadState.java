@@ -110,7 +110,11 @@ public final class ThreadState {
 
     /** The current thread's state with a tier-2 index if one can be had ({@code idx < 0} otherwise). */
     static ThreadState tracked() {
-        ThreadState t = current();
+        return tracked(current());
+    }
+
+    /** {@code t}, the current thread's state, with a tier-2 index if one can be had: see {@link #tracked()}. */
+    static ThreadState tracked(ThreadState t) {
         if (t.idx < 0 && !t.busy && (t.idx == NO_INDEX || ++t.sinceRefused % ASK_AGAIN_EVERY == 0)) {
             t.busy = true; // Clocks.inheritStart takes the agent's own monitors only, but stay outside the watch
             try {

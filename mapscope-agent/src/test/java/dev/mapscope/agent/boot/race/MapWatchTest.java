@@ -380,7 +380,7 @@ class MapWatchTest {
                         turn.await(); // invisible to the detector here: no edge between the two threads
                         if (round % 2 == me) {
                             for (int i = 0; i < 3; i++) {
-                                Sharing.write(map, h, "putVal", "k", 1, null);
+                                Sharing.write(map, h, "putVal", "k", 1, null, ThreadState.current());
                             }
                         }
                     }
