@@ -9,14 +9,15 @@ import java.nio.file.Path;
 
 /**
  * An attach session: the directory the CLI created (mode 0700), a status file, and a control file polled
- * every 20 ms by a daemon thread named {@code mapscope-control}. No socket is ever opened.
+ * every 10 ms by a daemon thread named {@code mapscope-control}. No socket is ever opened.
  */
 final class ControlLoop {
     /**
      * A detach or a request waits for the next poll: at 100 ms that alone was twice the 50 ms detach target (SoakIT,
-     * docs/PERFORMANCE.md). A poll is one stat of a missing file, a few microseconds, 50 times a second.
+     * docs/PERFORMANCE.md), at 20 ms a fifth of it. A poll is one stat of a missing file, a few microseconds, 100
+     * times a second.
      */
-    static final long POLL_MILLIS = 20;
+    static final long POLL_MILLIS = 10;
 
     private final Path dir;
     private volatile boolean running;
