@@ -570,8 +570,10 @@ public final class GoLongMap<V> extends AbstractMap<Long, V> {
 
     void growWork_fast64(int bucket) {
         evacuate_fast64(bucket & oldbucketmask()); // the old bucket of the bucket we are about to use
-        if (growing()) {
-            evacuate_fast64(nevacuate); // and one more, to make progress
+        // and one more to make progress, or in a large table several, in order (GoMap.evacuateInOrder)
+        int more = noldbuckets() >= GoMap.inOrderFromBuckets ? GoMap.evacuateInOrder : 1;
+        for (int n = 0; n < more && growing(); n++) {
+            evacuate_fast64(nevacuate);
         }
     }
 

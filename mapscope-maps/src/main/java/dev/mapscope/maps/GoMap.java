@@ -105,7 +105,8 @@ public final class GoMap<K, V> extends AbstractMap<K, V> {
      * where Go allocates single overflow buckets, and the array a doubling creates starts with a spare region
      * of a quarter of its buckets instead of Go's sixteenth, so that filling it copies nothing (GoBuckets);
      * each slot keeps the low 32 bits of its hash (GoBuckets.hashes), so that evacuate decides X or Y without
-     * reading the key object, where Go's evacuate calls the hasher on every key;
+     * reading the key object, where Go's evacuate calls the hasher on every key; in a large table growWork
+     * evacuates eight old buckets in order per write instead of one (evacuateInOrder);
      * mapclear marks old buckets emptyRest so that running iterators stop (the fix of Go issue 59411, from
      * Go 1.21). docs/GOMAP.md gives the measurements.
      */
@@ -840,11 +841,26 @@ public final class GoMap<K, V> extends AbstractMap<K, V> {
         }
     }
 
+    /**
+     * Old buckets that growWork evacuates in order (at nevacuate) per write in a large table, besides the one the
+     * write needs; Go's growWork evacuates one, and so does this port while the old table has fewer than
+     * {@link #inOrderFromBuckets} buckets. The old bucket a write needs is a random one: in a table larger than
+     * the CPU caches its old and new lines are cache misses. One taken in order is the next in a row, whose lines
+     * the hardware prefetcher has already fetched. With more taken in order the growth ends sooner, and writes
+     * find their old bucket already evacuated more often: 1M Integer keys put into a growing map, 15-25% less
+     * time per put (GOMAP.md). Every write still does a bounded amount of work.
+     */
+    static final int evacuateInOrder = 8;
+
+    /** Old tables from this many buckets (about 110 KB of GoMap arrays) evacuate {@link #evacuateInOrder} per write. */
+    static final int inOrderFromBuckets = 1 << 10;
+
     void growWork(int bucket) {
         // Make sure we evacuate the old bucket corresponding to the bucket we are about to use,
         evacuate(bucket & oldbucketmask());
-        // and evacuate one more old bucket to make progress on growing.
-        if (growing()) {
+        // and evacuate one more old bucket to make progress on growing (several in a large table, in order).
+        int more = noldbuckets() >= inOrderFromBuckets ? evacuateInOrder : 1;
+        for (int n = 0; n < more && growing(); n++) {
             evacuate(nevacuate);
         }
     }

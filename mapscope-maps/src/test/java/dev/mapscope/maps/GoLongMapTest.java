@@ -99,6 +99,25 @@ class GoLongMapTest {
         assertThat(map).containsOnlyKeys(anchor);
     }
 
+    /** In a large table a write evacuates several old buckets in order (GoMap.evacuateInOrder); checked mid-growth. */
+    @Test
+    void aLargeTableGrowsConsistentlyWithSeveralEvacuationsPerWrite() {
+        GoLongMap<Long> map = new GoLongMap<>();
+        int checked = 0;
+        for (long i = 0; i < 20_000; i++) {
+            assertThat(map.put(i * 1_000_003L, Long.valueOf(i))).isNull();
+            if (map.growing() && map.noldbuckets() >= GoMap.inOrderFromBuckets && i % 13 == 0) {
+                map.checkInvariants();
+                checked++;
+            }
+        }
+        assertThat(checked).as("checks in the middle of a large growth").isPositive();
+        map.checkInvariants();
+        for (long i = 0; i < 20_000; i++) {
+            assertThat(map.get(i * 1_000_003L)).isEqualTo(i);
+        }
+    }
+
     @Test
     void sizeHintPicksBLikeMakemap() {
         assertThat(new GoLongMap<>(8).snapshot().B()).isEqualTo(0);
