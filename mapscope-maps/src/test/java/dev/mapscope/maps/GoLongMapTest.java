@@ -18,19 +18,8 @@ class GoLongMapTest {
 
     @Test
     void growsLikeGoMapAndReportsEveryStepToTheListener() {
-        List<String> events = new ArrayList<>();
         GoLongMap<Long> map = new GoLongMap<>();
-        map.setGrowthListener(new GoGrowthListener() {
-            @Override
-            public void growStarted(int oldB, int newB, boolean sameSize) {
-                events.add("start " + oldB + "->" + newB + (sameSize ? " same" : "") + " count=" + map.count);
-            }
-
-            @Override
-            public void growFinished(int B) {
-                events.add("done " + B);
-            }
-        });
+        List<String> events = GoMapTest.recordGrowth(map::setGrowthListener, () -> map.count);
         for (long i = 0; i < 1000; i++) {
             assertThat(map.put(i * 1_000_003L, Long.valueOf(i))).isNull();
             if (i < 300 || i % 37 == 0) {

@@ -98,11 +98,20 @@ class GoMapTest {
     }
 
     private static List<String> recordGrowth(GoMap<Integer, Integer> map) {
+        return recordGrowth(map::setGrowthListener, () -> map.count);
+    }
+
+    /**
+     * Registers, through {@code register}, a listener that writes each growth event into the returned list: "start
+     * oldB->newB[ same] count=N" (N from {@code count}), "evac oldBucket moved", "done B". For GoMap and GoLongMap.
+     */
+    static List<String> recordGrowth(
+            java.util.function.Consumer<GoGrowthListener> register, java.util.function.IntSupplier count) {
         List<String> events = new ArrayList<>();
-        map.setGrowthListener(new GoGrowthListener() {
+        register.accept(new GoGrowthListener() {
             @Override
             public void growStarted(int oldB, int newB, boolean sameSize) {
-                events.add("start " + oldB + "->" + newB + (sameSize ? " same" : "") + " count=" + map.count);
+                events.add("start " + oldB + "->" + newB + (sameSize ? " same" : "") + " count=" + count.getAsInt());
             }
 
             @Override
