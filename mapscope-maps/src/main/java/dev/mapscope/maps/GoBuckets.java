@@ -3,7 +3,7 @@ package dev.mapscope.maps;
 import java.util.Arrays;
 
 /**
- * One bucket array of a {@link GoMap}: Go's {@code h.buckets} or {@code h.oldbuckets}, flattened into three
+ * One bucket array of a {@link GoMap}: Go's {@code h.buckets} or {@code h.oldbuckets}, flattened into four
  * parallel arrays so that no bucket and no entry is an object of its own.
  */
 final class GoBuckets extends GoTable {
@@ -13,12 +13,13 @@ final class GoBuckets extends GoTable {
      *   slots[PAD+n*16 .. PAD+n*16+15]  its eight key/elem pairs, key i at PAD+n*16+2i, elem i right after
      *                             (GoMap.keyAt; with compressed oops a bucket's pairs are 64 bytes, one
      *                             cache line when aligned: see SLOTS_PAD),
+     *   hashes[n*8 .. n*8+7]    the low 32 bits of each live slot's hash (not in Go's bucket: see hashes),
      *   overflow[n]             the index of its overflow bucket, 0 for none (Go's trailing overflow pointer).
      * Buckets 0 .. 2^B-1 are the main buckets. Buckets 2^B .. capacity-1 are the spare region Go preallocates
      * in makeBucketArray (2^(B-4) of them when B >= 4); nextOverflow is the first unused one. Index 0 can
      * stand for "no overflow bucket" because bucket 0 is always a main bucket.
      *
-     * When the spare region runs out, newoverflow replaces the three arrays by longer copies. Indices never
+     * When the spare region runs out, newoverflow replaces the arrays by longer copies. Indices never
      * change, and iterators hold this object rather than the arrays, so they always see the current arrays
      * (Go's iterator holds the bucket array pointer and follows overflow pointers; same effect).
      *
@@ -39,6 +40,12 @@ final class GoBuckets extends GoTable {
 
     byte[] tophash;
     Object[] slots;
+    /**
+     * The low 32 bits of the hash of each live slot's key, indexed like tophash; stale in empty slots. The bucket
+     * index and every evacuation decision take only these bits (B is at most 26), so evacuate moves a key without
+     * reading the key object. Go's bucket has no such field: its evacuate calls the hasher on each key.
+     */
+    int[] hashes;
 
     GoBuckets(int b) {
         this(b, false);
@@ -50,6 +57,7 @@ final class GoBuckets extends GoTable {
         this.mask = (1 << b) - 1;
         int nbuckets = capacity();
         this.tophash = new byte[nbuckets * GoMap.bucketCnt];
+        this.hashes = new int[nbuckets * GoMap.bucketCnt];
         this.slots = new Object[SLOTS_PAD + nbuckets * 2 * GoMap.bucketCnt];
     }
 
@@ -68,6 +76,7 @@ final class GoBuckets extends GoTable {
         }
         int n = (int) newCap;
         tophash = Arrays.copyOf(tophash, n * GoMap.bucketCnt);
+        hashes = Arrays.copyOf(hashes, n * GoMap.bucketCnt);
         slots = Arrays.copyOf(slots, SLOTS_PAD + n * 2 * GoMap.bucketCnt);
         overflow = Arrays.copyOf(overflow, n);
     }
@@ -80,6 +89,11 @@ final class GoBuckets extends GoTable {
     @Override
     long hashAt(int b, int i, long seed) {
         return GoMap.hash(slots[GoMap.keyAt(b, i)], seed);
+    }
+
+    @Override
+    boolean storedHashAgrees(int b, int i, long hash) {
+        return hashes[(b << GoMap.bucketCntBits) + i] == (int) hash;
     }
 
     @Override

@@ -4,25 +4,33 @@ import java.util.Arrays;
 
 /**
  * One bucket array of a {@link GoLongMap}: Go's {@code h.buckets} for a {@code map[int64]V}, with the keys inline
- * as Go stores them, flattened into three arrays so that no bucket and no entry is an object of its own.
+ * as Go stores them, flattened into four arrays so that no bucket and no entry is an object of its own.
  */
 final class GoLongBuckets extends GoTable {
     /*
      * Bucket n (0 <= n < capacity) occupies
-     *   data[n*9]              its eight tophash bytes as one little-endian word, byte i for slot i,
-     *   data[n*9+1 .. n*9+8]   its eight keys, inline (Go's bmap: tophash [8]uint8, then keys [8]int64),
+     *   tophash[n]             its eight tophash bytes as one little-endian word, byte i for slot i,
+     *   keys[PAD+n*8 .. +7]    its eight keys, inline (Go's bmap: tophash [8]uint8, then keys [8]int64),
      *   elems[PAD+n*8 .. +7]   its eight elems (Go's elems follow the keys in the same bucket),
      *   overflow[n]            the index of its overflow bucket, 0 for none (Go's trailing overflow pointer).
-     * A lookup thus touches the 72 bytes of tophash and keys, two adjacent cache lines at most, and one line of
-     * elems, where GoMap's boxed keys cost a load of the key object as well. Buckets 0 .. 2^B-1 are the main
-     * buckets, the rest the spare region Go preallocates in makeBucketArray (2^(B-4) of them when B >= 4);
-     * nextOverflow is the first unused one. Index 0 stands for "no overflow bucket": bucket 0 is a main bucket.
+     * Go keeps a bucket's tophash bytes, keys and elems in one block of memory. Here the tophash words are an
+     * array of their own, 8 bytes per bucket, nine times denser than tophash and keys together: for a map of
+     * 1M entries it is about 2 MB and mostly stays in the CPU caches, so an insertion of a new key finds its
+     * slot without waiting for memory and only stores into the key and elem lines; a lookup loads the bucket's
+     * first key and elem together with the tophash word (GoLongMap.mapaccess2_fast64), so its two misses
+     * overlap. Buckets 0 .. 2^B-1 are the main buckets, the rest the spare region Go preallocates in
+     * makeBucketArray (2^(B-4) of them when B >= 4); nextOverflow is the first unused one. Index 0 stands for
+     * "no overflow bucket": bucket 0 is a main bucket.
      *
      * Only the map's writer mutates this object (the hashWriting protocol); readers use plain loads.
      */
 
-    /** Longs per bucket in data: the tophash word and eight keys. */
-    static final int WORDS = 1 + GoMap.bucketCnt;
+    /**
+     * Longs left unused at the start of keys, so that with a 16-byte array header a bucket's eight keys (64 bytes)
+     * start on a 64-byte boundary of the array: 16 + 6*8 = 64. It aligns them to cache lines wherever the
+     * collector aligns the array (G1 humongous objects start at a region boundary).
+     */
+    static final int KEYS_PAD = 6;
 
     /**
      * References left unused at the start of elems, so that with compressed references (4 bytes each) and a
@@ -31,7 +39,8 @@ final class GoLongBuckets extends GoTable {
      */
     static final int ELEMS_PAD = 4;
 
-    long[] data;
+    long[] tophash;
+    long[] keys;
     Object[] elems;
 
     GoLongBuckets(int b) {
@@ -42,30 +51,25 @@ final class GoLongBuckets extends GoTable {
     GoLongBuckets(int b, boolean forGrowth) {
         super(b, bucketsFor(b, forGrowth));
         int nbuckets = capacity();
-        this.data = new long[nbuckets * WORDS];
+        this.tophash = new long[nbuckets];
+        this.keys = new long[KEYS_PAD + nbuckets * GoMap.bucketCnt];
         this.elems = new Object[ELEMS_PAD + nbuckets * GoMap.bucketCnt];
-    }
-
-    /** The eight tophash bytes of bucket b, byte i for slot i. */
-    long word(int b) {
-        return data[b * WORDS];
     }
 
     @Override
     int top(int b, int i) {
-        return (int) (data[b * WORDS] >>> (i << 3)) & 0xFF;
+        return (int) (tophash[b] >>> (i << 3)) & 0xFF;
     }
 
     /** Sets the tophash byte of slot i of bucket b. */
     void setTop(int b, int i, int top) {
-        int w = b * WORDS;
         int shift = i << 3;
-        data[w] = (data[w] & ~(0xFFL << shift)) | ((top & 0xFFL) << shift);
+        tophash[b] = (tophash[b] & ~(0xFFL << shift)) | ((top & 0xFFL) << shift);
     }
 
-    /** Index in data of the key of slot i of bucket b. */
+    /** Index in keys of the key of slot i of bucket b. */
     static int keyAt(int b, int i) {
-        return b * WORDS + 1 + i;
+        return KEYS_PAD + (b << GoMap.bucketCntBits) + i;
     }
 
     /** Index in elems of the elem of slot i of bucket b. */
@@ -75,12 +79,12 @@ final class GoLongBuckets extends GoTable {
 
     @Override
     long hashAt(int b, int i, long seed) {
-        return GoLongMap.hash(data[keyAt(b, i)], seed);
+        return GoLongMap.hash(keys[keyAt(b, i)], seed);
     }
 
     @Override
     Object boxedKey(int b, int i) {
-        return data[keyAt(b, i)];
+        return keys[keyAt(b, i)];
     }
 
     @Override
@@ -100,7 +104,7 @@ final class GoLongBuckets extends GoTable {
         long cap = capacity();
         long spare = cap - base;
         long newCap = cap + Math.max(4, spare);
-        long maxBuckets = (Integer.MAX_VALUE - 16) / WORDS;
+        long maxBuckets = (Integer.MAX_VALUE - 16) / GoMap.bucketCnt;
         if (newCap > maxBuckets) {
             newCap = maxBuckets;
             if (newCap <= cap) {
@@ -109,21 +113,21 @@ final class GoLongBuckets extends GoTable {
             }
         }
         int n = (int) newCap;
-        data = Arrays.copyOf(data, n * WORDS);
+        tophash = Arrays.copyOf(tophash, n);
+        keys = Arrays.copyOf(keys, KEYS_PAD + n * GoMap.bucketCnt);
         elems = Arrays.copyOf(elems, ELEMS_PAD + n * GoMap.bucketCnt);
         overflow = Arrays.copyOf(overflow, n);
     }
 
     /** Every tophash byte set to emptyRest; keys and elems stay (mapclear's marking, Go issue 59411). */
     void markEmpty() {
-        for (int w = 0; w < data.length; w += WORDS) {
-            data[w] = 0; // eight times emptyRest
-        }
+        Arrays.fill(tophash, 0L); // eight times emptyRest per word
     }
 
     /** Empties every bucket and returns the spare region to unused, as Go's makeBucketArray does with dirtyalloc. */
     void reset() {
-        Arrays.fill(data, 0L);
+        Arrays.fill(tophash, 0L);
+        Arrays.fill(keys, 0L);
         Arrays.fill(elems, null);
         Arrays.fill(overflow, 0);
         nextOverflow = 1 << B;

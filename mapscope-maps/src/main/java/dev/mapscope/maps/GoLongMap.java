@@ -51,8 +51,10 @@ public final class GoLongMap<V> extends AbstractMap<Long, V> {
      * with X/Y halves, iteration from a random bucket and slot) is GoMap's, with GoMap's names and constants;
      * read GoMap's notes first. Departures from map_fast64.go:
      *  - Go's fast64 lookups compare the eight keys of a bucket and then check the slot is not empty; here the
-     *    tophash word is matched first (GoMap's SWAR matchTophash), then the key. Both touch the same 72 bytes:
-     *    the tophash word sits right before the keys, as in Go's bmap.
+     *    tophash word is matched first (GoMap's SWAR matchTophash), then the key.
+     *  - The tophash words are an array of their own (GoLongBuckets), where Go's bmap puts them right before the
+     *    keys: an insertion of a new key finds its slot in that small, mostly cached array and then only stores
+     *    into the key and elem lines, and a lookup loads slot 0's key and elem together with the tophash word.
      *  - Go's fast64 lookup scans a B == 0 map without hashing; here a one-bucket map is hashed like any other.
      *  - Hash: Go hashes int64 keys with memhash64 (AES when available). Here a 64-bit mixer with the seed:
      *        x = (key ^ hash0) * 0x9E3779B97F4A7C15;  x ^= x >>> 32;  x *= 0xD6E8FEB86659FD93;  x ^= x >>> 32
@@ -148,7 +150,7 @@ public final class GoLongMap<V> extends AbstractMap<Long, V> {
     }
 
     static boolean evacuated(GoLongBuckets t, int b) {
-        int h = (int) t.data[b * GoLongBuckets.WORDS] & 0xFF;
+        int h = (int) t.tophash[b] & 0xFF;
         return h > emptyOne && h < minTopHash;
     }
 
@@ -259,22 +261,23 @@ public final class GoLongMap<V> extends AbstractMap<Long, V> {
             }
         }
         byte top = GoMap.tophash(hash);
-        long[] data = t.data;
-        // Slot 0 first, its elem loaded unconditionally: the elem's cache line is then fetched in parallel with
-        // the tophash/key line instead of after it (the elem index depends only on the bucket). The non-short-
-        // circuit & keeps the JIT from sinking the elem load into the branch. A slot-0 hit whose elem is null
-        // falls through to the loop, which finds it.
-        int w0 = b * GoLongBuckets.WORDS;
+        long[] tophash = t.tophash;
+        long[] keys = t.keys;
+        // Slot 0 first, its key and elem loaded unconditionally: the key line and the elem line are then fetched
+        // in parallel with the tophash word instead of after it (their indices depend only on the bucket). The
+        // non-short-circuit & keeps the JIT from sinking the loads into the branch. A slot-0 hit whose elem is
+        // null falls through to the loop, which finds it.
+        long k0 = keys[GoLongBuckets.keyAt(b, 0)];
         Object e0 = t.elems[GoLongBuckets.elemAt(b, 0)];
-        if ((data[w0 + 1] == key) & (e0 != null) & (((int) data[w0] & 0xFF) == (top & 0xFF))) {
+        long word0 = tophash[b];
+        if ((k0 == key) & (e0 != null) & (((int) word0 & 0xFF) == (top & 0xFF))) {
             return e0;
         }
         for (; ; ) {
-            int w = b * GoLongBuckets.WORDS;
-            long word = data[w];
+            long word = tophash[b];
             for (long match = GoMap.matchTophash(word, top); match != 0; match &= match - 1) {
                 int i = GoMap.firstSlot(match);
-                if (GoMap.slotByte(word, i) == (top & 0xFF) && data[w + 1 + i] == key) {
+                if (GoMap.slotByte(word, i) == (top & 0xFF) && keys[GoLongBuckets.keyAt(b, i)] == key) {
                     return t.elems[GoLongBuckets.elemAt(b, i)];
                 }
             }
@@ -318,7 +321,7 @@ public final class GoLongMap<V> extends AbstractMap<Long, V> {
         int top = GoMap.tophash(hash) & 0xFF;
         for (; ; ) {
             for (int i = 0; i < bucketCnt; i++) {
-                if (t.top(b, i) == top && t.data[GoLongBuckets.keyAt(b, i)] == key) {
+                if (t.top(b, i) == top && t.keys[GoLongBuckets.keyAt(b, i)] == key) {
                     return t.elems[GoLongBuckets.elemAt(b, i)];
                 }
             }
@@ -362,16 +365,16 @@ public final class GoLongMap<V> extends AbstractMap<Long, V> {
                 growWork_fast64(bucket);
             }
             GoLongBuckets t = buckets;
-            long[] data = t.data;
+            long[] tophash = t.tophash;
+            long[] keys = t.keys;
             int b = bucket;
             int insertb = -1;
             int inserti = 0;
             for (; ; ) { // bucketloop
-                int w = b * GoLongBuckets.WORDS;
-                long word = data[w];
+                long word = tophash[b];
                 for (long match = GoMap.matchTophash(word, top); match != 0; match &= match - 1) {
                     int i = GoMap.firstSlot(match);
-                    if (GoMap.slotByte(word, i) != (top & 0xFF) || data[w + 1 + i] != key) {
+                    if (GoMap.slotByte(word, i) != (top & 0xFF) || keys[GoLongBuckets.keyAt(b, i)] != key) {
                         continue;
                     }
                     // Already have a mapping for key: update it.
@@ -413,7 +416,7 @@ public final class GoLongMap<V> extends AbstractMap<Long, V> {
                 insertb = newoverflow(t, b); // all full: chain a new bucket
                 inserti = 0;
             }
-            t.data[GoLongBuckets.keyAt(insertb, inserti)] = key; // t's arrays, re-read: newoverflow may replace them
+            t.keys[GoLongBuckets.keyAt(insertb, inserti)] = key; // t's arrays, re-read: newoverflow may replace them
             t.elems[GoLongBuckets.elemAt(insertb, inserti)] = elem;
             t.setTop(insertb, inserti, top);
             count++;
@@ -451,17 +454,17 @@ public final class GoLongMap<V> extends AbstractMap<Long, V> {
             growWork_fast64(bucket);
         }
         GoLongBuckets t = buckets;
-        long[] data = t.data;
+        long[] tophash = t.tophash;
+        long[] keys = t.keys;
         int[] overflow = t.overflow;
         final int bOrig = bucket;
         int b = bucket;
         byte top = GoMap.tophash(hash);
         for (; ; ) { // search:
-            int w = b * GoLongBuckets.WORDS;
-            long word = data[w];
+            long word = tophash[b];
             for (long match = GoMap.matchTophash(word, top); match != 0; match &= match - 1) {
                 int i = GoMap.firstSlot(match);
-                if (GoMap.slotByte(word, i) != (top & 0xFF) || data[w + 1 + i] != key) {
+                if (GoMap.slotByte(word, i) != (top & 0xFF) || keys[GoLongBuckets.keyAt(b, i)] != key) {
                     continue;
                 }
                 int e = GoLongBuckets.elemAt(b, i);
@@ -567,8 +570,10 @@ public final class GoLongMap<V> extends AbstractMap<Long, V> {
 
     void growWork_fast64(int bucket) {
         evacuate_fast64(bucket & oldbucketmask()); // the old bucket of the bucket we are about to use
-        if (growing()) {
-            evacuate_fast64(nevacuate); // and one more, to make progress
+        // and one more to make progress, or in a large table several, in order (GoMap.evacuateInOrder)
+        int more = noldbuckets() >= GoMap.inOrderFromBuckets ? GoMap.evacuateInOrder : 1;
+        for (int n = 0; n < more && growing(); n++) {
+            evacuate_fast64(nevacuate);
         }
     }
 
@@ -584,11 +589,11 @@ public final class GoLongMap<V> extends AbstractMap<Long, V> {
             int yi = 0;
             int toX = 0;
             int toY = 0;
-            long[] odata = old.data;
+            long[] otophash = old.tophash;
+            long[] okeys = old.keys;
             Object[] oelems = old.elems;
             for (int b = oldbucket; ; ) {
-                int w = b * GoLongBuckets.WORDS;
-                long word = odata[w];
+                long word = otophash[b];
                 long marks = 0; // the evacuated* states, written back as one word
                 for (int i = 0; i < bucketCnt; i++) {
                     int top = GoMap.slotByte(word, i);
@@ -599,7 +604,7 @@ public final class GoLongMap<V> extends AbstractMap<Long, V> {
                     if (top < minTopHash) {
                         throw new IllegalStateException("bad map state: tophash " + top + " in old bucket " + b);
                     }
-                    long k = odata[w + 1 + i];
+                    long k = okeys[GoLongBuckets.keyAt(b, i)];
                     // Compute the hash to decide whether this entry goes to bucket x or bucket y: from the inline key,
                     // no heap access.
                     boolean useY = !same && (hash(k, hash0) & newbit) != 0;
@@ -624,10 +629,10 @@ public final class GoLongMap<V> extends AbstractMap<Long, V> {
                         toX++;
                     }
                     t.setTop(db, di, top);
-                    t.data[GoLongBuckets.keyAt(db, di)] = k;
+                    t.keys[GoLongBuckets.keyAt(db, di)] = k;
                     t.elems[GoLongBuckets.elemAt(db, di)] = oelems[GoLongBuckets.elemAt(b, i)];
                 }
-                odata[w] = marks;
+                otophash[b] = marks;
                 b = old.overflow[b];
                 if (b == 0) {
                     break;
@@ -893,18 +898,18 @@ public final class GoLongMap<V> extends AbstractMap<Long, V> {
         @Override
         void take(GoTable t, int b, int i, GoMapIterator it) {
             GoLongBuckets l = (GoLongBuckets) t;
-            it.longKey = l.data[GoLongBuckets.keyAt(b, i)];
+            it.longKey = l.keys[GoLongBuckets.keyAt(b, i)];
             it.elem = l.elems[GoLongBuckets.elemAt(b, i)];
         }
 
         @Override
         boolean mapaccessK(GoTable t, int b, int i, GoMapIterator it) {
-            return GoLongMap.this.mapaccessK(((GoLongBuckets) t).data[GoLongBuckets.keyAt(b, i)], it);
+            return GoLongMap.this.mapaccessK(((GoLongBuckets) t).keys[GoLongBuckets.keyAt(b, i)], it);
         }
 
         @Override
         Object lookup(GoTable t, int b, int i) {
-            return mapaccess2_fast64(((GoLongBuckets) t).data[GoLongBuckets.keyAt(b, i)]);
+            return mapaccess2_fast64(((GoLongBuckets) t).keys[GoLongBuckets.keyAt(b, i)]);
         }
     }
 

@@ -119,6 +119,10 @@ final class GoMapInvariants {
                                 what + " " + i + ": key " + key + " has tophash " + (GoMap.tophash(hash) & 0xFF)
                                         + " but slot holds " + top);
                         require(
+                                t.storedHashAgrees(b, s, hash),
+                                what + " " + i + ": key " + key + " in slot " + s + " of bucket " + b
+                                        + " has a stored hash that is not its hash");
+                        require(
                                 ((int) hash & (n - 1)) == i,
                                 what + " " + i + ": key " + key + " belongs in bucket " + ((int) hash & (n - 1)));
                         require(keys.add(new Wrapped(key)), "key " + key + " is stored twice");

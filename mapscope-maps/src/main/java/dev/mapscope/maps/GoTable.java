@@ -62,6 +62,11 @@ abstract class GoTable {
     /** The hash, under {@code seed}, of the key in slot i of bucket b. */
     abstract long hashAt(int b, int i, long seed);
 
+    /** Whether what the layout stores of the hash of slot i of bucket b agrees with {@code hash}; for the checks. */
+    boolean storedHashAgrees(int b, int i, long hash) {
+        return true;
+    }
+
     /** The key in slot i of bucket b, boxed: for messages and checks, never on a hot path. */
     abstract Object boxedKey(int b, int i);
 

@@ -25,9 +25,11 @@ class GoLongMapModelTest extends AbstractGoMapModelTest<Long, GoLongMap<Integer>
     @Property(tries = 400, edgeCases = EdgeCasesMode.NONE)
     void behavesLikeHashMap(@ForAll("scenarios") Scenario scenario) {
         run(scenario);
-        // One run measured 270, 8, 241, 176, 5, 13 and 30 of the 400 tries; deletes during growth are too rare
-        // here for a minimum that could not fail by chance, so they are counted but not required.
-        requireCoverage(50, 2, 50, 25, 0, 1, 1);
+        // Runs measured 270, 8, 241, 176, 5, 13, 30 and 286, 9, 249, 181, 8, 13, 12 of the 400 tries. Same-size
+        // growth and deletes during growth are too rare here for a minimum that could not fail by chance (at a
+        // mean of 8, a run with fewer than 2 happens about once in 500), so they are counted but not required;
+        // GoLongMapTest.sparseOverflowChainsTriggerASameSizeGrowth makes a same-size growth every time.
+        requireCoverage(50, 0, 50, 25, 0, 1, 1);
     }
 
     /** The inverse of GoLongMap.hash under {@code seed}: the key whose hash is {@code h}. */

@@ -18,19 +18,8 @@ class GoLongMapTest {
 
     @Test
     void growsLikeGoMapAndReportsEveryStepToTheListener() {
-        List<String> events = new ArrayList<>();
         GoLongMap<Long> map = new GoLongMap<>();
-        map.setGrowthListener(new GoGrowthListener() {
-            @Override
-            public void growStarted(int oldB, int newB, boolean sameSize) {
-                events.add("start " + oldB + "->" + newB + (sameSize ? " same" : "") + " count=" + map.count);
-            }
-
-            @Override
-            public void growFinished(int B) {
-                events.add("done " + B);
-            }
-        });
+        List<String> events = GoMapTest.recordGrowth(map::setGrowthListener, () -> map.count);
         for (long i = 0; i < 1000; i++) {
             assertThat(map.put(i * 1_000_003L, Long.valueOf(i))).isNull();
             if (i < 300 || i % 37 == 0) {
@@ -59,6 +48,61 @@ class GoLongMapTest {
         }
         assertThat(live).isEqualTo(1000);
         for (long i = 0; i < 1000; i++) {
+            assertThat(map.get(i * 1_000_003L)).isEqualTo(i);
+        }
+    }
+
+    /**
+     * Go's same-size growth, deterministically (the model test meets it in only about 2% of its random tries, too
+     * few to require there): nine keys sharing a bucket and a tophash overflow it, removing them leaves the
+     * overflow bucket behind, and once 2^B buckets have overflowed the next insertion grows at the same size. The
+     * keys are built from the hashes they should have, under a fixed seed (GoLongMapModelTest.unhash).
+     */
+    @Test
+    void sparseOverflowChainsTriggerASameSizeGrowth() {
+        long seed = 0x5EED_0000_0000_0016L;
+        GoLongMap<Long> map = new GoLongMap<>(0, seed, true);
+        List<String> grows = new ArrayList<>();
+        map.setGrowthListener(new GoGrowthListener() {
+            @Override
+            public void growStarted(int oldB, int newB, boolean sameSize) {
+                grows.add(oldB + "->" + newB + (sameSize ? " same" : ""));
+            }
+        });
+        long anchor = GoLongMapModelTest.unhash(0x7FL << 56, seed);
+        map.put(anchor, Long.valueOf(0));
+        for (long group = 0; group < 4 && grows.stream().noneMatch(g -> g.endsWith("same")); group++) {
+            for (long j = 0; j < 9; j++) {
+                // Bucket: the low bits (group); tophash: the top byte; j keeps the keys distinct.
+                long key = GoLongMapModelTest.unhash(((0x80L | group) << 56) | (j << 20) | group, seed);
+                map.put(key, Long.valueOf(j));
+                map.checkInvariants();
+            }
+            for (long j = 0; j < 9; j++) {
+                long key = GoLongMapModelTest.unhash(((0x80L | group) << 56) | (j << 20) | group, seed);
+                assertThat(map.remove(key)).isEqualTo(j);
+                map.checkInvariants();
+            }
+        }
+        assertThat(grows).containsExactly("0->1", "1->1 same");
+        assertThat(map).containsOnlyKeys(anchor);
+    }
+
+    /** In a large table a write evacuates several old buckets in order (GoMap.evacuateInOrder); checked mid-growth. */
+    @Test
+    void aLargeTableGrowsConsistentlyWithSeveralEvacuationsPerWrite() {
+        GoLongMap<Long> map = new GoLongMap<>();
+        int checked = 0;
+        for (long i = 0; i < 20_000; i++) {
+            assertThat(map.put(i * 1_000_003L, Long.valueOf(i))).isNull();
+            if (map.growing() && map.noldbuckets() >= GoMap.inOrderFromBuckets && i % 13 == 0) {
+                map.checkInvariants();
+                checked++;
+            }
+        }
+        assertThat(checked).as("checks in the middle of a large growth").isPositive();
+        map.checkInvariants();
+        for (long i = 0; i < 20_000; i++) {
             assertThat(map.get(i * 1_000_003L)).isEqualTo(i);
         }
     }

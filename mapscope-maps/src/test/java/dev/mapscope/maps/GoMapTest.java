@@ -41,24 +41,8 @@ class GoMapTest {
 
     @Test
     void growsAtLoadFactorSixAndAHalfAndEvacuatesEveryOldBucketOnce() {
-        List<String> events = new ArrayList<>();
         GoMap<Integer, Integer> map = new GoMap<>();
-        map.setGrowthListener(new GoGrowthListener() {
-            @Override
-            public void growStarted(int oldB, int newB, boolean sameSize) {
-                events.add("start " + oldB + "->" + newB + (sameSize ? " same" : "") + " count=" + map.count);
-            }
-
-            @Override
-            public void bucketEvacuated(int oldBucket, int toX, int toY) {
-                events.add("evac " + oldBucket + " " + (toX + toY));
-            }
-
-            @Override
-            public void growFinished(int B) {
-                events.add("done " + B);
-            }
-        });
+        List<String> events = recordGrowth(map);
         for (int i = 0; i < 1000; i++) {
             map.put(i, i);
             if (i < 300 || i % 37 == 0) {
@@ -78,7 +62,73 @@ class GoMapTest {
                         "start 5->6 count=208",
                         "start 6->7 count=416",
                         "start 7->8 count=832");
-        // Between a start and its done, each old bucket is evacuated exactly once, moving all of its entries.
+        assertEachOldBucketEvacuatedOnce(events, map);
+    }
+
+    /**
+     * From {@link GoMap#inOrderFromBuckets} old buckets on, a write evacuates several old buckets in order (Go: one):
+     * still each exactly once, every entry moved, the map consistent in the middle of a growth, and the growth
+     * over after a bounded number of writes.
+     */
+    @Test
+    void aLargeTableEvacuatesSeveralBucketsInOrderPerWriteAndEachOnce() {
+        GoMap<Integer, Integer> map = new GoMap<>();
+        List<String> events = recordGrowth(map);
+        int[] writesWhileGrowing = new int[1];
+        int n = 26_000; // past the growths 10->11 (at 6,657 entries) and 11->12 (13,313), before 12->13 (26,625)
+        for (int i = 0; i < n; i++) {
+            map.put(i * 7919, i);
+            if (map.growing() && map.noldbuckets() >= GoMap.inOrderFromBuckets) {
+                writesWhileGrowing[0]++;
+                if (writesWhileGrowing[0] % 29 == 1) {
+                    map.checkInvariants();
+                }
+            }
+        }
+        assertThat(events.stream().filter(e -> e.startsWith("start")).toList())
+                .endsWith("start 10->11 count=6656", "start 11->12 count=13312");
+        assertEachOldBucketEvacuatedOnce(events, map);
+        // 1024 + 2048 old buckets, at least evacuateInOrder of them per write (nevacuate always names one not yet
+        // evacuated), one growth per table; Go's one per write would take at least 1536 writes.
+        assertThat(writesWhileGrowing[0]).isLessThanOrEqualTo((1024 + 2048) / GoMap.evacuateInOrder + 2);
+        map.checkInvariants();
+        for (int i = 0; i < n; i++) {
+            assertThat(map.get(i * 7919)).isEqualTo(i);
+        }
+    }
+
+    private static List<String> recordGrowth(GoMap<Integer, Integer> map) {
+        return recordGrowth(map::setGrowthListener, () -> map.count);
+    }
+
+    /**
+     * Registers, through {@code register}, a listener that writes each growth event into the returned list: "start
+     * oldB->newB[ same] count=N" (N from {@code count}), "evac oldBucket moved", "done B". For GoMap and GoLongMap.
+     */
+    static List<String> recordGrowth(
+            java.util.function.Consumer<GoGrowthListener> register, java.util.function.IntSupplier count) {
+        List<String> events = new ArrayList<>();
+        register.accept(new GoGrowthListener() {
+            @Override
+            public void growStarted(int oldB, int newB, boolean sameSize) {
+                events.add("start " + oldB + "->" + newB + (sameSize ? " same" : "") + " count=" + count.getAsInt());
+            }
+
+            @Override
+            public void bucketEvacuated(int oldBucket, int toX, int toY) {
+                events.add("evac " + oldBucket + " " + (toX + toY));
+            }
+
+            @Override
+            public void growFinished(int B) {
+                events.add("done " + B);
+            }
+        });
+        return events;
+    }
+
+    /** Between a start and its done, each old bucket is evacuated exactly once, moving all of its entries. */
+    private static void assertEachOldBucketEvacuatedOnce(List<String> events, GoMap<?, ?> map) {
         int i = 0;
         while (i < events.size()) {
             String start = events.get(i);
