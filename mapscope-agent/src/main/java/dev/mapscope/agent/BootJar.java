@@ -32,7 +32,7 @@ final class BootJar {
      */
     private static final String[] CLASSES = {
         "dev.mapscope.agent.boot.race.Sink",
-        "dev.mapscope.agent.boot.race.Sharing$Stripe",
+        "dev.mapscope.agent.boot.race.MapStripe",
         "dev.mapscope.agent.boot.race.Starts",
         "dev.mapscope.agent.boot.race.Starts$Slot",
         "dev.mapscope.agent.boot.race.Starts$Walk",

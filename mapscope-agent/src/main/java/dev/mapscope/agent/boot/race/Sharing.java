@@ -253,43 +253,9 @@ final class Sharing {
         }
     }
 
-    /**
-     * A stripe is its own young state (the map most recently claimed here): the fast path and a claim then read and
-     * write the stripe's lines only, not a second object's, for each new map.
-     */
-    static final class Stripe extends MapState {
-        final MapState young = this;
-        final MapState[] kept = new MapState[KEPT];
-        /** guarded by this: the kept slot to take next when all hold live maps */
-        int victim;
-        /**
-         * The identity hash each kept slot was last given (0: never; HotSpot never hands out 0), written under the
-         * monitor when a map moves in (keep). The fast paths read them plainly, in the line they read anyway, before
-         * touching the kept states: a map whose hash is neither (nearly every map) costs no load of them. A stale
-         * value only sends an access to the slow path or makes it look at a state that is not this map's.
-         */
-        int keptHash0;
-
-        int keptHash1;
-
-        Stripe() {
-            if (KEPT != 2) {
-                throw new AssertionError("keptHash0 and keptHash1 mirror the kept slots");
-            }
-            for (int i = 0; i < KEPT; i++) {
-                kept[i] = new MapState();
-            }
-        }
-
-        /** False when no kept slot can hold a map of identity hash {@code h}. */
-        boolean mayKeep(int h) {
-            return keptHash0 == h || keptHash1 == h;
-        }
-    }
-
     private static final MapState[] NONE_KEPT = new MapState[0];
 
-    private static final Stripe[] TABLE = new Stripe[STRIPES];
+    private static final MapStripe[] TABLE = new MapStripe[STRIPES];
 
     /** guarded by Sharing.class */
     private static long evicted;
@@ -306,7 +272,7 @@ final class Sharing {
         if (t.busy || t.idx < 0) {
             return;
         }
-        Stripe st = TABLE[h & (STRIPES - 1)]; // plain read: null or stale goes to the slow path
+        MapStripe st = TABLE[h & (STRIPES - 1)]; // plain read: null or stale goes to the slow path
         if (st != null) {
             Class<?> c = map.getClass();
             if (st.young.current(t, h, c)) {
@@ -343,7 +309,7 @@ final class Sharing {
      * iteration of {@code map} by the current thread. See the essay: the fast path stores nothing.
      */
     static void read(Object map, int h, String op, Object key, boolean found, Object[] table, boolean iteration) {
-        Stripe st = TABLE[h & (STRIPES - 1)]; // plain: null only means no write of this stripe was seen
+        MapStripe st = TABLE[h & (STRIPES - 1)]; // plain: null only means no write of this stripe was seen
         if (st == null) {
             return;
         }
@@ -407,7 +373,7 @@ final class Sharing {
     }
 
     private static void readKept(
-            Stripe st,
+            MapStripe st,
             MapState k,
             ThreadState w,
             Object map,
@@ -563,7 +529,7 @@ final class Sharing {
 
     /** An unordered read of a kept map, under the stripe's monitor; reports a read race when both stacks are known. */
     private static void slowRead(
-            Stripe st, Object map, int h, String op, Object key, Object[] table, boolean iteration, ThreadState t) {
+            MapStripe st, Object map, int h, String op, Object key, Object[] table, boolean iteration, ThreadState t) {
         Race race;
         MapState s;
         Class<?> c = map.getClass();
@@ -625,7 +591,7 @@ final class Sharing {
 
     /** An unordered read whose young state is this map's by its table's identity: keep the map, suspected. */
     private static void suspectFromRead(
-            Stripe st, Object map, int h, Class<?> c, Object[] table, ThreadState t, boolean iteration) {
+            MapStripe st, Object map, int h, Class<?> c, Object[] table, ThreadState t, boolean iteration) {
         synchronized (st) {
             MapState y = st.young;
             if (!y.holds(map, h, c) || (table != null && y.fp != 0 && y.fp != System.identityHashCode(table))) {
@@ -667,7 +633,7 @@ final class Sharing {
     /** What tier 2 counted on {@code map} while it suspected it (a frozen copy), or null. */
     static Counts usage(Object map) {
         int h = System.identityHashCode(map);
-        Stripe st = TABLE[h & (STRIPES - 1)];
+        MapStripe st = TABLE[h & (STRIPES - 1)];
         if (st == null) {
             return null;
         }
@@ -687,7 +653,7 @@ final class Sharing {
      * the earlier write was to this very map. Plain stores: a stale value only makes that check fail.
      */
     static void written(Object map, int h, Object[] table, ThreadState t) {
-        Stripe st = TABLE[h & (STRIPES - 1)];
+        MapStripe st = TABLE[h & (STRIPES - 1)];
         if (st == null) {
             return;
         }
@@ -706,7 +672,7 @@ final class Sharing {
         boolean wasBusy = me.busy;
         me.busy = true;
         try {
-            for (Stripe st : TABLE) {
+            for (MapStripe st : TABLE) {
                 if (st == null) {
                     continue;
                 }
@@ -732,11 +698,11 @@ final class Sharing {
         }
     }
 
-    private static Stripe stripe(int i) {
+    private static MapStripe stripe(int i) {
         synchronized (TABLE) {
-            Stripe s = TABLE[i];
+            MapStripe s = TABLE[i];
             if (s == null) {
-                s = new Stripe();
+                s = new MapStripe();
                 TABLE[i] = s; // published by the monitor to anyone who takes it; plain readers retry here
             }
             return s;
@@ -744,7 +710,7 @@ final class Sharing {
     }
 
     private static void slowWrite(
-            Object map, int h, String op, Object key, int hash, Object[] table, ThreadState t, Stripe st) {
+            Object map, int h, String op, Object key, int hash, Object[] table, ThreadState t, MapStripe st) {
         Race race;
         MapState s;
         MapState now = null;
@@ -783,7 +749,7 @@ final class Sharing {
         }
     }
 
-    private static MapState find(Stripe st, Object map, int h, Class<?> c) {
+    private static MapState find(MapStripe st, Object map, int h, Class<?> c) {
         for (MapState k : st.mayKeep(h) ? st.kept : NONE_KEPT) { // exact under the monitor: keep() writes both
             if (k.holds(map, h, c)) {
                 return k;
@@ -794,7 +760,7 @@ final class Sharing {
 
     /** Decides one write under the stripe's monitor; returns a race to report, or null. */
     static Race decide(
-            Stripe st, MapState s, Object map, String op, Object key, int hash, Object[] table, ThreadState t) {
+            MapStripe st, MapState s, Object map, String op, Object key, int hash, Object[] table, ThreadState t) {
         ThreadState w = s.writer;
         if (w == t) {
             s.epoch = t.clock; // the stack recorded at the start of this writer's run stays
@@ -911,7 +877,7 @@ final class Sharing {
     }
 
     /** Moves a young state to a kept slot, exactly named from now on; returns the kept state. */
-    private static MapState keep(Stripe st, MapState young, Object map) {
+    private static MapState keep(MapStripe st, MapState young, Object map) {
         MapState k = null;
         for (MapState m : st.kept) {
             if (m.writer == null || m.ref == null || m.ref.get() == null) {
@@ -994,7 +960,7 @@ final class Sharing {
     /** For tests: the map is kept exactly and recording (its writer changed once with no order). */
     static boolean suspected(Object map) {
         int h = System.identityHashCode(map);
-        Stripe st = TABLE[h & (STRIPES - 1)];
+        MapStripe st = TABLE[h & (STRIPES - 1)];
         if (st == null) {
             return false;
         }
