@@ -23,7 +23,7 @@ public final class AtomicFiles {
      */
     private static final AtomicLong SEQUENCE = new AtomicLong();
 
-    private static long pid;
+    private static volatile long pid; // 0 until read: a race only reads /proc/self twice
 
     private AtomicFiles() {}
 
