@@ -343,7 +343,12 @@ public final class SyncPatterns {
         sleeper.join();
     }
 
-    /** A RecursiveTask tree on its own pool, fork/join/invoke/invokeAll, each leaf writing under the map's monitor. */
+    /**
+     * A RecursiveTask tree on its own pool, fork/join/invoke/invokeAll, each leaf writing under the map's monitor.
+     * The invokeAll round is repeated: its second task is often stolen, and the worker that waits for it can learn
+     * that it is done while helping, inside ForkJoinPool (the edge the model once missed, about one round in 500
+     * on a loaded machine).
+     */
     static void quietForkJoin() {
         Map<Integer, Integer> m = new HashMap<>();
         m.put(0, 0);
@@ -351,11 +356,119 @@ public final class SyncPatterns {
         try {
             pool.invoke(new Leaves(m, 4));
             m.put(-1, -1);
-            pool.submit(() -> Leaves.invokeAll(new Leaves(m, 2), new Leaves(m, 2)))
-                    .join();
-            m.put(-2, -2);
+            for (int round = 0; round < 10 * ROUNDS; round++) {
+                pool.submit(() -> Leaves.invokeAll(new Leaves(m, 2), new Leaves(m, 2)))
+                        .join();
+                m.put(-2, round);
+            }
         } finally {
             pool.shutdown();
+        }
+    }
+
+    /** Tasks on a ForkJoinPool write under the map's monitor; the submitter writes after awaitTermination. */
+    static void quietForkJoinAwaitTermination() throws InterruptedException {
+        Map<Integer, Integer> m = new HashMap<>();
+        ForkJoinPool pool = new ForkJoinPool(3);
+        submitWriters(pool, m);
+        pool.shutdown();
+        if (!pool.awaitTermination(5, TimeUnit.MINUTES)) {
+            throw new IllegalStateException("the pool did not terminate");
+        }
+        m.put(-1, -1);
+    }
+
+    /** The same ended by ExecutorService.close() (JDK 19+; shutdown and awaitTermination before). */
+    static void quietForkJoinClose() throws Exception {
+        Map<Integer, Integer> m = new HashMap<>();
+        ForkJoinPool pool = new ForkJoinPool(3);
+        submitWriters(pool, m);
+        try {
+            ExecutorService.class.getMethod("close").invoke(pool);
+        } catch (NoSuchMethodException e) {
+            pool.shutdown();
+            if (!pool.awaitTermination(5, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("the pool did not terminate", e);
+            }
+        }
+        m.put(-1, -1);
+    }
+
+    /**
+     * JDK 21+: tasks of a virtual-thread-per-task executor write under the map's monitor; the owner writes after
+     * close() (try-with-resources, the idiom for it). On JDK 17 there is no such executor and nothing runs.
+     */
+    static void quietVirtualThreadsClose() throws Exception {
+        perTaskThenWrite("newVirtualThreadPerTaskExecutor", true);
+    }
+
+    /** JDK 21+: the same with platform threads (newThreadPerTaskExecutor), ended by shutdown and awaitTermination. */
+    static void quietThreadPerTaskAwaitTermination() throws Exception {
+        perTaskThenWrite("newThreadPerTaskExecutor", false);
+    }
+
+    private static void perTaskThenWrite(String factoryMethod, boolean close) throws Exception {
+        ExecutorService pool;
+        try {
+            pool = factoryMethod.equals("newThreadPerTaskExecutor")
+                    ? (ExecutorService) Executors.class
+                            .getMethod(factoryMethod, java.util.concurrent.ThreadFactory.class)
+                            .invoke(null, Executors.defaultThreadFactory())
+                    : (ExecutorService) Executors.class.getMethod(factoryMethod).invoke(null);
+        } catch (NoSuchMethodException e) {
+            return; // before JDK 21
+        }
+        Map<Integer, Integer> m = new HashMap<>();
+        submitWriters(pool, m);
+        if (close) {
+            ExecutorService.class.getMethod("close").invoke(pool);
+        } else {
+            pool.shutdown();
+            if (!pool.awaitTermination(5, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("the executor did not terminate");
+            }
+        }
+        m.put(-1, -1);
+    }
+
+    /** A map filled, then published through a CopyOnWriteArrayList; the thread that finds it there writes it. */
+    static void quietCopyOnWritePublish() throws InterruptedException {
+        publishThrough(new java.util.concurrent.CopyOnWriteArrayList<>());
+    }
+
+    /** The same through a ConcurrentLinkedDeque. */
+    static void quietLinkedDequePublish() throws InterruptedException {
+        publishThrough(new java.util.concurrent.ConcurrentLinkedDeque<>());
+    }
+
+    private static void publishThrough(java.util.Collection<Map<Integer, Integer>> box) throws InterruptedException {
+        Thread receiver = new Thread(
+                () -> {
+                    Map<Integer, Integer> got = null;
+                    while (got == null) {
+                        for (Map<Integer, Integer> x : box) {
+                            got = x;
+                        }
+                        Thread.onSpinWait();
+                    }
+                    got.put(2, 2);
+                },
+                "receiver");
+        receiver.start();
+        Map<Integer, Integer> m = new HashMap<>();
+        m.put(1, 1);
+        box.add(m);
+        receiver.join();
+    }
+
+    private static void submitWriters(ExecutorService pool, Map<Integer, Integer> m) {
+        for (int i = 0; i < ROUNDS; i++) {
+            int k = i;
+            pool.execute(() -> {
+                synchronized (m) { // the tasks share the monitor; the submitter's write is outside it
+                    m.put(k, k);
+                }
+            });
         }
     }
 

@@ -3,12 +3,15 @@ package dev.mapscope.corpus;
 import dev.mapscope.corpus.correct.AtomicBooleanSpinLock;
 import dev.mapscope.corpus.correct.AtomicReferenceHandOff;
 import dev.mapscope.corpus.correct.CompletableFutureChain;
+import dev.mapscope.corpus.correct.ConcurrentListPublication;
 import dev.mapscope.corpus.correct.ConcurrentMapHandOff;
 import dev.mapscope.corpus.correct.CopyOnWritePublication;
 import dev.mapscope.corpus.correct.CountDownLatchStages;
 import dev.mapscope.corpus.correct.CyclicBarrierTotals;
 import dev.mapscope.corpus.correct.ExchangerBuffers;
+import dev.mapscope.corpus.correct.ExecutorCloseThenWrite;
 import dev.mapscope.corpus.correct.ExecutorFutureHandOff;
+import dev.mapscope.corpus.correct.ForkJoinInvokeAllTree;
 import dev.mapscope.corpus.correct.ForkJoinWordCount;
 import dev.mapscope.corpus.correct.FourThreadChurn;
 import dev.mapscope.corpus.correct.HandOffThenRead;
@@ -121,7 +124,10 @@ public final class Corpus {
             ReadsUnderOneLock.class,
             ReadWriteLockReaders.class,
             HandOffThenRead.class,
-            CopyOnWritePublication.class);
+            CopyOnWritePublication.class,
+            ForkJoinInvokeAllTree.class,
+            ExecutorCloseThenWrite.class,
+            ConcurrentListPublication.class);
 
     /**
      * Libraries from Maven Central used concurrently as their documentation allows: code we did not write,
@@ -172,13 +178,11 @@ public final class Corpus {
     public static void main(String[] args) throws Exception {
         Path report = null;
         long budgetNanos = 30_000_000_000L;
-        boolean fullMode = false;
         List<Class<? extends Program>> programs = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--report" -> report = Path.of(args[++i]);
                 case "--budget" -> budgetNanos = Long.parseLong(args[++i]) * 1_000_000_000L;
-                case "--mode" -> fullMode = args[++i].equals("full"); // the agent's mode, for TooSlowInFullMode
                 case "correct" -> programs.addAll(CORRECT);
                 case "racy" -> programs.addAll(RACY);
                 case "libraries" -> programs.addAll(LIBRARIES);
@@ -188,11 +192,6 @@ public final class Corpus {
         }
         boolean failed = false;
         for (Class<? extends Program> c : programs) {
-            TooSlowInFullMode slow = c.getAnnotation(TooSlowInFullMode.class);
-            if (fullMode && slow != null) {
-                System.out.println("skipped " + c.getSimpleName() + " (in mode=full: " + slow.value() + ")");
-                continue;
-            }
             failed |= !run(c, report, budgetNanos);
         }
         System.out.println("done");

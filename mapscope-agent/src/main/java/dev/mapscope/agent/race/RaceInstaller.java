@@ -124,6 +124,8 @@ public final class RaceInstaller {
     private static final String FJ_TASK = "java.util.concurrent.ForkJoinTask";
     private static final String FJ_POOL = "java.util.concurrent.ForkJoinPool";
     private static final String TPE = "java.util.concurrent.ThreadPoolExecutor";
+    /** JDK 21+: Executors.newVirtualThreadPerTaskExecutor and newThreadPerTaskExecutor */
+    private static final String PER_TASK = "java.util.concurrent.ThreadPerTaskExecutor";
     /** a map handed over through a ConcurrentHashMap: one clock per ConcurrentHashMap, released by every write */
     private static final String CHM = "java.util.concurrent.ConcurrentHashMap";
     /** JDK 21+: a virtual thread's start and end are not Thread.start and Thread.exit */
@@ -312,7 +314,12 @@ public final class RaceInstaller {
         t.add(FJ_TASK, SyncAdvice.ReleaseThis.class, named("fork"))
                 .add(FJ_TASK, SyncAdvice.AcquireThisOnEnter.class, named("doExec"))
                 .add(FJ_TASK, SyncAdvice.ReleaseThisOnExit.class, named("doExec"))
-                .add(FJ_TASK, SyncAdvice.AcquireThisOnExit.class, named("join", "invoke", "get", "isDone"));
+                // awaitDone: invokeAll and quietlyJoin wait there, not in join, and its helping step learns that the
+                // task is done from a read of its status inside ForkJoinPool, which the rewrite leaves alone.
+                .add(
+                        FJ_TASK,
+                        SyncAdvice.AcquireThisOnExit.class,
+                        named("join", "invoke", "get", "isDone", "awaitDone"));
         t.add(
                         FJ_POOL,
                         SyncAdvice.ReleaseArgument0.class,
@@ -320,7 +327,35 @@ public final class RaceInstaller {
                 .add(
                         FJ_POOL,
                         SyncAdvice.ReleaseArgument1.class,
-                        named("poolSubmit").takingArguments(2));
+                        named("poolSubmit").takingArguments(2))
+                // Termination: every worker deregisters before the pool is terminated; awaitTermination and close
+                // (JDK 19+; on JDK 21+ both wait on a latch that only the last worker counts down) see them all.
+                .add(FJ_POOL, SyncAdvice.ReleaseThis.class, named("deregisterWorker"))
+                .add(
+                        FJ_POOL,
+                        SyncAdvice.AcquireIfTrue.class,
+                        named("awaitTermination").takingArguments(2))
+                .add(
+                        FJ_POOL,
+                        SyncAdvice.AcquireIfTrue.class,
+                        named("isTerminated").takingArguments(0))
+                .add(FJ_POOL, SyncAdvice.AcquireThisOnExit.class, named("close").takingArguments(0));
+        // A thread-per-task executor learns that its threads are done from a concurrent set's isEmpty (not an edge)
+        // and, when it was shut down after they ended, counts its latch down on the closing thread itself: each
+        // task's thread releases on the executor when it reports its task complete.
+        t.add(PER_TASK, SyncAdvice.ReleaseThis.class, named("taskComplete"))
+                .add(
+                        PER_TASK,
+                        SyncAdvice.AcquireIfTrue.class,
+                        named("awaitTermination").takingArguments(2))
+                .add(
+                        PER_TASK,
+                        SyncAdvice.AcquireIfTrue.class,
+                        named("isTerminated").takingArguments(0))
+                .add(
+                        PER_TASK,
+                        SyncAdvice.AcquireThisOnExit.class,
+                        named("close").takingArguments(0));
         t.add(TPE, SyncAdvice.ReleaseArgument0.class, named("execute").takingArguments(1))
                 .add(
                         TPE,

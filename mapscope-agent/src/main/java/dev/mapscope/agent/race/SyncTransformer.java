@@ -27,7 +27,8 @@ public final class SyncTransformer implements ClassFileTransformer {
      *   - application and library classes (any loader but the boot and platform loaders): everything;
      *   - the JDK's java.util.concurrent classes that synchronise through volatiles and CAS rather than
      *     AQS (atomics, CompletableFuture, Exchanger, Phaser, SynchronousQueue, LinkedTransferQueue,
-     *     ForkJoinTask, CountedCompleter, FutureTask): everything, which models them exactly as the JMM
+     *     ForkJoinTask, CountedCompleter, FutureTask; and the collections that publish what they hold that way:
+     *     CopyOnWriteArrayList/Set, ConcurrentLinkedDeque): everything, which models them exactly as the JMM
      *     derives their guarantees (a CompletableFuture's result is a volatile written by CAS and read by
      *     every dependent stage and join); java.util.concurrent.locks stays with the AQS advice, whose read
      *     locks must not order readers with each other;
@@ -49,6 +50,8 @@ public final class SyncTransformer implements ClassFileTransformer {
         "java/util/concurrent/ForkJoinTask",
         "java/util/concurrent/CountedCompleter",
         "java/util/concurrent/FutureTask",
+        "java/util/concurrent/CopyOnWriteArray",
+        "java/util/concurrent/ConcurrentLinkedDeque",
     };
     private static final String[] NEVER = {"dev/mapscope/", "java/lang/", "jdk/internal/", "sun/"};
     static final int RETRANSFORM_BATCH = 256;
