@@ -2,7 +2,6 @@ package dev.mapscope.corpus.correct;
 
 import dev.mapscope.corpus.NeedsJava;
 import dev.mapscope.corpus.Program;
-import dev.mapscope.corpus.TooSlowInFullMode;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.HashMap;
@@ -20,8 +19,6 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>The corpus compiles for release 17, so the executor factory is looked up by reflection.
  */
 @NeedsJava(21)
-@TooSlowInFullMode(
-        "each of a million thread starts copies and joins vector clocks of 8,192 entries: minutes," + " not seconds")
 public final class VirtualThreadChurn implements Program {
     private static final int THREADS = 1_000_000;
     private static final int BATCH = 10_000;

@@ -258,6 +258,7 @@ final class Clocks {
             return;
         }
         releaseInto(ENDS[threadStripe(t.thread)], t);
+        ThreadState.retire(t);
     }
 
     /** The current thread saw {@code ended} terminated (join returned, isAlive was false). */

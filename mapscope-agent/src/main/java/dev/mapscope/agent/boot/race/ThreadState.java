@@ -12,14 +12,23 @@ public final class ThreadState {
      * Tier 1 needs only `writing`; a thread gets a tier-2 index (its component in every vector clock) the
      * first time it takes part in tier 2, so mode=overlap never assigns one.
      *
-     * Indices are recycled: at most MAX_THREADS threads hold one at a time, and when none is free the
-     * indices of terminated threads are reclaimed. A reclaimed index continues its clock where the ended
-     * thread stopped (the new owner starts at the old owner's last clock + 1), so what any thread knows of
-     * the old owner (vc[idx] <= its last clock) never covers a write of the new one. Knowledge of the new
-     * owner also "covers" the old owner's writes, which can hide a race (the two threads were not ordered)
-     * but never invent one. A JVM that has run a million threads is therefore tracked as well as a fresh one,
-     * as long as fewer than MAX_THREADS take part in tier 2 at once; beyond that, a thread is untracked by
-     * tier 2 (tier 1 still covers it) and counted, and the agent says so once.
+     * Indices are recycled: at most MAX_THREADS threads hold one at a time. A reclaimed index continues its
+     * clock past where the ended thread stopped (the new owner starts at the old owner's last clock +
+     * STALE_TICKS), so what any thread knows of the old owner (vc[idx] <= its last clock) never covers a write
+     * of the new one, even if the old owner still released a few times after its end hook (a virtual thread
+     * counts its termination latch down after it is no longer alive). The converse is a loss: whoever knows
+     * the new owner (the new owner itself first) "covers" every write of the old one, which can hide a race
+     * between the two (never invent one). So an index is not reused at once: freed indices wait in a queue,
+     * oldest first, and one is taken only when QUARANTINE others have ended after it (or when no index was
+     * ever free). Ten threads started one after another, each racing with the one before, never share an
+     * index; a JVM that runs a million short virtual threads uses about QUARANTINE + (threads alive at once)
+     * indices, so its vector clocks stay that short instead of MAX_THREADS entries (each start copies its
+     * parent's clock, each release and acquire joins two). A thread that ends holding an index retires it
+     * (its end hook, after its last release), and it is freed once the thread is no longer alive; when no
+     * index is left, the owners of all indices are scanned for ended threads (one that never ran its end
+     * hook). A JVM that has run a million threads is therefore tracked as well as a fresh one, as long as
+     * fewer than MAX_THREADS take part in tier 2 at once; beyond that, a thread is untracked by tier 2 (tier 1
+     * still covers it) and counted, and the agent says so once.
      *
      * Ownership: vc, clock, idx and busy are written only by the owning thread; the reclaimer reads clock
      * after the owner terminated. `writing` is written only by the owner and read
@@ -29,6 +38,10 @@ public final class ThreadState {
     static final int MAX_THREADS = 8192;
     static final int NO_INDEX = -1;
     static final int REFUSED = -2;
+    /** how far past the old owner's last clock a reclaimed index starts (see the overview) */
+    static final int STALE_TICKS = 64;
+    /** freed indices that must wait behind a freed index before it is reused (see the overview) */
+    static final int QUARANTINE = 256;
     /** a refused thread asks again after this many tier-2 operations (an ask takes a global monitor) */
     static final int ASK_AGAIN_EVERY = 4096;
 
@@ -38,11 +51,16 @@ public final class ThreadState {
     private static final ThreadState[] OWNERS = new ThreadState[MAX_THREADS];
     /** guarded by ThreadState.class: indices never handed out start here */
     private static int fresh;
-    /** guarded by ThreadState.class: free indices and the clock each continues from */
+    /** guarded by ThreadState.class: free indices and the clock each continues from, a ring, oldest at head */
     private static final int[] FREE = new int[MAX_THREADS];
 
     private static final int[] FREE_CLOCK = new int[MAX_THREADS];
+    private static int freeHead;
     private static int freeCount;
+    /** guarded by ThreadState.class: owners that ran their end hook, reclaimed once no longer alive */
+    private static final ThreadState[] RETIRING = new ThreadState[MAX_THREADS];
+
+    private static int retiringCount;
     /** guarded by ThreadState.class: refused assignments since the last reclaim pass */
     private static int refusedSinceScan;
     /** guarded by ThreadState.class */
@@ -135,16 +153,20 @@ public final class ThreadState {
         int idx;
         int start;
         synchronized (ThreadState.class) {
+            if (retiringCount > 0) {
+                reclaimRetired();
+            }
             if (freeCount == 0 && fresh == MAX_THREADS && refusedSinceScan % 256 == 0) {
                 reclaim();
             }
-            if (fresh < MAX_THREADS) {
+            if (freeCount > QUARANTINE || fresh == MAX_THREADS && freeCount > 0) {
+                idx = FREE[freeHead];
+                start = FREE_CLOCK[freeHead] + STALE_TICKS;
+                freeHead = (freeHead + 1) & (MAX_THREADS - 1);
+                freeCount--;
+            } else if (fresh < MAX_THREADS) {
                 idx = fresh++;
                 start = 1;
-            } else if (freeCount > 0) {
-                freeCount--;
-                idx = FREE[freeCount];
-                start = FREE_CLOCK[freeCount] + 1;
             } else {
                 refusedSinceScan++;
                 if (t.idx == NO_INDEX) {
@@ -169,14 +191,53 @@ public final class ThreadState {
             ThreadState o = OWNERS[i];
             // isAlive() == false is a synchronisation with the thread's end (JLS 17.4.4): its clock is final
             if (o != null && !o.thread.isAlive()) {
-                OWNERS[i] = null;
-                FREE[freeCount] = i;
-                FREE_CLOCK[freeCount] = o.clock;
-                freeCount++;
-                reclaimed++;
+                free(i, o);
             }
         }
+        for (int i = 0; i < retiringCount; i++) {
+            RETIRING[i] = null; // an ended one was freed above; one still alive is found by the next scan
+        }
+        retiringCount = 0;
         refusedSinceScan = 0;
+    }
+
+    /** Frees the indices of retired owners that are no longer alive; keeps the others; guarded by ThreadState.class. */
+    private static void reclaimRetired() {
+        int kept = 0;
+        for (int i = 0; i < retiringCount; i++) {
+            ThreadState o = RETIRING[i];
+            RETIRING[i] = null;
+            if (OWNERS[o.idx] != o) {
+                continue; // freed by a full scan already
+            }
+            if (o.thread.isAlive()) {
+                RETIRING[kept++] = o;
+            } else {
+                free(o.idx, o);
+            }
+        }
+        retiringCount = kept;
+    }
+
+    private static void free(int i, ThreadState o) {
+        OWNERS[i] = null;
+        int tail = (freeHead + freeCount) & (MAX_THREADS - 1);
+        FREE[tail] = i;
+        FREE_CLOCK[tail] = o.clock;
+        freeCount++;
+        reclaimed++;
+    }
+
+    /**
+     * The current thread, which holds index {@code t.idx}, has ended (its end hook, after its last release):
+     * its index can go to the next thread that needs one once this one is no longer alive.
+     */
+    static void retire(ThreadState t) {
+        synchronized (ThreadState.class) {
+            if (t.idx >= 0 && OWNERS[t.idx] == t && retiringCount < MAX_THREADS) {
+                RETIRING[retiringCount++] = t;
+            }
+        }
     }
 
     /** Threads that wanted a tier-2 index while every index belonged to a live thread. */

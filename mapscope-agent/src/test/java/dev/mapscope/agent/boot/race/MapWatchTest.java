@@ -417,4 +417,41 @@ class MapWatchTest {
         assertThat(last[0].clock).as("continues after the old owner's clock").isGreaterThanOrEqualTo(3);
         assertThat(last[0].vc[last[0].idx]).isEqualTo(last[0].clock);
     }
+
+    /**
+     * Indices of ended threads are reused, but not at once: a thread never gets the index of any of the
+     * QUARANTINE threads that ended just before it, so a thread racing with one that ended shortly before (the
+     * seed program) is never taken for its continuation. A reused index's clock starts well past the old
+     * owner's last clock.
+     */
+    @Test
+    void anEndedThreadsIndexWaitsBeforeItIsReused() throws Exception {
+        Object lock = new Object();
+        int n = ThreadState.QUARANTINE + 50;
+        ThreadState[] owners = new ThreadState[n];
+        int[] lastClock = new int[n]; // each thread's clock after its one release
+        for (int i = 0; i < n; i++) {
+            int k = i;
+            Thread t = new Thread(() -> {
+                MapWatch.released(lock, false);
+                owners[k] = ThreadState.peek();
+                lastClock[k] = owners[k].clock;
+                MapWatch.threadExiting();
+            });
+            t.start();
+            t.join();
+        }
+        java.util.Map<Integer, Integer> lastUser = new java.util.HashMap<>();
+        for (int k = 0; k < n; k++) {
+            Integer before = lastUser.put(owners[k].idx, k);
+            if (before != null) {
+                assertThat(k - before)
+                        .as("thread " + k + " reuses the index of thread " + before)
+                        .isGreaterThan(ThreadState.QUARANTINE);
+                assertThat(lastClock[k] - 1) // its first clock (the release above ticked once)
+                        .as("continues past the old owner's last clock")
+                        .isGreaterThanOrEqualTo(owners[before].clock + ThreadState.STALE_TICKS);
+            }
+        }
+    }
 }
