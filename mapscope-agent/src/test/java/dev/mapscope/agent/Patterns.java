@@ -113,6 +113,20 @@ public final class Patterns {
         a.join();
     }
 
+    /** The main thread and a thread it started write at the same time: main's write is not ordered after it. */
+    static void racyWithMain() throws InterruptedException {
+        Map<String, Integer> map = new HashMap<>();
+        Thread other = new Thread(() -> map.put("other", 1), "with-main");
+        other.start();
+        map.put("main", 2);
+        other.join();
+        map.put("main", 3); // after join: ordered; the racing pair is the one above
+        Thread again = new Thread(() -> map.put("again", 1), "with-main-again");
+        again.start();
+        map.put("main", 4);
+        again.join();
+    }
+
     /** Writes under the read lock of a ReentrantReadWriteLock: a shared lock does not exclude writers. */
     static void racyReadLock() throws InterruptedException {
         Map<Integer, Integer> map = new HashMap<>();

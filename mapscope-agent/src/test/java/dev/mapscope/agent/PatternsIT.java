@@ -25,7 +25,8 @@ class PatternsIT {
             "racyHashSet", "set-",
             "racyTreeMap", "tree-",
             "racyWeakHashMap", "weak-",
-            "racyIdentityHashMap", "identity-");
+            "racyIdentityHashMap", "identity-",
+            "racyWithMain", "with-main");
 
     @TempDir
     Path dir;
@@ -68,6 +69,10 @@ class PatternsIT {
                     .anyMatch(f -> Jvm.thread0(f).startsWith(e.getValue())
                             || Jvm.thread1(f).startsWith(e.getValue()));
         }
+        assertThat(findings)
+                .as("the main thread was not started by the agent's premain: no start site")
+                .anyMatch(f -> f.contains("\"name\":\"main\""))
+                .noneMatch(f -> f.contains("MapscopeAgent.premain") || f.contains("BootJar."));
         assertThat(findings).as("access order").anyMatch(f -> f.contains("\"operation\":\"get (access-ordered"));
         assertThat(findings).as("backing map").anyMatch(f -> f.contains("\"backingOf\":\"java.util.HashSet\""));
         assertThat(findings)

@@ -344,9 +344,12 @@ public final class MapWatch {
         }
     }
 
-    /** Links what recording a start site uses (StackWalker) before any advice can reach it. */
+    /**
+     * Links what recording a start site uses (StackWalker) before any advice can reach it. Records nothing: the
+     * thread that installs the agent (main, for -javaagent) was not started where the agent is installed.
+     */
     public static void warmUp() {
-        Starts.record(Thread.currentThread());
+        Starts.warmUp();
     }
 
     /** Where {@code thread} was started (its Thread.start call site), or null when not recorded. */

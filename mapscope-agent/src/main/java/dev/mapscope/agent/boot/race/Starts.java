@@ -55,6 +55,11 @@ final class Starts {
         }
     }
 
+    /** Links the walk (StackWalker and its stream) without recording a site for any thread. */
+    static int warmUp() {
+        return WALKER.walk(WALK).length;
+    }
+
     @SuppressWarnings("deprecation") // Thread.getId: threadId() is JDK 19+; the same value on 17
     static void record(Thread child) {
         StackTraceElement[] site = WALKER.walk(WALK);
