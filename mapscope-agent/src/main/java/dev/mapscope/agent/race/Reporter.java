@@ -301,6 +301,14 @@ public final class Reporter implements Sink {
                     "mapscope: more than 8192 live threads took part in the happens-before check at " + "once; "
                             + untracked + " were left to the overlap check for a while");
         }
+        long saturated = MapWatch.saturatedClocks();
+        if (saturated > 0) {
+            notice(
+                    "saturated",
+                    "mapscope: " + saturated + " thread" + (saturated == 1 ? "" : "s")
+                            + " synchronised more than two billion times; the happens-before check no longer "
+                            + "tells apart what such a thread did since, so a race of theirs can be missed");
+        }
         long evicted = MapWatch.evictedHistories();
         if (evicted > 0) {
             notice(
@@ -409,6 +417,7 @@ public final class Reporter implements Sink {
         writeLine("{\"type\":\"summary\",\"findings\":" + findings.size() + ",\"dropped\":" + dropped
                 + ",\"jdkInternal\":" + ignored + ",\"jdkInternalCallers\":" + hidden.append(']')
                 + ",\"untrackedThreads\":" + MapWatch.untrackedThreads()
+                + ",\"saturatedClocks\":" + MapWatch.saturatedClocks()
                 + ",\"evictedHistories\":" + MapWatch.evictedHistories()
                 + ",\"unexamined\":" + MapWatch.unexamined()
                 + ",\"time\":" + Json.str(Json.time(System.currentTimeMillis())) + "}");

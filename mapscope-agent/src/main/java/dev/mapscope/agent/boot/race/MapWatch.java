@@ -108,6 +108,11 @@ public final class MapWatch {
     }
 
     /** Tier-2 histories of live maps pushed out of the table by other maps (see Sharing). */
+    /** Threads whose happens-before clock stopped at its maximum (more than two billion releases). */
+    public static long saturatedClocks() {
+        return ThreadState.saturated();
+    }
+
     public static long evictedHistories() {
         return Sharing.evicted();
     }

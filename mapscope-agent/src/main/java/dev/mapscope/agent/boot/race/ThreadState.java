@@ -40,6 +40,10 @@ public final class ThreadState {
     static final int REFUSED = -2;
     /** how far past the old owner's last clock a reclaimed index starts (see the overview) */
     static final int STALE_TICKS = 64;
+    /** where a clock stops (see tick); an index whose clock came this close is not reused */
+    static final int MAX_CLOCK = Integer.MAX_VALUE - STALE_TICKS;
+
+    static final int REUSE_BELOW = MAX_CLOCK - (1 << 24);
     /** freed indices that must wait behind a freed index before it is reused (see the overview) */
     static final int QUARANTINE = 256;
     /** a refused thread asks again after this many tier-2 operations (an ask takes a global monitor) */
@@ -67,6 +71,8 @@ public final class ThreadState {
     private static long untracked;
 
     private static long reclaimed;
+    /** guarded by ThreadState.class: threads whose clock reached MAX_CLOCK */
+    private static long saturated;
 
     private static final VarHandle SEEN;
 
@@ -85,6 +91,8 @@ public final class ThreadState {
     volatile Race seen;
     /** tier 2: this thread's component in vector clocks; NO_INDEX before it asked, REFUSED when none was free */
     int idx = NO_INDEX;
+    /** tier 2: this thread's clock reached MAX_CLOCK and was counted; owner only */
+    private boolean saturatedCounted;
     /** tier 2: calls since a refused thread last asked for an index */
     private int sinceRefused;
     /** tier 2: vc[idx] == clock; other components: the latest clock of each thread this one synchronised with */
@@ -221,6 +229,9 @@ public final class ThreadState {
 
     private static void free(int i, ThreadState o) {
         OWNERS[i] = null;
+        if (o.clock >= REUSE_BELOW) {
+            return; // a new owner would start too close to where clocks stop: this index is not used again
+        }
         int tail = (freeHead + freeCount) & (MAX_THREADS - 1);
         FREE[tail] = i;
         FREE_CLOCK[tail] = o.clock;
@@ -250,10 +261,28 @@ public final class ThreadState {
         return reclaimed;
     }
 
-    /** Starts a new epoch (after a release). */
+    /**
+     * Starts a new epoch (after a release). A clock that reached MAX_CLOCK stays there (a 32-bit clock that
+     * wrapped would make every later write look ordered, silently): later epochs of this thread are then one,
+     * which can hide its races but never invent one, and the thread is counted (saturated()) and said once.
+     */
     void tick() {
-        clock++;
-        vc[idx] = clock;
+        if (clock < MAX_CLOCK) {
+            clock++;
+            vc[idx] = clock;
+        } else if (!saturatedCounted) {
+            saturatedCounted = true;
+            countSaturated();
+        }
+    }
+
+    private static synchronized void countSaturated() {
+        saturated++;
+    }
+
+    /** Threads whose clock reached MAX_CLOCK (more than two billion releases). */
+    static synchronized long saturated() {
+        return saturated;
     }
 
     /** True if this thread has synchronised with thread index {@code other} at or after its epoch {@code epoch}. */

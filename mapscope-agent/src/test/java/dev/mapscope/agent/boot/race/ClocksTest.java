@@ -37,6 +37,33 @@ class ClocksTest {
         return idx < vc.length ? vc[idx] : 0;
     }
 
+    /** A clock that reaches its maximum stays there (never wraps to a negative epoch) and is counted once. */
+    @Test
+    void aClockStopsAtItsMaximumAndIsCountedOnce() throws Exception {
+        Object sync = new Object();
+        long before = ThreadState.saturated();
+        int[] last = new int[2];
+        Thread t = new Thread(() -> {
+            ThreadState me = ThreadState.tracked();
+            me.clock = ThreadState.MAX_CLOCK - 2;
+            me.vc[me.idx] = me.clock;
+            for (int i = 0; i < 5; i++) {
+                Clocks.release(sync);
+            }
+            last[0] = me.idx;
+            last[1] = me.clock;
+        });
+        t.start();
+        t.join();
+        assertThat(last[1]).isEqualTo(ThreadState.MAX_CLOCK);
+        assertThat(ThreadState.saturated() - before).isEqualTo(1);
+        assertThat(on(B, () -> {
+                    Clocks.acquire(sync);
+                    return knows(last[0]);
+                }))
+                .isEqualTo(ThreadState.MAX_CLOCK);
+    }
+
     @Test
     void anAcquirerLearnsEveryReleaseBeforeIt() throws Exception {
         Object sync = new Object();
