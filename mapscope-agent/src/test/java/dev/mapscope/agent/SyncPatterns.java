@@ -441,14 +441,38 @@ public final class SyncPatterns {
         publishThrough(new java.util.concurrent.ConcurrentLinkedDeque<>());
     }
 
+    /** The same through a ConcurrentSkipListSet, found by iterating it. */
+    static void quietSkipListPublish() throws InterruptedException {
+        publishThrough(new java.util.concurrent.ConcurrentSkipListSet<>(
+                java.util.Comparator.comparingInt(System::identityHashCode)));
+    }
+
+    /** A map published as a value of a ConcurrentSkipListMap; the thread that gets it there writes it. */
+    static void quietSkipListMapGet() throws InterruptedException {
+        java.util.concurrent.ConcurrentSkipListMap<Integer, Map<Integer, Integer>> box =
+                new java.util.concurrent.ConcurrentSkipListMap<>();
+        publishThrough(m -> box.put(1, m), () -> box.get(1));
+    }
+
     private static void publishThrough(java.util.Collection<Map<Integer, Integer>> box) throws InterruptedException {
+        publishThrough(box::add, () -> {
+            Map<Integer, Integer> last = null;
+            for (Map<Integer, Integer> x : box) { // an iteration finds it
+                last = x;
+            }
+            return last;
+        });
+    }
+
+    /** Main fills a map and publishes it; a receiver spins until find returns it, then writes it. */
+    private static void publishThrough(
+            java.util.function.Consumer<Map<Integer, Integer>> publish,
+            java.util.function.Supplier<Map<Integer, Integer>> find)
+            throws InterruptedException {
         Thread receiver = new Thread(
                 () -> {
-                    Map<Integer, Integer> got = null;
-                    while (got == null) {
-                        for (Map<Integer, Integer> x : box) {
-                            got = x;
-                        }
+                    Map<Integer, Integer> got;
+                    while ((got = find.get()) == null) {
                         Thread.onSpinWait();
                     }
                     got.put(2, 2);
@@ -457,7 +481,7 @@ public final class SyncPatterns {
         receiver.start();
         Map<Integer, Integer> m = new HashMap<>();
         m.put(1, 1);
-        box.add(m);
+        publish.accept(m);
         receiver.join();
     }
 

@@ -3,7 +3,7 @@ package dev.mapscope.corpus;
 import dev.mapscope.corpus.correct.AtomicBooleanSpinLock;
 import dev.mapscope.corpus.correct.AtomicReferenceHandOff;
 import dev.mapscope.corpus.correct.CompletableFutureChain;
-import dev.mapscope.corpus.correct.ConcurrentListPublication;
+import dev.mapscope.corpus.correct.ConcurrentCollectionPublication;
 import dev.mapscope.corpus.correct.ConcurrentMapHandOff;
 import dev.mapscope.corpus.correct.CopyOnWritePublication;
 import dev.mapscope.corpus.correct.CountDownLatchStages;
@@ -127,7 +127,7 @@ public final class Corpus {
             CopyOnWritePublication.class,
             ForkJoinInvokeAllTree.class,
             ExecutorCloseThenWrite.class,
-            ConcurrentListPublication.class);
+            ConcurrentCollectionPublication.class);
 
     /**
      * Libraries from Maven Central used concurrently as their documentation allows: code we did not write,

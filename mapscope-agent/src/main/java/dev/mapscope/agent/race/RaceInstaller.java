@@ -128,6 +128,10 @@ public final class RaceInstaller {
     private static final String PER_TASK = "java.util.concurrent.ThreadPerTaskExecutor";
     /** a map handed over through a ConcurrentHashMap: one clock per ConcurrentHashMap, released by every write */
     private static final String CHM = "java.util.concurrent.ConcurrentHashMap";
+
+    private static final String SKIP_LIST = "java.util.concurrent.ConcurrentSkipListMap";
+    /** the skip list's iterators (an inner class: this$0 is the map) */
+    private static final String SKIP_LIST_ITERATOR = "java.util.concurrent.ConcurrentSkipListMap$Iter";
     /** JDK 21+: a virtual thread's start and end are not Thread.start and Thread.exit */
     private static final String VIRTUAL = "java.lang.VirtualThread";
 
@@ -389,6 +393,40 @@ public final class RaceInstaller {
                                 "computeIfAbsent",
                                 "computeIfPresent",
                                 "merge"));
+        // A ConcurrentSkipListMap (and the ConcurrentSkipListSet over one) orders its nodes with plain reads and
+        // fences, which are not edges: model it like ConcurrentHashMap. Every write releases on the map before it
+        // links or unlinks a node; every lookup, and an iterator's start and each of its steps, acquires after.
+        t.add(
+                        SKIP_LIST,
+                        SyncAdvice.ReleaseThis.class,
+                        named(
+                                "doPut",
+                                "doRemove",
+                                "doRemoveFirstEntry",
+                                "doRemoveLastEntry",
+                                "compute",
+                                "computeIfAbsent",
+                                "computeIfPresent",
+                                "merge",
+                                "replace",
+                                "replaceAll",
+                                "removeEntryIf",
+                                "removeValueIf",
+                                "clear"))
+                .add(
+                        SKIP_LIST,
+                        SyncAdvice.AcquireThisOnExit.class,
+                        named(
+                                "doGet",
+                                "doPut",
+                                "doRemove",
+                                "findNode",
+                                "findFirst",
+                                "findLast",
+                                "findNear",
+                                "baseHead",
+                                "containsValue"))
+                .add(SKIP_LIST_ITERATOR, SyncAdvice.AcquireOuterOnExit.class, named("advance"));
         t.add(VIRTUAL, SyncAdvice.ThreadStart.class, named("start"))
                 .add(VIRTUAL, SyncAdvice.VirtualThreadRunEnd.class, named("run").takingArguments(Runnable.class));
     }

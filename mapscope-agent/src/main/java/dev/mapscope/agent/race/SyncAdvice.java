@@ -65,6 +65,14 @@ final class SyncAdvice {
         }
     }
 
+    /** A step of an inner-class iterator (ConcurrentSkipListMap's): an acquire on the map it iterates. */
+    static final class AcquireOuterOnExit {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.FieldValue("this$0") Object outer) {
+            MapWatch.acquired(outer, false);
+        }
+    }
+
     /** FutureTask.run, ForkJoinTask.doExec: the task body sees what its submitter did. */
     static final class AcquireThisOnEnter {
         @Advice.OnMethodEnter(suppress = Throwable.class)

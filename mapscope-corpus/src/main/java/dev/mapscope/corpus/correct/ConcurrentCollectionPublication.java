@@ -7,27 +7,31 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Work orders as maps: a producer fills each order and adds it to a {@code CopyOnWriteArrayList} (or a
- * {@code ConcurrentLinkedDeque}); a consumer finds the orders by iterating the list (or polling the deque) and
- * then owns them: it stamps each one with a write. Adding an element to a concurrent collection
- * happens-before its access through the collection in another thread, so the producer's writes are ordered
- * before the consumer's.
+ * Work orders as maps: a producer fills each order and adds it to a {@code CopyOnWriteArrayList}, a
+ * {@code ConcurrentLinkedDeque} or a {@code ConcurrentSkipListMap} (by order id); a consumer finds the orders by
+ * reading the list, polling the deque, or iterating the skip list, and then owns them: it stamps each one with a
+ * write. Adding an element to a concurrent collection happens-before its access through the collection in
+ * another thread, so the producer's writes are ordered before the consumer's.
  */
-public final class ConcurrentListPublication implements Program {
+public final class ConcurrentCollectionPublication implements Program {
     private static final int ORDERS = 500;
 
     @Override
     public void run() throws InterruptedException {
         CopyOnWriteArrayList<Map<String, Integer>> list = new CopyOnWriteArrayList<>();
         ConcurrentLinkedDeque<Map<String, Integer>> deque = new ConcurrentLinkedDeque<>();
+        ConcurrentSkipListMap<Integer, Map<String, Integer>> byId = new ConcurrentSkipListMap<>();
         List<Thread> threads = new ArrayList<>();
         threads.add(new Thread(() -> stampFromList(list), "list-consumer"));
         threads.add(new Thread(() -> stampFromDeque(deque), "deque-consumer"));
         threads.add(new Thread(() -> produce(list), "list-producer"));
         threads.add(new Thread(() -> produce(deque), "deque-producer"));
+        threads.add(new Thread(() -> stampFromSkipList(byId), "skiplist-consumer"));
+        threads.add(new Thread(() -> produceById(byId), "skiplist-producer"));
         for (Thread t : threads) {
             t.start();
         }
@@ -42,6 +46,29 @@ public final class ConcurrentListPublication implements Program {
             order.put("id", i);
             order.put("quantity", 1 + i % 7);
             out.add(order);
+        }
+    }
+
+    private static void produceById(ConcurrentSkipListMap<Integer, Map<String, Integer>> out) {
+        for (int i = 0; i < ORDERS; i++) {
+            Map<String, Integer> order = new HashMap<>();
+            order.put("id", i);
+            order.put("quantity", 1 + i % 7);
+            out.put(i, order);
+        }
+    }
+
+    private static void stampFromSkipList(ConcurrentSkipListMap<Integer, Map<String, Integer>> byId) {
+        int seen = 0;
+        while (seen < ORDERS) {
+            int index = 0;
+            for (Map<String, Integer> order : byId.values()) { // from the first order on, every time
+                if (index++ == seen) {
+                    stamp(order); // orders come in id order, so the one at this index is the next one
+                    seen++;
+                }
+            }
+            Thread.onSpinWait();
         }
     }
 
