@@ -454,6 +454,18 @@ public final class SyncPatterns {
         publishThrough(m -> box.put(1, m), () -> box.get(1));
     }
 
+    /** A map published as a value of a ConcurrentHashMap and found by iterating its values(). */
+    static void quietConcurrentHashMapIteration() throws InterruptedException {
+        java.util.concurrent.ConcurrentHashMap<Integer, Map<Integer, Integer>> box =
+                new java.util.concurrent.ConcurrentHashMap<>();
+        publishThrough(m -> box.put(1, m), () -> {
+            for (Map<Integer, Integer> x : box.values()) {
+                return x;
+            }
+            return null;
+        });
+    }
+
     private static void publishThrough(java.util.Collection<Map<Integer, Integer>> box) throws InterruptedException {
         publishThrough(box::add, () -> {
             Map<Integer, Integer> last = null;

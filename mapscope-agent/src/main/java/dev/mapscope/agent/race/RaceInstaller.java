@@ -393,6 +393,26 @@ public final class RaceInstaller {
                                 "computeIfAbsent",
                                 "computeIfPresent",
                                 "merge"));
+        // Its iterators and traversals: each iterator step acquires after it found its node; a view's forEach or
+        // spliterator (streams), an entry spliterator's steps and the map's own forEach acquire before they
+        // traverse (the key and value spliterators know no map: their later steps are not edges).
+        t.add(CHM + "$BaseIterator", SyncAdvice.AcquireMapFieldOnExit.class, named("hasNext", "hasMoreElements"))
+                .add(
+                        new String[] {CHM + "$KeyIterator", CHM + "$ValueIterator", CHM + "$EntryIterator"},
+                        SyncAdvice.AcquireMapFieldOnExit.class,
+                        named("next", "nextElement"))
+                .add(
+                        new String[] {CHM + "$KeySetView", CHM + "$ValuesView", CHM + "$EntrySetView"},
+                        SyncAdvice.AcquireMapFieldOnEnter.class,
+                        named("forEach", "spliterator"))
+                .add(
+                        CHM + "$EntrySpliterator",
+                        SyncAdvice.AcquireMapFieldOnEnter.class,
+                        named("tryAdvance", "forEachRemaining"))
+                .add(
+                        CHM,
+                        SyncAdvice.AcquireThisOnEnter.class,
+                        named("forEach", "forEachKey", "forEachValue", "forEachEntry"));
         // A ConcurrentSkipListMap (and the ConcurrentSkipListSet over one) orders its nodes with plain reads and
         // fences, which are not edges: model it like ConcurrentHashMap. Every write releases on the map before it
         // links or unlinks a node; every lookup, and an iterator's start and each of its steps, acquires after.

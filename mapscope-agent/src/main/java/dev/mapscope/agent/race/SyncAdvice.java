@@ -73,6 +73,22 @@ final class SyncAdvice {
         }
     }
 
+    /** A step of a ConcurrentHashMap iterator (hasNext, next): an acquire on the map it iterates (its field map). */
+    static final class AcquireMapFieldOnExit {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.FieldValue("map") Object map) {
+            MapWatch.acquired(map, false);
+        }
+    }
+
+    /** A ConcurrentHashMap view's forEach or spliterator: an acquire on its map before it traverses. */
+    static final class AcquireMapFieldOnEnter {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.FieldValue("map") Object map) {
+            MapWatch.acquired(map, false);
+        }
+    }
+
     /** FutureTask.run, ForkJoinTask.doExec: the task body sees what its submitter did. */
     static final class AcquireThisOnEnter {
         @Advice.OnMethodEnter(suppress = Throwable.class)

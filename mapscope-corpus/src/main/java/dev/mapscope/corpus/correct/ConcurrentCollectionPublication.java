@@ -6,15 +6,16 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Work orders as maps: a producer fills each order and adds it to a {@code CopyOnWriteArrayList}, a
- * {@code ConcurrentLinkedDeque} or a {@code ConcurrentSkipListMap} (by order id); a consumer finds the orders by
- * reading the list, polling the deque, or iterating the skip list, and then owns them: it stamps each one with a
- * write. Adding an element to a concurrent collection happens-before its access through the collection in
+ * {@code ConcurrentLinkedDeque}, a {@code ConcurrentSkipListMap} or a {@code ConcurrentHashMap} (by order id); a
+ * consumer finds the orders by reading the list, polling the deque, or iterating the map's values, and then owns
+ * them: it stamps each one with a write. Adding an element to a concurrent collection happens-before its access through the collection in
  * another thread, so the producer's writes are ordered before the consumer's.
  */
 public final class ConcurrentCollectionPublication implements Program {
@@ -25,6 +26,7 @@ public final class ConcurrentCollectionPublication implements Program {
         CopyOnWriteArrayList<Map<String, Integer>> list = new CopyOnWriteArrayList<>();
         ConcurrentLinkedDeque<Map<String, Integer>> deque = new ConcurrentLinkedDeque<>();
         ConcurrentSkipListMap<Integer, Map<String, Integer>> byId = new ConcurrentSkipListMap<>();
+        Map<Integer, Map<String, Integer>> hashed = new ConcurrentHashMap<>();
         List<Thread> threads = new ArrayList<>();
         threads.add(new Thread(() -> stampFromList(list), "list-consumer"));
         threads.add(new Thread(() -> stampFromDeque(deque), "deque-consumer"));
@@ -32,6 +34,8 @@ public final class ConcurrentCollectionPublication implements Program {
         threads.add(new Thread(() -> produce(deque), "deque-producer"));
         threads.add(new Thread(() -> stampFromSkipList(byId), "skiplist-consumer"));
         threads.add(new Thread(() -> produceById(byId), "skiplist-producer"));
+        threads.add(new Thread(() -> stampOnce(hashed), "hashmap-consumer"));
+        threads.add(new Thread(() -> produceById(hashed), "hashmap-producer"));
         for (Thread t : threads) {
             t.start();
         }
@@ -49,7 +53,7 @@ public final class ConcurrentCollectionPublication implements Program {
         }
     }
 
-    private static void produceById(ConcurrentSkipListMap<Integer, Map<String, Integer>> out) {
+    private static void produceById(Map<Integer, Map<String, Integer>> out) {
         for (int i = 0; i < ORDERS; i++) {
             Map<String, Integer> order = new HashMap<>();
             order.put("id", i);
@@ -65,6 +69,23 @@ public final class ConcurrentCollectionPublication implements Program {
             for (Map<String, Integer> order : byId.values()) { // from the first order on, every time
                 if (index++ == seen) {
                     stamp(order); // orders come in id order, so the one at this index is the next one
+                    seen++;
+                }
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Iterates the values until every order was seen once; stamps each the first time it is seen. */
+    private static void stampOnce(Map<Integer, Map<String, Integer>> byId) {
+        boolean[] stamped = new boolean[ORDERS];
+        int seen = 0;
+        while (seen < ORDERS) {
+            for (Map<String, Integer> order : byId.values()) {
+                int id = order.get("id");
+                if (!stamped[id]) {
+                    stamped[id] = true;
+                    stamp(order);
                     seen++;
                 }
             }
