@@ -458,49 +458,22 @@ public final class GoMap<K, V> extends AbstractMap<K, V> {
         }
         checkRead();
         long hash = hash(key, hash0);
-        if (oldbuckets != null) {
-            return mapaccessGrowing(key, hash);
-        }
-        GoBuckets t = buckets;
-        int b = (int) hash & bucketMask(B);
-        byte top = tophash(hash);
-        // Fast path: the lowest slot whose tophash matches holds the very object asked for (a hit needs no
-        // equals() then). Everything else, an equal key that is another object, a false tophash match, an
-        // overflow bucket, a miss, takes bucketLookup from the start of the bucket. Measured against the loop
-        // alone (PeerRatios, three pairs): String get hit 0.83-0.88 -> 0.88-1.01 of HashMap's throughput,
-        // Integer 0.92-1.53 -> 1.04-1.26 (PERFORMANCE.md, 7 Dec 2026, evening).
-        long word = tophashWord(t.tophash, b);
-        long match = matchTophash(word, top);
-        if (match != 0) {
-            int i = firstSlot(match);
-            int s = keyAt(b, i);
-            if (t.slots[s] == key && slotByte(word, i) == (top & 0xFF)) {
-                return t.slots[s + 1];
-            }
-        }
-        return bucketLookup(t, b, key, top);
-    }
-
-    /** mapaccess2 while the map grows: the key's old bucket if it is not evacuated yet, else its new one. */
-    private Object mapaccessGrowing(Object key, long hash) {
         int m = bucketMask(B);
         GoBuckets t = buckets;
         int b = (int) hash & m;
         GoBuckets c = oldbuckets;
-        if (!isSameSizeGrow()) {
-            // There used to be half as many buckets; mask down one more power of two.
-            m >>>= 1;
+        if (c != null) {
+            if (!isSameSizeGrow()) {
+                // There used to be half as many buckets; mask down one more power of two.
+                m >>>= 1;
+            }
+            int oldb = (int) hash & m;
+            if (!evacuated(c, oldb)) {
+                t = c;
+                b = oldb;
+            }
         }
-        int oldb = (int) hash & m;
-        if (!evacuated(c, oldb)) {
-            t = c;
-            b = oldb;
-        }
-        return bucketLookup(t, b, key, tophash(hash));
-    }
-
-    /** Go's bucketloop of mapaccess2: bucket {@code b} of {@code t} and its overflow chain. */
-    private static Object bucketLookup(GoBuckets t, int b, Object key, byte top) {
+        byte top = tophash(hash);
         byte[] tophash = t.tophash;
         Object[] slots = t.slots;
         // The tophash word first, then only the matching slot's key and elem, as Go does. An earlier version read
