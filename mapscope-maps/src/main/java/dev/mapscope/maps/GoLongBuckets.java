@@ -16,9 +16,9 @@ final class GoLongBuckets extends GoTable {
      * Go keeps a bucket's tophash bytes, keys and elems in one block of memory. Here the tophash words are an
      * array of their own, 8 bytes per bucket, nine times denser than tophash and keys together: for a map of
      * 1M entries it is about 2 MB and mostly stays in the CPU caches, so an insertion of a new key finds its
-     * slot without waiting for memory and only stores into the key and elem lines; a lookup loads the bucket's
-     * first key and elem together with the tophash word (GoLongMap.mapaccess2_fast64), so its two misses
-     * overlap. Buckets 0 .. 2^B-1 are the main buckets, the rest the spare region Go preallocates in
+     * slot without waiting for memory and only stores into the key and elem lines; a lookup reads the tophash
+     * word, then the key and elem of a matching slot (two misses that overlap), and a miss usually needs no
+     * line but the tophash word's. Buckets 0 .. 2^B-1 are the main buckets, the rest the spare region Go preallocates in
      * makeBucketArray (2^(B-4) of them when B >= 4); nextOverflow is the first unused one. Index 0 stands for
      * "no overflow bucket": bucket 0 is a main bucket.
      *

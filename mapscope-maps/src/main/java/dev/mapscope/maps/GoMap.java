@@ -97,7 +97,7 @@ public final class GoMap<K, V> extends AbstractMap<K, V> {
      * Layout departures, same data and same decisions: lookups, inserts and deletes compare a bucket's eight
      * tophash bytes as one long (matchTophash, SWAR) where Go loops over bytes; a bucket's keys and elems are
      * stored as interleaved pairs (keyAt), aligned to a cache line in large arrays (GoBuckets.SLOTS_PAD); a
-     * lookup reads the bucket's first key before its tophash so that both cache lines load in parallel.
+     * lookup reads the bucket's tophash word, then the key and elem of a matching slot only.
      *
      * Departures from Go, all invisible to a correct program: keys are always reflexive in Java, so Go's NaN
      * handling (tophash low bit as the evacuation decision) is left out; B is capped at maxB because a Java
@@ -476,15 +476,12 @@ public final class GoMap<K, V> extends AbstractMap<K, V> {
         byte top = tophash(hash);
         byte[] tophash = t.tophash;
         Object[] slots = t.slots;
-        // Read the bucket's first key before its tophash: the CPU then fetches the bucket's key line and its
-        // tophash line in parallel instead of one after the other (see GoBuckets.SLOTS_PAD). Slot 0 holding the
-        // very object asked for is a hit; an empty slot holds null, hence the null test. A trade-off, measured
-        // (26 Nov 2026, 1M entries, before/after jars interleaved): without this read a miss is faster (String
-        // keys about 85 -> 55 ns, one cache line fewer) but a String hit slower (about 250 -> 290 ns); hits win.
-        Object k0 = slots[keyAt(b, 0)];
-        if (k0 == key && key != null) {
-            return slots[keyAt(b, 0) + 1];
-        }
+        // The tophash word first, then only the matching slot's key and elem, as Go does. An earlier version read
+        // slot 0's key before the tophash word, so that the key line and the tophash line were fetched in
+        // parallel: one lookup alone finished sooner (a chain of dependent lookups in a 1M-entry map: 329 against
+        // 468 ns), but a loop of independent lookups, where the CPU overlaps several of them, ran slower (String
+        // keys 123-139 against 139-155 ns, Integer 112-139 against 125-139, under ParallelGC and G1), and that
+        // is how maps are read (PERFORMANCE.md, 7 Dec 2026, evening). A miss is one line cheaper as well.
         for (; ; ) { // bucketloop: Go compares tophash[i] for i in 0..7; here all eight at once
             long word = tophashWord(tophash, b);
             for (long match = matchTophash(word, top); match != 0; match &= match - 1) {

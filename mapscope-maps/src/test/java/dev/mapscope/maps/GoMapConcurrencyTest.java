@@ -231,8 +231,11 @@ class GoMapConcurrencyTest {
     }
 
     /**
-     * An iterator walking the map again and again while a writer puts until the iterator is done. Holds in every
-     * run: caught at least once within {@link #TRIES} tries (each try bounded by a count of full iterations).
+     * An iterator walking the map again and again while a writer puts, both until one of them is caught or the
+     * writer has done {@link #MAX_OPS} puts (counted). Holds in every run: caught at least once within
+     * {@link #TRIES} tries. The iterating thread used to stop after 5,000 walks of the 1,000-entry map, some
+     * tens of milliseconds when the writer has not run yet, so a try missed whenever the writer was not
+     * scheduled within them; on a loaded machine that can happen try after try.
      */
     @Test
     void anIteratorRacingAWriterIsCaughtWithinTheTries() throws Exception {
@@ -252,7 +255,7 @@ class GoMapConcurrencyTest {
             });
             Racer iterating = new Racer("iterating", stop, () -> {
                 await(start);
-                for (int n = 0; n < 5_000 && !stop.get(); n++) {
+                for (int n = 0; n < MAX_OPS && !stop.get(); n++) {
                     long sum = 0;
                     for (Map.Entry<Integer, Integer> e : map.entrySet()) {
                         sum += e.getKey();
