@@ -333,7 +333,7 @@ public final class MapWatch {
             return;
         }
         ThreadState t = ThreadState.current();
-        if (t.busy) {
+        if (t.busy || t.idx == ThreadState.IGNORED) {
             return;
         }
         t.busy = true;

@@ -38,6 +38,8 @@ public final class ThreadState {
     static final int MAX_THREADS = 8192;
     static final int NO_INDEX = -1;
     static final int REFUSED = -2;
+    /** a thread tier 2 never tracks (see schedulesVirtualThreads) */
+    static final int IGNORED = -3;
     /** how far past the old owner's last clock a reclaimed index starts (see the overview) */
     static final int STALE_TICKS = 64;
     /** where a clock stops (see tick); an index whose clock came this close is not reused */
@@ -128,10 +130,30 @@ public final class ThreadState {
     public static ThreadState current() {
         ThreadState t = LOCAL.get();
         if (t == null) {
-            t = new ThreadState(Thread.currentThread());
+            Thread me = Thread.currentThread();
+            t = new ThreadState(me);
+            if (schedulesVirtualThreads(me)) {
+                t.idx = IGNORED;
+            }
             LOCAL.set(t);
         }
         return t;
+    }
+
+    /**
+     * A thread of the JDK's virtual-thread scheduling: a carrier (when it runs the scheduler's code, not a
+     * virtual thread) or the thread that hands unblocked virtual threads back to the scheduler. Tier 2 ignores
+     * it: what it does is the JDK's scheduling, not a hand-off of the program (a virtual thread's start and end
+     * are edges of their own), and it must never wait for one of the agent's monitors: on JDK 24+ a virtual
+     * thread blocked on a monitor is unmounted and waits for the unblocker to resubmit it, so an unblocker
+     * waiting for a stripe that such a thread is about to take deadlocks the scheduler (seen on JDK 25 under a
+     * million virtual threads: every carrier idled out, the unblocker blocked in a release hook).
+     */
+    private static boolean schedulesVirtualThreads(Thread thread) {
+        String type = thread.getClass().getName();
+        return type.equals("jdk.internal.misc.CarrierThread")
+                || type.equals("jdk.internal.misc.InnocuousThread")
+                        && thread.getName().equals("VirtualThread-unblocker");
     }
 
     /** The current thread's state with a tier-2 index if one can be had ({@code idx < 0} otherwise). */
@@ -141,7 +163,9 @@ public final class ThreadState {
 
     /** {@code t}, the current thread's state, with a tier-2 index if one can be had: see {@link #tracked()}. */
     static ThreadState tracked(ThreadState t) {
-        if (t.idx < 0 && !t.busy && (t.idx == NO_INDEX || ++t.sinceRefused % ASK_AGAIN_EVERY == 0)) {
+        if (t.idx < 0
+                && !t.busy
+                && (t.idx == NO_INDEX || t.idx == REFUSED && ++t.sinceRefused % ASK_AGAIN_EVERY == 0)) {
             t.busy = true; // Clocks.inheritStart takes the agent's own monitors only, but stay outside the watch
             try {
                 index(t);
