@@ -332,32 +332,25 @@ public final class RaceInstaller {
                         FJ_POOL,
                         SyncAdvice.ReleaseArgument1.class,
                         named("poolSubmit").takingArguments(2))
-                // Termination: every worker deregisters before the pool is terminated; awaitTermination and close
-                // (JDK 19+; on JDK 21+ both wait on a latch that only the last worker counts down) see them all.
-                .add(FJ_POOL, SyncAdvice.ReleaseThis.class, named("deregisterWorker"))
-                .add(
-                        FJ_POOL,
-                        SyncAdvice.AcquireIfTrue.class,
-                        named("awaitTermination").takingArguments(2))
-                .add(
-                        FJ_POOL,
-                        SyncAdvice.AcquireIfTrue.class,
-                        named("isTerminated").takingArguments(0))
-                .add(FJ_POOL, SyncAdvice.AcquireThisOnExit.class, named("close").takingArguments(0));
+                // Every worker deregisters before the pool is terminated.
+                .add(FJ_POOL, SyncAdvice.ReleaseThis.class, named("deregisterWorker"));
         // A thread-per-task executor learns that its threads are done from a concurrent set's isEmpty (not an edge)
         // and, when it was shut down after they ended, counts its latch down on the closing thread itself: each
         // task's thread releases on the executor when it reports its task complete.
-        t.add(PER_TASK, SyncAdvice.ReleaseThis.class, named("taskComplete"))
-                .add(
-                        PER_TASK,
+        t.add(PER_TASK, SyncAdvice.ReleaseThis.class, named("taskComplete"));
+        // Termination of both (close: JDK 19+; on JDK 21+ a ForkJoinPool's awaitTermination and close also wait
+        // on a latch that only the last worker counts down): after the releases above, whichever thread made them.
+        String[] terminating = {FJ_POOL, PER_TASK};
+        t.add(
+                        terminating,
                         SyncAdvice.AcquireIfTrue.class,
                         named("awaitTermination").takingArguments(2))
                 .add(
-                        PER_TASK,
+                        terminating,
                         SyncAdvice.AcquireIfTrue.class,
                         named("isTerminated").takingArguments(0))
                 .add(
-                        PER_TASK,
+                        terminating,
                         SyncAdvice.AcquireThisOnExit.class,
                         named("close").takingArguments(0));
         t.add(TPE, SyncAdvice.ReleaseArgument0.class, named("execute").takingArguments(1))

@@ -19,8 +19,8 @@ public final class ThreadState {
      * counts its termination latch down after it is no longer alive). The converse is a loss: whoever knows
      * the new owner (the new owner itself first) "covers" every write of the old one, which can hide a race
      * between the two (never invent one). So an index is not reused at once: freed indices wait in a queue,
-     * oldest first, and one is taken only when QUARANTINE others have ended after it (or when no index was
-     * ever free). Ten threads started one after another, each racing with the one before, never share an
+     * oldest first, and one is taken only when QUARANTINE others have ended after it (or when every index
+     * has been handed out once). Ten threads started one after another, each racing with the one before, never share an
      * index; a JVM that runs a million short virtual threads uses about QUARANTINE + (threads alive at once)
      * indices, so its vector clocks stay that short instead of MAX_THREADS entries (each start copies its
      * parent's clock, each release and acquire joins two). A thread that ends holding an index retires it
