@@ -466,6 +466,53 @@ public final class SyncPatterns {
         });
     }
 
+    /**
+     * Four threads change the value maps of a ConcurrentHashMap inside compute, merge and computeIfPresent, whose
+     * functions run under the key's bin lock: the idiom for a per-key aggregate.
+     */
+    static void quietConcurrentHashMapComputeValues() throws InterruptedException {
+        java.util.concurrent.ConcurrentHashMap<Integer, Map<Integer, Integer>> counts =
+                new java.util.concurrent.ConcurrentHashMap<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int id = 0; id < 4; id++) {
+            int me = id;
+            threads.add(new Thread(
+                    () -> {
+                        for (int i = 0; i < 50 * ROUNDS; i++) {
+                            int key = i % 4;
+                            counts.compute(key, (k, v) -> {
+                                Map<Integer, Integer> m = v == null ? new HashMap<>() : v;
+                                m.merge(me, 1, Integer::sum);
+                                return m;
+                            });
+                            counts.merge(key + 4, new HashMap<>(Map.of(me, 1)), (old, one) -> {
+                                old.merge(me, 1, Integer::sum);
+                                return old;
+                            });
+                            counts.computeIfPresent(key, (k, v) -> {
+                                v.put(-1, me);
+                                return v;
+                            });
+                        }
+                    },
+                    "compute-" + id));
+        }
+        runAll(threads);
+    }
+
+    /** A map filled inside computeIfAbsent's function; the thread that gets it from the map writes it. */
+    static void quietConcurrentHashMapComputeIfAbsentPublish() throws InterruptedException {
+        java.util.concurrent.ConcurrentHashMap<Integer, Map<Integer, Integer>> box =
+                new java.util.concurrent.ConcurrentHashMap<>();
+        publishThrough(
+                m -> box.computeIfAbsent(1, k -> {
+                    Map<Integer, Integer> fresh = new HashMap<>(m);
+                    fresh.put(3, 3);
+                    return fresh;
+                }),
+                () -> box.get(1));
+    }
+
     private static void publishThrough(java.util.Collection<Map<Integer, Integer>> box) throws InterruptedException {
         publishThrough(box::add, () -> {
             Map<Integer, Integer> last = null;
@@ -548,6 +595,32 @@ public final class SyncPatterns {
                         }
                     },
                     "own-monitor-" + id));
+        }
+        runAll(threads);
+    }
+
+    /**
+     * Two threads take a map out of a ConcurrentHashMap with computeIfAbsent and merge into it outside the map's
+     * lock, taking turns told by an opaque flag (not an edge): no write is ordered after the other thread's.
+     */
+    static void racyComputeIfAbsentThenMerge() throws InterruptedException {
+        java.util.concurrent.ConcurrentHashMap<Integer, Map<Integer, Integer>> byKey =
+                new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicInteger turn = new java.util.concurrent.atomic.AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        for (int id = 0; id < 2; id++) {
+            int me = id;
+            threads.add(new Thread(
+                    () -> {
+                        for (int mine = me; mine < 8; mine += 2) { // turns alternate: the race repeats
+                            while (turn.getOpaque() != mine) {
+                                Thread.onSpinWait();
+                            }
+                            byKey.computeIfAbsent(1, k -> new HashMap<>()).merge(mine, 1, Integer::sum);
+                            turn.setOpaque(mine + 1);
+                        }
+                    },
+                    "outside-compute-" + id));
         }
         runAll(threads);
     }

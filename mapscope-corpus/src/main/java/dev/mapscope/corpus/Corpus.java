@@ -17,6 +17,7 @@ import dev.mapscope.corpus.correct.FourThreadChurn;
 import dev.mapscope.corpus.correct.HandOffThenRead;
 import dev.mapscope.corpus.correct.InvokeAllMerge;
 import dev.mapscope.corpus.correct.ParallelStreamMaps;
+import dev.mapscope.corpus.correct.PerKeyAggregates;
 import dev.mapscope.corpus.correct.PhaserTurns;
 import dev.mapscope.corpus.correct.ReadLockFills;
 import dev.mapscope.corpus.correct.ReadOnlyAfterStart;
@@ -39,11 +40,13 @@ import dev.mapscope.corpus.correct.VirtualThreadHandOff;
 import dev.mapscope.corpus.correct.VolatileFlagTurns;
 import dev.mapscope.corpus.correct.WaitNotifyTurns;
 import dev.mapscope.corpus.correct.WriteLockWrites;
+import dev.mapscope.corpus.libraries.CaffeineCacheAndCompute;
 import dev.mapscope.corpus.libraries.CasbinSyncedEnforcer;
 import dev.mapscope.corpus.libraries.GuavaCacheAndEvents;
 import dev.mapscope.corpus.libraries.JacksonSharedMapper;
 import dev.mapscope.corpus.libraries.LogbackMdcRequests;
 import dev.mapscope.corpus.racy.AccessOrderGet;
+import dev.mapscope.corpus.racy.AggregateOutsideCompute;
 import dev.mapscope.corpus.racy.DoubleCheckedCache;
 import dev.mapscope.corpus.racy.GetDuringBulkLoad;
 import dev.mapscope.corpus.racy.HashSetContainsDuringAdd;
@@ -127,15 +130,19 @@ public final class Corpus {
             CopyOnWritePublication.class,
             ForkJoinInvokeAllTree.class,
             ExecutorCloseThenWrite.class,
-            ConcurrentCollectionPublication.class);
+            ConcurrentCollectionPublication.class,
+            PerKeyAggregates.class);
 
     /**
      * Libraries from Maven Central used concurrently as their documentation allows: code we did not write,
      * so any finding on them is either a bug of theirs (to be written down with both stacks) or a false
      * report of ours.
      */
-    public static final List<Class<? extends Program>> LIBRARIES =
-            List.of(JacksonSharedMapper.class, LogbackMdcRequests.class, GuavaCacheAndEvents.class);
+    public static final List<Class<? extends Program>> LIBRARIES = List.of(
+            JacksonSharedMapper.class,
+            LogbackMdcRequests.class,
+            GuavaCacheAndEvents.class,
+            CaffeineCacheAndCompute.class);
 
     /**
      * Races this corpus found inside libraries, each annotated {@link Race}; run by name ({@code found}), not by
@@ -167,7 +174,8 @@ public final class Corpus {
             HashSetContainsDuringAdd.class,
             DoubleCheckedCache.class,
             PublishedThenMutated.class,
-            StatsIteratedUnlocked.class);
+            StatsIteratedUnlocked.class,
+            AggregateOutsideCompute.class);
 
     private static final int MAX_ROUNDS = 100_000;
     /** How long past its budget a program may run before it is called hung. */

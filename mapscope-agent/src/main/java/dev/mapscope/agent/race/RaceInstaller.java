@@ -386,6 +386,14 @@ public final class RaceInstaller {
                                 "computeIfAbsent",
                                 "computeIfPresent",
                                 "merge"));
+        // The function of compute, computeIfAbsent, computeIfPresent and merge runs under the key's bin lock: it
+        // acquires on the map before it runs and releases after (LockedFunctions), so that a value changed inside it
+        // is ordered with the functions before and after it.
+        t.add(
+                        CHM,
+                        SyncAdvice.LockFunction1.class,
+                        named("compute", "computeIfAbsent", "computeIfPresent").takingArguments(2))
+                .add(CHM, SyncAdvice.LockFunction2.class, named("merge").takingArguments(3));
         // Its iterators and traversals: each iterator step acquires after it found its node; a view's forEach or
         // spliterator (streams), an entry spliterator's steps and the map's own forEach acquire before they
         // traverse (the key and value spliterators know no map: their later steps are not edges).

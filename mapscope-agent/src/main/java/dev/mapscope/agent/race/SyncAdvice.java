@@ -1,8 +1,10 @@
 package dev.mapscope.agent.race;
 
 import dev.mapscope.agent.boot.race.Edges;
+import dev.mapscope.agent.boot.race.LockedFunctions;
 import dev.mapscope.agent.boot.race.MapWatch;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.implementation.bytecode.assign.Assigner;
 
 /**
  * Advice on the JDK's synchronisation points, the happens-before edges tier 2 follows. Only installed in
@@ -16,6 +18,29 @@ final class SyncAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static void enter(@Advice.This Object sync) {
             MapWatch.released(sync, false);
+        }
+    }
+
+    /**
+     * ConcurrentHashMap compute, computeIfAbsent, computeIfPresent: the function (argument 1) runs under the bin
+     * lock; wrapped, it acquires on the map before it runs and releases after (LockedFunctions).
+     */
+    static final class LockFunction1 {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(
+                @Advice.This Object map,
+                @Advice.Argument(value = 1, readOnly = false, typing = Assigner.Typing.DYNAMIC) Object f) {
+            f = LockedFunctions.wrap(map, f);
+        }
+    }
+
+    /** ConcurrentHashMap merge: the same for its function, argument 2. */
+    static final class LockFunction2 {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(
+                @Advice.This Object map,
+                @Advice.Argument(value = 2, readOnly = false, typing = Assigner.Typing.DYNAMIC) Object f) {
+            f = LockedFunctions.wrap(map, f);
         }
     }
 
