@@ -513,6 +513,49 @@ public final class SyncPatterns {
                 () -> box.get(1));
     }
 
+    /**
+     * Main fills maps and submits them to a SubmissionPublisher; the subscriber writes each one in onNext, on the
+     * publisher's executor. After onComplete, main writes them again.
+     */
+    static void quietSubmissionPublisher() throws InterruptedException {
+        List<Map<Integer, Integer>> sent = new ArrayList<>();
+        java.util.concurrent.CountDownLatch completed = new java.util.concurrent.CountDownLatch(1);
+        try (java.util.concurrent.SubmissionPublisher<Map<Integer, Integer>> publisher =
+                new java.util.concurrent.SubmissionPublisher<>()) {
+            publisher.subscribe(new java.util.concurrent.Flow.Subscriber<Map<Integer, Integer>>() {
+                @Override
+                public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+                    subscription.request(Long.MAX_VALUE);
+                }
+
+                @Override
+                public void onNext(Map<Integer, Integer> m) {
+                    m.put(2, 2);
+                }
+
+                @Override
+                public void onError(Throwable e) {
+                    completed.countDown();
+                }
+
+                @Override
+                public void onComplete() {
+                    completed.countDown();
+                }
+            });
+            for (int i = 0; i < 100 * ROUNDS; i++) {
+                Map<Integer, Integer> m = new HashMap<>();
+                m.put(1, i);
+                sent.add(m);
+                publisher.submit(m);
+            }
+        }
+        completed.await();
+        for (Map<Integer, Integer> m : sent) {
+            m.put(3, 3);
+        }
+    }
+
     private static void publishThrough(java.util.Collection<Map<Integer, Integer>> box) throws InterruptedException {
         publishThrough(box::add, () -> {
             Map<Integer, Integer> last = null;
