@@ -556,6 +556,16 @@ public final class SyncPatterns {
         }
     }
 
+    /** Main and AWT's event dispatch thread take turns writing a map through EventQueue.invokeAndWait. */
+    static void quietEventQueueInvokeAndWait() throws Exception {
+        for (int i = 0; i < ROUNDS; i++) {
+            Map<Integer, Integer> m = new HashMap<>();
+            m.put(1, i);
+            java.awt.EventQueue.invokeAndWait(() -> m.put(2, 2));
+            m.put(3, 3);
+        }
+    }
+
     private static void publishThrough(java.util.Collection<Map<Integer, Integer>> box) throws InterruptedException {
         publishThrough(box::add, () -> {
             Map<Integer, Integer> last = null;

@@ -29,7 +29,8 @@ public final class SyncTransformer implements ClassFileTransformer {
      *     AQS (atomics, CompletableFuture, Exchanger, Phaser, SynchronousQueue, LinkedTransferQueue,
      *     ForkJoinTask, CountedCompleter, FutureTask; and the collections that publish what they hold that way:
      *     CopyOnWriteArrayList/Set, ConcurrentLinkedDeque; SubmissionPublisher, whose subscribers' buffers are
-     *     arrays written and read with release and acquire): everything, which models them exactly as the JMM
+     *     arrays written and read with release and acquire; AWT's EventQueue and InvocationEvent, whose
+     *     invokeAndWait returns on a volatile flag and a monitor): everything, which models them exactly as the JMM
      *     derives their guarantees (a CompletableFuture's result is a volatile written by CAS and read by
      *     every dependent stage and join); java.util.concurrent.locks stays with the AQS advice, whose read
      *     locks must not order readers with each other;
@@ -54,6 +55,8 @@ public final class SyncTransformer implements ClassFileTransformer {
         "java/util/concurrent/CopyOnWriteArray",
         "java/util/concurrent/ConcurrentLinkedDeque",
         "java/util/concurrent/SubmissionPublisher",
+        "java/awt/EventQueue",
+        "java/awt/event/InvocationEvent",
     };
     private static final String[] NEVER = {"dev/mapscope/", "java/lang/", "jdk/internal/", "sun/"};
     static final int RETRANSFORM_BATCH = 256;
