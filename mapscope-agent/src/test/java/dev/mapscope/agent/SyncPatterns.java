@@ -566,6 +566,45 @@ public final class SyncPatterns {
         }
     }
 
+    /**
+     * A hand-off built on fences, as the Disruptor's sequences are: main fills a map, a release fence, a plain
+     * store of it; the receiver spins on plain loads, an acquire fence after each, and writes what it found.
+     */
+    static void quietFenceHandOff() throws InterruptedException {
+        for (int i = 0; i < ROUNDS; i++) {
+            FenceSlot slot = new FenceSlot();
+            Thread receiver = new Thread(
+                    () -> {
+                        Map<Integer, Integer> got;
+                        while ((got = slot.take()) == null) {
+                            Thread.onSpinWait();
+                        }
+                        got.put(2, 2);
+                    },
+                    "fence-receiver");
+            receiver.start();
+            Map<Integer, Integer> m = new HashMap<>();
+            m.put(1, 1);
+            slot.publish(m);
+            receiver.join();
+        }
+    }
+
+    static final class FenceSlot {
+        private Map<Integer, Integer> value;
+
+        void publish(Map<Integer, Integer> m) {
+            java.lang.invoke.VarHandle.releaseFence();
+            value = m;
+        }
+
+        Map<Integer, Integer> take() {
+            Map<Integer, Integer> m = value;
+            java.lang.invoke.VarHandle.acquireFence();
+            return m;
+        }
+    }
+
     private static void publishThrough(java.util.Collection<Map<Integer, Integer>> box) throws InterruptedException {
         publishThrough(box::add, () -> {
             Map<Integer, Integer> last = null;

@@ -42,6 +42,7 @@ import dev.mapscope.corpus.correct.WaitNotifyTurns;
 import dev.mapscope.corpus.correct.WriteLockWrites;
 import dev.mapscope.corpus.libraries.CaffeineCacheAndCompute;
 import dev.mapscope.corpus.libraries.CasbinSyncedEnforcer;
+import dev.mapscope.corpus.libraries.DisruptorHandOff;
 import dev.mapscope.corpus.libraries.GuavaCacheAndEvents;
 import dev.mapscope.corpus.libraries.JacksonSharedMapper;
 import dev.mapscope.corpus.libraries.LogbackMdcRequests;
@@ -142,7 +143,8 @@ public final class Corpus {
             JacksonSharedMapper.class,
             LogbackMdcRequests.class,
             GuavaCacheAndEvents.class,
-            CaffeineCacheAndCompute.class);
+            CaffeineCacheAndCompute.class,
+            DisruptorHandOff.class);
 
     /**
      * Races this corpus found inside libraries, each annotated {@link Race}; run by name ({@code found}), not by

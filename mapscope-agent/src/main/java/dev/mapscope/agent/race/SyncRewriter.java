@@ -121,6 +121,36 @@ final class SyncRewriter {
         return NONE;
     }
 
+    /**
+     * For a fence of VarHandle (static) or Unsafe (virtual): WRITE for a release fence (release, store,
+     * store-store), READ for an acquire fence (acquire, load, load-load), RMW for a full fence, else NONE. A
+     * fence orders no object of its own: it releases before it into the one static-fields clock and acquires
+     * after it from there (see Edges), so every fencing thread meets every other, which can hide a race
+     * between them, never invent one.
+     */
+    static int fenceKind(int opcode, String owner, String name) {
+        boolean varHandle = opcode == Opcodes.INVOKESTATIC && owner.equals(VAR_HANDLE);
+        boolean unsafe = opcode == Opcodes.INVOKEVIRTUAL
+                && (owner.equals("sun/misc/Unsafe") || owner.equals("jdk/internal/misc/Unsafe"));
+        if (!varHandle && !unsafe) {
+            return NONE;
+        }
+        switch (name) {
+            case "fullFence":
+                return RMW;
+            case "releaseFence":
+            case "storeFence":
+            case "storeStoreFence":
+                return WRITE;
+            case "acquireFence":
+            case "loadFence":
+            case "loadLoadFence":
+                return READ;
+            default:
+                return NONE;
+        }
+    }
+
     private static boolean isAccessor(int opcode, String owner) {
         return opcode == Opcodes.INVOKEVIRTUAL
                 && (owner.equals(VAR_HANDLE)
@@ -233,7 +263,8 @@ final class SyncRewriter {
                 @Override
                 public void visitMethodInsn(int opcode, String owner, String mname, String mdesc, boolean itf) {
                     if (isWait(opcode, mname, mdesc)
-                            || volatilesToo() && isAccessor(opcode, owner) && accessKind(mname) != NONE) {
+                            || volatilesToo() && isAccessor(opcode, owner) && accessKind(mname) != NONE
+                            || volatilesToo() && fenceKind(opcode, owner, mname) != NONE) {
                         p.work = true;
                     }
                 }
@@ -412,6 +443,17 @@ final class SyncRewriter {
             }
             if (scope != Scope.CLINIT_ONLY && isWait(opcode, name, desc)) {
                 call("waitOn", "(Ljava/lang/Object;" + desc.substring(1));
+                return;
+            }
+            int fence = volatilesToo() ? fenceKind(opcode, owner, name) : NONE;
+            if (fence != NONE) {
+                if (fence != READ) {
+                    call("releaseStatic", "()V");
+                }
+                super.visitMethodInsn(opcode, owner, name, desc, itf);
+                if (fence != WRITE) {
+                    call("acquireStatic", "()V");
+                }
                 return;
             }
             int kind = volatilesToo() && isAccessor(opcode, owner) ? accessKind(name) : NONE;

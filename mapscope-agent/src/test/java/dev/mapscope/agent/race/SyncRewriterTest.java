@@ -339,6 +339,51 @@ class SyncRewriterTest {
         assertThat(SyncRewriter.accessKind("setOpaque")).isZero();
     }
 
+    @Test
+    void fencesReleaseBeforeAndAcquireAfter() {
+        int stat = Opcodes.INVOKESTATIC;
+        int virt = Opcodes.INVOKEVIRTUAL;
+        String vh = "java/lang/invoke/VarHandle";
+        assertThat(SyncRewriter.fenceKind(stat, vh, "releaseFence")).isEqualTo(2);
+        assertThat(SyncRewriter.fenceKind(stat, vh, "storeStoreFence")).isEqualTo(2);
+        assertThat(SyncRewriter.fenceKind(stat, vh, "acquireFence")).isEqualTo(1);
+        assertThat(SyncRewriter.fenceKind(stat, vh, "loadLoadFence")).isEqualTo(1);
+        assertThat(SyncRewriter.fenceKind(stat, vh, "fullFence")).isEqualTo(3);
+        assertThat(SyncRewriter.fenceKind(virt, "sun/misc/Unsafe", "storeFence"))
+                .isEqualTo(2);
+        assertThat(SyncRewriter.fenceKind(virt, "sun/misc/Unsafe", "loadFence")).isEqualTo(1);
+        assertThat(SyncRewriter.fenceKind(virt, "jdk/internal/misc/Unsafe", "fullFence"))
+                .isEqualTo(3);
+        assertThat(SyncRewriter.fenceKind(virt, vh, "releaseFence"))
+                .as("not VarHandle's static")
+                .isZero();
+        assertThat(SyncRewriter.fenceKind(stat, "java/lang/Thread", "onSpinWait"))
+                .isZero();
+    }
+
+    @Test
+    void aFenceInApplicationCodeMeetsTheStaticsClock() {
+        assertThat(calls(Fenced.class.getName(), "publish"))
+                .containsSubsequence("Edges.releaseStatic()V", "VarHandle.releaseFence()V");
+        assertThat(calls(Fenced.class.getName(), "take"))
+                .containsSubsequence("VarHandle.acquireFence()V", "Edges.acquireStatic()V");
+    }
+
+    static final class Fenced {
+        Object slot;
+
+        void publish(Object o) {
+            java.lang.invoke.VarHandle.releaseFence();
+            slot = o;
+        }
+
+        Object take() {
+            Object o = slot;
+            java.lang.invoke.VarHandle.acquireFence();
+            return o;
+        }
+    }
+
     /** The static calls in one method of the rewritten class, as "Owner.name(desc)" with the owner's simple name. */
     static List<String> calls(String className, String method) {
         byte[] r = SyncRewriter.rewrite(
