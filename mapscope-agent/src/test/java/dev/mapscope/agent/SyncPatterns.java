@@ -441,6 +441,13 @@ public final class SyncPatterns {
         publishThrough(new java.util.concurrent.ConcurrentLinkedDeque<>());
     }
 
+    /** The same through a ConcurrentLinkedQueue, found by iterating it (not polled). */
+    static void quietLinkedQueueIterationPublish() throws InterruptedException {
+        for (int i = 0; i < ROUNDS; i++) {
+            publishThrough(new java.util.concurrent.ConcurrentLinkedQueue<>());
+        }
+    }
+
     /** The same through a ConcurrentSkipListSet, found by iterating it. */
     static void quietSkipListPublish() throws InterruptedException {
         publishThrough(new java.util.concurrent.ConcurrentSkipListSet<>(

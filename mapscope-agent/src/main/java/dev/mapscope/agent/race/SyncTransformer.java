@@ -28,7 +28,7 @@ public final class SyncTransformer implements ClassFileTransformer {
      *   - the JDK's java.util.concurrent classes that synchronise through volatiles and CAS rather than
      *     AQS (atomics, CompletableFuture, Exchanger, Phaser, SynchronousQueue, LinkedTransferQueue,
      *     ForkJoinTask, CountedCompleter, FutureTask; and the collections that publish what they hold that way:
-     *     CopyOnWriteArrayList/Set, ConcurrentLinkedDeque; SubmissionPublisher, whose subscribers' buffers are
+     *     CopyOnWriteArrayList/Set, ConcurrentLinkedDeque/Queue; SubmissionPublisher, whose subscribers' buffers are
      *     arrays written and read with release and acquire; AWT's EventQueue and InvocationEvent, whose
      *     invokeAndWait returns on a volatile flag and a monitor): everything, which models them exactly as the JMM
      *     derives their guarantees (a CompletableFuture's result is a volatile written by CAS and read by
@@ -54,6 +54,7 @@ public final class SyncTransformer implements ClassFileTransformer {
         "java/util/concurrent/FutureTask",
         "java/util/concurrent/CopyOnWriteArray",
         "java/util/concurrent/ConcurrentLinkedDeque",
+        "java/util/concurrent/ConcurrentLinkedQueue",
         "java/util/concurrent/SubmissionPublisher",
         "java/awt/EventQueue",
         "java/awt/event/InvocationEvent",

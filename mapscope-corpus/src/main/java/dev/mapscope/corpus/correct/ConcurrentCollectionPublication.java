@@ -8,13 +8,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Work orders as maps: a producer fills each order and adds it to a {@code CopyOnWriteArrayList}, a
- * {@code ConcurrentLinkedDeque}, a {@code ConcurrentSkipListMap} or a {@code ConcurrentHashMap} (by order id); a
- * consumer finds the orders by reading the list, polling the deque, or iterating the map's values, and then owns
+ * {@code ConcurrentLinkedDeque}, a {@code ConcurrentLinkedQueue}, a {@code ConcurrentSkipListMap} or a
+ * {@code ConcurrentHashMap} (by order id); a consumer finds the orders by reading the list, polling the deque,
+ * iterating the queue (which keeps them), or iterating the map's values, and then owns
  * them: it stamps each one with a write. Adding an element to a concurrent collection happens-before its access through the collection in
  * another thread, so the producer's writes are ordered before the consumer's.
  */
@@ -25,6 +27,7 @@ public final class ConcurrentCollectionPublication implements Program {
     public void run() throws InterruptedException {
         CopyOnWriteArrayList<Map<String, Integer>> list = new CopyOnWriteArrayList<>();
         ConcurrentLinkedDeque<Map<String, Integer>> deque = new ConcurrentLinkedDeque<>();
+        ConcurrentLinkedQueue<Map<String, Integer>> queue = new ConcurrentLinkedQueue<>();
         ConcurrentSkipListMap<Integer, Map<String, Integer>> byId = new ConcurrentSkipListMap<>();
         Map<Integer, Map<String, Integer>> hashed = new ConcurrentHashMap<>();
         List<Thread> threads = new ArrayList<>();
@@ -32,6 +35,8 @@ public final class ConcurrentCollectionPublication implements Program {
         threads.add(new Thread(() -> stampFromDeque(deque), "deque-consumer"));
         threads.add(new Thread(() -> produce(list), "list-producer"));
         threads.add(new Thread(() -> produce(deque), "deque-producer"));
+        threads.add(new Thread(() -> stampByIterating(queue), "queue-consumer"));
+        threads.add(new Thread(() -> produce(queue), "queue-producer"));
         threads.add(new Thread(() -> stampFromSkipList(byId), "skiplist-consumer"));
         threads.add(new Thread(() -> produceById(byId), "skiplist-producer"));
         threads.add(new Thread(() -> stampOnce(hashed), "hashmap-consumer"));
@@ -115,6 +120,20 @@ public final class ConcurrentCollectionPublication implements Program {
                 stamp(order);
                 seen++;
             }
+        }
+    }
+
+    private static void stampByIterating(ConcurrentLinkedQueue<Map<String, Integer>> queue) {
+        int seen = 0;
+        while (seen < ORDERS) {
+            int at = 0;
+            for (Map<String, Integer> order : queue) { // in the order added; nothing is removed
+                if (at++ >= seen) {
+                    stamp(order);
+                    seen++;
+                }
+            }
+            Thread.onSpinWait();
         }
     }
 
