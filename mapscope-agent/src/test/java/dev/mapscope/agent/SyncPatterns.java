@@ -612,6 +612,60 @@ public final class SyncPatterns {
         }
     }
 
+    /**
+     * Main waits by polling instead of blocking: a latch's getCount(), a semaphore's availablePermits(), a thread's
+     * getState() and a pool's getCompletedTaskCount() each read what the other thread wrote last (a synchronizer's
+     * volatile state, the thread's termination, a worker's volatile count), so the worker's write is ordered
+     * before main's.
+     */
+    static void quietPolledCounts() throws InterruptedException {
+        java.util.concurrent.ThreadPoolExecutor pool = (java.util.concurrent.ThreadPoolExecutor)
+                Executors.newFixedThreadPool(1, r -> new Thread(r, "polled-pool"));
+        for (int i = 0; i < ROUNDS; i++) {
+            Map<Integer, Integer> a = new HashMap<>();
+            java.util.concurrent.CountDownLatch latch = new java.util.concurrent.CountDownLatch(1);
+            new Thread(
+                            () -> {
+                                a.put(1, 1);
+                                latch.countDown();
+                            },
+                            "polled-latch")
+                    .start();
+            while (latch.getCount() > 0) {
+                Thread.onSpinWait();
+            }
+            a.put(2, 2);
+            Map<Integer, Integer> b = new HashMap<>();
+            java.util.concurrent.Semaphore done = new java.util.concurrent.Semaphore(0);
+            new Thread(
+                            () -> {
+                                b.put(1, 1);
+                                done.release();
+                            },
+                            "polled-semaphore")
+                    .start();
+            while (done.availablePermits() == 0) {
+                Thread.onSpinWait();
+            }
+            b.put(2, 2);
+            Map<Integer, Integer> c = new HashMap<>();
+            Thread t = new Thread(() -> c.put(1, 1), "polled-state");
+            t.start();
+            while (t.getState() != Thread.State.TERMINATED) {
+                Thread.onSpinWait();
+            }
+            c.put(2, 2);
+            Map<Integer, Integer> d = new HashMap<>();
+            long before = pool.getCompletedTaskCount();
+            pool.execute(() -> d.put(1, 1));
+            while (pool.getCompletedTaskCount() == before) {
+                Thread.onSpinWait();
+            }
+            d.put(2, 2);
+        }
+        pool.shutdown();
+    }
+
     private static void publishThrough(java.util.Collection<Map<Integer, Integer>> box) throws InterruptedException {
         publishThrough(box::add, () -> {
             Map<Integer, Integer> last = null;

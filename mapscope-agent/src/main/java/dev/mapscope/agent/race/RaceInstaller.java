@@ -261,12 +261,17 @@ public final class RaceInstaller {
                         SYNCS,
                         SyncAdvice.AcquireSharedLong.class,
                         named("tryAcquireShared").returning(long.class));
+        // A latch's count and a semaphore's permits are the synchronizer's volatile state: a thread that polls
+        // getCount() or availablePermits() reads what countDown and release wrote (their releases above).
+        t.add("java.util.concurrent.CountDownLatch$Sync", SyncAdvice.AcquireThisOnExit.class, named("getCount"))
+                .add("java.util.concurrent.Semaphore$Sync", SyncAdvice.AcquireThisOnExit.class, named("getPermits"));
         t.add(QUEUES, SyncAdvice.ReleaseThis.class, named(QUEUE_PUTS))
                 .add(QUEUES, SyncAdvice.AcquireThisOnExit.class, named(QUEUE_TAKES))
                 .add(QUEUES, SyncAdvice.AcquireThisOnExit.class, named("remove").takingArguments(0));
         t.add(THREAD, SyncAdvice.ThreadStart.class, named("start").takingArguments(0))
                 .add(THREAD, SyncAdvice.ThreadExit.class, named("exit").takingArguments(0))
                 .add(THREAD, SyncAdvice.ThreadIsAlive.class, named("isAlive"))
+                .add(THREAD, SyncAdvice.ThreadGetState.class, named("getState").takingArguments(0))
                 .add(THREAD, SyncAdvice.ThreadJoin.class, named("join"))
                 .add(
                         THREAD,
@@ -353,6 +358,15 @@ public final class RaceInstaller {
                         terminating,
                         SyncAdvice.AcquireThisOnExit.class,
                         named("close").takingArguments(0));
+        // A worker counts each task it ran in a volatile of its own right after afterExecute: a thread that polls
+        // the pool's counts (getCompletedTaskCount, getTaskCount, getActiveCount) reads what the workers wrote.
+        // The release is at afterExecute, before the count (a subclass's afterExecute that skips super loses it).
+        t.add(TPE, SyncAdvice.ReleaseThis.class, named("afterExecute").takingArguments(2))
+                .add(
+                        TPE,
+                        SyncAdvice.AcquireThisOnExit.class,
+                        named("getCompletedTaskCount", "getTaskCount", "getActiveCount")
+                                .takingArguments(0));
         t.add(TPE, SyncAdvice.ReleaseArgument0.class, named("execute").takingArguments(1))
                 .add(
                         TPE,

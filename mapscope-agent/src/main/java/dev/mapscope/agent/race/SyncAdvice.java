@@ -197,6 +197,19 @@ final class SyncAdvice {
         }
     }
 
+    /**
+     * Thread.getState returning TERMINATED: the caller saw the thread terminate. JLS 17.4.4 names isAlive and join
+     * as ways to detect it; whatever the way, the thread's last action synchronises with the detection.
+     */
+    static final class ThreadGetState {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.This Thread thread, @Advice.Return Thread.State state) {
+            if (state == Thread.State.TERMINATED) {
+                MapWatch.threadEnded(thread);
+            }
+        }
+    }
+
     /** Thread.join returning normally with the thread terminated. */
     static final class ThreadJoin {
         @Advice.OnMethodExit(suppress = Throwable.class)
