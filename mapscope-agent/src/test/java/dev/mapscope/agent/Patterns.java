@@ -102,10 +102,17 @@ public final class Patterns {
     /** Two threads, one write each, never at the same time (the second starts after the first ended). */
     static void racyTwoWritesApart() throws InterruptedException {
         Map<String, Integer> map = new HashMap<>();
-        Thread a = new Thread(() -> map.put("a", 1), "apart-a");
+        java.util.concurrent.atomic.AtomicBoolean written = new java.util.concurrent.atomic.AtomicBoolean();
+        written.setOpaque(written.getOpaque()); // linked here: a class initialised in apart-a would be an edge
+        Thread a = new Thread(
+                () -> {
+                    map.put("a", 1);
+                    written.setOpaque(true);
+                },
+                "apart-a");
         a.start();
-        while (a.getState() != Thread.State.TERMINATED) {
-            Thread.onSpinWait(); // getState is not a happens-before edge (unlike join or isAlive)
+        while (!written.getOpaque()) {
+            Thread.onSpinWait(); // an opaque flag is not a happens-before edge (a join or a volatile read would be)
         }
         Thread b = new Thread(() -> map.put("b", 2), "apart-b");
         b.start();

@@ -155,12 +155,19 @@ public final class SyncPatterns {
     /** Filled by a static initializer run in one thread, written later by another that only used the class. */
     static void quietStaticInitializer() throws InterruptedException {
         Object lock = new Object();
-        Thread init = new Thread(() -> Filled.MAP.size(), "clinit-a");
+        AtomicBoolean used = new AtomicBoolean();
+        used.setOpaque(used.getOpaque()); // linked here: no other class is initialised in clinit-a
+        Thread init = new Thread(
+                () -> {
+                    Filled.MAP.size();
+                    used.setOpaque(true);
+                },
+                "clinit-a");
         Thread writer = new Thread(
                 () -> {
-                    while (init.getState() != Thread.State.TERMINATED) {
-                        Thread.onSpinWait(); // getState is not an edge: only the class's initialisation orders the
-                        // writes
+                    while (!used.getOpaque()) {
+                        Thread.onSpinWait(); // an opaque flag is not an edge: only the class's initialisation orders
+                        // the writes
                     }
                     synchronized (lock) {
                         Filled.MAP.put(100, 100);
