@@ -88,6 +88,36 @@ class GoLongMapTest {
         assertThat(map).containsOnlyKeys(anchor);
     }
 
+    /**
+     * The lookup trusts the key compare to reject a false SWAR match (GoLongMap.mapaccess2_fast64): a slot whose
+     * tophash byte is top ^ 1 above a slot whose byte is top matches falsely. Built here in one bucket under a
+     * fixed seed: D has tophash 0x90 (slot 0), B has 0x91 (slot 1, the false match for 0x90), and C, absent, has
+     * 0x90 like D. Looking C up meets D's true match and B's false one, and must find nothing; after C is put, and
+     * after D is removed (slot 0 becomes emptyOne), each key still finds its own elem.
+     */
+    @Test
+    void aFalseTophashMatchIsRejectedByTheKeyCompare() {
+        long seed = 0x5EED_0000_0000_0090L;
+        GoLongMap<String> map = new GoLongMap<>(0, seed, true);
+        long d = GoLongMapModelTest.unhash((0x90L << 56) | 1, seed);
+        long b = GoLongMapModelTest.unhash((0x91L << 56) | 2, seed);
+        long c = GoLongMapModelTest.unhash((0x90L << 56) | 3, seed);
+        map.put(d, "d");
+        map.put(b, "b");
+        assertThat(map.snapshot().tophash(0)).startsWith((byte) 0x90, (byte) 0x91);
+        assertThat(map.get(c)).isNull();
+        assertThat(map.containsKey(c)).isFalse();
+        assertThat(map.get(b)).isEqualTo("b");
+        assertThat(map.get(d)).isEqualTo("d");
+        map.put(c, "c");
+        assertThat(map.get(c)).isEqualTo("c");
+        assertThat(map.remove(d)).isEqualTo("d");
+        assertThat(map.get(d)).isNull();
+        assertThat(map.get(b)).isEqualTo("b");
+        assertThat(map.get(c)).isEqualTo("c");
+        map.checkInvariants();
+    }
+
     /** In a large table a write evacuates several old buckets in order (GoMap.evacuateInOrder); checked mid-growth. */
     @Test
     void aLargeTableGrowsConsistentlyWithSeveralEvacuationsPerWrite() {

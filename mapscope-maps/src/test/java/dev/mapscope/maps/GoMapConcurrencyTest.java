@@ -231,6 +231,60 @@ class GoMapConcurrencyTest {
     }
 
     /**
+     * The same guard for {@link GoLongMap}, whose {@code get(long)} has its own read check (Go's
+     * {@code mapaccess2_fast64} checks {@code hashWriting} as {@code mapaccess2} does): a compiled loop of
+     * {@code get(7)} calls beside a writer that overwrites, counted as above. With the check removed from
+     * {@code mapaccess2_fast64} this test fails (tried while measuring what the check costs).
+     */
+    @Test
+    void aReaderInATightLoopOfGoLongMapStillSeesTheWriter() throws Exception {
+        GoLongMap<Integer> map = new GoLongMap<>();
+        for (int i = 0; i < 1000; i++) {
+            map.put(i, i);
+        }
+        final int warm = 200;
+        final int maxRounds = 5_000;
+        CountDownLatch compiled = new CountDownLatch(1);
+        AtomicBoolean stop = new AtomicBoolean();
+        Racer reader = new Racer("reader", stop, () -> {
+            long sum = 0;
+            try {
+                for (int round = 0; round < maxRounds; round++) {
+                    if (round == warm) {
+                        compiled.countDown();
+                    }
+                    for (int i = 0; i < 1_000_000; i++) {
+                        sum += map.get(7L);
+                    }
+                }
+            } finally {
+                compiled.countDown(); // never leave the writer waiting
+            }
+            if (sum == 42) {
+                System.out.print("");
+            }
+        });
+        Racer writer = new Racer("writer", stop, () -> {
+            try {
+                compiled.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            for (int i = 0; !stop.get(); i++) {
+                map.put(i & 1023, i); // overwrites: the map stays the same size, hashWriting is set on every put
+            }
+        });
+        reader.start();
+        writer.start();
+        reader.join();
+        writer.join();
+        assertThat(reader.failure.get())
+                .as("a compiled reader looping on GoLongMap.get for %d million calls beside a writer", maxRounds - warm)
+                .isInstanceOf(ConcurrentMapError.class)
+                .hasMessageStartingWith(ConcurrentMapError.CONCURRENT_MAP_READ_AND_MAP_WRITE);
+    }
+
+    /**
      * An iterator walking the map again and again while a writer puts, both until one of them is caught or the
      * writer has done {@link #MAX_OPS} puts (counted). Holds in every run: caught at least once within
      * {@link #TRIES} tries. The iterating thread used to stop after 5,000 walks of the 1,000-entry map, some
