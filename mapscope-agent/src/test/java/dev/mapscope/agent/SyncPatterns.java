@@ -673,6 +673,31 @@ public final class SyncPatterns {
         pool.shutdown();
     }
 
+    /**
+     * A parallel stream grouped with groupingByConcurrent into per-group HashMaps by a collector of the program's
+     * own: the JDK accumulates into each group's container under that container's monitor, from every worker.
+     */
+    static void quietGroupingByConcurrent() {
+        for (int round = 0; round < ROUNDS / 2; round++) {
+            java.util.concurrent.ConcurrentMap<Integer, Map<Integer, Integer>> groups =
+                    java.util.stream.IntStream.range(0, 20_000)
+                            .boxed()
+                            .parallel()
+                            .collect(java.util.stream.Collectors.groupingByConcurrent(
+                                    i -> i % 3,
+                                    java.util.stream.Collector.of(
+                                            HashMap<Integer, Integer>::new, SyncPatterns::countInto, (x, y) -> {
+                                                y.forEach((k, v) -> x.merge(k, v, Integer::sum));
+                                                return x;
+                                            })));
+            groups.get(0).put(-1, -1);
+        }
+    }
+
+    private static void countInto(Map<Integer, Integer> counts, Integer i) {
+        counts.merge(i % 100, 1, Integer::sum);
+    }
+
     private static void publishThrough(java.util.Collection<Map<Integer, Integer>> box) throws InterruptedException {
         publishThrough(box::add, () -> {
             Map<Integer, Integer> last = null;

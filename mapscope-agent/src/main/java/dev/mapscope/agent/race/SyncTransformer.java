@@ -35,7 +35,8 @@ public final class SyncTransformer implements ClassFileTransformer {
      *     every dependent stage and join); java.util.concurrent.locks stays with the AQS advice, whose read
      *     locks must not order readers with each other;
      *   - the JDK classes that hold monitors around user-visible hand-offs (java.util's top-level classes:
-     *     Vector, Hashtable, Stack, Properties, Collections$Synchronized*, Timer; java.io; StringBuffer):
+     *     Vector, Hashtable, Stack, Properties, Collections$Synchronized*, Timer; java.util.stream, whose
+     *     groupingByConcurrent accumulates into each group's container under its monitor; java.io; StringBuffer):
      *     monitors, wait, static initializers;
      *   - java.lang, jdk.internal, sun.: nothing (the hooks themselves run ThreadLocal, Thread, String...);
      *   - every other JDK class: the end of its static initializer.
@@ -150,6 +151,7 @@ public final class SyncTransformer implements ClassFileTransformer {
             }
         }
         if (name.startsWith("java/util/") && name.indexOf('/', "java/util/".length()) < 0
+                || name.startsWith("java/util/stream/")
                 || name.startsWith("java/io/")) {
             return SyncRewriter.Scope.JDK_MONITORS;
         }

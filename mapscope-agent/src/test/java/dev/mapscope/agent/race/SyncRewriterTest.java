@@ -296,6 +296,12 @@ class SyncRewriterTest {
         assertThat(SyncTransformer.own(null, "dev/mapscope/agent/boot/race/Edges", null))
                 .isTrue();
         assertThat(SyncTransformer.scope(null, "java/util/Hashtable")).isEqualTo(SyncRewriter.Scope.JDK_MONITORS);
+        assertThat(SyncTransformer.scope(null, "java/util/stream/Collectors"))
+                .as("groupingByConcurrent's monitor")
+                .isEqualTo(SyncRewriter.Scope.JDK_MONITORS);
+        assertThat(SyncTransformer.scope(null, "java/util/zip/ZipFile"))
+                .as("class loading reads jars under these monitors: they would order every loading thread")
+                .isEqualTo(SyncRewriter.Scope.CLINIT_ONLY);
         assertThat(SyncTransformer.scope(null, "java/util/concurrent/CompletableFuture$UniApply"))
                 .isEqualTo(SyncRewriter.Scope.JDK_FULL);
         assertThat(SyncTransformer.scope(null, "java/util/concurrent/locks/ReentrantReadWriteLock"))
