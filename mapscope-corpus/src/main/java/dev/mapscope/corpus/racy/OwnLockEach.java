@@ -36,9 +36,6 @@ public final class OwnLockEach implements Program {
     }
 
     private void record(int writer, int i) {
-        shared.put(i * 2 + writer, i);
-        if (shared.size() > 4_000) {
-            shared.clear();
-        }
+        shared.put(i % 2_000 * 2 + writer, i); // one racing line, at most 4,000 keys
     }
 }

@@ -34,10 +34,7 @@ public final class SynchronizedThisWorkers implements Program {
         }
 
         private void count(String item) {
-            inventory.merge(item, 1, Integer::sum);
-            if (inventory.size() > 900) {
-                inventory.clear();
-            }
+            inventory.merge(item, 1, Integer::sum); // one racing line: a second (a clear) would be a second finding
         }
     }
 
