@@ -12,7 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
 jar=${MAPSCOPE_JAR:-mapscope-agent/target/mapscope-agent.jar}
-bench=mapscope-bench/target/benchmarks.jar
+# workloads.jar, not benchmarks.jar: the latter holds a copy of the agent that would run instead of $jar
+bench=mapscope-bench/target/workloads.jar
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 sample=${PROFILE_SAMPLE:+,profile-sample=$PROFILE_SAMPLE}

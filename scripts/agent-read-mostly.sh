@@ -8,7 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jar=${MAPSCOPE_JAR:-mapscope-agent/target/mapscope-agent.jar}
-bench=mapscope-bench/target/benchmarks.jar
+# workloads.jar, not benchmarks.jar: the latter holds a copy of the agent that would run instead of $jar
+bench=mapscope-bench/target/workloads.jar
 rounds=${1:-5}
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 for round in $(seq 1 "$rounds"); do

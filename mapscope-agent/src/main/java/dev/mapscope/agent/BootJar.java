@@ -33,6 +33,7 @@ final class BootJar {
     private static final String[] CLASSES = {
         "dev.mapscope.agent.boot.race.Sink",
         "dev.mapscope.agent.boot.race.MapStripe",
+        "dev.mapscope.agent.boot.race.Young",
         "dev.mapscope.agent.boot.race.Starts",
         "dev.mapscope.agent.boot.race.Starts$Slot",
         "dev.mapscope.agent.boot.race.Starts$Walk",
@@ -42,7 +43,7 @@ final class BootJar {
         "dev.mapscope.agent.boot.race.Clocks$Stripe",
         "dev.mapscope.agent.boot.race.Edges",
         "dev.mapscope.agent.boot.race.Sharing",
-        "dev.mapscope.agent.boot.race.Sharing$MapState",
+        "dev.mapscope.agent.boot.race.MapState",
         "dev.mapscope.agent.boot.probe.ProbeHook",
         "dev.mapscope.agent.boot.probe.ProbeGate",
         "dev.mapscope.agent.boot.profile.ProfileSink",

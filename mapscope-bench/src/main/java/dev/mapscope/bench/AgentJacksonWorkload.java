@@ -13,7 +13,7 @@ import java.util.List;
  * generated JSON into maps ROUNDS times, keeping the last KEEP documents alive (a service's working set),
  * then prints the time of the last half of the rounds and the peak RSS (VmHWM).
  *
- * <p>Run: {@code java [-javaagent:mapscope-agent.jar=mode=...] -cp mapscope-bench/target/benchmarks.jar
+ * <p>Run: {@code java [-javaagent:mapscope-agent.jar=mode=...] -cp mapscope-bench/target/workloads.jar
  * dev.mapscope.bench.AgentJacksonWorkload}
  */
 public final class AgentJacksonWorkload {

@@ -15,7 +15,7 @@ import java.util.TreeMap;
  * Prints the wall time and the process CPU time per round of the last half of the rounds (CPU time is what
  * a loaded machine disturbs least), and the CPU time of the whole process (start-up and install included).
  *
- * <p>Run: {@code java [-javaagent:mapscope-agent.jar=mode=...] -cp mapscope-bench/target/benchmarks.jar
+ * <p>Run: {@code java [-javaagent:mapscope-agent.jar=mode=...] -cp mapscope-bench/target/workloads.jar
  * dev.mapscope.bench.AgentReadMostlyWorkload} (scripts/agent-read-mostly.sh runs the three side by side).
  */
 public final class AgentReadMostlyWorkload {

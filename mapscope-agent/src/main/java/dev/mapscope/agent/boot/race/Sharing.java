@@ -12,11 +12,13 @@ final class Sharing {
      * 2009). Java maps have no spare field, so the state lives in a table of stripes indexed by the map's
      * identity hash, and the table must neither retain a map nor confuse two of them. Each stripe has:
      *
-     *   - a young slot: the map most recently claimed in the stripe, named by (identity hash, class) only,
-     *     no reference. Claiming costs no allocation, so millions of thread-confined maps (created, two puts,
-     *     dropped) cost one reused slot each. (hash, class) is not an identity: two maps can share it (a
-     *     live pair, or a new map and a dead one; with 31-bit hashes, a few times per million maps). A
-     *     young state is therefore never evidence of a race: it only orders hand-overs and arms suspicion.
+     *   - a young state: the map most recently claimed in the stripe, named by its identity hash only, no
+     *     reference, packed into a few longs of one array (Young) and claimed without a monitor. Claiming
+     *     costs no allocation and touches no object of the agent's, so millions of thread-confined maps
+     *     (created, two puts, dropped) cost one reused slot each. A hash is not an identity: two maps can
+     *     share it (a live pair, or a new map and a dead one; with 31-bit hashes, a few times per million
+     *     maps). A young state is therefore never evidence of a race: it only orders hand-overs and arms
+     *     suspicion.
      *   - KEPT exact slots: maps named by a WeakReference, compared by reference. A map moves there when
      *     its writer changed with no happens-before order (suspected), or when one thread has written it in
      *     KEEP_AFTER epochs (long-lived: the young slot would be lost to the next map of the stripe). Only
@@ -38,10 +40,13 @@ final class Sharing {
      * suspected map, bounded by STACKS_PER_SECOND over the JVM; beyond it races are counted
      * (unexamined()), not built.
      *
-     * Fast path, every write: a slot of the stripe names this thread, its current epoch, this hash and
-     * class. A ThreadLocal read, loads and compares; no store, no lock, no allocation. A stale read only
-     * sends a write to the slow path or skips recording one write (a missed race, never a false one).
-     * Slow path under the stripe's monitor (never a java.util.concurrent lock: the agent would observe itself).
+     * Fast path, every write: the young state's word is this thread's write of this hash in its current
+     * epoch (one load and a compare), or a kept slot names this thread, its epoch, this hash and class. No
+     * store, no lock, no allocation. A stale read only sends a write to a slower path or skips recording one
+     * write (a missed race, never a false one). A new map, the writer's next epoch and an ordered hand-over
+     * store the young state's two words without a monitor (youngWrite; see Young for why a torn pair is
+     * harmless). Everything else, every decision about a kept state and every unordered change of writer,
+     * is taken under the stripe's monitor (never a java.util.concurrent lock: the agent would observe itself).
      *
      * Reads and iterations (read()) check the other direction: the map's last write happens before this
      * read (FastTrack's read check against the write epoch). Reads are far more frequent than writes and
@@ -53,7 +58,7 @@ final class Sharing {
      *     state's table identity (fp) is known and is not this map's table, the map is kept exactly and
      *     recording, like after an unordered change of writer, with no writer's stack. Nothing is reported
      *     until the writer's stack is taken at a write of this very map (kept states are compared by
-     *     reference), so a young state inherited from another map (equal hash and class, no fp to tell:
+     *     reference), so a young state inherited from another map (equal hash, no fp to tell:
      *     TreeMap, WeakHashMap, IdentityHashMap) can make a map suspected, never reported;
      *   - of a kept, recording map whose writer's stack is known (and not ordered before this read) is a race
      *     with both stacks: the reader's now, the writer's at its write. One report per (reader, writer
@@ -79,182 +84,6 @@ final class Sharing {
     /** reader memo slots per state (see MapState.orderedReaders) */
     static final int MEMO_SLOTS = 4;
 
-    static class MapState {
-        // Written under the stripe's monitor; the fast path reads them plainly (see the essay).
-        int hash;
-        Class<?> type;
-        /** the map, in a kept slot; null in the young slot */
-        WeakReference<Object> ref;
-        /** written last when a state changes hands, read first on the fast path; null when the slot is free */
-        volatile ThreadState writer;
-
-        int epoch;
-        String op;
-        /** the writer's stack at its write, while recording */
-        StackTraceElement[] writerStack;
-
-        boolean recording;
-        /** young: epochs the current writer has written the map in */
-        int epochs;
-        /** the sink's key of this map's last race, for counting repeats that are not examined */
-        long lastKey;
-        /** young: identity hash of the map's table after its writer's last write (HashMap family), or 0 */
-        int fp;
-        /** kept: a race on this map whose earlier write's stack was not recorded, waiting for a repeat */
-        Race held;
-        /** the writer's clock when writerStack was taken */
-        int stackEpoch;
-        /** while recording (suspected): what the map is seen doing; null otherwise */
-        Counts counts;
-        /**
-         * The last read race reported on this map: its reader, writer and write epoch. A read of the same
-         * triple is the same race again and is not examined (plain; read on the fast path: a stale value
-         * only sends a read to the slow path, which checks again under the monitor).
-         */
-        ThreadState raceReader;
-
-        ThreadState raceWriter;
-        int raceEpoch;
-        /** the sink's key of this map's last read race */
-        long readKey;
-        /**
-         * Bumped (under the stripe's monitor) after every change of writer or epoch, and when the slot is
-         * claimed, copied or cleared: what a reader's memo (ordered) was checked against.
-         */
-        volatile int version;
-        /**
-         * Readers found ordered after the current write: slot (thread id & 3) holds the reader's thread id
-         * and the version it was checked at, so that a thread reading the map again in the same write epoch
-         * skips its ThreadLocal and its clock (see read()). Plain stores by readers: a torn or stale memo
-         * only sends a read to the full check, or (a thread id paired with another's version) skips the check
-         * of one read: a miss, never a false report.
-         */
-        final long[] orderedReaders = new long[MEMO_SLOTS];
-        /*
-         * FastTrack's read state, kept only while the map is suspected (recording): the reads since the last
-         * write that did not come from the writer itself. One reader: `reader` at `readEpoch`; several
-         * readers not ordered with each other: the read-shared vector `readVc` (component = thread index,
-         * value = that reader's epoch at its last read). Guarded by the stripe's monitor; the fast path reads
-         * them plainly to skip a read in an epoch already recorded.
-         */
-        ThreadState reader;
-
-        int readEpoch;
-        int[] readVc;
-        /**
-         * A write found a read it is not ordered after, whose stack was not known: later reads record their
-         * stack (one per new read epoch, within the stack budget) until such a race is reported.
-         */
-        boolean wantReadStacks;
-        /** the last read whose stack was recorded: its thread, epoch, operation and kind */
-        StackTraceElement[] readStack;
-
-        ThreadState readStackOwner;
-        int readStackEpoch;
-        String readOp;
-        boolean readIteration;
-
-        boolean holds(Object map, int h, Class<?> c) {
-            if (writer == null) {
-                return false;
-            }
-            return ref != null ? ref.get() == map : hash == h && type == c;
-        }
-
-        boolean current(ThreadState t, int h, Class<?> c) {
-            return writer == t && epoch == t.clock && hash == h && type == c;
-        }
-
-        void claim(int h, Class<?> c, WeakReference<Object> r, ThreadState t, String o) {
-            // The references only when they change: a reference stored into this old object costs G1 a card to
-            // refine, one per new map of a thread-confined churn, where the stripe's last map had the same class,
-            // writer and operation. Nulls cost no card. The volatile version below orders all of it for readers.
-            hash = h;
-            if (type != c) {
-                type = c;
-            }
-            if (ref != r) {
-                ref = r;
-            }
-            epoch = t.clock;
-            if (op != o) {
-                op = o;
-            }
-            writerStack = null;
-            recording = false;
-            epochs = 1;
-            lastKey = 0;
-            fp = 0;
-            held = null;
-            stackEpoch = 0;
-            counts = null;
-            raceReader = null;
-            raceWriter = null;
-            readKey = 0;
-            clearReads();
-            readStack = null;
-            readStackOwner = null;
-            wantReadStacks = false;
-            if (writer != t) {
-                writer = t;
-            }
-            version++;
-        }
-
-        void clearReads() {
-            reader = null;
-            readVc = null;
-        }
-
-        void copy(MapState from, WeakReference<Object> r) {
-            hash = from.hash;
-            type = from.type;
-            ref = r;
-            epoch = from.epoch;
-            op = from.op;
-            writerStack = from.writerStack;
-            recording = from.recording;
-            epochs = from.epochs;
-            lastKey = from.lastKey;
-            fp = from.fp;
-            held = from.held;
-            stackEpoch = from.stackEpoch;
-            counts = from.counts;
-            raceReader = from.raceReader;
-            raceWriter = from.raceWriter;
-            raceEpoch = from.raceEpoch;
-            readKey = from.readKey;
-            reader = from.reader;
-            readEpoch = from.readEpoch;
-            readVc = from.readVc;
-            wantReadStacks = from.wantReadStacks;
-            readStack = from.readStack;
-            readStackOwner = from.readStackOwner;
-            readStackEpoch = from.readStackEpoch;
-            readOp = from.readOp;
-            readIteration = from.readIteration;
-            writer = from.writer;
-            version++;
-        }
-
-        void clear() {
-            writer = null;
-            version++;
-            ref = null;
-            held = null;
-            writerStack = null;
-            type = null;
-            counts = null;
-            raceReader = null;
-            raceWriter = null;
-            clearReads();
-            readStack = null;
-            readStackOwner = null;
-        }
-    }
-
-    private static final MapState[] NONE_KEPT = new MapState[0];
-
     private static final MapStripe[] TABLE = new MapStripe[STRIPES];
 
     /** guarded by Sharing.class */
@@ -272,36 +101,71 @@ final class Sharing {
         if (t.busy || t.idx < 0) {
             return;
         }
-        MapStripe st = TABLE[h & (STRIPES - 1)]; // plain read: null or stale goes to the slow path
-        if (st != null) {
-            Class<?> c = map.getClass();
-            if (st.young.current(t, h, c)) {
-                return;
-            }
-            for (MapState k : st.mayKeep(h) ? st.kept : NONE_KEPT) {
-                if (k.current(t, h, c)) {
-                    Counts u = k.counts;
-                    if (u == null) {
-                        return;
-                    }
-                    if (k.writerStack != null) { // else a read race waits for this writer's stack: slow path
-                        t.busy = true;
-                        try {
-                            countWrite(k, map, h, op, key, hash, t);
-                        } finally {
-                            t.busy = false;
+        int b = Young.base(h);
+        long w = Young.w(b);
+        long tag = Young.tag(h, t.idx, t.clock);
+        if (w == tag) {
+            return; // this thread's write of the young map in its current epoch
+        }
+        MapStripe st = null;
+        if (Young.mayKeep(Young.kept(b), h)) {
+            st = TABLE[h & (STRIPES - 1)]; // plain read: null or stale goes to the slow path
+            if (st != null) {
+                Class<?> c = map.getClass();
+                for (MapState k : st.kept) {
+                    if (k.current(t, h, c)) {
+                        Counts u = k.counts;
+                        if (u == null) {
+                            return;
                         }
-                        return;
+                        if (k.writerStack != null) { // else a read race waits for this writer's stack: slow path
+                            t.busy = true;
+                            try {
+                                countWrite(k, map, h, op, key, hash, t);
+                            } finally {
+                                t.busy = false;
+                            }
+                            return;
+                        }
                     }
                 }
             }
+        } else if (youngWrite(b, w, tag, h, op, t)) {
+            return;
         }
         t.busy = true;
         try {
-            slowWrite(map, h, op, key, hash, table, t, st == null ? stripe(h & (STRIPES - 1)) : st);
+            slowWrite(map, h, op, key, hash, table, t, st == null ? stripe(h & (STRIPES - 1)) : st, b);
         } finally {
             t.busy = false;
         }
+    }
+
+    /**
+     * A write of a map no kept slot may hold, without the stripe's monitor: a new map claims the young state, its
+     * writer's next epoch and an ordered hand-over update it. False when the monitor must decide (an unordered
+     * change of writer, or a long-lived map to keep).
+     */
+    private static boolean youngWrite(int b, long w, long tag, int h, String op, ThreadState t) {
+        if (!Young.names(w, h)) {
+            Young.set(b, tag, Young.claimed(1, Young.opId(op, t)));
+            return true;
+        }
+        int wi = Young.writer(w);
+        if (wi == t.idx) {
+            long x = Young.x(b);
+            int n = Young.epochs(x) + 1;
+            if (n >= KEEP_AFTER) {
+                return false;
+            }
+            Young.set(b, tag, Young.nextEpoch(x, n, Young.opId(op, t)));
+            return true;
+        }
+        if (t.happensAfter(wi, Young.epoch(w))) {
+            Young.set(b, tag, Young.claimed(1, Young.opId(op, t)));
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -309,51 +173,60 @@ final class Sharing {
      * iteration of {@code map} by the current thread. See the essay: the fast path stores nothing.
      */
     static void read(Object map, int h, String op, Object key, boolean found, Object[] table, boolean iteration) {
-        MapStripe st = TABLE[h & (STRIPES - 1)]; // plain: null only means no write of this stripe was seen
-        if (st == null) {
-            return;
-        }
-        Class<?> c = map.getClass();
-        for (MapState k : st.mayKeep(h) ? st.kept : NONE_KEPT) {
-            if (k.hash == h && k.type == c) {
-                WeakReference<Object> r = k.ref;
-                ThreadState w = k.writer;
-                if (r != null && w != null && r.get() == map) {
-                    if (k.counts == null && memoHit(k)) {
-                        return;
+        int b = Young.base(h);
+        MapStripe st = null;
+        if (Young.mayKeep(Young.kept(b), h)) {
+            st = TABLE[h & (STRIPES - 1)]; // plain: null only means no kept state was made here
+            if (st != null) {
+                Class<?> c = map.getClass();
+                for (MapState k : st.kept) {
+                    if (k.hash == h && k.type == c) {
+                        WeakReference<Object> r = k.ref;
+                        ThreadState w = k.writer;
+                        if (r != null && w != null && r.get() == map) {
+                            if (k.counts == null && memoHit(k)) {
+                                return;
+                            }
+                            ThreadState t = ThreadState.tracked();
+                            if (t.busy || t.idx < 0 || t.writing == map) {
+                                return; // the agent's own, untracked, or a read inside this thread's own write
+                            }
+                            readKept(st, k, w, map, h, op, key, found, table, iteration, t);
+                            return;
+                        }
                     }
-                    ThreadState t = ThreadState.tracked();
-                    if (t.busy || t.idx < 0 || t.writing == map) {
-                        return; // the agent's own, untracked, or a read inside this thread's own write
-                    }
-                    readKept(st, k, w, map, h, op, key, found, table, iteration, t);
-                    return;
                 }
             }
         }
-        MapState y = st.young;
-        if (y.hash != h || y.type != c || memoHit(y)) {
+        long w = Young.w(b);
+        if (!Young.names(w, h)) {
+            return; // no write of this map seen (or not since another map's)
+        }
+        if (st == null) {
+            st = TABLE[h & (STRIPES - 1)];
+        }
+        if (st != null && youngMemoHit(st, w)) {
             return;
         }
         ThreadState t = ThreadState.tracked();
         if (t.busy || t.idx < 0 || t.writing == map) {
             return;
         }
-        int v = y.version; // before writer and epoch: a change after this read makes the memo stale
-        ThreadState w = y.writer;
-        if (w == null || w == t) {
+        int wi = Young.writer(w);
+        if (wi == t.idx) {
             return;
         }
-        if (t.happensAfter(w.idx, y.epoch)) {
-            memo(y, t, v);
+        if (t.happensAfter(wi, Young.epoch(w))) {
+            youngMemo(st == null ? stripe(h & (STRIPES - 1)) : st, t, w);
             return;
         }
-        if (table != null && y.fp != 0 && y.fp != System.identityHashCode(table)) {
+        int fp = Young.fpBy(Young.x(b), wi);
+        if (table != null && fp != 0 && fp != System.identityHashCode(table)) {
             return; // the young state's table is not this map's: another map's state
         }
         t.busy = true;
         try {
-            suspectFromRead(st, map, h, c, table, t, iteration);
+            suspectFromRead(stripe(h & (STRIPES - 1)), b, map, h, table, t, iteration);
         } finally {
             t.busy = false;
         }
@@ -370,6 +243,19 @@ final class Sharing {
     private static void memo(MapState s, ThreadState t, int version) {
         long id = t.thread.getId();
         s.orderedReaders[(int) id & (MEMO_SLOTS - 1)] = id << 32 | (version & 0xffffffffL); // plain: see the field
+    }
+
+    /** The current thread was found ordered after the young state's write W (see MapStripe.youngReaders). */
+    @SuppressWarnings("deprecation")
+    private static boolean youngMemoHit(MapStripe st, long w) {
+        long id = Thread.currentThread().getId();
+        return st.youngReaders[(int) id & (MEMO_SLOTS - 1)] == (id << 32 | ((int) w ^ (int) (w >>> 32)) & 0xffffffffL);
+    }
+
+    @SuppressWarnings("deprecation")
+    private static void youngMemo(MapStripe st, ThreadState t, long w) {
+        long id = t.thread.getId();
+        st.youngReaders[(int) id & (MEMO_SLOTS - 1)] = id << 32 | ((int) w ^ (int) (w >>> 32)) & 0xffffffffL;
     }
 
     private static void readKept(
@@ -539,7 +425,7 @@ final class Sharing {
                 return;
             }
             ThreadState w = s.writer;
-            if (w == t || ordered(t, w, s.epoch)) {
+            if (w == t || ordered(t, w.idx, s.epoch)) {
                 return;
             }
             if (!s.recording) {
@@ -591,17 +477,27 @@ final class Sharing {
 
     /** An unordered read whose young state is this map's by its table's identity: keep the map, suspected. */
     private static void suspectFromRead(
-            MapStripe st, Object map, int h, Class<?> c, Object[] table, ThreadState t, boolean iteration) {
+            MapStripe st, int b, Object map, int h, Object[] table, ThreadState t, boolean iteration) {
         synchronized (st) {
-            MapState y = st.young;
-            if (!y.holds(map, h, c) || (table != null && y.fp != 0 && y.fp != System.identityHashCode(table))) {
+            if (find(st, map, h, map.getClass()) != null) {
+                return; // kept meanwhile
+            }
+            long w = Young.w(b);
+            if (!Young.names(w, h)) {
                 return;
             }
-            ThreadState w = y.writer;
-            if (w == t || ordered(t, w, y.epoch)) {
+            int wi = Young.writer(w);
+            int fp = Young.fpBy(Young.x(b), wi);
+            if (table != null && fp != 0 && fp != System.identityHashCode(table)) {
                 return;
             }
-            MapState k = keep(st, y, map);
+            if (wi == t.idx || ordered(t, wi, Young.epoch(w))) {
+                return;
+            }
+            MapState k = keep(st, b, w, map);
+            if (k == null) {
+                return;
+            }
             suspect(k);
             k.writerStack = null; // taken at the writer's next write
             k.counts.read(t, iteration);
@@ -650,19 +546,17 @@ final class Sharing {
     /**
      * The end of a write of a HashMap-family map by {@code t}: remember the identity hash of its table in
      * the young state, so that an unordered change of writer can tell (with a second 31-bit identity) that
-     * the earlier write was to this very map. Plain stores: a stale value only makes that check fail.
+     * the earlier write was to this very map. Stored only while the young state is this thread's write of the
+     * map's hash: a stale value only makes that check fail (see Young for a claim it overwrites).
      */
     static void written(Object map, int h, Object[] table, ThreadState t) {
-        MapStripe st = TABLE[h & (STRIPES - 1)];
-        if (st == null) {
+        if (t.idx < 0) {
             return;
         }
-        MapState y = st.young;
-        if (y.writer == t && y.hash == h && y.type == map.getClass()) {
-            int f = System.identityHashCode(table);
-            if (y.fp != f) {
-                y.fp = f;
-            }
+        int b = Young.base(h);
+        long w = Young.w(b);
+        if (Young.names(w, h) && Young.writer(w) == t.idx) {
+            Young.fp(b, Young.x(b), System.identityHashCode(table), t.idx);
         }
     }
 
@@ -710,7 +604,7 @@ final class Sharing {
     }
 
     private static void slowWrite(
-            Object map, int h, String op, Object key, int hash, Object[] table, ThreadState t, MapStripe st) {
+            Object map, int h, String op, Object key, int hash, Object[] table, ThreadState t, MapStripe st, int b) {
         Race race;
         MapState s;
         MapState now = null;
@@ -719,14 +613,14 @@ final class Sharing {
             Class<?> c = map.getClass();
             s = find(st, map, h, c);
             if (s == null) {
-                st.young.claim(h, c, null, t, op);
+                decideYoung(st, b, map, h, op, key, hash, table, t);
                 return;
             }
             race = decide(st, s, map, op, key, hash, table, t);
             now = find(st, map, h, c);
             if (now != null && now.counts != null) {
                 countWrite(now, map, h, op, key, hash, t);
-                if (race == null && now.ref != null) {
+                if (race == null) {
                     race = checkReads(now, map, op, key, hash, table, t);
                     readRace = race != null;
                 }
@@ -749,16 +643,67 @@ final class Sharing {
         }
     }
 
+    /** The kept state of {@code map}, or null; under the stripe's monitor (exact: kept states hold a reference). */
     private static MapState find(MapStripe st, Object map, int h, Class<?> c) {
-        for (MapState k : st.mayKeep(h) ? st.kept : NONE_KEPT) { // exact under the monitor: keep() writes both
+        for (MapState k : st.kept) {
             if (k.holds(map, h, c)) {
                 return k;
             }
         }
-        return st.young.holds(map, h, c) ? st.young : null;
+        return null;
     }
 
-    /** Decides one write under the stripe's monitor; returns a race to report, or null. */
+    /**
+     * A write of a map with no kept state, under the stripe's monitor: what youngWrite left to it (an unordered
+     * change of writer, a long-lived map) or a state that changed since. Reports nothing: an unordered change of
+     * writer keeps the map exactly from now on, recording, and waits for a second change. A young state names its
+     * map by identity hash only, so it may be another map's; when its table's identity is this map's table as well,
+     * the earlier write was to this map, and the race is held (one stack) until the map races again with both
+     * stacks known, or until exit.
+     */
+    private static void decideYoung(
+            MapStripe st, int b, Object map, int h, String op, Object key, int hash, Object[] table, ThreadState t) {
+        long w = Young.w(b);
+        long tag = Young.tag(h, t.idx, t.clock);
+        if (w == tag) {
+            return;
+        }
+        if (!Young.names(w, h)) {
+            Young.set(b, tag, Young.claimed(1, Young.opId(op, t)));
+            return;
+        }
+        int wi = Young.writer(w);
+        long x = Young.x(b);
+        if (wi == t.idx) {
+            int n = Young.epochs(x) + 1;
+            if (n < KEEP_AFTER) {
+                Young.set(b, tag, Young.nextEpoch(x, n, Young.opId(op, t)));
+            } else if (keep(st, b, w, map) != null) {
+                decide(st, find(st, map, h, map.getClass()), map, op, key, hash, table, t); // a long-lived map
+            }
+            return;
+        }
+        if (ordered(t, wi, Young.epoch(w))) {
+            Young.set(b, tag, Young.claimed(1, Young.opId(op, t)));
+            return;
+        }
+        int fp = Young.fpBy(x, wi);
+        boolean same = table != null && fp != 0 && fp == System.identityHashCode(table);
+        String earlierOp = Young.op(x);
+        MapState k = keep(st, b, w, map);
+        if (k == null) {
+            Young.set(b, tag, Young.claimed(1, Young.opId(op, t))); // the earlier writer is not known any more
+            return;
+        }
+        ThreadState other = k.writer;
+        suspect(k);
+        handOver(k, t, op);
+        if (same && k.writerStack != null) {
+            k.held = held(map, op, key, hash, table, t, other, earlierOp, k.writerStack);
+        }
+    }
+
+    /** Decides one write of a kept map under the stripe's monitor; returns a race to report, or null. */
     static Race decide(
             MapStripe st, MapState s, Object map, String op, Object key, int hash, Object[] table, ThreadState t) {
         ThreadState w = s.writer;
@@ -770,28 +715,10 @@ final class Sharing {
                 s.writerStack = stack(); // a read race waits for it (slowRead)
                 s.stackEpoch = t.clock;
             }
-            if (s == st.young && ++s.epochs >= KEEP_AFTER) {
-                keep(st, s, map);
-            }
             return null;
         }
-        if (ordered(t, w, s.epoch)) {
+        if (ordered(t, w.idx, s.epoch)) {
             handOver(s, t, op);
-            return null;
-        }
-        if (s.ref == null) {
-            // Unordered, but a young state names the map only by (hash, class): it may be another map's.
-            // Keep this one exactly from now on, recording, and wait for a second change. When the young
-            // state's table identity is this map's table, the earlier write was to this map: hold the race
-            // (one stack) until the map races again with both stacks known, or until exit.
-            boolean same = table != null && s.fp != 0 && s.fp == System.identityHashCode(table);
-            String earlierOp = s.op;
-            MapState k = keep(st, s, map);
-            suspect(k);
-            handOver(k, t, op);
-            if (same && k.writerStack != null) {
-                k.held = held(map, op, key, hash, table, t, w, earlierOp, k.writerStack);
-            }
             return null;
         }
         if (!s.recording || s.writerStack == null) {
@@ -840,12 +767,12 @@ final class Sharing {
      * initializer is ordered before any use of the class by another thread (JLS 12.4.2), which that thread's
      * first use waited for without a hook of ours.
      */
-    private static boolean ordered(ThreadState t, ThreadState w, int epoch) {
-        if (t.happensAfter(w.idx, epoch)) {
+    private static boolean ordered(ThreadState t, int w, int epoch) {
+        if (t.happensAfter(w, epoch)) {
             return true;
         }
         Clocks.joinClassInits(t);
-        return t.happensAfter(w.idx, epoch);
+        return t.happensAfter(w, epoch);
     }
 
     /** A race with one stack, held without a reference to the map (which it must not keep alive). */
@@ -876,8 +803,17 @@ final class Sharing {
                 Race.AT_UNKNOWN);
     }
 
-    /** Moves a young state to a kept slot, exactly named from now on; returns the kept state. */
-    private static MapState keep(MapStripe st, MapState young, Object map) {
+    /**
+     * Moves the young state {@code w} of stripe {@code b} to a kept slot, where {@code map} is named exactly from now
+     * on; returns the kept state, or null when the young state's writer is no longer known (its index was given to
+     * another thread since). Under the stripe's monitor.
+     */
+    private static MapState keep(MapStripe st, int b, long w, Object map) {
+        ThreadState writer = ThreadState.owner(Young.writer(w), Young.epoch(w));
+        if (writer == null) {
+            return null;
+        }
+        long x = Young.x(b);
         MapState k = null;
         for (MapState m : st.kept) {
             if (m.writer == null || m.ref == null || m.ref.get() == null) {
@@ -895,20 +831,17 @@ final class Sharing {
                 orphan(k.held);
             }
         }
-        k.copy(young, new WeakReference<>(map));
-        if (k == st.kept[0]) {
-            st.keptHash0 = k.hash;
-        } else {
-            st.keptHash1 = k.hash;
-        }
-        young.clear();
+        int h = System.identityHashCode(map);
+        k.claim(h, map.getClass(), new WeakReference<>(map), writer, Young.epoch(w), Young.op(x));
+        Young.setKept(
+                b, st.kept[0].writer != null ? st.kept[0].hash : 0, st.kept[1].writer != null ? st.kept[1].hash : 0);
+        Young.free(b, w);
         return k;
     }
 
     private static void handOver(MapState s, ThreadState t, String op) {
         s.epoch = t.clock;
         s.op = op;
-        s.epochs = 1;
         s.writerStack = s.recording ? stack() : null;
         s.stackEpoch = t.clock;
         s.writer = t;

@@ -55,6 +55,11 @@ public final class ThreadState {
     private static final ThreadLocal<ThreadState> LOCAL = new ThreadLocal<>();
     /** guarded by ThreadState.class: the owner of each index, for reclaiming the indices of ended threads */
     private static final ThreadState[] OWNERS = new ThreadState[MAX_THREADS];
+    /**
+     * guarded by ThreadState.class: the last thread given each index, kept after it ended (unlike OWNERS) until the
+     * index is given again, so that a young state's writer (an index and an epoch, see Young) can be named
+     */
+    private static final ThreadState[] LAST_OWNERS = new ThreadState[MAX_THREADS];
     /** guarded by ThreadState.class: indices never handed out start here */
     private static int fresh;
     /** guarded by ThreadState.class: free indices and the clock each continues from, a ring, oldest at head */
@@ -115,6 +120,12 @@ public final class ThreadState {
     int missMap;
 
     int missKey = -1;
+    /** tier 2: the clock this thread's index started at (guarded by ThreadState.class; see owner) */
+    private int firstClock;
+    /** tier 2: the last operation name this thread wrote a young map with, and its id (see Young.opId) */
+    String lastOp;
+
+    int lastOpId;
     /**
      * True while the agent itself runs on this thread (a slow path, a report). Map writes and
      * synchronisation done by the agent's own code are then ignored: this is the re-entrancy guard, and it
@@ -208,6 +219,8 @@ public final class ThreadState {
                 return;
             }
             OWNERS[idx] = t;
+            LAST_OWNERS[idx] = t;
+            t.firstClock = start;
         }
         int[] vc = new int[idx + 1];
         vc[idx] = start;
@@ -215,6 +228,17 @@ public final class ThreadState {
         t.clock = start;
         t.idx = idx;
         Clocks.inheritStart(t);
+    }
+
+    /**
+     * The thread whose write at {@code epoch} a state with index {@code idx} records, or null when the index was
+     * given to another thread since (an ended thread the agent no longer knows).
+     */
+    static ThreadState owner(int idx, int epoch) {
+        synchronized (ThreadState.class) {
+            ThreadState o = LAST_OWNERS[idx];
+            return o != null && epoch >= o.firstClock ? o : null;
+        }
     }
 
     /** Frees the indices of terminated threads; guarded by ThreadState.class. */
