@@ -51,6 +51,14 @@ public final class ThreadState {
     /** a refused thread asks again after this many tier-2 operations (an ask takes a global monitor) */
     static final int ASK_AGAIN_EVERY = 4096;
 
+    /**
+     * The states of recent threads by their identity hash, in front of LOCAL: every map write and synchronisation
+     * hook asks for the current thread's state, and a ThreadLocal lookup (the thread's map, a probe, a weak
+     * reference) was a twentieth of a JSON parser's time under the agent. Plain: an entry is only used when its
+     * final `thread` is the current thread, so a stale or overwritten one only sends a lookup to LOCAL. Bounded:
+     * holds at most this many states of ended threads.
+     */
+    private static final ThreadState[] RECENT = new ThreadState[1024];
     /** initialValue stays null so that peek() can tell "never took part" from "took part". */
     private static final ThreadLocal<ThreadState> LOCAL = new ThreadLocal<>();
     /** guarded by ThreadState.class: the owner of each index, for reclaiming the indices of ended threads */
@@ -139,15 +147,21 @@ public final class ThreadState {
 
     /** The current thread's state, created on first use; without a tier-2 index (see {@link #tracked}). */
     public static ThreadState current() {
-        ThreadState t = LOCAL.get();
+        Thread me = Thread.currentThread();
+        int i = System.identityHashCode(me) & (RECENT.length - 1);
+        ThreadState t = RECENT[i];
+        if (t != null && t.thread == me) {
+            return t;
+        }
+        t = LOCAL.get();
         if (t == null) {
-            Thread me = Thread.currentThread();
             t = new ThreadState(me);
             if (schedulesVirtualThreads(me)) {
                 t.idx = IGNORED;
             }
             LOCAL.set(t);
         }
+        RECENT[i] = t;
         return t;
     }
 
