@@ -91,6 +91,7 @@ final class BootJar {
                 Class.forName(c, true, null);
             }
             dev.mapscope.agent.boot.race.MapWatch.warmUp();
+            dev.mapscope.agent.boot.probe.ProbeGate.warmUp();
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("the boot classes could not be defined in the bootstrap loader ("
                     + (e.getCause() == null ? e : e.getCause()) + ")");

@@ -57,6 +57,16 @@ public final class ProbeGate {
         return -1;
     }
 
+    /** Links the VarHandle call sites here before any advice runs (see MapWatch.warmUp); no slot is taken yet. */
+    public static synchronized void warmUp() {
+        ProbeHook h = (ProbeHook) HOOK.getOpaque(HOOKS, 0);
+        if (h == null && !TAKEN[0]) {
+            clear(0);
+            free(0);
+            HOOK.setRelease(HOOKS, 0, h);
+        }
+    }
+
     /** Disarms: advice still installed for the slot returns at once from now on. */
     public static void clear(int slot) {
         HOOK.setRelease(HOOKS, slot, null);

@@ -355,6 +355,16 @@ public final class MapWatch {
      */
     public static void warmUp() {
         Starts.warmUp();
+        // Link every VarHandle call site of the boot classes now, before any advice runs: a call site links on its
+        // first execution, which can load classes (VarHandle$AccessDescriptor), and a first execution inside a class
+        // load that the agent's hook watches fails with ClassCircularityError, in the application (seen on the
+        // corpus with an earlier Young). Each call leaves its slot as it was (null).
+        completeOverdue(Long.MIN_VALUE);
+        park(null);
+        unpark(null);
+        ThreadState probe = ThreadState.current();
+        probe.offer(null);
+        probe.withdraw(null);
     }
 
     /** Where {@code thread} was started (its Thread.start call site), or null when not recorded. */
