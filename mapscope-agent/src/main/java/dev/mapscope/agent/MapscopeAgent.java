@@ -1,6 +1,14 @@
 package dev.mapscope.agent;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.jar.JarFile;
+import java.util.zip.ZipEntry;
 
 /**
  * The agent's entry point, for {@code -javaagent:mapscope-agent.jar[=options]} and for dynamic attach.
@@ -16,20 +24,26 @@ public final class MapscopeAgent {
     private MapscopeAgent() {}
 
     public static void premain(String args, Instrumentation inst) {
-        load(args, inst);
+        load(args, inst, true);
     }
 
     public static void agentmain(String args, Instrumentation inst) {
-        load(args, inst);
+        load(args, inst, false);
     }
 
-    private static synchronized void load(String args, Instrumentation inst) {
+    private static synchronized void load(String args, Instrumentation inst, boolean fromCommandLine) {
         Options options;
         try {
             options = Options.parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("mapscope: " + e.getMessage() + "; nothing was installed");
             return;
+        }
+        if (fromCommandLine && options.stderr) {
+            String shadowed = shadowedJar();
+            if (shadowed != null) {
+                System.err.println(shadowed);
+            }
         }
         try {
             BootJar.defineOnce(inst);
@@ -39,5 +53,62 @@ public final class MapscopeAgent {
         } catch (Throwable e) {
             System.err.println("mapscope: could not install the agent (" + e + "); the application runs without it");
         }
+    }
+
+    /**
+     * One line when the agent's classes were loaded from another build, earlier on the class path than the jar
+     * that -javaagent names (a dependency of mapscope-junit, a benchmark jar): the JVM loads an agent's classes
+     * through the class path, so that copy runs. Two builds differ in their boot classes (the nested jar); a copy
+     * of the same build says nothing. Null otherwise, or when it cannot tell.
+     */
+    static String shadowedJar() {
+        try {
+            List<String> args =
+                    List.of(ProcessHandle.current().info().arguments().orElse(new String[0]));
+            if (args.stream().noneMatch(a -> a.startsWith("-javaagent:"))) {
+                return null;
+            }
+            Path running = Path.of(MapscopeAgent.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
+            byte[] runningBoot;
+            try (InputStream in = MapscopeAgent.class.getClassLoader().getResourceAsStream(BootJar.RESOURCE)) {
+                runningBoot = in == null ? new byte[0] : in.readAllBytes();
+            }
+            return shadowedJar(running, runningBoot, args);
+        } catch (Exception | Error e) {
+            return null; // no code source, no argument list: say nothing
+        }
+    }
+
+    static String shadowedJar(Path running, byte[] runningBoot, List<String> jvmArgs) throws IOException {
+        for (String a : jvmArgs) {
+            if (!a.startsWith("-javaagent:")) {
+                continue;
+            }
+            String jar = a.substring("-javaagent:".length());
+            int eq = jar.indexOf('=');
+            Path named = Path.of(eq < 0 ? jar : jar.substring(0, eq));
+            if (!Files.isRegularFile(named) || Files.isSameFile(named, running)) {
+                continue;
+            }
+            byte[] namedBoot;
+            try (JarFile f = new JarFile(named.toFile())) {
+                if (f.getEntry("dev/mapscope/agent/MapscopeAgent.class") == null) {
+                    continue; // another agent
+                }
+                ZipEntry e = f.getEntry(BootJar.RESOURCE);
+                namedBoot = e == null ? new byte[0] : f.getInputStream(e).readAllBytes();
+            }
+            if (Arrays.equals(namedBoot, runningBoot)) {
+                continue; // the same build
+            }
+            return "mapscope: the agent runs from " + running + ", another build than " + named
+                    + " and before it on the class path (the JVM loads an agent's classes through the class path,"
+                    + " so that copy runs): remove it from the class path, or name it in -javaagent";
+        }
+        return null;
     }
 }

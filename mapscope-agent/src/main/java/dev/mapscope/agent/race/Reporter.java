@@ -90,6 +90,10 @@ public final class Reporter implements Sink {
     public record Outputs(Path report, Path session, boolean stderr, boolean haltOnRace) {}
 
     public Reporter(Outputs options, PrintStream err, List<Consumer<Finding>> listeners) {
+        // Loads the classes the JDK-internal filter of report() runs (Finding, Frames) now, not on an application
+        // thread inside a JDK lock: a class load by name walks the class path's jars and waits for each jar's lock
+        // (seen: a deadlock with surefire's command thread, which held a jar and waited for ZipFile's stream set).
+        Finding.caller(Finding.frames(new StackTraceElement[] {new StackTraceElement("a.B", "c", "B.java", 1)}));
         this.options = options;
         this.err = err;
         this.listeners = listeners;
@@ -180,17 +184,21 @@ public final class Reporter implements Sink {
         if (race.map != null) {
             dev.mapscope.agent.protocol.MapRegistry.remember(race.map); // inspect map=ID and probe map=id:ID find it
         }
-        Finding f = Finding.of(race);
-        if (!Race.overlapped(race.kind) && jdkInternal(f)) {
+        // The JDK-internal filter first, from the race's own frames: nothing on this path loads a class (see the
+        // constructor), so a race found inside a JDK lock (ZipFile's open streams, closed while a class loads
+        // from a jar) cannot wait for a jar another thread holds while it waits for that lock.
+        List<String> mine = Finding.frames(race.stack);
+        if (!Race.overlapped(race.kind) && jdkInternal(mine)) {
             synchronized (this) {
                 ignored++;
-                String caller = Finding.caller(f.current().stack());
+                String caller = Finding.caller(mine);
                 if (caller != null && hiddenCallers.size() < MAX_HIDDEN_CALLERS && !hiddenCallers.contains(caller)) {
                     hiddenCallers.add(caller);
                 }
             }
             return 0;
         }
+        Finding f = Finding.of(race);
         boolean halt = false;
         long key;
         synchronized (this) {
@@ -262,8 +270,8 @@ public final class Reporter implements Sink {
      * the map) is the JDK's own, e.g. ZipFile's set of open streams, written under ZipFile's monitor while a
      * class loads from a jar on an application thread.
      */
-    private static boolean jdkInternal(Finding f) {
-        String caller = Finding.caller(f.current().stack());
+    private static boolean jdkInternal(List<String> frames) {
+        String caller = Finding.caller(frames);
         return caller == null || Finding.isJdk(caller.substring(0, caller.lastIndexOf('.', caller.indexOf('('))));
     }
 
