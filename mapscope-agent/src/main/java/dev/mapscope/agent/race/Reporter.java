@@ -181,9 +181,6 @@ public final class Reporter implements Sink {
 
     @Override
     public long report(Race race) {
-        if (race.map != null) {
-            dev.mapscope.agent.protocol.MapRegistry.remember(race.map); // inspect map=ID and probe map=id:ID find it
-        }
         // The JDK-internal filter first, from the race's own frames: nothing on this path loads a class (see the
         // constructor), so a race found inside a JDK lock (ZipFile's open streams, closed while a class loads
         // from a jar) cannot wait for a jar another thread holds while it waits for that lock.
@@ -197,6 +194,9 @@ public final class Reporter implements Sink {
                 }
             }
             return 0;
+        }
+        if (race.map != null) {
+            dev.mapscope.agent.protocol.MapRegistry.remember(race.map); // inspect map=ID and probe map=id:ID find it
         }
         Finding f = Finding.of(race);
         boolean halt = false;
