@@ -621,7 +621,7 @@ public final class GoMap<K, V> extends AbstractMap<K, V> {
      * no growth is due, into the bucket's first empty slot. Everything else goes to Go's loop in
      * assignBucketLoop, which decides these two cases the same way. This method is small enough for C2 to inline
      * into put, where the loop is not, and folds the loop's two growth tests into one comparison (insertLimit):
-     * with 1M keys, presized puts took 6-19% and overwrites 10-20% less time (PERFORMANCE.md, 7 Dec 2026, late
+     * with 1M keys, presized puts took 6-34% and overwrites 10-20% less time (PERFORMANCE.md, 7 Dec 2026, late
      * night). The mapscope agent's profile hooks this method by name for every put.
      */
     private Object assignLocked(Object key, Object elem, int mode, long hash) {
