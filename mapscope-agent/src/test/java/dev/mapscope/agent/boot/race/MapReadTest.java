@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Reads and iterations, called directly as the advice would call them (MapWatch.read, iterationStarts,
@@ -15,33 +14,11 @@ import org.junit.jupiter.api.Test;
  * as the HashMap family passes its table.
  */
 class MapReadTest {
-    private final List<Race> races = new ArrayList<>();
-
-    @BeforeEach
-    void start() {
-        MapWatch.start(true, new Sink() {
-            @Override
-            public long report(Race race) {
-                synchronized (races) {
-                    races.add(race);
-                    return races.size();
-                }
-            }
-
-            @Override
-            public void repeat(long key) {}
-        });
-    }
-
-    @AfterEach
-    void stop() {
-        MapWatch.stop();
-    }
+    @RegisterExtension
+    final RecordedRaces recorded = new RecordedRaces();
 
     private List<Race> races() {
-        synchronized (races) {
-            return new ArrayList<>(races);
-        }
+        return recorded.all();
     }
 
     private static Thread run(String name, Runnable r) throws InterruptedException {

@@ -2,45 +2,21 @@ package dev.mapscope.agent.boot.race;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The bootstrap API's logic, called directly as the advice would call it, without instrumentation. The
  * "maps" are plain objects: MapWatch only uses their identity.
  */
 class MapWatchTest {
-    private final List<Race> races = new ArrayList<>();
-
-    @BeforeEach
-    void start() {
-        MapWatch.start(true, new Sink() {
-            @Override
-            public long report(Race race) {
-                synchronized (races) {
-                    races.add(race);
-                    return races.size();
-                }
-            }
-
-            @Override
-            public void repeat(long key) {}
-        });
-    }
-
-    @AfterEach
-    void stop() {
-        MapWatch.stop();
-    }
+    @RegisterExtension
+    final RecordedRaces recorded = new RecordedRaces();
 
     private List<Race> races() {
-        synchronized (races) {
-            return new ArrayList<>(races);
-        }
+        return recorded.all();
     }
 
     private static Thread run(String name, Runnable r) throws InterruptedException {
@@ -132,7 +108,7 @@ class MapWatchTest {
     void twoMapsOfOneStripeAreNeverConfused() throws Exception {
         Object[] pair = sameStripe();
         MapWatch.stop();
-        MapWatch.start(false, sink());
+        MapWatch.start(false, recorded); // tier 1 only
         java.util.concurrent.CyclicBarrier go = new java.util.concurrent.CyclicBarrier(2);
         Thread[] ts = new Thread[2];
         for (int n = 0; n < 2; n++) {
@@ -164,21 +140,6 @@ class MapWatchTest {
                 return new Object[] {seen, o};
             }
         }
-    }
-
-    private Sink sink() {
-        return new Sink() {
-            @Override
-            public long report(Race race) {
-                synchronized (races) {
-                    races.add(race);
-                    return races.size();
-                }
-            }
-
-            @Override
-            public void repeat(long key) {}
-        };
     }
 
     @Test

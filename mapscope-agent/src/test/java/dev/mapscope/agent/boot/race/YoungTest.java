@@ -5,34 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The packed young state: what its words hold, and what counts as evidence when two claims tear them apart. */
 class YoungTest {
-    private final List<Race> races = new ArrayList<>();
-
-    @BeforeEach
-    void start() {
-        MapWatch.start(true, new Sink() {
-            @Override
-            public long report(Race race) {
-                synchronized (races) {
-                    races.add(race);
-                    return races.size();
-                }
-            }
-
-            @Override
-            public void repeat(long key) {}
-        });
-    }
-
-    @AfterEach
-    void stop() {
-        MapWatch.stop();
-    }
+    @RegisterExtension
+    final RecordedRaces recorded = new RecordedRaces();
 
     @Test
     void theFirstWordKeepsTheHashTheWriterAndTheEpoch() {
@@ -104,11 +83,9 @@ class YoungTest {
                 .join();
         Sharing.flushHeld();
         List<Race> ofThisMap = new ArrayList<>();
-        synchronized (races) {
-            for (Race r : races) {
-                if (r.mapHash == System.identityHashCode(map)) {
-                    ofThisMap.add(r); // flushHeld also reports what other tests of this JVM left held
-                }
+        for (Race r : recorded.all()) {
+            if (r.mapHash == System.identityHashCode(map)) {
+                ofThisMap.add(r); // flushHeld also reports what other tests of this JVM left held
             }
         }
         return ofThisMap;
