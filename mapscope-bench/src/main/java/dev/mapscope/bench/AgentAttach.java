@@ -6,6 +6,10 @@ import com.sun.tools.attach.VirtualMachine;
  * Loads mapscope's agent into the current (forked benchmark) JVM by self-attach, in a given mode. The jar
  * comes from {@code -Dmapscope.agent.jar=...} on the JMH command line (forks inherit it); the fork needs
  * {@code -Djdk.attach.allowAttachSelf=true}, which the benchmarks set in their {@code @Fork}.
+ *
+ * <p>The agent that runs is the copy inside benchmarks.jar: the JVM loads an agent's classes through the class
+ * path, where benchmarks.jar comes first. So the named jar must be the same build, and this refuses another one
+ * (comparing the boot classes both carry): to compare two agent builds, build benchmarks.jar with each.
  */
 final class AgentAttach {
     private AgentAttach() {}
@@ -19,12 +23,32 @@ final class AgentAttach {
         if (jar == null) {
             throw new IllegalStateException("run with -Dmapscope.agent.jar=mapscope-agent/target/mapscope-agent.jar");
         }
+        if (!sameBuild(jar)) {
+            throw new IllegalStateException(jar + " is another build than the agent inside benchmarks.jar, which is"
+                    + " the one that would run: rebuild benchmarks.jar with it (mvn -pl mapscope-bench -am package)");
+        }
         VirtualMachine vm =
                 VirtualMachine.attach(Long.toString(ProcessHandle.current().pid()));
         try {
             vm.loadAgent(jar, "mode=" + agent + ",stderr=false");
         } finally {
             vm.detach();
+        }
+    }
+
+    private static boolean sameBuild(String jar) throws java.io.IOException {
+        String boot = "META-INF/mapscope/mapscope-agent-boot.jar";
+        byte[] mine;
+        try (java.io.InputStream in = AgentAttach.class.getClassLoader().getResourceAsStream(boot)) {
+            if (in == null) {
+                return true; // no copy on the class path: the named jar runs
+            }
+            mine = in.readAllBytes();
+        }
+        try (java.util.jar.JarFile f = new java.util.jar.JarFile(jar)) {
+            java.util.zip.ZipEntry e = f.getEntry(boot);
+            return e != null
+                    && java.util.Arrays.equals(mine, f.getInputStream(e).readAllBytes());
         }
     }
 }
