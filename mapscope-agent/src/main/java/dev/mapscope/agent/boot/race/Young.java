@@ -28,15 +28,17 @@ final class Young {
      * W is one word: the writer, its epoch and the map's hash can never be torn apart (a plain long access is atomic
      * on every 64-bit JVM, as JLS 17.7 recommends and HotSpot does), so what a state says is always one thread's
      * write (FastTrack's write epoch) of a map with that identity hash. X is written before W and read after it
-     * (fences between), but two threads claiming one stripe at once can leave one's W with the other's X.
-     * No VarHandle access here: its call sites link on first use, which loads classes, and a class loaded inside the
-     * agent's class-file hook then fails with ClassCircularityError in the application (seen on the corpus).
-     * Compare-and-set is not needed either: a store that overwrites a concurrent claim loses that claim (a missed
-     * write, never a false report). That is why X names the thread that stored its fp: the fp is evidence only when that thread is
-     * W's writer (the stores of one thread are in order). A wrong epochs count or operation name costs at most a
-     * map kept earlier or later, or a wrong name in a held race's earlier write. Every decision that can end in a
-     * report is taken under the stripe's monitor from a kept state (compared by reference); the young state only
-     * orders hand-overs and arms suspicion, as before it was packed.
+     * (fences between), but two threads claiming one stripe at once can leave one's W with the other's X. That is
+     * why X names the thread that stored its fp: the fp is evidence only when that thread is W's writer (the stores
+     * of one thread are in order). A wrong epochs count or operation name costs at most a map kept earlier or
+     * later, or a wrong name in a held race's earlier write. Every decision that can end in a report is taken
+     * under the stripe's monitor from a kept state (compared by reference); the young state only orders
+     * hand-overs and arms suspicion, as before it was packed.
+     *
+     * No compare-and-set: a store that overwrites a concurrent claim loses that claim (a missed write, never a
+     * false report). And no VarHandle access: its call sites link on first use, which loads classes, and a class
+     * loaded inside the agent's class-file hook fails with ClassCircularityError in the application (seen on the
+     * corpus with a first version of this class).
      */
     static final int STRIDE = 4;
 
