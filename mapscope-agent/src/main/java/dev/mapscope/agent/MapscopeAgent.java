@@ -73,10 +73,7 @@ public final class MapscopeAgent {
                     .getCodeSource()
                     .getLocation()
                     .toURI());
-            byte[] runningBoot;
-            try (InputStream in = MapscopeAgent.class.getClassLoader().getResourceAsStream(BootJar.RESOURCE)) {
-                runningBoot = in == null ? new byte[0] : in.readAllBytes();
-            }
+            byte[] runningBoot = runningBootClasses();
             return shadowedJar(running, runningBoot, args);
         } catch (Exception | Error e) {
             return null; // no code source, no argument list: say nothing
@@ -94,13 +91,9 @@ public final class MapscopeAgent {
             if (!Files.isRegularFile(named) || Files.isSameFile(named, running)) {
                 continue;
             }
-            byte[] namedBoot;
-            try (JarFile f = new JarFile(named.toFile())) {
-                if (f.getEntry("dev/mapscope/agent/MapscopeAgent.class") == null) {
-                    continue; // another agent
-                }
-                ZipEntry e = f.getEntry(BootJar.RESOURCE);
-                namedBoot = e == null ? new byte[0] : f.getInputStream(e).readAllBytes();
+            byte[] namedBoot = bootClasses(named);
+            if (namedBoot == null) {
+                continue; // another agent
             }
             if (Arrays.equals(namedBoot, runningBoot)) {
                 continue; // the same build
@@ -110,5 +103,30 @@ public final class MapscopeAgent {
                     + " so that copy runs): remove it from the class path, or name it in -javaagent";
         }
         return null;
+    }
+
+    /**
+     * True if {@code jar} is the build of the agent whose classes this JVM loaded (their nested boot classes are the
+     * same bytes): what runs when that jar is named, since a copy on the class path runs instead of it.
+     */
+    public static boolean sameBuild(Path jar) throws IOException {
+        return Arrays.equals(bootClasses(jar), runningBootClasses());
+    }
+
+    private static byte[] runningBootClasses() throws IOException {
+        try (InputStream in = MapscopeAgent.class.getClassLoader().getResourceAsStream(BootJar.RESOURCE)) {
+            return in == null ? new byte[0] : in.readAllBytes();
+        }
+    }
+
+    /** The nested boot classes of an agent jar, empty when it has none, null when it is not mapscope's agent. */
+    private static byte[] bootClasses(Path jar) throws IOException {
+        try (JarFile f = new JarFile(jar.toFile())) {
+            if (f.getEntry("dev/mapscope/agent/MapscopeAgent.class") == null) {
+                return null;
+            }
+            ZipEntry e = f.getEntry(BootJar.RESOURCE);
+            return e == null ? new byte[0] : f.getInputStream(e).readAllBytes();
+        }
     }
 }

@@ -23,7 +23,7 @@ final class AgentAttach {
         if (jar == null) {
             throw new IllegalStateException("run with -Dmapscope.agent.jar=mapscope-agent/target/mapscope-agent.jar");
         }
-        if (!sameBuild(jar)) {
+        if (!dev.mapscope.agent.MapscopeAgent.sameBuild(java.nio.file.Path.of(jar))) {
             throw new IllegalStateException(jar + " is another build than the agent inside benchmarks.jar, which is"
                     + " the one that would run: rebuild benchmarks.jar with it (mvn -pl mapscope-bench -am package)");
         }
@@ -33,22 +33,6 @@ final class AgentAttach {
             vm.loadAgent(jar, "mode=" + agent + ",stderr=false");
         } finally {
             vm.detach();
-        }
-    }
-
-    private static boolean sameBuild(String jar) throws java.io.IOException {
-        String boot = "META-INF/mapscope/mapscope-agent-boot.jar";
-        byte[] mine;
-        try (java.io.InputStream in = AgentAttach.class.getClassLoader().getResourceAsStream(boot)) {
-            if (in == null) {
-                return true; // no copy on the class path: the named jar runs
-            }
-            mine = in.readAllBytes();
-        }
-        try (java.util.jar.JarFile f = new java.util.jar.JarFile(jar)) {
-            java.util.zip.ZipEntry e = f.getEntry(boot);
-            return e != null
-                    && java.util.Arrays.equals(mine, f.getInputStream(e).readAllBytes());
         }
     }
 }

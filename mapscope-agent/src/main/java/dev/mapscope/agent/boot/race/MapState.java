@@ -42,7 +42,7 @@ final class MapState {
     long readKey;
     /**
      * Bumped (under the stripe's monitor) after every change of writer or epoch, and when the slot is
-     * claimed, copied or cleared: what a reader's memo (ordered) was checked against.
+     * claimed: what a reader's memo (ordered) was checked against.
      */
     volatile int version;
     /**
@@ -88,22 +88,16 @@ final class MapState {
         return writer == t && epoch == t.clock && hash == h && type == c;
     }
 
-    /** Takes the slot for the write of {@code t} at {@code e}; under the stripe's monitor. */
+    /**
+     * Takes the slot for {@code map}, last written by {@code t} at {@code e}; under the stripe's monitor. The writer
+     * is stored last (readers on the fast path read it first), then the version.
+     */
     void claim(int h, Class<?> c, WeakReference<Object> r, ThreadState t, int e, String o) {
-        // The references only when they change: a reference stored into this old object costs G1 a card to
-        // refine, one per new map of a thread-confined churn, where the stripe's last map had the same class,
-        // writer and operation. Nulls cost no card. The volatile version below orders all of it for readers.
         hash = h;
-        if (type != c) {
-            type = c;
-        }
-        if (ref != r) {
-            ref = r;
-        }
+        type = c;
+        ref = r;
         epoch = e;
-        if (op != o) {
-            op = o;
-        }
+        op = o;
         writerStack = null;
         recording = false;
         lastKey = 0;
@@ -117,9 +111,7 @@ final class MapState {
         readStack = null;
         readStackOwner = null;
         wantReadStacks = false;
-        if (writer != t) {
-            writer = t;
-        }
+        writer = t;
         version++;
     }
 

@@ -148,7 +148,7 @@ final class Sharing {
      */
     private static boolean youngWrite(int b, long w, long tag, int h, String op, ThreadState t) {
         if (!Young.names(w, h)) {
-            Young.set(b, tag, Young.claimed(1, Young.opId(op, t)));
+            Young.claim(b, tag, op, t);
             return true;
         }
         int wi = Young.writer(w);
@@ -162,7 +162,7 @@ final class Sharing {
             return true;
         }
         if (t.happensAfter(wi, Young.epoch(w))) {
-            Young.set(b, tag, Young.claimed(1, Young.opId(op, t)));
+            Young.claim(b, tag, op, t);
             return true;
         }
         return false;
@@ -665,34 +665,27 @@ final class Sharing {
             MapStripe st, int b, Object map, int h, String op, Object key, int hash, Object[] table, ThreadState t) {
         long w = Young.w(b);
         long tag = Young.tag(h, t.idx, t.clock);
-        if (w == tag) {
-            return;
-        }
-        if (!Young.names(w, h)) {
-            Young.set(b, tag, Young.claimed(1, Young.opId(op, t)));
-            return;
+        if (w == tag || youngWrite(b, w, tag, h, op, t)) {
+            return; // a case without a monitor after all (a kept map's hash matched, or the state changed since)
         }
         int wi = Young.writer(w);
-        long x = Young.x(b);
-        if (wi == t.idx) {
-            int n = Young.epochs(x) + 1;
-            if (n < KEEP_AFTER) {
-                Young.set(b, tag, Young.nextEpoch(x, n, Young.opId(op, t)));
-            } else if (keep(st, b, w, map) != null) {
-                decide(st, find(st, map, h, map.getClass()), map, op, key, hash, table, t); // a long-lived map
+        if (wi == t.idx) { // a long-lived map: kept exactly from now on
+            if (keep(st, b, w, map) != null) {
+                decide(st, find(st, map, h, map.getClass()), map, op, key, hash, table, t);
             }
             return;
         }
-        if (ordered(t, wi, Young.epoch(w))) {
-            Young.set(b, tag, Young.claimed(1, Young.opId(op, t)));
+        if (ordered(t, wi, Young.epoch(w))) { // ordered by a class initialisation youngWrite did not join
+            Young.claim(b, tag, op, t);
             return;
         }
+        long x = Young.x(b);
         int fp = Young.fpBy(x, wi);
         boolean same = table != null && fp != 0 && fp == System.identityHashCode(table);
         String earlierOp = Young.op(x);
         MapState k = keep(st, b, w, map);
         if (k == null) {
-            Young.set(b, tag, Young.claimed(1, Young.opId(op, t))); // the earlier writer is not known any more
+            Young.claim(b, tag, op, t); // the earlier writer is not known any more
             return;
         }
         ThreadState other = k.writer;

@@ -126,9 +126,9 @@ final class Young {
         SLOTS[base] = w;
     }
 
-    /** X of a state claimed by a write ({@code epochs} epochs, no fp yet). */
-    static long claimed(int epochs, int opId) {
-        return (long) epochs << 8 | opId;
+    /** Claims the young state for the write {@code w} of {@code t} (a new map, or a hand-over): one epoch, no fp. */
+    static void claim(int base, long w, String op, ThreadState t) {
+        set(base, w, 1L << 8 | opId(op, t));
     }
 
     /** X of the same writer's state in a new epoch: its fp stays. */

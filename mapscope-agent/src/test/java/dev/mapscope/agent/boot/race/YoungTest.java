@@ -34,10 +34,11 @@ class YoungTest {
 
     @Test
     void aTableIdentityCountsOnlyForTheThreadThatStoredIt() {
-        long x = Young.claimed(1, 0);
-        assertThat(Young.fpBy(x, 5)).isZero();
         int b = Young.base(77);
-        Young.set(b, Young.tag(77, 5, 3), x);
+        Young.claim(b, Young.tag(77, 5, 3), "putVal", ThreadState.current());
+        long x = Young.x(b);
+        assertThat(Young.fpBy(x, 5)).isZero();
+        assertThat(Young.op(x)).isEqualTo("putVal");
         Young.fp(b, x, 0x1234_5678, 5);
         assertThat(Young.fpBy(Young.x(b), 5)).isEqualTo(0x1234_5678);
         assertThat(Young.fpBy(Young.x(b), 6)).isZero();
@@ -76,7 +77,7 @@ class YoungTest {
         first.join(); // without the advice: no edge from the writer to the next thread
         if (tornByAnotherThread) {
             int other = (firstIdx.get() + 1) % ThreadState.MAX_THREADS;
-            Young.set(b, Young.w(b), Young.claimed(1, 0));
+            Young.claim(b, Young.w(b), "putVal", ThreadState.current());
             Young.fp(b, Young.x(b), System.identityHashCode(table), other);
         }
         start("second", () -> MapWatch.exit(map, "putVal", MapWatch.enter(map, "putVal", "j", 2, table), table))
