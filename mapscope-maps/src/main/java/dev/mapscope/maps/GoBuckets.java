@@ -13,7 +13,7 @@ final class GoBuckets extends GoTable {
      *   slots[PAD+n*16 .. PAD+n*16+15]  its eight key/elem pairs, key i at PAD+n*16+2i, elem i right after
      *                             (GoMap.keyAt; with compressed oops a bucket's pairs are 64 bytes, one
      *                             cache line when aligned: see SLOTS_PAD),
-     *   hashes[n*8 .. n*8+7]    the low 32 bits of each live slot's hash (not in Go's bucket: see hashes),
+     *   hashBits[n*8 .. n*8+7]  the next bits of each live slot's hash (not in Go's bucket: see hashBits),
      *   overflow[n]             the index of its overflow bucket, 0 for none (Go's trailing overflow pointer).
      * Buckets 0 .. 2^B-1 are the main buckets. Buckets 2^B .. capacity-1 are the spare region Go preallocates
      * in makeBucketArray (2^(B-4) of them when B >= 4); nextOverflow is the first unused one. Index 0 can
@@ -41,11 +41,16 @@ final class GoBuckets extends GoTable {
     byte[] tophash;
     Object[] slots;
     /**
-     * The low 32 bits of the hash of each live slot's key, indexed like tophash; stale in empty slots. The bucket
-     * index and every evacuation decision take only these bits (B is at most 26), so evacuate moves a key without
-     * reading the key object. Go's bucket has no such field: its evacuate calls the hasher on each key.
+     * For each live slot, the bits of its key's hash just above the bucket index, so that evacuate decides X or Y
+     * without reading the key object (Go's bucket has no such field: its evacuate calls the hasher on every key).
+     * A byte holds a marker bit and below it n of those bits, n from 7 down to 0: bits B to B+n-1 of the hash for
+     * a table of 2^B buckets ({@link #hashBitsOf}). A doubling consumes the lowest (bit B is the X/Y decision)
+     * and shifts the byte right by one, marker included; a key that has run out of bits (the byte is 1, after
+     * seven doublings since it was hashed) is hashed again. One byte a slot, where the low 32 bits of the hash
+     * took four: an insertion stores into an array a quarter of the size (more often in the CPU caches), and a
+     * doubling has a quarter of the bytes to clear. Stale in empty slots.
      */
-    int[] hashes;
+    byte[] hashBits;
 
     GoBuckets(int b) {
         this(b, false);
@@ -57,7 +62,7 @@ final class GoBuckets extends GoTable {
         this.mask = (1 << b) - 1;
         int nbuckets = capacity();
         this.tophash = new byte[nbuckets * GoMap.bucketCnt];
-        this.hashes = new int[nbuckets * GoMap.bucketCnt];
+        this.hashBits = new byte[nbuckets * GoMap.bucketCnt];
         this.slots = new Object[SLOTS_PAD + nbuckets * 2 * GoMap.bucketCnt];
     }
 
@@ -76,7 +81,7 @@ final class GoBuckets extends GoTable {
         }
         int n = (int) newCap;
         tophash = Arrays.copyOf(tophash, n * GoMap.bucketCnt);
-        hashes = Arrays.copyOf(hashes, n * GoMap.bucketCnt);
+        hashBits = Arrays.copyOf(hashBits, n * GoMap.bucketCnt);
         slots = Arrays.copyOf(slots, SLOTS_PAD + n * 2 * GoMap.bucketCnt);
         overflow = Arrays.copyOf(overflow, n);
     }
@@ -91,9 +96,19 @@ final class GoBuckets extends GoTable {
         return GoMap.hash(slots[GoMap.keyAt(b, i)], seed);
     }
 
+    /** The hashBits byte of a key with {@code hash} in a table of 2^b buckets: seven bits above the index. */
+    static byte hashBitsOf(long hash, int b) {
+        return (byte) (0x80 | ((int) (hash >>> b) & 0x7F));
+    }
+
     @Override
     boolean storedHashAgrees(int b, int i, long hash) {
-        return hashes[(b << GoMap.bucketCntBits) + i] == (int) hash;
+        int e = hashBits[(b << GoMap.bucketCntBits) + i] & 0xFF;
+        if (e == 0) {
+            return false; // a live slot always has its marker bit
+        }
+        int low = (1 << (31 - Integer.numberOfLeadingZeros(e))) - 1;
+        return (e & low) == ((int) (hash >>> B) & low);
     }
 
     @Override

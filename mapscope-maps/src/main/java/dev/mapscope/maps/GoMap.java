@@ -108,8 +108,8 @@ public final class GoMap<K, V> extends AbstractMap<K, V> {
      * array holds at most 2^31 references; the spare overflow region grows by copying (GoBuckets.growSpare)
      * where Go allocates single overflow buckets, and the array a doubling creates starts with a spare region
      * of a quarter of its buckets instead of Go's sixteenth, so that filling it copies nothing (GoBuckets);
-     * each slot keeps the low 32 bits of its hash (GoBuckets.hashes), so that evacuate decides X or Y without
-     * reading the key object, where Go's evacuate calls the hasher on every key; in a large table growWork
+     * each slot keeps seven bits of its hash above the bucket index (GoBuckets.hashBits), so that evacuate
+     * decides X or Y without reading the key object, where Go's evacuate calls the hasher on every key; in a large table growWork
      * evacuates eight old buckets in order per write instead of one (evacuateInOrder);
      * mapclear marks old buckets emptyRest so that running iterators stop (the fix of Go issue 59411, from
      * Go 1.21). docs/GOMAP.md gives the measurements.
@@ -486,16 +486,11 @@ public final class GoMap<K, V> extends AbstractMap<K, V> {
         }
         checkRead();
         long hash = hash(key, hash0);
-        int m = bucketMask(B);
         GoBuckets t = buckets;
-        int b = (int) hash & m;
+        int b = (int) hash & t.mask;
         GoBuckets c = oldbuckets;
         if (c != null) {
-            if (!isSameSizeGrow()) {
-                // There used to be half as many buckets; mask down one more power of two.
-                m >>>= 1;
-            }
-            int oldb = (int) hash & m;
+            int oldb = (int) hash & c.mask; // half as many buckets, or as many in a same-size growth
             if (!evacuated(c, oldb)) {
                 t = c;
                 b = oldb;
@@ -510,13 +505,13 @@ public final class GoMap<K, V> extends AbstractMap<K, V> {
         // 468 ns), but a loop of independent lookups, where the CPU overlaps several of them, ran slower (String
         // keys 123-139 against 139-155 ns, Integer 112-139 against 125-139, under ParallelGC and G1), and that
         // is how maps are read (PERFORMANCE.md, 7 Dec 2026, evening). A miss is one line cheaper as well.
+        // A match above the lowest may be false (matchTophash); the byte is not compared again, as in GoLongMap:
+        // such a slot's byte is top ^ 1, at least 4, so in a bucket a lookup reads (no evacuation marks) it is a
+        // live slot holding another key, and the key comparison rejects it.
         for (; ; ) { // bucketloop: Go compares tophash[i] for i in 0..7; here all eight at once
             long word = tophashWord(tophash, b);
             for (long match = matchTophash(word, top); match != 0; match &= match - 1) {
                 int i = firstSlot(match);
-                if (slotByte(word, i) != (top & 0xFF)) {
-                    continue;
-                }
                 int s = keyAt(b, i);
                 Object k = slots[s];
                 if (k == key || (key != null && key.equals(k))) {
@@ -641,7 +636,7 @@ public final class GoMap<K, V> extends AbstractMap<K, V> {
                     slots[s + 1] = elem;
                     int ti = (b << bucketCntBits) + i;
                     tophash[ti] = top;
-                    t.hashes[ti] = (int) hash;
+                    t.hashBits[ti] = GoBuckets.hashBitsOf(hash, t.B);
                     count++;
                     return NOT_FOUND;
                 }
@@ -742,7 +737,7 @@ public final class GoMap<K, V> extends AbstractMap<K, V> {
             t.slots[s + 1] = elem;
             int ti = (insertb << bucketCntBits) + inserti;
             t.tophash[ti] = top;
-            t.hashes[ti] = (int) hash;
+            t.hashBits[ti] = GoBuckets.hashBitsOf(hash, t.B);
             count++;
             return NOT_FOUND;
         }
@@ -944,6 +939,30 @@ public final class GoMap<K, V> extends AbstractMap<K, V> {
         }
     }
 
+    /**
+     * Before a doubling moves old bucket {@code oldbucket}: hashes again each key of it (and of its overflow
+     * chain) whose hashBits have no bit left, so that evacuate can read bit B of every hash. Done before anything
+     * moves, so that a hashCode() that throws leaves the map as it was (the refreshed bytes are valid for the old
+     * table). A key runs out only after seven doublings since it was last hashed: in a map grown from empty, the
+     * keys put while it had fewer than 2^(B-7) buckets, once every seven doublings.
+     */
+    private void rehashSpentBits(GoBuckets old, int oldbucket) {
+        byte[] top = old.tophash;
+        byte[] bits = old.hashBits;
+        for (int b = oldbucket; ; ) {
+            for (int i = 0; i < bucketCnt; i++) {
+                int ti = (b << bucketCntBits) + i;
+                if ((bits[ti] & 0xFF) <= 1 && !isEmpty(top[ti])) {
+                    bits[ti] = GoBuckets.hashBitsOf(hash(old.slots[keyAt(b, i)], hash0), old.B);
+                }
+            }
+            b = old.overflow[b];
+            if (b == 0) {
+                return;
+            }
+        }
+    }
+
     void evacuate(int oldbucket) {
         GoBuckets old = oldbuckets;
         int newbit = noldbuckets();
@@ -959,7 +978,10 @@ public final class GoMap<K, V> extends AbstractMap<K, V> {
             int toY = 0;
             byte[] otophash = old.tophash;
             Object[] oslots = old.slots;
-            int[] ohashes = old.hashes;
+            byte[] ohashBits = old.hashBits;
+            if (!same) {
+                rehashSpentBits(old, oldbucket);
+            }
             for (int b = oldbucket; ; ) {
                 for (int i = 0; i < bucketCnt; i++) {
                     int ti = (b << bucketCntBits) + i;
@@ -974,11 +996,13 @@ public final class GoMap<K, V> extends AbstractMap<K, V> {
                     }
                     int s = keyAt(b, i);
                     Object k = oslots[s];
-                    int h = ohashes[ti]; // the stored hash: the key object is not read (see GoBuckets.hashes)
+                    // The hash decides whether this entry goes to bucket x or bucket y: its bit B, the lowest kept in
+                    // hashBits (rehashSpentBits left at least one), so the key object is not read.
+                    int bits = ohashBits[ti] & 0xFF;
                     boolean useY = false;
                     if (!same) {
-                        // The hash decides whether this entry goes to bucket x or bucket y.
-                        useY = (h & newbit) != 0;
+                        useY = (bits & 1) != 0;
+                        bits >>>= 1;
                     }
                     otophash[ti] = (byte) (useY ? evacuatedY : evacuatedX);
                     int db;
@@ -1002,7 +1026,7 @@ public final class GoMap<K, V> extends AbstractMap<K, V> {
                     }
                     int dti = (db << bucketCntBits) + di;
                     t.tophash[dti] = top;
-                    t.hashes[dti] = h;
+                    t.hashBits[dti] = (byte) bits; // t's arrays, re-read: newoverflow may have replaced them
                     int ds = keyAt(db, di);
                     t.slots[ds] = k;
                     t.slots[ds + 1] = oslots[s + 1];

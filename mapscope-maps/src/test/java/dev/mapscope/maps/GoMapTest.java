@@ -152,6 +152,89 @@ class GoMapTest {
         }
     }
 
+    /** A key that counts its hashCode() calls and can be told to throw from one of them. */
+    static final class CountingKey {
+        final int id;
+        int hashCalls;
+        int throwAtCall;
+
+        CountingKey(int id) {
+            this.id = id;
+        }
+
+        @Override
+        public int hashCode() {
+            if (++hashCalls == throwAtCall) {
+                throw new IllegalStateException("hashCode is broken");
+            }
+            return id * 0x61C88647;
+        }
+    }
+
+    /**
+     * Evacuation decides X or Y from the hash bits kept in the bucket arrays (GoBuckets.hashBits), so a growing map
+     * calls hashCode() once per put, plus once more for a key that has moved seven times since it was hashed.
+     * 20,000 keys end in 2^12 buckets: keys put from entry 104 on (into 2^5 buckets or more) move at most seven
+     * times and are hashed once; the first eight (put into one bucket) are hashed again at the doubling from 2^7
+     * buckets, and only then.
+     */
+    @Test
+    void evacuationHashesAKeyAgainOnlyAfterSevenMoves() {
+        GoMap<CountingKey, Integer> map = new GoMap<>();
+        CountingKey[] keys = new CountingKey[20_000];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = new CountingKey(i);
+            map.put(keys[i], i);
+        }
+        assertThat(map.growing()).isFalse();
+        assertThat(map.snapshot().B()).isEqualTo(12);
+        for (int i = 0; i < 8; i++) {
+            assertThat(keys[i].hashCalls).as("hashCode() calls of key %d", i).isEqualTo(2);
+        }
+        for (int i = 104; i < keys.length; i++) {
+            assertThat(keys[i].hashCalls).as("hashCode() calls of key %d", i).isEqualTo(1);
+        }
+        int extra = 0;
+        for (CountingKey k : keys) {
+            extra += k.hashCalls - 1;
+        }
+        assertThat(extra).isBetween(8, 104);
+        map.checkInvariants(); // (which calls hashCode() itself)
+    }
+
+    /** A hashCode() that throws when evacuation hashes a key again leaves every entry where a lookup finds it. */
+    @Test
+    void aHashCodeThatThrowsDuringGrowthLeavesTheMapConsistent() {
+        GoMap<CountingKey, Integer> map = new GoMap<>();
+        List<CountingKey> keys = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            keys.add(new CountingKey(i));
+            map.put(keys.get(i), i);
+        }
+        for (CountingKey k : keys) {
+            k.throwAtCall = 2; // at the doubling from 2^7 buckets, the first to hash them again; one throws
+        }
+        int thrown = 0;
+        for (int i = 8; i < 3000; i++) {
+            CountingKey k = new CountingKey(i);
+            try {
+                map.put(k, i);
+                keys.add(k);
+            } catch (IllegalStateException e) {
+                assertThat(e).hasMessage("hashCode is broken");
+                thrown++;
+                keys.forEach(x -> x.throwAtCall = 0);
+                map.checkInvariants();
+            }
+        }
+        map.checkInvariants();
+        assertThat(thrown).isEqualTo(1);
+        assertThat(map).hasSize(keys.size());
+        for (CountingKey k : keys) {
+            assertThat(map.get(k)).isEqualTo(k.id);
+        }
+    }
+
     @Test
     void sparseOverflowChainsTriggerASameSizeGrowth() {
         GoMap<Key, Integer> map = new GoMap<>();
