@@ -36,7 +36,8 @@ import java.util.concurrent.CyclicBarrier;
  * <p>Run: {@code mvn -B -ntp -q -pl mapscope-bench -am package -DskipTests}, then
  * {@code java -Xms2g -Xmx2g -XX:+UseParallelGC -cp mapscope-bench/target/benchmarks.jar dev.mapscope.bench.PeerRatios}
  * (optional arguments: rounds, default 15, the first 4 of which are warm-up; and a filter, one of
- * {@code go}, {@code long}, {@code sync}).
+ * {@code go}, {@code long}, {@code sync}). The collector changes the GoMap rows: run it also without
+ * {@code -XX:+UseParallelGC}, with the JVM's default (G1), as a plain {@code main} of a user's would.
  */
 public final class PeerRatios {
     static final int GO_KEYS = 1_000_000;
@@ -56,12 +57,14 @@ public final class PeerRatios {
         int warmup = Math.min(4, rounds / 3);
         System.out.printf(
                 Locale.ROOT,
-                "PeerRatios: %d rounds (%d warm-up), Java %s, %d processors, heap %d MB, " + "load average %s%n",
+                "PeerRatios: %d rounds (%d warm-up), Java %s, %d processors, heap %d MB, collector %s, "
+                        + "load average %s%n",
                 rounds,
                 warmup,
                 System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20,
+                collector(),
                 loadAverage());
         List<String> table = new ArrayList<>();
         table.add("| map | peer | workload | map ns/op (median) | peer ns/op (median) | ratio (throughput / peer) |");
@@ -293,6 +296,23 @@ public final class PeerRatios {
         double a = median(mapNs, skip);
         double b = median(peerNs, skip);
         return String.format(Locale.ROOT, "| %s | %s | %s | %.1f | %.1f | %.2f× |", map, peer, work, a, b, b / a);
+    }
+
+    /** The collector in use, named from its memory managers (G1, Parallel, Serial, ZGC, Shenandoah). */
+    static String collector() {
+        String names = java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .map(java.lang.management.GarbageCollectorMXBean::getName)
+                .collect(java.util.stream.Collectors.joining(", "));
+        if (names.contains("G1")) {
+            return "G1";
+        }
+        if (names.contains("PS ")) {
+            return "Parallel";
+        }
+        if (names.contains("Copy") || names.contains("MarkSweepCompact")) {
+            return "Serial";
+        }
+        return names.isEmpty() ? "unknown" : names; // "ZGC Cycles, ZGC Pauses", "Shenandoah Cycles, ..."
     }
 
     static String loadAverage() {
