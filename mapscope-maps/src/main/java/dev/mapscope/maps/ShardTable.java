@@ -40,8 +40,15 @@ final class ShardTable<K, V> {
     private static final int MIN_CAPACITY = 8;
 
     private final StampedLock lock = new StampedLock();
+    /**
+     * The table of every shard that holds no entry: all slots never used. Never written: insertLocked replaces it
+     * with a table of the shard's own before it stores the first entry, so that an empty map's shards cost no
+     * table each.
+     */
+    private static final Object[] EMPTY = new Object[2 * MIN_CAPACITY];
+
     /** Key/value pairs; length 2 × a power of two. Replaced, never resized in place. */
-    private Object[] table = new Object[2 * MIN_CAPACITY];
+    private Object[] table = EMPTY;
     /** Live entries. */
     private int size;
     /** Live entries plus tombstones: the probe load. */
@@ -153,6 +160,9 @@ final class ShardTable<K, V> {
     /** Stores a new entry at the insert slot from slotLocked, growing or compacting the table first if needed. */
     private void insertLocked(Object key, int h, Object value, int insertAt) {
         Object[] t = table;
+        if (t == EMPTY) {
+            table = t = new Object[2 * MIN_CAPACITY]; // same length, so insertAt stands
+        }
         int capacity = t.length >> 1;
         if (t[2 * insertAt] == null && 2 * (used + 1) > capacity) {
             rehashLocked(size + 1);
@@ -200,7 +210,7 @@ final class ShardTable<K, V> {
         size--;
         modCount++;
         if (size == 0) {
-            table = new Object[2 * MIN_CAPACITY];
+            table = EMPTY;
             used = 0;
         }
         return old;
@@ -320,7 +330,7 @@ final class ShardTable<K, V> {
     void clear() {
         long stamp = lockForWrite();
         try {
-            table = new Object[2 * MIN_CAPACITY];
+            table = EMPTY;
             size = 0;
             used = 0;
             modCount++;
