@@ -25,7 +25,7 @@ import java.util.function.Function;
  * probed, and a write waits when another thread writes the same shard; both get rarer as shards get more
  * numerous. Measured with 2 threads, 90% get and 10% overwrite over 65,536 keys: 8 shards reach 0.6 of
  * ConcurrentHashMap's throughput, 32 shards 0.8, 128 shards 0.9 (docs/PERFORMANCE.md). An empty shard costs
- * about 72 bytes (its table is allocated at its first insertion), about 9 KB for 128. More shards do not help
+ * about 85 bytes (its table is allocated at its first insertion), about 11 KB for 128. More shards do not help
  * skewed keys: a hot key stays in one shard whatever N is.
  *
  * <p><b>Nulls.</b> Keys and values must not be {@code null} ({@link NullPointerException}).
@@ -78,7 +78,7 @@ public final class ShardedMap<K, V> extends AbstractSafeMap<K, V> {
         shift = 32 - Integer.numberOfTrailingZeros(shardCount);
     }
 
-    /** The largest default shard count: 1,024 shards, about 72 KB for an empty map. */
+    /** The largest default shard count: 1,024 shards, about 87 KB for an empty map. */
     static final int MAX_DEFAULT_SHARDS = 1 << 10;
 
     /** The smallest power of two ≥ 64 × available processors, at most 1,024 (see the class comment). */
