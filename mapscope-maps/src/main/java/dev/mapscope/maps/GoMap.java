@@ -109,8 +109,8 @@ public final class GoMap<K, V> extends AbstractMap<K, V> {
      * where Go allocates single overflow buckets, and the array a doubling creates starts with a spare region
      * of a quarter of its buckets instead of Go's sixteenth, so that filling it copies nothing (GoBuckets);
      * each slot keeps seven bits of its hash above the bucket index (GoBuckets.hashBits), so that evacuate
-     * decides X or Y without reading the key object, where Go's evacuate calls the hasher on every key; in a large table growWork
-     * evacuates eight old buckets in order per write instead of one (evacuateInOrder);
+     * decides X or Y without reading the key object, where Go's evacuate calls the hasher on every key; in a
+     * large table growWork evacuates eight old buckets in order per write instead of one (evacuateInOrder);
      * mapclear marks old buckets emptyRest so that running iterators stop (the fix of Go issue 59411, from
      * Go 1.21). docs/GOMAP.md gives the measurements.
      */

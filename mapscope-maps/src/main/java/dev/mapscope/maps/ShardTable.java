@@ -39,7 +39,6 @@ final class ShardTable<K, V> {
 
     private static final int MIN_CAPACITY = 8;
 
-    private final StampedLock lock = new StampedLock();
     /**
      * The table of every shard that holds no entry: all slots never used. Never written: insertLocked replaces it
      * with a table of the shard's own before it stores the first entry, so that an empty map's shards cost no
@@ -47,6 +46,7 @@ final class ShardTable<K, V> {
      */
     private static final Object[] EMPTY = new Object[2 * MIN_CAPACITY];
 
+    private final StampedLock lock = new StampedLock();
     /** Key/value pairs; length 2 × a power of two. Replaced, never resized in place. */
     private Object[] table = EMPTY;
     /** Live entries. */
