@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,10 +33,11 @@ import picocli.CommandLine.Spec;
         header = "Measure the safe maps against ConcurrentHashMap here.",
         description = {
             "Prints read and write throughput of SyncMap, RwLockMap, ShardedMap, SerialMap, ConcurrentHashMap "
-                    + "and Collections.synchronizedMap, and each one's ratio to ConcurrentHashMap. Workload: "
-                    + "get, and put over a present key (plus, if asked, put of new keys and remove), on 65,536 "
-                    + "keys (--keys, --key-type) drawn from a Zipf-like distribution with a fixed seed; each map "
-                    + "runs in a JVM of its own. The default run takes about 15 seconds."
+                    + "and Collections.synchronizedMap, and each one's ratio to ConcurrentHashMap; with --threads "
+                    + "1, of HashMap and GoMap too. Workload: get, and put over a present key (plus, if asked, put "
+                    + "of new keys and remove), on 65,536 keys (--keys, --key-type) drawn from a Zipf-like "
+                    + "distribution with a fixed seed; each map runs in a JVM of its own. The default run takes "
+                    + "about 15 seconds."
         })
 public final class BenchCommand implements Callable<Integer> {
 
@@ -43,14 +45,28 @@ public final class BenchCommand implements Callable<Integer> {
     static final List<String> MAPS =
             List.of("ConcurrentHashMap", "SyncMap", "RwLockMap", "ShardedMap", "SerialMap", "synchronizedMap");
 
-    static final String[] USE_WHEN = {
-        "the default: fast reads and writes, atomic compute, no tuning",
-        "keys written once then read many times, or each thread owning its own keys",
-        "read-mostly data, simplest code, atomic compute and consistent snapshots",
-        "many threads writing different keys, with per-key atomic compute under locks",
-        "operations must run strictly in order on one thread; not for hot paths",
-        "legacy code only: one lock for everything, reads included",
-    };
+    /** Maps for one thread, measured too when --threads is 1: the JDK's map and GoMap, on the same mix. */
+    static final List<String> ONE_THREAD_MAPS = List.of("HashMap", "GoMap");
+
+    static final Map<String, String> USE_WHEN = Map.of(
+            "ConcurrentHashMap", "the default: fast reads and writes, atomic compute, no tuning",
+            "SyncMap", "keys written once then read many times, or each thread owning its own keys",
+            "RwLockMap", "read-mostly data, simplest code, atomic compute and consistent snapshots",
+            "ShardedMap", "many threads writing different keys, with per-key atomic compute under locks",
+            "SerialMap", "operations must run strictly in order on one thread; not for hot paths",
+            "synchronizedMap", "legacy code only: one lock for everything, reads included",
+            "HashMap", "one thread only, or every use under one lock of yours; no checks",
+            "GoMap", "one thread only; throws on concurrent use, as Go's map does, instead of losing entries");
+
+    /** The maps a run measures, in table order: with one thread, the one-thread maps as well. */
+    static List<String> maps(int threads) {
+        if (threads != 1) {
+            return MAPS;
+        }
+        List<String> all = new ArrayList<>(MAPS);
+        all.addAll(ONE_THREAD_MAPS);
+        return all;
+    }
 
     @Spec
     CommandSpec spec;
@@ -71,7 +87,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(
             names = "--threads",
             paramLabel = "N",
-            description = "Threads calling the map at once (default: the number of processors).")
+            description = "Threads calling the map at once (default: the number of processors); with 1, HashMap and "
+                    + "GoMap are measured too.")
     String threads;
 
     @Option(
@@ -160,22 +177,23 @@ public final class BenchCommand implements Callable<Integer> {
                 Runtime.getRuntime().availableProcessors());
         out.flush();
 
-        BenchProgress bar = BenchProgress.create(progressMode, err, parsedMixes.size() * MAPS.size() * rounds);
+        List<String> maps = maps(threadCount);
+        BenchProgress bar = BenchProgress.create(progressMode, err, parsedMixes.size() * maps.size() * rounds);
         try {
             for (Mix mix : parsedMixes) {
-                double[][] results = new double[MAPS.size()][];
-                for (int m = 0; m < MAPS.size(); m++) {
+                double[][] results = new double[maps.size()][];
+                for (int m = 0; m < maps.size(); m++) {
                     double[][] byRound = new double[rounds][];
                     for (int r = 0; r < rounds; r++) {
-                        bar.step(MAPS.get(m) + " " + mix.name());
+                        bar.step(maps.get(m) + " " + mix.name());
                         byRound[r] = measure(
-                                MAPS.get(m), mix.with(parsedKeyType, keyCount), threadCount, warmupMs, measureMs);
-                        bar.done(MAPS.get(m) + " " + mix.name(), byRound[r][0] + byRound[r][1]);
+                                maps.get(m), mix.with(parsedKeyType, keyCount), threadCount, warmupMs, measureMs);
+                        bar.done(maps.get(m) + " " + mix.name(), byRound[r][0] + byRound[r][1]);
                     }
                     results[m] = median(byRound);
                 }
                 bar.finish();
-                printTable(out, mix, results);
+                printTable(out, mix, maps, results);
             }
         } catch (MeasurementFailed e) {
             bar.finish();
@@ -260,7 +278,7 @@ public final class BenchCommand implements Callable<Integer> {
         return sorted[sorted.length / 2];
     }
 
-    private static void printTable(PrintWriter out, Mix mix, double[][] results) {
+    private static void printTable(PrintWriter out, Mix mix, List<String> maps, double[][] results) {
         double reference = results[0][0] + results[0][1];
         out.println();
         out.printf(
@@ -273,16 +291,16 @@ public final class BenchCommand implements Callable<Integer> {
                 "write ops/s",
                 "vs CHM",
                 "use this when");
-        for (int m = 0; m < MAPS.size(); m++) {
+        for (int m = 0; m < maps.size(); m++) {
             double total = results[m][0] + results[m][1];
             out.printf(
                     Locale.ROOT,
                     "%-18s %12s %12s %8s  %s%n",
-                    MAPS.get(m),
+                    maps.get(m),
                     formatRate(results[m][0]),
                     formatRate(results[m][1]),
                     formatRatio(total / reference),
-                    USE_WHEN[m]);
+                    USE_WHEN.get(maps.get(m)));
         }
         out.flush();
     }

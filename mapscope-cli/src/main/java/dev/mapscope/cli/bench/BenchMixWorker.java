@@ -1,5 +1,6 @@
 package dev.mapscope.cli.bench;
 
+import dev.mapscope.maps.GoMap;
 import dev.mapscope.maps.RwLockMap;
 import dev.mapscope.maps.SerialMap;
 import dev.mapscope.maps.ShardedMap;
@@ -125,6 +126,8 @@ public final class BenchMixWorker {
             case "RwLockMap" -> new RwLockMap<>();
             case "ShardedMap" -> new ShardedMap<>();
             case "SerialMap" -> new SerialMap<>();
+            case "HashMap" -> new HashMap<>();
+            case "GoMap" -> new GoMap<>();
             default -> throw new IllegalArgumentException("unknown map " + impl);
         };
     }

@@ -54,16 +54,19 @@ class BenchCommandTest {
         int header = lines.indexOf(
                 lines.stream().filter(l -> l.startsWith("map ")).findFirst().orElseThrow());
         assertThat(lines.get(header)).contains("read ops/s", "write ops/s", "vs CHM", "use this when");
-        List<String> rows = lines.subList(header + 1, header + 1 + BenchCommand.MAPS.size());
+        // One thread: the safe maps, then HashMap and GoMap on the same mix.
+        List<String> maps = BenchCommand.maps(1);
+        assertThat(maps).endsWith("HashMap", "GoMap").startsWith("ConcurrentHashMap");
+        List<String> rows = lines.subList(header + 1, header + 1 + maps.size());
         for (int i = 0; i < rows.size(); i++) {
             assertThat(rows.get(i))
-                    .startsWith(BenchCommand.MAPS.get(i) + " ")
+                    .startsWith(maps.get(i) + " ")
                     .matches("\\S+ +[0-9.]+ ?[kMG]? +[0-9.]+ ?[kMG]? +(<0\\.01|[0-9]+\\.[0-9]{2})x  \\S.*")
-                    .endsWith(BenchCommand.USE_WHEN[i]);
+                    .endsWith(BenchCommand.USE_WHEN.get(maps.get(i)));
         }
         assertThat(rows.get(0)).contains(" 1.00x ");
         // Plain progress: one line per measurement on stderr, nothing that would garble a log.
-        assertThat(r.err().lines()).hasSize(6).allMatch(l -> l.matches("bench: [1-6]/6 \\S+ 70/10/10/10: .+ ops/s"));
+        assertThat(r.err().lines()).hasSize(8).allMatch(l -> l.matches("bench: [1-8]/8 \\S+ 70/10/10/10: .+ ops/s"));
         assertThat(r.err()).doesNotContain("\r").doesNotContain("\u001b");
     }
 
@@ -90,6 +93,15 @@ class BenchCommandTest {
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err()).isEqualTo("mapscope bench: " + message + System.lineSeparator());
         assertThat(r.out()).isEmpty();
+    }
+
+    /** HashMap and GoMap are for one thread: two threads on a GoMap get ConcurrentMapError, by design. */
+    @Test
+    void theOneThreadMapsAreMeasuredOnlyWithOneThread() {
+        assertThat(BenchCommand.maps(2)).isEqualTo(BenchCommand.MAPS).doesNotContain("HashMap", "GoMap");
+        assertThat(BenchCommand.maps(1)).containsAll(BenchCommand.MAPS).contains("HashMap", "GoMap");
+        assertThat(BenchCommand.maps(1))
+                .allSatisfy(m -> assertThat(BenchCommand.USE_WHEN).containsKey(m));
     }
 
     @Test
