@@ -3,7 +3,6 @@ package dev.mapscope.maps;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.AbstractMap;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -109,7 +108,7 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
      * Every live key (entries shared with read's table), plus keys added since the last promotion; null after
      * a promotion until the next new key. Only read or written under {@link #mu}.
      */
-    private HashMap<K, Entry> dirty;
+    private SyncMapTable dirty;
 
     /** Lookups since the last promotion that had to lock {@link #mu} to answer; under {@link #mu}. */
     private int misses;
@@ -121,10 +120,10 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
      * Go's {@code readOnly}: an immutable map plus whether {@code dirty} holds keys that it lacks.
      *
      * <p>Go's read map is a Go map of {@code *entry}. Here it is an open-addressed table of the entries
-     * themselves (linear probing, at most a quarter full), built once when dirty is promoted and never changed: a
+     * themselves (linear probing, at most a quarter full), never changed once it is read's: a
      * lookup is then table slot → entry → value, the same chain of loads as in ConcurrentHashMap, where a
-     * HashMap of entries would add its own node in between. Building it makes a promotion O(n) instead of Go's
-     * O(1); the misses that trigger a promotion (at least len(dirty) of them) still pay for it.
+     * HashMap of entries would add its own node in between. {@code dirty} is a table of the same format
+     * ({@link SyncMapTable}), so a promotion hands dirty's array over, O(1) as in Go.
      */
     private static final class ReadOnly<K, V> {
         /** Length a power of two, at least one slot always null (so probing ends); never written after build. */
@@ -139,38 +138,7 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
 
         /** The entry of {@code key}, or null. No lock, no allocation. */
         Entry get(Object key) {
-            int h = spread(key.hashCode());
-            Entry[] t = table;
-            int mask = t.length - 1;
-            for (int i = h & mask; ; i = (i + 1) & mask) {
-                Entry e = t[i];
-                if (e == null) {
-                    return null;
-                }
-                if (e.hash == h && (e.key == key || key.equals(e.key))) {
-                    return e;
-                }
-            }
-        }
-
-        /** A table holding every entry of {@code dirty}. */
-        static Entry[] tableOf(HashMap<?, Entry> dirty) {
-            // At least 4n slots: at most a quarter full. Every slot a probe passes costs a load of that slot's
-            // entry (the hash lives in the entry), so the load factor is paid in cache misses: at up to half full
-            // (2n to 4n slots) a 65,535-key table averaged 1.49 entries per hit, and a single thread doing 90% get
-            // / 10% overwrite ran at 0.45-0.85x ConcurrentHashMap; at a quarter, 0.83-1.1x (alternating runs,
-            // load average 9; docs/SAFE-MAPS.md).
-            int capacity = Integer.highestOneBit(Math.max(1, 4 * dirty.size() - 1)) << 1;
-            Entry[] t = new Entry[capacity];
-            int mask = capacity - 1;
-            for (Entry e : dirty.values()) {
-                int i = e.hash & mask;
-                while (t[i] != null) {
-                    i = (i + 1) & mask;
-                }
-                t[i] = e;
-            }
-            return t;
+            return SyncMapTable.find(table, key);
         }
     }
 
@@ -199,7 +167,7 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
         Entry(Object key, Object value) {
             this.key = key;
             this.hash = spread(key.hashCode());
-            // Plain store: the entry is published by the HashMap put under mu (readers reach it only after
+            // Plain store: the entry is published by its addition to dirty under mu (readers reach it only after
             // unlocking mu or through a volatile store of read).
             P.set(this, value);
         }
@@ -319,7 +287,7 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
     /** Go's {@code loadReadOnly}, for callers that do not hold {@link #mu}. */
     @SuppressWarnings("unchecked")
     private ReadOnly<K, V> loadReadOnly() {
-        ReadOnly<K, V> r = (ReadOnly<K, V>) READ.getVolatile(this); // volatile: publishes the immutable HashMap
+        ReadOnly<K, V> r = (ReadOnly<K, V>) READ.getVolatile(this); // volatile: publishes the immutable table
         return r != null ? r : (ReadOnly<K, V>) EMPTY;
     }
 
@@ -381,7 +349,7 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
             if (e != null) {
                 if (e.unexpungeLocked()) {
                     // The entry was expunged, so dirty != null and it is not in dirty: put it back.
-                    dirty.put(key, e);
+                    dirty.add(e);
                 }
                 previous = e.swapLocked(value);
             } else if (dirty != null && (e = dirty.get(key)) != null) {
@@ -393,7 +361,7 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
                     READ.setVolatile(
                             this, new ReadOnly<>(read.table, true)); // volatile: lock-free readers must see amended
                 }
-                dirty.put(key, new Entry(key, value));
+                dirty.add(new Entry(key, value));
             }
         } finally {
             mu.unlock();
@@ -432,7 +400,7 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
             e = read.get(key);
             if (e != null) {
                 if (e.unexpungeLocked()) {
-                    dirty.put(key, e);
+                    dirty.add(e);
                 }
                 actual = e.tryLoadOrStore(value); // cannot be EXPUNGED: only code holding mu expunges
             } else if (dirty != null && (e = dirty.get(key)) != null) {
@@ -443,7 +411,7 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
                     dirtyLocked();
                     READ.setVolatile(this, new ReadOnly<>(read.table, true)); // volatile: as in swap
                 }
-                dirty.put(key, new Entry(key, value));
+                dirty.add(new Entry(key, value));
                 actual = null;
             }
         } finally {
@@ -576,7 +544,7 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
             try {
                 read = loadReadOnlyLocked();
                 if (read.amended) {
-                    read = new ReadOnly<>(ReadOnly.tableOf(dirty), false);
+                    read = new ReadOnly<>(dirty.handOver(), false);
                     READ.setVolatile(this, read); // volatile: publishes dirty to lock-free readers
                     dirty = null;
                     misses = 0;
@@ -594,27 +562,26 @@ public final class SyncMap<K, V> extends AbstractSafeMap<K, V> {
         // One departure from Go: while read has never held an entry (a map filled since it was made), the first
         // miss promotes. Go waits for len(dirty) misses, and each of them takes mu: after a fill of n keys the
         // first n lookups of all threads serialize on the mutex (two threads on a fresh 65,536-key map spent
-        // most of a 256k-operation round there; docs/SAFE-MAPS.md has the numbers). Promoting costs one O(n)
-        // table build, once per map: after it, read is never empty again, and Go's rule applies.
+        // most of a 256k-operation round there; docs/SAFE-MAPS.md has the numbers). Promoting costs no more than
+        // in Go (dirty's table is handed over); after it, read is never empty again, and Go's rule applies.
         if (misses < dirty.size() && loadReadOnlyLocked().table != EMPTY.table) {
             return;
         }
-        READ.setVolatile(this, new ReadOnly<>(ReadOnly.tableOf(dirty), false)); // volatile: publishes the table
+        READ.setVolatile(this, new ReadOnly<>(dirty.handOver(), false)); // volatile: publishes the table
         dirty = null;
         misses = 0;
     }
 
     /** Go's {@code dirtyLocked}: creates dirty as a copy of read without its deleted entries (expunging them). */
-    @SuppressWarnings("unchecked")
     private void dirtyLocked() {
         if (dirty != null) {
             return;
         }
         ReadOnly<K, V> read = loadReadOnlyLocked();
-        dirty = new HashMap<>(Math.max(16, read.table.length / 2)); // the table is at most a quarter full
+        dirty = new SyncMapTable(read.table.length); // as many slots: the copy holds at most as many entries
         for (Entry e : read.table) {
             if (e != null && !e.tryExpungeLocked()) {
-                dirty.put((K) e.key, e);
+                dirty.add(e);
             }
         }
     }
