@@ -19,7 +19,7 @@ import java.util.concurrent.CyclicBarrier;
  * The map library against its peers, measured the way a user outside the project would: a plain {@code main},
  * no JMH, a fresh map every round, the maps of one comparison taking turns round after round in one JVM (so
  * that a burst of load on a shared machine hits both), the median round kept. It prints the table of ratios
- * quoted in docs/PERFORMANCE.md.
+ * quoted in docs/PERFORMANCE.md, each with the lowest and highest ratio of a single round beside it.
  *
  * <ul>
  *   <li>{@code GoMap} against {@code HashMap}: 1M distinct random {@code Integer} (then {@code String}) keys
@@ -67,8 +67,9 @@ public final class PeerRatios {
                 collector(),
                 loadAverage());
         List<String> table = new ArrayList<>();
-        table.add("| map | peer | workload | map ns/op (median) | peer ns/op (median) | ratio (throughput / peer) |");
-        table.add("|---|---|---|---|---|---|");
+        table.add("| map | peer | workload | map ns/op (median) | peer ns/op (median) | ratio (throughput / peer) "
+                + "| ratio per round (lowest – highest) |");
+        table.add("|---|---|---|---|---|---|---|");
         if (only.equals("all") || only.equals("go")) {
             for (String keyType : List.of("Integer", "String")) {
                 Object[] keys = GoMapBenchData.keys(keyType, GO_KEYS, new java.util.Random(7), java.util.Set.of());
@@ -292,10 +293,31 @@ public final class PeerRatios {
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
+    /**
+     * One table row: the ratio of the medians, and beside it the lowest and highest ratio of a single round (the
+     * two maps' times in the same round), so that a reader sees how far one round strays on this machine.
+     */
     static String row(String map, String peer, String work, double[] mapNs, double[] peerNs, int skip) {
         double a = median(mapNs, skip);
         double b = median(peerNs, skip);
-        return String.format(Locale.ROOT, "| %s | %s | %s | %.1f | %.1f | %.2f× |", map, peer, work, a, b, b / a);
+        double low = Double.MAX_VALUE;
+        double high = 0;
+        for (int r = skip; r < mapNs.length; r++) {
+            double ratio = peerNs[r] / mapNs[r];
+            low = Math.min(low, ratio);
+            high = Math.max(high, ratio);
+        }
+        return String.format(
+                Locale.ROOT,
+                "| %s | %s | %s | %.1f | %.1f | %.2f× | %.2f – %.2f |",
+                map,
+                peer,
+                work,
+                a,
+                b,
+                b / a,
+                low,
+                high);
     }
 
     /** The collector in use, named from its memory managers (G1, Parallel, Serial, ZGC, Shenandoah). */
