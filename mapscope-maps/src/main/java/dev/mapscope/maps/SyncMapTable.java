@@ -80,19 +80,15 @@ final class SyncMapTable {
      */
     Entry remove(Object key) {
         Entry[] t = table;
-        int mask = t.length - 1;
-        int h = SyncMap.spread(key.hashCode());
-        int i = h & mask;
-        for (; ; i = (i + 1) & mask) {
-            Entry e = t[i];
-            if (e == null) {
-                return null;
-            }
-            if (e.hash == h && (e.key == key || key.equals(e.key))) {
-                break;
-            }
+        Entry removed = find(t, key);
+        if (removed == null) {
+            return null;
         }
-        Entry removed = t[i];
+        int mask = t.length - 1;
+        int i = removed.hash & mask;
+        while (t[i] != removed) {
+            i = (i + 1) & mask;
+        }
         int gap = i;
         for (int j = (gap + 1) & mask; t[j] != null; j = (j + 1) & mask) {
             int home = t[j].hash & mask;
