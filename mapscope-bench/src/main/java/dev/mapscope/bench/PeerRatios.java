@@ -34,10 +34,19 @@ import java.util.concurrent.CyclicBarrier;
  * </ul>
  *
  * <p>Run: {@code mvn -B -ntp -q -pl mapscope-bench -am package -DskipTests}, then
- * {@code java -Xms2g -Xmx2g -XX:+UseParallelGC -cp mapscope-bench/target/benchmarks.jar dev.mapscope.bench.PeerRatios}
- * (optional arguments: rounds, default 15, the first 4 of which are warm-up; and a filter, one of
- * {@code go}, {@code long}, {@code sync}). The collector changes the GoMap rows: run it also without
- * {@code -XX:+UseParallelGC}, with the JVM's default (G1), as a plain {@code main} of a user's would.
+ * {@code java -Xms2g -Xmx2g -cp mapscope-bench/target/benchmarks.jar dev.mapscope.bench.PeerRatios}
+ * (optional arguments: rounds, default 15, the first 4 of which are warm-up; a filter, one of {@code go},
+ * {@code long}, {@code sync}, {@code all}; and the key types the maps have seen before, {@code fresh} or
+ * {@code mixed}). The collector changes the GoMap rows: run it also with {@code -XX:+UseParallelGC}.
+ *
+ * <p>The key types a map class has seen decide how the JIT compiles its {@code hashCode} and {@code equals}
+ * calls: inlined when a call site has seen one or two key classes, a virtual call when it has seen more. A
+ * comparison is fair only when all of its maps are in the same state. {@code fresh} (the default) is a
+ * plain {@code main}: nothing before the rows calls a map with other keys, and no text is formatted until every
+ * row is measured ({@code String.format} alone puts {@code HashMap}'s call sites in the second state, and in an
+ * earlier version of this class the header did that to {@code HashMap} and not to the maps of this library).
+ * {@code mixed} is an application's state: every map class of the comparisons is first filled and read with
+ * four other key types, so that all of them make virtual calls.
  */
 public final class PeerRatios {
     static final int GO_KEYS = 1_000_000;
@@ -54,22 +63,23 @@ public final class PeerRatios {
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
         String only = args.length > 1 ? args[1] : "all";
+        String seen = args.length > 2 ? args[2] : "fresh";
+        if (!List.of("go", "long", "sync", "all").contains(only)
+                || !List.of("fresh", "mixed").contains(seen)) {
+            System.err.println("usage: PeerRatios [rounds] [go|long|sync|all] [fresh|mixed]");
+            System.exit(2);
+        }
         int warmup = Math.min(4, rounds / 3);
-        System.out.printf(
-                Locale.ROOT,
-                "PeerRatios: %d rounds (%d warm-up), Java %s, %d processors, heap %d MB, collector %s, "
-                        + "load average %s%n",
-                rounds,
-                warmup,
-                System.getProperty("java.version"),
-                Runtime.getRuntime().availableProcessors(),
-                Runtime.getRuntime().maxMemory() >> 20,
-                collector(),
-                loadAverage());
-        List<String> table = new ArrayList<>();
-        table.add("| map | peer | workload | map ns/op (median) | peer ns/op (median) | ratio (throughput / peer) "
-                + "| ratio per round (lowest – highest) |");
-        table.add("|---|---|---|---|---|---|---|");
+        // Concatenation, not printf: see the class comment.
+        System.out.println("PeerRatios: " + rounds + " rounds (" + warmup + " warm-up), keys seen before: " + seen
+                + ", Java " + System.getProperty("java.version") + ", "
+                + Runtime.getRuntime().availableProcessors() + " processors, heap "
+                + (Runtime.getRuntime().maxMemory() >> 20) + " MB, collector " + collector() + ", load average "
+                + loadAverage());
+        if (seen.equals("mixed")) {
+            seeOtherKeys();
+        }
+        List<Row> rows = new ArrayList<>();
         if (only.equals("all") || only.equals("go")) {
             for (String keyType : List.of("Integer", "String")) {
                 Object[] keys = GoMapBenchData.keys(keyType, GO_KEYS, new java.util.Random(7), java.util.Set.of());
@@ -86,20 +96,53 @@ public final class PeerRatios {
                         (isGo ? go : hm)[1][r] = t[1];
                     }
                 }
-                table.add(row("GoMap", "HashMap", "1M " + keyType + ", growing, put", go[0], hm[0], warmup));
-                table.add(row("GoMap", "HashMap", "1M " + keyType + ", get hit", go[1], hm[1], warmup));
+                rows.add(new Row("GoMap", "HashMap", "1M " + keyType + ", growing, put", go[0], hm[0], warmup));
+                rows.add(new Row("GoMap", "HashMap", "1M " + keyType + ", get hit", go[1], hm[1], warmup));
             }
         }
         if (only.equals("all") || only.equals("long")) {
-            longRows(rounds, warmup, table);
+            longRows(rounds, warmup, rows);
         }
         if (only.equals("all") || only.equals("sync")) {
-            syncRows(rounds, warmup, table, SYNC_OPS);
-            syncRows(rounds, warmup, table, SYNC_OPS / 16);
+            syncRows(rounds, warmup, rows, SYNC_OPS);
+            syncRows(rounds, warmup, rows, SYNC_OPS / 16);
         }
         System.out.println();
-        table.forEach(System.out::println);
+        System.out.println("| map | peer | workload | map ns/op (median) | peer ns/op (median) "
+                + "| ratio (throughput / peer) | ratio per round (lowest – highest) |");
+        System.out.println("|---|---|---|---|---|---|---|");
+        rows.forEach(r -> System.out.println(r.format()));
         System.out.printf(Locale.ROOT, "%nload average at the end: %s (sink %d)%n", loadAverage(), sink);
+    }
+
+    /**
+     * The {@code mixed} state: fills and reads every map class of the comparisons with four key types other than
+     * the rows' own, until the JIT has profiled their {@code hashCode} and {@code equals} calls as megamorphic.
+     */
+    static void seeOtherKeys() {
+        for (int rep = 0; rep < 20; rep++) {
+            List<Map<Object, Object>> maps = List.of(
+                    new GoMap<>(),
+                    new HashMap<>(),
+                    new SyncMap<>(),
+                    new ShardedMap<>(),
+                    new RwLockMap<>(),
+                    new ConcurrentHashMap<>());
+            for (Map<Object, Object> m : maps) {
+                for (int j = 0; j < 5_000; j++) {
+                    m.put((long) j, j);
+                    m.put((double) j, j);
+                    m.put(java.time.LocalDate.ofEpochDay(j), j);
+                    m.put(List.of(j), j);
+                }
+                for (int j = 0; j < 5_000; j++) {
+                    sink += m.get((long) j) == null ? 0 : 1;
+                    sink += m.get((double) j) == null ? 0 : 1;
+                    sink += m.get(java.time.LocalDate.ofEpochDay(j)) == null ? 0 : 1;
+                    sink += m.get(List.of(j)) == null ? 0 : 1;
+                }
+            }
+        }
     }
 
     /** Puts every key into {@code m}, then gets every lookup; returns {put ns/op, get ns/op}. */
@@ -122,7 +165,7 @@ public final class PeerRatios {
     }
 
     /** GoLongMap against HashMap<Long,…> and GoMap<Long,…>: growing put, get hit, presized put. */
-    static void longRows(int rounds, int warmup, List<String> table) {
+    static void longRows(int rounds, int warmup, List<Row> rows) {
         SplittableRandom random = new SplittableRandom(20_260_526L);
         long[] keys = random.longs().distinct().limit(GO_KEYS).toArray();
         long[] lookups = keys.clone();
@@ -159,7 +202,7 @@ public final class PeerRatios {
         String[] work = {"1M long, growing, put", "1M long, get hit", "1M long, presized, put"};
         for (int peer = 1; peer <= 2; peer++) {
             for (int w = 0; w < 3; w++) {
-                table.add(row(names[0], names[peer] + "<Long>", work[w], t[0][w], t[peer][w], warmup));
+                rows.add(new Row(names[0], names[peer] + "<Long>", work[w], t[0][w], t[peer][w], warmup));
             }
         }
     }
@@ -203,7 +246,7 @@ public final class PeerRatios {
     }
 
     /** SyncMap, ShardedMap, RwLockMap against ConcurrentHashMap, 2 threads, 90% get / 10% overwrite. */
-    static void syncRows(int rounds, int warmup, List<String> table, int opsPerThread) throws Exception {
+    static void syncRows(int rounds, int warmup, List<Row> rows, int opsPerThread) throws Exception {
         Integer[] keys = new Integer[SYNC_KEYS];
         SplittableRandom random = new SplittableRandom(42);
         for (int i = 0; i < SYNC_KEYS; i++) {
@@ -235,7 +278,7 @@ public final class PeerRatios {
             }
         }
         for (int i = 1; i < names.length; i++) {
-            table.add(row(
+            rows.add(new Row(
                     names[i],
                     names[0],
                     SYNC_THREADS + " threads, 90% get / 10% overwrite, 65,536 Integer keys, " + (opsPerThread >> 10)
@@ -294,30 +337,33 @@ public final class PeerRatios {
     }
 
     /**
-     * One table row: the ratio of the medians, and beside it the lowest and highest ratio of a single round (the
-     * two maps' times in the same round), so that a reader sees how far one round strays on this machine.
+     * One table row, formatted only when every row is measured: the ratio of the medians, and beside it the lowest
+     * and highest ratio of a single round (the two maps' times in the same round), so that a reader sees how far
+     * one round strays on this machine.
      */
-    static String row(String map, String peer, String work, double[] mapNs, double[] peerNs, int skip) {
-        double a = median(mapNs, skip);
-        double b = median(peerNs, skip);
-        double low = Double.MAX_VALUE;
-        double high = 0;
-        for (int r = skip; r < mapNs.length; r++) {
-            double ratio = peerNs[r] / mapNs[r];
-            low = Math.min(low, ratio);
-            high = Math.max(high, ratio);
+    record Row(String map, String peer, String work, double[] mapNs, double[] peerNs, int skip) {
+        String format() {
+            double a = median(mapNs, skip);
+            double b = median(peerNs, skip);
+            double low = Double.MAX_VALUE;
+            double high = 0;
+            for (int r = skip; r < mapNs.length; r++) {
+                double ratio = peerNs[r] / mapNs[r];
+                low = Math.min(low, ratio);
+                high = Math.max(high, ratio);
+            }
+            return String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %s | %.1f | %.1f | %.2f× | %.2f – %.2f |",
+                    map,
+                    peer,
+                    work,
+                    a,
+                    b,
+                    b / a,
+                    low,
+                    high);
         }
-        return String.format(
-                Locale.ROOT,
-                "| %s | %s | %s | %.1f | %.1f | %.2f× | %.2f – %.2f |",
-                map,
-                peer,
-                work,
-                a,
-                b,
-                b / a,
-                low,
-                high);
     }
 
     /** The collector in use, named from its memory managers (G1, Parallel, Serial, ZGC, Shenandoah). */
