@@ -58,9 +58,13 @@ final class ShardTable<K, V> {
     /** The thread holding the write lock, or null; plain: a thread only ever compares it with itself. */
     private Thread owner;
 
-    /** Slot hash: the high half folded onto the low bits that pick the slot (ShardedMap used the top bits). */
-    static int hash(Object key) {
-        int h = key.hashCode() * 0x85EBCA6B;
+    /**
+     * Slot hash of a key's {@code hashCode()}: the high half folded onto the low bits that pick the slot
+     * (ShardedMap picks the shard from the top bits of another product). The caller calls {@code hashCode()} once
+     * for both: when a map's call site has met many key classes it is a virtual call, not inlined.
+     */
+    static int spread(int hashCode) {
+        int h = hashCode * 0x85EBCA6B;
         return h ^ (h >>> 15);
     }
 
@@ -80,8 +84,7 @@ final class ShardTable<K, V> {
     }
 
     @SuppressWarnings("unchecked")
-    V get(Object key) {
-        int h = hash(key);
+    V get(Object key, int h) {
         long stamp = lock.tryOptimisticRead(); // no write: the state is only loaded
         if (stamp != 0L) {
             try {
@@ -190,7 +193,7 @@ final class ShardTable<K, V> {
         for (int j = 0; j < old.length; j += 2) {
             Object k = old[j];
             if (k != null && k != TOMBSTONE) {
-                int i = hash(k) & mask;
+                int i = spread(k.hashCode()) & mask;
                 while (t[2 * i] != null) {
                     i = (i + 1) & mask;
                 }
@@ -217,8 +220,7 @@ final class ShardTable<K, V> {
     }
 
     @SuppressWarnings("unchecked")
-    V put(K key, V value, boolean onlyIfAbsent) {
-        int h = hash(key);
+    V put(K key, int h, V value, boolean onlyIfAbsent) {
         long stamp = lockForWrite();
         try {
             int s = slotLocked(key, h);
@@ -241,8 +243,7 @@ final class ShardTable<K, V> {
      * {@code replacement} not null, replaces instead of removing. Returns the previous value, or null.
      */
     @SuppressWarnings("unchecked")
-    V removeOrReplace(Object key, Object expected, Object replacement) {
-        int h = hash(key);
+    V removeOrReplace(Object key, int h, Object expected, Object replacement) {
         long stamp = lockForWrite();
         try {
             int s = slotLocked(key, h);
@@ -269,8 +270,7 @@ final class ShardTable<K, V> {
      */
     @SuppressWarnings("unchecked")
     V computeLocked(
-            K key, boolean ifAbsent, boolean ifPresent, BiFunction<? super K, ? super V, ? extends V> function) {
-        int h = hash(key);
+            K key, int h, boolean ifAbsent, boolean ifPresent, BiFunction<? super K, ? super V, ? extends V> function) {
         long stamp = lockForWrite();
         try {
             int s = slotLocked(key, h);
@@ -298,12 +298,12 @@ final class ShardTable<K, V> {
         }
     }
 
-    V computeIfAbsent(K key, Function<? super K, ? extends V> f) {
-        return computeLocked(key, true, false, (k, v) -> f.apply(k));
+    V computeIfAbsent(K key, int h, Function<? super K, ? extends V> f) {
+        return computeLocked(key, h, true, false, (k, v) -> f.apply(k));
     }
 
-    V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> f) {
-        return computeLocked(key, false, false, (k, old) -> old == null ? value : f.apply(old, value));
+    V merge(K key, int h, V value, BiFunction<? super V, ? super V, ? extends V> f) {
+        return computeLocked(key, h, false, false, (k, old) -> old == null ? value : f.apply(old, value));
     }
 
     @SuppressWarnings("unchecked")

@@ -97,86 +97,103 @@ public final class ShardedMap<K, V> extends AbstractSafeMap<K, V> {
      * HashMap indexes its table with the low bits of the (spread) hash: picking the shard by low bits too would
      * leave each shard using only 1/N of its buckets.
      */
-    private ShardTable<K, V> shard(Object key) {
-        int h = Objects.requireNonNull(key, "key").hashCode() * GOLDEN;
+    private ShardTable<K, V> shard(int hashCode) {
+        int h = hashCode * GOLDEN;
         return shards[(int) ((h & 0xFFFF_FFFFL) >>> shift)];
+    }
+
+    /** The key's {@code hashCode()}, called once per operation for the shard and the slot (see ShardTable.spread). */
+    private static int hashCodeOf(Object key) {
+        return Objects.requireNonNull(key, "key").hashCode();
     }
 
     @Override
     public V get(Object key) {
-        return shard(key).get(key);
+        int hc = hashCodeOf(key);
+        return shard(hc).get(key, ShardTable.spread(hc));
     }
 
     @Override
     public boolean containsKey(Object key) {
-        return shard(key).get(key) != null;
+        int hc = hashCodeOf(key);
+        return shard(hc).get(key, ShardTable.spread(hc)) != null;
     }
 
     @Override
     public V put(K key, V value) {
+        int hc = hashCodeOf(key);
         Objects.requireNonNull(value, "value");
-        return shard(key).put(key, value, false);
+        return shard(hc).put(key, ShardTable.spread(hc), value, false);
     }
 
     @Override
     public V putIfAbsent(K key, V value) {
+        int hc = hashCodeOf(key);
         Objects.requireNonNull(value, "value");
-        return shard(key).put(key, value, true);
+        return shard(hc).put(key, ShardTable.spread(hc), value, true);
     }
 
     @Override
     public V remove(Object key) {
-        return shard(key).removeOrReplace(key, null, null);
+        int hc = hashCodeOf(key);
+        return shard(hc).removeOrReplace(key, ShardTable.spread(hc), null, null);
     }
 
     @Override
     public boolean remove(Object key, Object value) {
-        ShardTable<K, V> s = shard(key);
-        return value != null && s.removeOrReplace(key, value, null) != null;
+        int hc = hashCodeOf(key);
+        ShardTable<K, V> s = shard(hc);
+        return value != null && s.removeOrReplace(key, ShardTable.spread(hc), value, null) != null;
     }
 
     @Override
     public boolean replace(K key, V oldValue, V newValue) {
-        ShardTable<K, V> s = shard(key);
+        int hc = hashCodeOf(key);
+        ShardTable<K, V> s = shard(hc);
         Objects.requireNonNull(oldValue, "oldValue");
         Objects.requireNonNull(newValue, "newValue");
-        return s.removeOrReplace(key, oldValue, newValue) != null;
+        return s.removeOrReplace(key, ShardTable.spread(hc), oldValue, newValue) != null;
     }
 
     @Override
     public V replace(K key, V value) {
-        ShardTable<K, V> s = shard(key);
+        int hc = hashCodeOf(key);
+        ShardTable<K, V> s = shard(hc);
         Objects.requireNonNull(value, "value");
-        return s.removeOrReplace(key, null, value);
+        return s.removeOrReplace(key, ShardTable.spread(hc), null, value);
     }
 
     @Override
     public V computeIfAbsent(K key, Function<? super K, ? extends V> mappingFunction) {
-        ShardTable<K, V> s = shard(key);
+        int hc = hashCodeOf(key);
+        ShardTable<K, V> s = shard(hc);
         Objects.requireNonNull(mappingFunction, "mappingFunction");
-        return s.computeIfAbsent(key, mappingFunction);
+        return s.computeIfAbsent(key, ShardTable.spread(hc), mappingFunction);
     }
 
     @Override
     public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
-        ShardTable<K, V> s = shard(key);
+        int hc = hashCodeOf(key);
+        ShardTable<K, V> s = shard(hc);
         Objects.requireNonNull(remappingFunction, "remappingFunction");
-        return s.computeLocked(key, false, true, remappingFunction);
+        return s.computeLocked(key, ShardTable.spread(hc), false, true, remappingFunction);
     }
 
     @Override
     public V compute(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
-        ShardTable<K, V> s = shard(key);
+        int hc = hashCodeOf(key);
+        ShardTable<K, V> s = shard(hc);
         Objects.requireNonNull(remappingFunction, "remappingFunction");
-        return s.computeLocked(key, false, false, remappingFunction);
+        return s.computeLocked(key, ShardTable.spread(hc), false, false, remappingFunction);
     }
 
     @Override
     public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> remappingFunction) {
-        ShardTable<K, V> s = shard(key);
+        int hc = hashCodeOf(key);
+        ShardTable<K, V> s = shard(hc);
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(remappingFunction, "remappingFunction");
-        return s.merge(key, value, remappingFunction);
+        return s.merge(key, ShardTable.spread(hc), value, remappingFunction);
     }
 
     /** Not atomic: the sum of per-shard sizes taken one shard at a time. */
