@@ -60,8 +60,9 @@ final class ShardTable<K, V> {
 
     /**
      * Slot hash of a key's {@code hashCode()}: the high half folded onto the low bits that pick the slot
-     * (ShardedMap picks the shard from the top bits of another product). The caller calls {@code hashCode()} once
-     * for both: when a map's call site has met many key classes it is a virtual call, not inlined.
+     * (ShardedMap picks the shard from the top bits of another product). The operations take the key's
+     * {@code hashCode()} from ShardedMap, which calls it once for both: where a map's call site has met many key
+     * classes it is a virtual call, not inlined.
      */
     static int spread(int hashCode) {
         int h = hashCode * 0x85EBCA6B;
@@ -84,7 +85,8 @@ final class ShardTable<K, V> {
     }
 
     @SuppressWarnings("unchecked")
-    V get(Object key, int h) {
+    V get(Object key, int hashCode) {
+        int h = spread(hashCode);
         long stamp = lock.tryOptimisticRead(); // no write: the state is only loaded
         if (stamp != 0L) {
             try {
@@ -220,7 +222,8 @@ final class ShardTable<K, V> {
     }
 
     @SuppressWarnings("unchecked")
-    V put(K key, int h, V value, boolean onlyIfAbsent) {
+    V put(K key, int hashCode, V value, boolean onlyIfAbsent) {
+        int h = spread(hashCode);
         long stamp = lockForWrite();
         try {
             int s = slotLocked(key, h);
@@ -243,7 +246,8 @@ final class ShardTable<K, V> {
      * {@code replacement} not null, replaces instead of removing. Returns the previous value, or null.
      */
     @SuppressWarnings("unchecked")
-    V removeOrReplace(Object key, int h, Object expected, Object replacement) {
+    V removeOrReplace(Object key, int hashCode, Object expected, Object replacement) {
+        int h = spread(hashCode);
         long stamp = lockForWrite();
         try {
             int s = slotLocked(key, h);
@@ -270,7 +274,12 @@ final class ShardTable<K, V> {
      */
     @SuppressWarnings("unchecked")
     V computeLocked(
-            K key, int h, boolean ifAbsent, boolean ifPresent, BiFunction<? super K, ? super V, ? extends V> function) {
+            K key,
+            int hashCode,
+            boolean ifAbsent,
+            boolean ifPresent,
+            BiFunction<? super K, ? super V, ? extends V> function) {
+        int h = spread(hashCode);
         long stamp = lockForWrite();
         try {
             int s = slotLocked(key, h);
@@ -298,12 +307,12 @@ final class ShardTable<K, V> {
         }
     }
 
-    V computeIfAbsent(K key, int h, Function<? super K, ? extends V> f) {
-        return computeLocked(key, h, true, false, (k, v) -> f.apply(k));
+    V computeIfAbsent(K key, int hashCode, Function<? super K, ? extends V> f) {
+        return computeLocked(key, hashCode, true, false, (k, v) -> f.apply(k));
     }
 
-    V merge(K key, int h, V value, BiFunction<? super V, ? super V, ? extends V> f) {
-        return computeLocked(key, h, false, false, (k, old) -> old == null ? value : f.apply(old, value));
+    V merge(K key, int hashCode, V value, BiFunction<? super V, ? super V, ? extends V> f) {
+        return computeLocked(key, hashCode, false, false, (k, old) -> old == null ? value : f.apply(old, value));
     }
 
     @SuppressWarnings("unchecked")

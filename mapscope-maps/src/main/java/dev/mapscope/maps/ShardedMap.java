@@ -93,16 +93,16 @@ public final class ShardedMap<K, V> extends AbstractSafeMap<K, V> {
     }
 
     /**
-     * The shard of {@code key}. The top bits of a multiplicative hash pick the shard, because each shard's
-     * HashMap indexes its table with the low bits of the (spread) hash: picking the shard by low bits too would
-     * leave each shard using only 1/N of its buckets.
+     * The shard of a key, from its {@code hashCode()}. The top bits of a multiplicative hash pick the shard,
+     * because each shard's table picks its slot with the low bits of its own spread hash: picking the shard by low
+     * bits too would leave each shard using only 1/N of its slots.
      */
     private ShardTable<K, V> shard(int hashCode) {
         int h = hashCode * GOLDEN;
         return shards[(int) ((h & 0xFFFF_FFFFL) >>> shift)];
     }
 
-    /** The key's {@code hashCode()}, called once per operation for the shard and the slot (see ShardTable.spread). */
+    /** The key's {@code hashCode()}, called once per operation for the shard and the slot (ShardTable.spread). */
     private static int hashCodeOf(Object key) {
         return Objects.requireNonNull(key, "key").hashCode();
     }
@@ -110,40 +110,40 @@ public final class ShardedMap<K, V> extends AbstractSafeMap<K, V> {
     @Override
     public V get(Object key) {
         int hc = hashCodeOf(key);
-        return shard(hc).get(key, ShardTable.spread(hc));
+        return shard(hc).get(key, hc);
     }
 
     @Override
     public boolean containsKey(Object key) {
         int hc = hashCodeOf(key);
-        return shard(hc).get(key, ShardTable.spread(hc)) != null;
+        return shard(hc).get(key, hc) != null;
     }
 
     @Override
     public V put(K key, V value) {
         int hc = hashCodeOf(key);
         Objects.requireNonNull(value, "value");
-        return shard(hc).put(key, ShardTable.spread(hc), value, false);
+        return shard(hc).put(key, hc, value, false);
     }
 
     @Override
     public V putIfAbsent(K key, V value) {
         int hc = hashCodeOf(key);
         Objects.requireNonNull(value, "value");
-        return shard(hc).put(key, ShardTable.spread(hc), value, true);
+        return shard(hc).put(key, hc, value, true);
     }
 
     @Override
     public V remove(Object key) {
         int hc = hashCodeOf(key);
-        return shard(hc).removeOrReplace(key, ShardTable.spread(hc), null, null);
+        return shard(hc).removeOrReplace(key, hc, null, null);
     }
 
     @Override
     public boolean remove(Object key, Object value) {
         int hc = hashCodeOf(key);
         ShardTable<K, V> s = shard(hc);
-        return value != null && s.removeOrReplace(key, ShardTable.spread(hc), value, null) != null;
+        return value != null && s.removeOrReplace(key, hc, value, null) != null;
     }
 
     @Override
@@ -152,7 +152,7 @@ public final class ShardedMap<K, V> extends AbstractSafeMap<K, V> {
         ShardTable<K, V> s = shard(hc);
         Objects.requireNonNull(oldValue, "oldValue");
         Objects.requireNonNull(newValue, "newValue");
-        return s.removeOrReplace(key, ShardTable.spread(hc), oldValue, newValue) != null;
+        return s.removeOrReplace(key, hc, oldValue, newValue) != null;
     }
 
     @Override
@@ -160,7 +160,7 @@ public final class ShardedMap<K, V> extends AbstractSafeMap<K, V> {
         int hc = hashCodeOf(key);
         ShardTable<K, V> s = shard(hc);
         Objects.requireNonNull(value, "value");
-        return s.removeOrReplace(key, ShardTable.spread(hc), null, value);
+        return s.removeOrReplace(key, hc, null, value);
     }
 
     @Override
@@ -168,7 +168,7 @@ public final class ShardedMap<K, V> extends AbstractSafeMap<K, V> {
         int hc = hashCodeOf(key);
         ShardTable<K, V> s = shard(hc);
         Objects.requireNonNull(mappingFunction, "mappingFunction");
-        return s.computeIfAbsent(key, ShardTable.spread(hc), mappingFunction);
+        return s.computeIfAbsent(key, hc, mappingFunction);
     }
 
     @Override
@@ -176,7 +176,7 @@ public final class ShardedMap<K, V> extends AbstractSafeMap<K, V> {
         int hc = hashCodeOf(key);
         ShardTable<K, V> s = shard(hc);
         Objects.requireNonNull(remappingFunction, "remappingFunction");
-        return s.computeLocked(key, ShardTable.spread(hc), false, true, remappingFunction);
+        return s.computeLocked(key, hc, false, true, remappingFunction);
     }
 
     @Override
@@ -184,7 +184,7 @@ public final class ShardedMap<K, V> extends AbstractSafeMap<K, V> {
         int hc = hashCodeOf(key);
         ShardTable<K, V> s = shard(hc);
         Objects.requireNonNull(remappingFunction, "remappingFunction");
-        return s.computeLocked(key, ShardTable.spread(hc), false, false, remappingFunction);
+        return s.computeLocked(key, hc, false, false, remappingFunction);
     }
 
     @Override
@@ -193,7 +193,7 @@ public final class ShardedMap<K, V> extends AbstractSafeMap<K, V> {
         ShardTable<K, V> s = shard(hc);
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(remappingFunction, "remappingFunction");
-        return s.merge(key, ShardTable.spread(hc), value, remappingFunction);
+        return s.merge(key, hc, value, remappingFunction);
     }
 
     /** Not atomic: the sum of per-shard sizes taken one shard at a time. */
